@@ -1,0 +1,26 @@
+#include "platform/base/cycle.h"
+
+#include "platform/base/errors.h"
+
+namespace nmsim {
+
+Clock::Clock(uint64_t period_ps)
+    : m_period_ps(period_ps),
+      m_period(static_cast<double>(period_ps), sc_core::SC_PS),
+      m_period_ticks(m_period.value()) {
+  NMSIM_ASSERT(m_period_ticks > 0, "clock period below the kernel's time resolution");
+}
+
+Cycle Clock::now() const { return Cycle(sc_core::sc_time_stamp().value() / m_period_ticks); }
+
+sc_core::sc_time Clock::to_time(Cycle c) const {
+  return sc_core::sc_time::from_value(c.value() * m_period_ticks);
+}
+
+void Clock::wait_until(Cycle c) const {
+  const uint64_t target = c.value() * m_period_ticks;
+  const uint64_t current = sc_core::sc_time_stamp().value();
+  if (target > current) sc_core::wait(sc_core::sc_time::from_value(target - current));
+}
+
+}  // namespace nmsim

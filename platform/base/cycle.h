@@ -1,0 +1,53 @@
+// Cycles are integers, never derived from floating-point time. Cycle is a strong type so a
+// cycle count cannot be mixed with an sc_time or a plain count by accident (gem5's Cycles).
+#pragma once
+
+#include <cstdint>
+#include <systemc>
+
+namespace nmsim {
+
+class Cycle {
+ public:
+  constexpr Cycle() = default;
+  constexpr explicit Cycle(uint64_t value) : m_value(value) {}
+  constexpr uint64_t value() const { return m_value; }
+
+  constexpr Cycle operator+(uint64_t n) const { return Cycle(m_value + n); }
+  constexpr Cycle& operator+=(uint64_t n) { m_value += n; return *this; }
+  constexpr uint64_t operator-(Cycle other) const { return m_value - other.m_value; }
+  constexpr bool operator==(Cycle o) const { return m_value == o.m_value; }
+  constexpr bool operator!=(Cycle o) const { return m_value != o.m_value; }
+  constexpr bool operator<(Cycle o) const { return m_value < o.m_value; }
+  constexpr bool operator<=(Cycle o) const { return m_value <= o.m_value; }
+  constexpr bool operator>(Cycle o) const { return m_value > o.m_value; }
+  constexpr bool operator>=(Cycle o) const { return m_value >= o.m_value; }
+
+ private:
+  uint64_t m_value = 0;
+};
+
+inline Cycle max(Cycle a, Cycle b) { return a < b ? b : a; }
+inline Cycle min(Cycle a, Cycle b) { return a < b ? a : b; }
+
+// The chip clock: the one place where sc_time and cycles meet.
+class Clock {
+ public:
+  // period_ps must be a whole number of picoseconds (checked by config validation).
+  explicit Clock(uint64_t period_ps);
+
+  sc_core::sc_time period() const { return m_period; }
+  uint64_t period_ps() const { return m_period_ps; }
+  // The current cycle: integer division of the kernel's integer time stamp.
+  Cycle now() const;
+  sc_core::sc_time to_time(Cycle c) const;
+  // Suspends the calling SC_THREAD until cycle c (no-op if c is now or past).
+  void wait_until(Cycle c) const;
+
+ private:
+  uint64_t m_period_ps;
+  sc_core::sc_time m_period;
+  uint64_t m_period_ticks;  // period in kernel resolution units
+};
+
+}  // namespace nmsim

@@ -1,0 +1,20 @@
+// What every model of one chip shares besides its own config: the clock, the phase
+// register and the tracer. Owned by the chip (or a test bench), passed by reference;
+// never global.
+#pragma once
+
+#include "platform/base/cycle.h"
+#include "platform/base/phase.h"
+
+namespace nmsim {
+
+namespace trace { class Tracer; }
+
+struct SimContext {
+  explicit SimContext(uint64_t period_ps) : clock(period_ps) {}
+  Clock clock;
+  PhaseRegister phase;
+  trace::Tracer* tracer = nullptr;  // null: tracing off
+};
+
+}  // namespace nmsim

@@ -1,0 +1,38 @@
+// Statistics registered by the models themselves (gem5's ADD_STAT): each has a name, a unit,
+// a description and, where it costs energy, the event it counts. Counters stay plain
+// integers on the hot path; ratios are derived when the report is written.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "platform/base/energy_event.h"
+#include "platform/base/phase.h"
+
+namespace nmsim {
+
+struct StatEntry {
+  std::string name;  // local to the owning object, e.g. "reads"
+  std::string unit;
+  std::string description;
+  const PhaseCounter* counter;
+  EnergyEvent energy;
+};
+
+// Mixin for sc_objects that own statistics; the report writer finds it by walking the
+// SystemC hierarchy and names each stat <object name>.<stat name>.
+class StatGroup {
+ public:
+  virtual ~StatGroup() = default;
+  void add_stat(std::string name, std::string unit, std::string description,
+                const PhaseCounter& counter, EnergyEvent energy = {});
+  void add_leakage(LeakageSource source) { m_leakage.push_back(source); }
+  const std::vector<StatEntry>& stats() const { return m_stats; }
+  const std::vector<LeakageSource>& leakage() const { return m_leakage; }
+
+ private:
+  std::vector<StatEntry> m_stats;
+  std::vector<LeakageSource> m_leakage;
+};
+
+}  // namespace nmsim

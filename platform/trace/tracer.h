@@ -1,0 +1,67 @@
+// Cycle-exact VCD traces for GTKWave. Models register named signals once (the name filter
+// decides which are kept) and report value changes with the cycle they happen at, which may
+// lie in the future of the kernel's time (a macro-operation knows when it ends). Changes are
+// buffered, sorted and written only inside the time window, so a trace of a long run stays
+// small. sc_trace was not used: it samples only when the kernel's time advances, which would
+// lose pulses and every change inside a macro-operation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "platform/base/cycle.h"
+
+namespace nmsim::trace {
+
+struct TraceOptions {
+  std::string path;                   // VCD file; written atomically when the run ends
+  std::vector<std::string> patterns;  // glob patterns over signal names ('*', '?'); empty: all
+  Cycle start{};                      // first cycle written
+  Cycle end{UINT64_MAX};              // last cycle written
+  uint64_t period_ps = 1000;          // cycle length, for the VCD time axis
+};
+
+class Tracer;
+
+// A handle to one traced signal; a no-op when tracing is off or the name was filtered out.
+class Signal {
+ public:
+  Signal() = default;
+  void set(Cycle at, uint64_t value) const;
+  // A one-cycle pulse: 1 at `at`, 0 at at+1.
+  void pulse(Cycle at) const;
+  bool enabled() const { return m_tracer != nullptr; }
+
+ private:
+  friend class Tracer;
+  Signal(Tracer* tracer, uint32_t id) : m_tracer(tracer), m_id(id) {}
+  Tracer* m_tracer = nullptr;
+  uint32_t m_id = 0;
+};
+
+class Tracer {
+ public:
+  explicit Tracer(TraceOptions options);
+  ~Tracer();
+  Tracer(const Tracer&) = delete;
+  Tracer& operator=(const Tracer&) = delete;
+
+  // name: hierarchical, dot separated (chip.node_0_0.router.in_east.occupancy).
+  Signal add_signal(const std::string& name, uint32_t width_bits);
+  void change(uint32_t id, Cycle at, uint64_t value);
+  // Writes the VCD (to path.tmp, then renamed): call once when the run ended normally.
+  void finish(Cycle end);
+  // Number of signals kept by the filter.
+  std::size_t signal_count() const;
+
+ private:
+  struct Impl;
+  Impl* m_impl;
+};
+
+// Glob match used by the filter: '*' any run, '?' one character.
+bool glob_match(const std::string& pattern, const std::string& text);
+
+}  // namespace nmsim::trace
+
