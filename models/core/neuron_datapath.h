@@ -1,0 +1,58 @@
+// The neuron datapath's arithmetic, in plain C++ (no SystemC): the core model and the
+// functional reference models both execute exactly these functions, so they agree by
+// construction on every bit of neuron arithmetic; what the equivalence tests check is
+// everything around it (mapping, routing, ordering, timing, counting).
+#pragma once
+
+#include <cstdint>
+
+namespace nmsim::core {
+
+enum class Leak : uint8_t { kNone, kShift, kSubtract };
+enum class Reset : uint8_t { kSubtract, kZero };
+
+struct NeuronParams {
+  int32_t threshold = 1 << 14;
+  Leak leak = Leak::kNone;
+  uint32_t leak_amount = 0;
+  Reset reset = Reset::kSubtract;
+  uint32_t refractory_steps = 0;
+  uint32_t state_width_bits = 24;
+};
+
+// Saturates v to a signed two's-complement word of `bits` bits.
+inline int32_t saturate(int64_t v, uint32_t bits) {
+  const int64_t hi = (int64_t{1} << (bits - 1)) - 1;
+  const int64_t lo = -(int64_t{1} << (bits - 1));
+  return static_cast<int32_t>(v > hi ? hi : (v < lo ? lo : v));
+}
+
+// One accumulate lane: u += w, saturating.
+inline int32_t accumulate(int32_t u, int32_t w, uint32_t state_width_bits) {
+  return saturate(int64_t{u} + w, state_width_bits);
+}
+
+// The fire/leak scan of one neuron for one time step: leak, then threshold and reset.
+// `refractory` counts the steps left in which the neuron neither leaks nor fires (and the
+// integrate unit masks its input). Returns true if the neuron fires.
+inline bool fire_step(int32_t& u, uint8_t& refractory, const NeuronParams& p) {
+  if (refractory > 0) {
+    --refractory;
+    return false;
+  }
+  switch (p.leak) {
+    case Leak::kNone: break;
+    case Leak::kShift: u -= u >> p.leak_amount; break;  // arithmetic shift: decays toward 0
+    case Leak::kSubtract: {
+      const int32_t a = static_cast<int32_t>(p.leak_amount);
+      u = u > a ? u - a : (u < -a ? u + a : 0);
+      break;
+    }
+  }
+  if (u < p.threshold) return false;
+  u = p.reset == Reset::kSubtract ? u - p.threshold : 0;
+  refractory = static_cast<uint8_t>(p.refractory_steps);
+  return true;
+}
+
+}  // namespace nmsim::core
