@@ -18,6 +18,7 @@ enum class EnergyKind : uint8_t {
   kLocalDelivery,    // one flit delivered into a core
   kBarrier,          // one core's part of one barrier
   kHostByte,         // one byte over the host link
+  kIdleCycle,        // one cycle of an idle core whose clock is not gated
 };
 
 struct EnergyEvent {
