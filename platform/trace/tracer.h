@@ -20,6 +20,7 @@ struct TraceOptions {
   Cycle start{};                      // first cycle written
   Cycle end{UINT64_MAX};              // last cycle written
   uint64_t period_ps = 1000;          // cycle length, for the VCD time axis
+  std::size_t flush_threshold = std::size_t{1} << 20;  // buffered changes that trigger a flush
 };
 
 class Tracer;
@@ -50,7 +51,18 @@ class Tracer {
   // name: hierarchical, dot separated (chip.node_0_0.router.in_east.occupancy).
   Signal add_signal(const std::string& name, uint32_t width_bits);
   void change(uint32_t id, Cycle at, uint64_t value);
-  // Writes the VCD (to path.tmp, then renamed): call once when the run ended normally.
+  // Bounding memory on long runs. Contract: once the kernel is at cycle c, no model reports a
+  // change for a cycle < c. The run loop passes the kernel's cycle here (at each time step or
+  // barrier, say); when the buffer holds flush_threshold changes, change() writes every
+  // buffered change before the safe cycle and drops it from memory. A change reported for a
+  // cycle already written is a simulator bug (NMSIM_ASSERT). Without set_safe_cycle nothing is
+  // flushed before finish().
+  void set_safe_cycle(Cycle c);
+  // Writes (to path.tmp) every buffered change with cycle < c; later changes must be >= c.
+  void flush_before(Cycle c);
+  // Writes the rest of the VCD to path.tmp, then renames it to path: call once when the run
+  // ended normally (end: the run's last cycle, written as the closing time stamp). Without
+  // finish() the destructor removes path.tmp, so a failed run leaves no half-written trace.
   void finish(Cycle end);
   // Number of signals kept by the filter.
   std::size_t signal_count() const;

@@ -1,0 +1,205 @@
+#include "models/sram/sram.h"
+
+#include <cstring>
+#include <string>
+
+#include "platform/base/errors.h"
+
+namespace nmsim::sram {
+
+namespace {
+
+[[noreturn]] void config_error(const std::string& module, const std::string& what) {
+  throw ConfigError(module + ": " + what);
+}
+
+// Checks what the timing and bank mapping rely on; returns the config for the initializers.
+const SramConfig& validated(const SramConfig& c, const std::string& module) {
+  if (!c.has_size_bytes() || !c.has_word_width_bits() || !c.has_banks() || !c.has_ports() ||
+      !c.has_read_latency_cycles() || !c.has_write_latency_cycles() || !c.has_interleaving()) {
+    config_error(module, "sram config incomplete (size_bytes, word_width_bits, banks, ports, "
+                         "read_latency_cycles, write_latency_cycles, interleaving are required)");
+  }
+  const uint32_t w = c.word_width_bits();
+  if (w < 8 || w > 512 || w % 8 != 0) {
+    config_error(module, "sram.word_width_bits = " + std::to_string(w) +
+                             ": must be 8..512 and a multiple of 8");
+  }
+  if (c.banks() < 1) config_error(module, "sram.banks = 0: must be >= 1");
+  if (c.ports() < 1) config_error(module, "sram.ports = 0: must be >= 1");
+  if (c.read_latency_cycles() < 1) config_error(module, "sram.read_latency_cycles = 0: must be >= 1");
+  if (c.write_latency_cycles() < 1) {
+    config_error(module, "sram.write_latency_cycles = 0: must be >= 1");
+  }
+  const uint64_t unit = uint64_t{c.banks()} * (w / 8);
+  if (c.size_bytes() < unit || c.size_bytes() % unit != 0) {
+    config_error(module, "sram.size_bytes = " + std::to_string(c.size_bytes()) +
+                             ": must be a positive multiple of banks x word bytes = " +
+                             std::to_string(unit));
+  }
+  if (c.interleaving() != INTERLEAVING_WORD && c.interleaving() != INTERLEAVING_BLOCK) {
+    config_error(module, "sram.interleaving must be WORD or BLOCK");
+  }
+  return c;
+}
+
+}  // namespace
+
+Sram::Sram(sc_core::sc_module_name name, const SramConfig& config, SimContext& ctx)
+    : sc_core::sc_module(name),
+      socket("socket"),
+      m_size_bytes(validated(config, this->name()).size_bytes()),
+      m_word_bits(config.word_width_bits()),
+      m_word_bytes(config.word_width_bits() / 8),
+      m_banks(config.banks()),
+      m_ports(config.ports()),
+      m_read_latency_cycles(config.read_latency_cycles()),
+      m_write_latency_cycles(config.write_latency_cycles()),
+      m_block_interleaving(config.interleaving() == INTERLEAVING_BLOCK),
+      m_words_per_bank(m_size_bytes / m_word_bytes / m_banks),
+      m_ctx(ctx),
+      m_data(m_size_bytes, 0),
+      m_bank_state(m_banks) {
+  socket.register_b_transport(this, &Sram::b_transport);
+  socket.register_transport_dbg(this, &Sram::transport_dbg);
+  socket.register_get_direct_mem_ptr(this, &Sram::get_direct_mem_ptr);
+
+  const double bank_kb = static_cast<double>(m_size_bytes) / m_banks / 1024.0;
+  const double macro_kb = static_cast<double>(m_size_bytes) / 1024.0;
+  add_stat("reads", "words", "words read", m_reads, {EnergyKind::kSramRead, bank_kb, m_word_bits});
+  add_stat("writes", "words", "words written", m_writes,
+           {EnergyKind::kSramWrite, bank_kb, m_word_bits});
+  add_stat("bits_read", "bits", "bits read", m_bits_read);
+  add_stat("bits_written", "bits", "bits written", m_bits_written);
+  add_stat("bank_conflicts", "accesses", "accesses delayed by a busy bank, all banks",
+           m_bank_conflicts);
+  add_stat("busy_cycles", "bank-cycles", "cycles a bank was accessed, summed over banks",
+           m_busy_cycles);
+  for (uint32_t b = 0; b < m_banks; ++b) {
+    const std::string bank = "bank[" + std::to_string(b) + "]";
+    add_stat(bank + ".conflicts", "accesses", "accesses delayed because this bank was busy",
+             m_bank_state[b].conflicts);
+    add_stat(bank + ".busy_cycles", "cycles", "cycles this bank was accessed",
+             m_bank_state[b].busy_cycles);
+    // '_' rather than '[i]' in trace names: waveform viewers read [i] as a bit index.
+    if (ctx.tracer != nullptr) {
+      m_bank_state[b].busy =
+          ctx.tracer->add_signal(std::string(this->name()) + ".bank_" + std::to_string(b) + ".busy", 1);
+    }
+  }
+  add_leakage({LeakageKind::kSram, macro_kb});
+}
+
+uint32_t Sram::bank_of(uint64_t word) const {
+  return static_cast<uint32_t>(m_block_interleaving ? word / m_words_per_bank : word % m_banks);
+}
+
+tlm::tlm_response_status Sram::check(uint64_t address, uint64_t length) const {
+  if (address % m_word_bytes != 0 || address >= m_size_bytes) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (length == 0 || length % m_word_bytes != 0) return tlm::TLM_BURST_ERROR_RESPONSE;
+  if (length > m_size_bytes - address) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  return tlm::TLM_OK_RESPONSE;
+}
+
+Cycle Sram::issue_word(uint32_t bank, Cycle start, Phase phase) {
+  Bank& b = m_bank_state[bank];
+  const Cycle earliest = max(start, m_last_issue);
+  const bool ports_full = earliest == m_last_issue && m_issued_at_last >= m_ports;
+  const Cycle port_cycle = ports_full ? earliest + 1 : earliest;
+  if (b.free_at > port_cycle) {
+    b.conflicts.add(phase);
+    m_bank_conflicts.add(phase);
+  }
+  const Cycle issue = max(port_cycle, b.free_at);
+  b.free_at = issue + 1;
+  if (issue == m_last_issue) {
+    ++m_issued_at_last;
+  } else {
+    m_last_issue = issue;
+    m_issued_at_last = 1;
+  }
+  b.busy_cycles.add(phase);
+  m_busy_cycles.add(phase);
+  b.busy.pulse(issue);
+  return issue;
+}
+
+Cycle Sram::access(bool write, uint64_t address, uint32_t length_bytes, uint8_t* data,
+                   Cycle start) {
+  NMSIM_ASSERT(check(address, length_bytes) == tlm::TLM_OK_RESPONSE,
+               std::string(name()) + ": illegal access at " + std::to_string(address) + ", " +
+                   std::to_string(length_bytes) + " bytes");
+  const Phase phase = m_ctx.phase.current();
+  const uint64_t first_word = address / m_word_bytes;
+  const uint32_t words = length_bytes / m_word_bytes;
+  Cycle last_issue{};
+  for (uint32_t k = 0; k < words; ++k) last_issue = issue_word(bank_of(first_word + k), start, phase);
+
+  if (write) {
+    if (data != nullptr) std::memcpy(&m_data[address], data, length_bytes);
+    m_writes.add(phase, words);
+    m_bits_written.add(phase, uint64_t{words} * m_word_bits);
+    return last_issue + m_write_latency_cycles;
+  }
+  if (data != nullptr) std::memcpy(data, &m_data[address], length_bytes);
+  m_reads.add(phase, words);
+  m_bits_read.add(phase, uint64_t{words} * m_word_bits);
+  return last_issue + m_read_latency_cycles;
+}
+
+void Sram::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  const tlm::tlm_command command = payload.get_command();
+  if (command == tlm::TLM_IGNORE_COMMAND) {
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  const uint64_t address = payload.get_address();
+  const uint64_t length = payload.get_data_length();
+  if (payload.get_byte_enable_ptr() != nullptr) {
+    payload.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  const tlm::tlm_response_status status = check(address, length);
+  if (status != tlm::TLM_OK_RESPONSE) {
+    payload.set_response_status(status);
+    return;
+  }
+  if (payload.get_streaming_width() < length) {
+    payload.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  // Start at the first clock edge at or after now + delay (integer kernel ticks).
+  const uint64_t period_ticks = m_ctx.clock.period().value();
+  const uint64_t now_ticks = sc_core::sc_time_stamp().value();
+  const uint64_t start_ticks = now_ticks + delay.value();
+  const Cycle start((start_ticks + period_ticks - 1) / period_ticks);
+  const Cycle done = access(command == tlm::TLM_WRITE_COMMAND, address,
+                            static_cast<uint32_t>(length), payload.get_data_ptr(), start);
+  delay = sc_core::sc_time::from_value(m_ctx.clock.to_time(done).value() - now_ticks);
+  payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int Sram::transport_dbg(tlm::tlm_generic_payload& payload) {
+  const uint64_t address = payload.get_address();
+  if (address >= m_size_bytes) return 0;
+  const uint64_t length = std::min<uint64_t>(payload.get_data_length(), m_size_bytes - address);
+  if (payload.get_command() == tlm::TLM_READ_COMMAND) {
+    std::memcpy(payload.get_data_ptr(), &m_data[address], length);
+  } else if (payload.get_command() == tlm::TLM_WRITE_COMMAND) {
+    std::memcpy(&m_data[address], payload.get_data_ptr(), length);
+  } else {
+    return 0;
+  }
+  return static_cast<unsigned int>(length);
+}
+
+bool Sram::get_direct_mem_ptr(tlm::tlm_generic_payload& payload, tlm::tlm_dmi& dmi) {
+  // DMI would bypass the counters: refuse it, for the whole address range.
+  (void)payload;
+  dmi.set_start_address(0);
+  dmi.set_end_address(m_size_bytes - 1);
+  dmi.allow_none();
+  return false;
+}
+
+}  // namespace nmsim::sram
