@@ -1,0 +1,138 @@
+#include "platform/report/report_format.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "platform/base/errors.h"
+
+namespace nmsim::report {
+
+namespace {
+
+std::string pad_left(const std::string& s, std::size_t width) {
+  return std::string(width > s.size() ? width - s.size() : 0, ' ') + s;
+}
+std::string pad_right(std::string s, std::size_t width) {
+  return s.append(width > s.size() ? width - s.size() : 0, ' ');
+}
+
+std::string format_double(double v, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, v);
+  return text;
+}
+
+// A count that may not be whole (stats are doubles): thousands separators if whole.
+std::string format_value(double v) {
+  if (v >= 0 && v < 1.8e19 && std::floor(v) == v) return with_thousands(static_cast<uint64_t>(v));
+  return format_double(v, 3);
+}
+
+}  // namespace
+
+std::string with_thousands(uint64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  const std::size_t n = digits.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    out += digits[i];
+    if ((n - 1 - i) % 3 == 0 && i + 1 < n) out += ',';
+  }
+  return out;
+}
+
+std::string format_energy(double pj) {
+  const double magnitude = std::fabs(pj);
+  if (magnitude >= 1e9) return format_double(pj * 1e-9, 3) + " mJ";
+  if (magnitude >= 1e6) return format_double(pj * 1e-6, 3) + " uJ";
+  if (magnitude >= 1e3) return format_double(pj * 1e-3, 3) + " nJ";
+  return format_double(pj, 3) + " pJ";
+}
+
+std::string to_json(const Report& report) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;  // reports show zeros
+  options.preserve_proto_field_names = true;
+  options.add_whitespace = true;
+  std::string json;
+  const auto status = google::protobuf::util::MessageToJsonString(report, &json, options);
+  NMSIM_ASSERT(status.ok(), "report to JSON failed: " + status.ToString());
+  return json;
+}
+
+std::string to_table(const Report& report) {
+  const Summary& s = report.summary();
+  std::string out;
+  out += "nmsim report" + (report.kind().empty() ? std::string() : " (" + report.kind() + ")") + "\n";
+  if (!report.provenance().energy_table_name().empty()) {
+    out += "energy table: " + report.provenance().energy_table_name() + " (" +
+           report.provenance().energy_table_hash() + ")\n";
+  }
+  out += "\nSummary\n";
+  auto line = [&out](const std::string& name, const std::string& value) {
+    out += "  " + pad_right(name, 22) + value + "\n";
+  };
+  line("cycles", with_thousands(s.cycles()));
+  line("simulated time", format_double(s.simulated_seconds() * 1e6, 3) + " us");
+  line("synaptic ops (SOPs)", with_thousands(s.sops()));
+  if (s.samples()) line("samples", with_thousands(s.samples()));
+  line("SRAM reads / writes", with_thousands(s.sram_reads()) + " / " + with_thousands(s.sram_writes()));
+  line("NoC flits / hops", with_thousands(s.noc_flits()) + " / " + with_thousands(s.noc_hops()));
+  line("energy", format_energy(s.energy_pj()) + " (dynamic " + format_energy(s.dynamic_energy_pj()) +
+                     ", leakage " + format_energy(s.leakage_energy_pj()) + ")");
+  line("energy per SOP", format_double(s.pj_per_sop(), 3) + " pJ");
+  if (s.samples()) line("energy per sample", format_energy(s.energy_per_sample_pj()));
+  if (s.samples()) line("accuracy", format_double(s.accuracy() * 100, 2) + " %");
+
+  out += "\nPhases\n";
+  out += "  " + pad_right("phase", 10) + pad_left("cycles", 16) + pad_left("SOPs", 16) + pad_left("SRAM reads", 16) +
+         pad_left("SRAM writes", 16) + pad_left("flits", 14) + pad_left("hops", 14) + pad_left("energy", 16) + "\n";
+  for (const PhaseSummary& p : report.phases()) {
+    out += "  " + pad_right(p.phase(), 10) + pad_left(with_thousands(p.cycles()), 16) +
+           pad_left(with_thousands(p.sops()), 16) + pad_left(with_thousands(p.sram_reads()), 16) +
+           pad_left(with_thousands(p.sram_writes()), 16) + pad_left(with_thousands(p.noc_flits()), 14) +
+           pad_left(with_thousands(p.noc_hops()), 14) + pad_left(format_energy(p.energy_pj()), 16) + "\n";
+  }
+
+  std::vector<const ComponentEnergy*> components;
+  for (const ComponentEnergy& c : report.components()) components.push_back(&c);
+  std::stable_sort(components.begin(), components.end(), [](const ComponentEnergy* a, const ComponentEnergy* b) {
+    return a->dynamic_pj() + a->leakage_pj() > b->dynamic_pj() + b->leakage_pj();
+  });
+  std::size_t name_width = 9;
+  for (const ComponentEnergy* c : components) name_width = std::max(name_width, c->name().size());
+  out += "\nEnergy by component\n";
+  out += "  " + pad_right("component", name_width) + pad_left("dynamic", 16) + pad_left("leakage", 16) +
+         pad_left("total", 16) + pad_left("share", 9) + "\n";
+  for (const ComponentEnergy* c : components) {
+    const double total = c->dynamic_pj() + c->leakage_pj();
+    const double share = s.energy_pj() > 0 ? 100 * total / s.energy_pj() : 0;
+    out += "  " + pad_right(c->name(), name_width) + pad_left(format_energy(c->dynamic_pj()), 16) +
+           pad_left(format_energy(c->leakage_pj()), 16) + pad_left(format_energy(total), 16) +
+           pad_left(format_double(share, 1) + " %", 9) + "\n";
+  }
+
+  constexpr std::size_t kTopStats = 20;
+  std::vector<const Stat*> stats;
+  for (const Stat& stat : report.stats()) stats.push_back(&stat);
+  std::stable_sort(stats.begin(), stats.end(),
+                   [](const Stat* a, const Stat* b) { return a->energy_pj() > b->energy_pj(); });
+  if (stats.size() > kTopStats) stats.resize(kTopStats);
+  std::size_t stat_width = 4;
+  for (const Stat* stat : stats) stat_width = std::max(stat_width, stat->name().size());
+  out += "\nTop statistics by energy\n";
+  out += "  " + pad_right("stat", stat_width) + pad_left("value", 18) + "  " + pad_right("unit", 10) +
+         pad_left("energy", 16) + "\n";
+  for (const Stat* stat : stats) {
+    out += "  " + pad_right(stat->name(), stat_width) + pad_left(format_value(stat->value()), 18) + "  " +
+           pad_right(stat->unit(), 10) + pad_left(format_energy(stat->energy_pj()), 16) + "\n";
+  }
+  for (const std::string& note : report.notes()) out += "note: " + note + "\n";
+  return out;
+}
+
+}  // namespace nmsim::report

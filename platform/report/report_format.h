@@ -1,0 +1,20 @@
+// The report as JSON (every field, zeros included) and as a readable text table.
+#pragma once
+
+#include <string>
+
+#include "proto/report.pb.h"
+
+namespace nmsim::report {
+
+// protobuf JSON: field names as in report.proto, zero-valued fields printed, indented.
+std::string to_json(const Report& report);
+// Summary, per-phase table, per-component energy sorted by energy, top stats by energy.
+std::string to_table(const Report& report);
+
+// 1234567 -> "1,234,567".
+std::string with_thousands(uint64_t value);
+// pJ with a readable prefix: 1234.5 -> "1.235 nJ".
+std::string format_energy(double pj);
+
+}  // namespace nmsim::report
