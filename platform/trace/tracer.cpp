@@ -279,6 +279,7 @@ void Tracer::flush_before(Cycle c) {
       std::lower_bound(s.buffer.begin(), s.buffer.end(), c.value(),
                        [](const Change& ch, uint64_t cycle) { return ch.cycle < cycle; });
   s.write_sorted(static_cast<std::size_t>(first_kept - s.buffer.begin()));
+  s.out.flush();
   s.check_stream();
 }
 
