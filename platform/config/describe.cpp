@@ -7,6 +7,7 @@
 #include <google/protobuf/text_format.h>
 
 #include "platform/config/loader.h"
+#include "platform/config/presets.h"
 #include "proto/options.pb.h"
 
 namespace nmsim::config {
@@ -69,7 +70,8 @@ std::string describe_fields() {
   std::vector<Row> rows;
   collect(default_chip_config(), "chip", rows);
   collect(default_run_config(), "run", rows);
-  collect(default_traffic_config(), "traffic", rows);
+  // The traffic preset belongs to the traffic generator; without it, no defaults shown.
+  collect(has_preset("traffic_default") ? default_traffic_config() : TrafficConfig(), "traffic", rows);
   std::size_t path_width = 0, type_width = 0, value_width = 0;
   for (const Row& row : rows) {
     path_width = std::max(path_width, row.path.size());
