@@ -1,0 +1,122 @@
+#include "platform/mapper/mapper.h"
+
+#include <string>
+
+#include "platform/base/errors.h"
+
+namespace nmsim::mapper {
+
+namespace {
+
+std::string plural(uint64_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+// The fields the mapper divides by or compares with must be set and non-zero.
+void require_field(bool present, uint64_t value, const char* path) {
+  if (!present) throw ConfigError(std::string(path) + " is not set");
+  if (value == 0) throw ConfigError(std::string(path) + " = 0: must be >= 1");
+}
+
+}  // namespace
+
+Mapping map_network(const ChipConfig& chip, const std::vector<uint32_t>& layer_sizes) {
+  const CoreConfig& core = chip.core();
+  const SramConfig& sram = core.synapse_sram();
+  require_field(chip.has_mesh_width(), chip.mesh_width(), "chip.mesh_width");
+  require_field(chip.has_mesh_height(), chip.mesh_height(), "chip.mesh_height");
+  require_field(chip.has_cores_per_node(), chip.cores_per_node(), "chip.cores_per_node");
+  require_field(core.has_neurons(), core.neurons(), "chip.core.neurons");
+  require_field(core.has_weight_width_bits(), core.weight_width_bits(),
+                "chip.core.weight_width_bits");
+  require_field(core.has_max_axons(), core.max_axons(), "chip.core.max_axons");
+  require_field(sram.has_word_width_bits(), sram.word_width_bits(),
+                "chip.core.synapse_sram.word_width_bits");
+  require_field(sram.has_size_bytes(), sram.size_bytes(), "chip.core.synapse_sram.size_bytes");
+
+  if (layer_sizes.size() < 2) {
+    throw ConfigError("network needs an input size and at least one layer, got " +
+                      plural(layer_sizes.size(), "size"));
+  }
+  for (std::size_t l = 0; l < layer_sizes.size(); ++l) {
+    if (layer_sizes[l] == 0) {
+      throw ConfigError(l == 0 ? std::string("network has 0 inputs")
+                               : "layer " + std::to_string(l) + " has 0 neurons");
+    }
+  }
+
+  const uint32_t neurons_per_core = core.neurons();
+  const uint32_t word_bytes = sram.word_width_bits() / 8;
+  Mapping mapping;
+  mapping.cores_available = chip.mesh_width() * chip.mesh_height() * chip.cores_per_node();
+  const uint32_t layer_count = static_cast<uint32_t>(layer_sizes.size() - 1);
+  mapping.layers.resize(layer_count);
+
+  uint64_t cores_needed = 0;
+  std::string per_layer;  // "layer 1: 784 -> 512 needs 2 cores of 256 neurons, ..."
+  for (uint32_t l = 1; l <= layer_count; ++l) {
+    const uint32_t fan_in = layer_sizes[l - 1];
+    const uint32_t n = layer_sizes[l];
+    const std::string layer = "layer " + std::to_string(l);
+    if (fan_in > core.max_axons()) {
+      throw ConfigError(layer + ": fan-in " + std::to_string(fan_in) +
+                        " exceeds chip.core.max_axons = " + std::to_string(core.max_axons()) +
+                        " by " + std::to_string(fan_in - core.max_axons()));
+    }
+    const auto cores = static_cast<uint32_t>(ceil_div(n, neurons_per_core));
+    const uint32_t base = n / cores;
+    const uint32_t extra = n % cores;  // the first `extra` cores take one more neuron
+    // The largest core (the first) decides whether the rows fit.
+    const uint32_t largest = base + (extra > 0 ? 1 : 0);
+    const uint64_t largest_row_bytes =
+        ceil_div(uint64_t{largest} * core.weight_width_bits(), sram.word_width_bits()) * word_bytes;
+    const uint64_t sram_bytes = uint64_t{fan_in} * largest_row_bytes;
+    if (sram_bytes > sram.size_bytes()) {
+      throw ConfigError(layer + ": " + std::to_string(fan_in) + " rows of " +
+                        std::to_string(largest_row_bytes) + " bytes = " +
+                        std::to_string(sram_bytes) +
+                        " bytes of synapse SRAM per core, chip.core.synapse_sram.size_bytes = " +
+                        std::to_string(sram.size_bytes()) + ": " +
+                        std::to_string(sram_bytes - sram.size_bytes()) + " bytes short");
+    }
+    if (!per_layer.empty()) per_layer += ", ";
+    per_layer += layer + ": " + std::to_string(fan_in) + " -> " + std::to_string(n) + " needs " +
+                 plural(cores, "core") + " of " + std::to_string(neurons_per_core) + " neurons";
+
+    std::vector<CoreSlot>& slots = mapping.layers[l - 1];
+    slots.reserve(cores);
+    uint32_t first = 0;
+    for (uint32_t i = 0; i < cores; ++i) {
+      CoreSlot slot;
+      slot.core_index = static_cast<uint32_t>(cores_needed + i);
+      slot.node = slot.core_index / chip.cores_per_node();
+      slot.core_in_node = slot.core_index % chip.cores_per_node();
+      slot.layer = l;
+      slot.first_neuron = first;
+      slot.neuron_count = base + (i < extra ? 1 : 0);
+      slot.fan_in = fan_in;
+      slot.words_per_row = static_cast<uint32_t>(
+          ceil_div(uint64_t{slot.neuron_count} * core.weight_width_bits(), sram.word_width_bits()));
+      slot.row_bytes = uint64_t{slot.words_per_row} * word_bytes;
+      first += slot.neuron_count;
+      slots.push_back(slot);
+    }
+    cores_needed += cores;
+  }
+
+  if (cores_needed > mapping.cores_available) {
+    throw ConfigError("network does not fit: layers need " + std::to_string(cores_needed) +
+                      " cores (" + per_layer + "), the chip has " +
+                      std::to_string(mapping.cores_available) + " (" +
+                      std::to_string(chip.mesh_width()) + " x " +
+                      std::to_string(chip.mesh_height()) + " mesh, " +
+                      plural(chip.cores_per_node(), "core") + " per node): " +
+                      std::to_string(cores_needed - mapping.cores_available) + " short");
+  }
+  mapping.cores_used = static_cast<uint32_t>(cores_needed);
+  return mapping;
+}
+
+}  // namespace nmsim::mapper
