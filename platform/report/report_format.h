@@ -14,7 +14,7 @@ std::string to_table(const Report& report);
 
 // 1234567 -> "1,234,567".
 std::string with_thousands(uint64_t value);
-// pJ with a readable prefix: 1234.5 -> "1.235 nJ".
+// pJ with a readable prefix, 3 decimals: 1234.0 -> "1.234 nJ".
 std::string format_energy(double pj);
 
 }  // namespace nmsim::report
