@@ -140,4 +140,34 @@ TrafficConfig load_traffic_config(const std::string& path) {
   return load_over<TrafficConfig>("traffic_default", path);
 }
 
+namespace {
+
+void collect_defaults(const pb::Message& table, const pb::Message& defaults, const std::string& prefix,
+                      std::vector<std::string>& out) {
+  const pb::Descriptor* d = table.GetDescriptor();
+  const pb::Reflection* r = table.GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const pb::FieldDescriptor* f = d->field(i);
+    if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated()) continue;
+    const std::string path = prefix.empty() ? f->name() : prefix + "." + f->name();
+    if (f->message_type() != Quantity::descriptor()) {
+      collect_defaults(r->GetMessage(table, f), defaults.GetReflection()->GetMessage(defaults, f), path, out);
+      continue;
+    }
+    const auto& q = static_cast<const Quantity&>(r->GetMessage(table, f));
+    const auto& dq = static_cast<const Quantity&>(defaults.GetReflection()->GetMessage(defaults, f));
+    if (q.has_value() && dq.has_value() && q.value() == dq.value() && q.source() == dq.source()) {
+      out.push_back(path);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> energy_defaults_used(const EnergyTable& table) {
+  std::vector<std::string> used;
+  collect_defaults(table, default_energy_table(), "", used);
+  return used;
+}
+
 }  // namespace nmsim::config

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "proto/chip.pb.h"
 #include "proto/energy.pb.h"
@@ -39,5 +40,9 @@ ChipConfig load_chip_config(const std::string& path);
 RunConfig load_run_config(const std::string& path);
 EnergyTable load_energy_table(const std::string& path);
 TrafficConfig load_traffic_config(const std::string& path);
+
+// For report provenance: the paths of the table's entries ("sram.coefficient_pj",
+// "add_8bit") whose value and source are those of the built-in default table.
+std::vector<std::string> energy_defaults_used(const EnergyTable& table);
 
 }  // namespace nmsim::config

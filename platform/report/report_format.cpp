@@ -89,13 +89,13 @@ std::string to_table(const Report& report) {
   if (s.samples()) line("accuracy", format_double(s.accuracy() * 100, 2) + " %");
 
   out += "\nPhases\n";
-  out += "  " + pad_right("phase", 10) + pad_left("cycles", 16) + pad_left("SOPs", 16) + pad_left("SRAM reads", 16) +
-         pad_left("SRAM writes", 16) + pad_left("flits", 14) + pad_left("hops", 14) + pad_left("energy", 16) + "\n";
+  out += "  " + pad_right("phase", 9) + pad_left("cycles", 15) + pad_left("SOPs", 15) + pad_left("SRAM rd", 13) +
+         pad_left("SRAM wr", 13) + pad_left("flits", 12) + pad_left("hops", 12) + pad_left("energy", 14) + "\n";
   for (const PhaseSummary& p : report.phases()) {
-    out += "  " + pad_right(p.phase(), 10) + pad_left(with_thousands(p.cycles()), 16) +
-           pad_left(with_thousands(p.sops()), 16) + pad_left(with_thousands(p.sram_reads()), 16) +
-           pad_left(with_thousands(p.sram_writes()), 16) + pad_left(with_thousands(p.noc_flits()), 14) +
-           pad_left(with_thousands(p.noc_hops()), 14) + pad_left(format_energy(p.energy_pj()), 16) + "\n";
+    out += "  " + pad_right(p.phase(), 9) + pad_left(with_thousands(p.cycles()), 15) +
+           pad_left(with_thousands(p.sops()), 15) + pad_left(with_thousands(p.sram_reads()), 13) +
+           pad_left(with_thousands(p.sram_writes()), 13) + pad_left(with_thousands(p.noc_flits()), 12) +
+           pad_left(with_thousands(p.noc_hops()), 12) + pad_left(format_energy(p.energy_pj()), 14) + "\n";
   }
 
   std::vector<const ComponentEnergy*> components;

@@ -2,7 +2,9 @@
 // hand from ENERGY.md's numbers (energy_28nm.textproto).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <functional>
+#include <vector>
 #include <string>
 
 #include "platform/base/errors.h"
@@ -110,4 +112,16 @@ TEST_CASE("energy: a missing or negative entry is an error naming it", "[energy]
   table = nmsim::config::default_energy_table();
   table.clear_clock_gating();
   REQUIRE(error_of([&] { EnergyModel m(table); }) == "energy.clock_gating: missing");
+}
+
+TEST_CASE("energy: the entries left at the built-in defaults are listed", "[energy]") {
+  nmsim::EnergyTable table = nmsim::config::default_energy_table();
+  REQUIRE(nmsim::config::energy_defaults_used(table).size() == 20);  // every Quantity of energy_28nm
+  table.mutable_add_8bit()->set_value(0.02);
+  table.mutable_sram()->mutable_coefficient_pj()->set_source("my CACTI run");
+  const std::vector<std::string> used = nmsim::config::energy_defaults_used(table);
+  REQUIRE(used.size() == 18);
+  REQUIRE(used.front() == "add_16bit");
+  REQUIRE(std::find(used.begin(), used.end(), "sram.size_exponent") != used.end());
+  REQUIRE(std::find(used.begin(), used.end(), "sram.coefficient_pj") == used.end());
 }
