@@ -1,0 +1,515 @@
+#include "models/noc/mesh.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "platform/base/errors.h"
+
+namespace nmsim::noc {
+
+namespace {
+
+constexpr Cycle kNever{UINT64_MAX};
+constexpr std::size_t kInitialPacketSlots = 1024;
+
+uint64_t require_range(bool present, uint64_t value, const char* field, uint64_t min,
+                       uint64_t max) {
+  if (!present) throw ConfigError(std::string(field) + " is not set");
+  if (value < min || value > max) {
+    std::ostringstream msg;
+    msg << field << " = " << value << ": must be in " << min << ".." << max;
+    throw ConfigError(msg.str());
+  }
+  return value;
+}
+
+const NocConfig& require_noc(const ChipConfig& chip) {
+  if (!chip.has_noc()) throw ConfigError("chip.noc is not set");
+  return chip.noc();
+}
+
+Routing require_routing(const NocConfig& noc) {
+  if (!noc.has_routing() || noc.routing() == ROUTING_UNSPECIFIED) {
+    throw ConfigError("chip.noc.routing is not set");
+  }
+  return noc.routing();
+}
+
+Replication require_replication(const NocConfig& noc) {
+  if (!noc.has_replication() || noc.replication() == REPLICATION_UNSPECIFIED) {
+    throw ConfigError("chip.noc.replication is not set");
+  }
+  return noc.replication();
+}
+
+uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(v)); }
+
+}  // namespace
+
+Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx)
+    : sc_core::sc_module(name),
+      m_shape{static_cast<uint32_t>(require_range(chip.has_mesh_width(), chip.mesh_width(),
+                                                  "chip.mesh_width", 1, 64)),
+              static_cast<uint32_t>(require_range(chip.has_mesh_height(), chip.mesh_height(),
+                                                  "chip.mesh_height", 1, 64))},
+      m_cores_per_node(static_cast<uint32_t>(require_range(
+          chip.has_cores_per_node(), chip.cores_per_node(), "chip.cores_per_node", 1, 8))),
+      m_pipeline_stages(static_cast<uint32_t>(
+          require_range(require_noc(chip).has_router_pipeline_stages(),
+                        chip.noc().router_pipeline_stages(),
+                        "chip.noc.router_pipeline_stages", 1, 1u << 16))),
+      m_link_latency(static_cast<uint32_t>(
+          require_range(chip.noc().has_link_latency_cycles(), chip.noc().link_latency_cycles(),
+                        "chip.noc.link_latency_cycles", 1, 1u << 16))),
+      m_buffer_depth(static_cast<uint32_t>(
+          require_range(chip.noc().has_buffer_depth_flits(), chip.noc().buffer_depth_flits(),
+                        "chip.noc.buffer_depth_flits", 1, 1u << 16))),
+      m_flit_width_bits(static_cast<uint32_t>(
+          require_range(chip.noc().has_flit_width_bits(), chip.noc().flit_width_bits(),
+                        "chip.noc.flit_width_bits", 8, 1024))),
+      m_routing(require_routing(chip.noc())),
+      m_replication(require_replication(chip.noc())),
+      m_watchdog_cycles(require_range(chip.noc().has_watchdog_cycles(),
+                                      chip.noc().watchdog_cycles(), "chip.noc.watchdog_cycles",
+                                      1, UINT64_MAX / 2)),
+      m_always_clock(chip.noc().always_clock()),
+      m_ctx(ctx) {
+  const uint32_t n = m_shape.nodes();
+  m_routers.reserve(n);
+  m_nis.reserve(n);
+  for (uint32_t node = 0; node < n; ++node) {
+    const uint32_t x = m_shape.x(node), y = m_shape.y(node);
+    uint8_t links = 0;
+    if (y > 0) links |= port_bit(kNorth);
+    if (x + 1 < m_shape.width) links |= port_bit(kEast);
+    if (y + 1 < m_shape.height) links |= port_bit(kSouth);
+    if (x > 0) links |= port_bit(kWest);
+    const std::string suffix = std::to_string(x) + "_" + std::to_string(y);
+    m_routers.push_back(std::make_unique<Router>(("router_" + suffix).c_str(), node, links,
+                                                 m_buffer_depth, m_flit_width_bits, ctx));
+    m_nis.push_back(std::make_unique<NetworkInterface>(
+        ("ni_" + suffix).c_str(), node, m_cores_per_node, m_buffer_depth, *this, ctx));
+  }
+  m_slots.reserve(kInitialPacketSlots);
+  m_free_slots.reserve(kInitialPacketSlots);
+  m_active.reserve(n);
+  m_due.reserve(n);
+  SC_THREAD(engine);
+}
+
+Mesh::~Mesh() = default;
+
+void Mesh::set_sink(uint32_t node, uint32_t core, PacketSink* sink) {
+  NMSIM_ASSERT(node < nodes() && core < m_cores_per_node, "sink outside the mesh");
+  m_nis[node]->m_sinks[core] = sink;
+}
+
+uint32_t Mesh::add_multicast_tree(uint32_t src_node, const std::vector<Destination>& destinations) {
+  NMSIM_ASSERT(src_node < nodes(), "multicast source outside the mesh");
+  NMSIM_ASSERT(!destinations.empty(), "multicast tree without destinations");
+  const uint32_t id = static_cast<uint32_t>(m_trees.size());
+  const uint32_t n = nodes();
+  m_tree_routes.resize(m_tree_routes.size() + n);
+  TreeRoute* routes = &m_tree_routes[static_cast<std::size_t>(id) * n];
+  Tree tree;
+  tree.src_node = src_node;
+  tree.destinations = destinations;
+  for (const Destination& d : destinations) {
+    NMSIM_ASSERT(d.node < n && d.core < m_cores_per_node, "multicast destination outside the mesh");
+    uint32_t here = src_node;
+    for (;;) {
+      const unsigned port = route_port(m_routing, m_shape, src_node, here, d.node);
+      routes[here].ports |= port_bit(port);
+      if (port == kLocal) {
+        routes[here].cores |= static_cast<uint8_t>(1u << d.core);
+        break;
+      }
+      here = m_shape.neighbour(here, port);
+    }
+  }
+  for (uint32_t node = 0; node < n; ++node) {
+    if (routes[node].ports & port_bit(kLocal)) ++tree.dest_nodes;
+  }
+  m_trees.push_back(std::move(tree));
+  return id;
+}
+
+void Mesh::send_to_tree(const Packet& packet, uint32_t tree, Cycle at) {
+  NMSIM_ASSERT(tree < m_trees.size(), "unknown multicast tree");
+  Packet copy = packet;
+  copy.src_node = m_trees[tree].src_node;
+  if (m_replication == REPLICATION_MULTICAST) {
+    copy.kind = PacketKind::kMulticast;
+    copy.tree_id = tree;
+    inject(copy, at);
+    return;
+  }
+  copy.kind = PacketKind::kUnicast;
+  for (const Destination& d : m_trees[tree].destinations) {
+    copy.dest_node = d.node;
+    copy.dest_core = d.core;
+    inject(copy, at);
+  }
+}
+
+uint32_t Mesh::allocate_slot(const Packet& packet) {
+  uint32_t slot;
+  if (!m_free_slots.empty()) {
+    slot = m_free_slots.back();
+    m_free_slots.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(m_slots.size());
+    m_slots.emplace_back();
+  }
+  m_slots[slot].packet = packet;
+  m_slots[slot].pending_tails =
+      packet.kind == PacketKind::kUnicast ? 1 : m_trees[packet.tree_id].dest_nodes;
+  return slot;
+}
+
+void Mesh::inject(const Packet& packet, Cycle at) {
+  NMSIM_ASSERT(packet.src_node < nodes(), "packet source outside the mesh");
+  NMSIM_ASSERT(packet.length_flits >= 1, "packet without flits");
+  if (packet.kind == PacketKind::kUnicast) {
+    NMSIM_ASSERT(packet.dest_node < nodes() && packet.dest_core < m_cores_per_node,
+                 "packet destination outside the mesh");
+  } else {
+    NMSIM_ASSERT(packet.tree_id < m_trees.size() &&
+                     m_trees[packet.tree_id].src_node == packet.src_node,
+                 "multicast packet with a tree of another source");
+  }
+  NMSIM_ASSERT(at >= m_ctx.clock.now(), "packet injected into the past");
+  const uint32_t slot = allocate_slot(packet);
+  NetworkInterface& ni = *m_nis[packet.src_node];
+  ni.m_queue.insert_sorted_grow({slot, at}, [](const NetworkInterface::Queued& a,
+                                               const NetworkInterface::Queued& b) {
+    return a.at < b.at;
+  });
+  ++m_queued_packets;
+  if (ni.m_queue.size() > ni.m_max_queue_packets) {
+    ni.m_max_queue_packets = ni.m_queue.size();
+    ni.m_max_queue_stat = PhaseCounter{};
+    ni.m_max_queue_stat.add(packet.phase, ni.m_max_queue_packets);
+  }
+  wake(packet.src_node, at);
+  // Before the simulation starts the engine finds the work when it first runs.
+  if (sc_core::sc_is_running()) m_wake_event.notify();
+}
+
+void Mesh::rethrow_if_failed() const {
+  if (failed()) throw DeadlockError(m_failure);
+}
+
+void Mesh::wake(uint32_t node, Cycle at) {
+  Router& r = *m_routers[node];
+  r.m_wake = min(r.m_wake, at);
+  if (!r.m_active) {
+    r.m_active = true;
+    m_active.push_back(node);
+  }
+}
+
+// ---- the engine ----
+
+void Mesh::engine() {
+  for (;;) {
+    if (m_active.empty()) {
+      sc_core::wait(m_wake_event);
+      continue;
+    }
+    const Cycle now = m_ctx.clock.now();
+    Cycle next = next_wake();
+    if (m_flits_in_network > 0) next = min(next, m_last_progress + m_watchdog_cycles);
+    if (next > now) {
+      sc_core::wait(m_ctx.clock.to_time(next) - sc_core::sc_time_stamp(), m_wake_event);
+      continue;
+    }
+    step_cycle(now);
+    if (failed()) {
+      sc_core::sc_stop();
+      return;
+    }
+  }
+}
+
+Cycle Mesh::next_wake() {
+  Cycle next = kNever;
+  for (uint32_t node : m_active) next = min(next, m_routers[node]->m_wake);
+  if (m_always_clock && m_stepped_cycles > 0) next = min(next, m_last_step + 1);
+  return next;
+}
+
+void Mesh::step_cycle(Cycle now) {
+  if (m_stepped_cycles == 0 || m_last_step != now) ++m_stepped_cycles;
+  m_last_step = now;
+  m_due.clear();
+  if (m_always_clock) {
+    for (uint32_t node = 0; node < nodes(); ++node) m_due.push_back(node);
+  } else {
+    for (uint32_t node : m_active) {
+      if (m_routers[node]->m_wake <= now) m_due.push_back(node);
+    }
+    std::sort(m_due.begin(), m_due.end());  // node order: deterministic sink callbacks
+  }
+  for (uint32_t node : m_due) {
+    Router& r = *m_routers[node];
+    // Recomputed from the node's own state below; wakes from nodes stepped later in this
+    // cycle (always >= now + 1) merge into it.
+    r.m_wake = kNever;
+    step_ni(node, now);
+    if (r.m_last_step != now) {
+      r.m_last_step = now;
+      step_router(node, now);
+    }
+    r.m_wake = min(r.m_wake, node_wake(node, now));
+  }
+  // Forget nodes without work.
+  std::size_t kept = 0;
+  for (uint32_t node : m_active) {
+    Router& r = *m_routers[node];
+    if (r.m_flits == 0 && m_nis[node]->m_queue.empty()) {
+      r.m_active = false;
+      r.m_wake = kNever;
+    } else {
+      m_active[kept++] = node;
+    }
+  }
+  m_active.resize(kept);
+
+  if (m_flits_in_network > 0 && now - m_last_progress >= m_watchdog_cycles) {
+    fail_deadlock(now);
+  } else if (idle()) {
+    m_drained_event.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
+  const Router& r = *m_routers[node];
+  Cycle wake = r.m_last_move == now ? now + 1 : kNever;
+  for (unsigned p = 0; p < kPortCount; ++p) {
+    const auto& buffer = r.m_inputs[p].buffer;
+    if (buffer.empty()) continue;
+    const Cycle eligible = buffer.front().arrive + m_pipeline_stages;
+    if (eligible > now) wake = min(wake, eligible);
+  }
+  for (unsigned p = 0; p < kLocal; ++p) {
+    const Router::OutputPort& out = r.m_outputs[p];
+    if (out.stalled && !out.credit_returns.empty()) wake = min(wake, out.credit_returns.front());
+  }
+  const NetworkInterface& ni = *m_nis[node];
+  if (!ni.m_queue.empty()) {
+    Cycle t = max(ni.m_queue.front().at, now + 1);
+    const bool credit = ni.m_credits > 0 ||
+                        (!ni.m_credit_returns.empty() && ni.m_credit_returns.front() <= t);
+    if (!credit) {
+      // Without a pending return the NI waits for a pop from the local input, which this
+      // node's router step will see.
+      t = ni.m_credit_returns.empty() ? kNever : ni.m_credit_returns.front();
+    }
+    wake = min(wake, t);
+  }
+  return wake;
+}
+
+void Mesh::step_ni(uint32_t node, Cycle now) {
+  NetworkInterface& ni = *m_nis[node];
+  while (!ni.m_credit_returns.empty() && ni.m_credit_returns.front() <= now) {
+    ++ni.m_credits;
+    ni.m_credit_returns.pop_front();
+  }
+  if (ni.m_queue.empty() || ni.m_last_push == now || ni.m_credits == 0) return;
+  const NetworkInterface::Queued queued = ni.m_queue.front();
+  if (queued.at > now) return;
+  const Packet& packet = m_slots[queued.packet].packet;
+  Flit flit;
+  flit.packet = queued.packet;
+  flit.packet_id = packet.id;
+  flit.seq = ni.m_next_seq;
+  flit.arrive = now;
+  flit.head = flit.seq == 0;
+  flit.tail = flit.seq + 1 == packet.length_flits;
+  const Phase phase = packet.phase;
+  write_flit(node, kLocal, flit, now);
+  --ni.m_credits;
+  ni.m_flits_injected.add(phase);
+  if (flit.head) ni.m_packets_injected.add(phase);
+  if (flit.tail) {
+    ni.m_queue.pop_front();
+    ni.m_next_seq = 0;
+    --m_queued_packets;
+  } else {
+    ++ni.m_next_seq;
+  }
+  ni.m_last_push = now;
+  m_last_progress = now;
+}
+
+uint8_t Mesh::route(uint32_t node, const PacketSlot& slot) const {
+  const Packet& p = slot.packet;
+  if (p.kind == PacketKind::kUnicast) {
+    return port_bit(route_port(m_routing, m_shape, p.src_node, node, p.dest_node));
+  }
+  const uint8_t ports = m_tree_routes[static_cast<std::size_t>(p.tree_id) * nodes() + node].ports;
+  NMSIM_ASSERT(ports != 0, "multicast flit at a router outside its tree");
+  return ports;
+}
+
+void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now) {
+  Router& r = *m_routers[node];
+  Router::InputPort& in = r.m_inputs[port];
+  const PacketSlot& slot = m_slots[flit.packet];
+  if (flit.head) in.route = route(node, slot);
+  Flit stored = flit;
+  stored.remaining = in.route;
+  in.buffer.push_back(stored);
+  ++r.m_flits;
+  ++m_flits_in_network;
+  r.m_buffer_writes.add(slot.packet.phase);
+  in.occupancy.set(now, in.buffer.size());
+}
+
+void Mesh::step_router(uint32_t node, Cycle now) {
+  Router& r = *m_routers[node];
+  for (unsigned p = 0; p < kLocal; ++p) {
+    Router::OutputPort& out = r.m_outputs[p];
+    while (!out.credit_returns.empty() && out.credit_returns.front() <= now) {
+      ++out.credits;
+      out.credit_returns.pop_front();
+    }
+  }
+  // Requests from the state at the start of the cycle: the outputs each front flit still
+  // wants, if it is eligible.
+  std::array<uint8_t, kPortCount> wants{};
+  bool any = false;
+  for (unsigned i = 0; i < kPortCount; ++i) {
+    const auto& buffer = r.m_inputs[i].buffer;
+    if (buffer.empty()) continue;
+    const Flit& front = buffer.front();
+    if (front.arrive + m_pipeline_stages <= now) {
+      wants[i] = front.remaining;
+      any = true;
+    }
+  }
+  if (!any) return;
+  for (unsigned o = 0; o < kPortCount; ++o) {
+    Router::OutputPort& out = r.m_outputs[o];
+    uint8_t requests = 0;
+    for (unsigned i = 0; i < kPortCount; ++i) {
+      if (!(wants[i] & port_bit(o))) continue;
+      const Flit& front = r.m_inputs[i].buffer.front();
+      const bool may = out.locked_input < 0 ? front.head : out.locked_input == static_cast<int>(i);
+      if (may) requests |= port_bit(i);
+    }
+    if (requests == 0) {
+      NMSIM_ASSERT(!out.stalled, "a stalled output lost its requester");
+      continue;
+    }
+    if (o != kLocal && out.credits == 0) {
+      if (!out.stalled) {
+        out.stalled = true;
+        out.stall_start = now;
+        const unsigned first = static_cast<unsigned>(__builtin_ctz(requests));
+        out.stall_phase = m_slots[r.m_inputs[first].buffer.front().packet].packet.phase;
+      }
+      continue;
+    }
+    if (out.stalled) {
+      r.m_credit_stall_cycles.add(out.stall_phase, now - out.stall_start);
+      out.stalled = false;
+    }
+    unsigned winner = kPortCount;
+    for (unsigned k = 1; k <= kPortCount; ++k) {
+      const unsigned i = (out.last_winner + k) % kPortCount;
+      if (requests & port_bit(i)) {
+        winner = i;
+        break;
+      }
+    }
+    for (unsigned i = 0; i < kPortCount; ++i) {
+      if (i != winner && (requests & port_bit(i))) {
+        r.m_arbitration_conflicts.add(m_slots[r.m_inputs[i].buffer.front().packet].packet.phase);
+      }
+    }
+    send(r, o, winner, now);
+  }
+  // Free the slots of flits every output has taken; the credit goes back upstream.
+  for (unsigned i = 0; i < kPortCount; ++i) {
+    Router::InputPort& in = r.m_inputs[i];
+    if (in.buffer.empty() || in.buffer.front().remaining != 0) continue;
+    in.buffer.pop_front();
+    --r.m_flits;
+    --m_flits_in_network;
+    in.occupancy.set(now, in.buffer.size());
+    if (i == kLocal) {
+      m_nis[node]->m_credit_returns.push_back(now + 1);
+    } else {
+      const uint32_t upstream = m_shape.neighbour(node, i);
+      Router::OutputPort& out = m_routers[upstream]->m_outputs[opposite(i)];
+      out.credit_returns.push_back(now + m_link_latency);
+      if (out.stalled) wake(upstream, now + m_link_latency);
+    }
+  }
+}
+
+void Mesh::send(Router& r, unsigned o, unsigned i, Cycle now) {
+  Flit& flit = r.m_inputs[i].buffer.front();
+  Router::OutputPort& out = r.m_outputs[o];
+  flit.remaining &= static_cast<uint8_t>(~port_bit(o));
+  if (flit.tail) {
+    out.locked_input = -1;
+  } else if (flit.head) {
+    out.locked_input = static_cast<int>(i);
+  }
+  out.last_winner = i;
+  const Phase phase = m_slots[flit.packet].packet.phase;
+  r.m_flits_forwarded.add(phase);
+  r.m_last_move = now;
+  m_last_progress = now;
+  out.busy.pulse(now);
+  if (o == kLocal) {
+    deliver_flit(r.m_node, flit, now);
+    return;
+  }
+  --out.credits;
+  r.m_hops.add(phase);
+  const uint32_t next = m_shape.neighbour(r.m_node, o);
+  Flit copy = flit;
+  copy.arrive = now + m_link_latency;
+  write_flit(next, opposite(o), copy, now);
+  wake(next, copy.arrive + m_pipeline_stages);
+}
+
+void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle now) {
+  NetworkInterface& ni = *m_nis[node];
+  PacketSlot& slot = m_slots[flit.packet];
+  const uint8_t cores =
+      slot.packet.kind == PacketKind::kUnicast
+          ? static_cast<uint8_t>(1u << slot.packet.dest_core)
+          : m_tree_routes[static_cast<std::size_t>(slot.packet.tree_id) * nodes() + node].cores;
+  ni.m_local_deliveries.add(slot.packet.phase, popcount8(cores));
+  m_last_delivery = now;
+  if (!flit.tail) return;
+  // A copy: a sink may inject, which may grow the slot pool.
+  const Packet packet = slot.packet;
+  if (--slot.pending_tails == 0) m_free_slots.push_back(flit.packet);
+  ni.m_delivered.pulse(now);
+  for (uint32_t core = 0; core < m_cores_per_node; ++core) {
+    if (!(cores & (1u << core))) continue;
+    ni.m_packets_delivered.add(packet.phase);
+    if (ni.m_sinks[core] != nullptr) ni.m_sinks[core]->deliver(packet, now);
+  }
+}
+
+void Mesh::fail_deadlock(Cycle now) {
+  std::ostringstream msg;
+  msg << "NoC deadlock in " << name() << ": " << m_flits_in_network
+      << " flits in the network and none moved for chip.noc.watchdog_cycles = "
+      << m_watchdog_cycles << " cycles (last movement at cycle " << m_last_progress.value()
+      << ", now cycle " << now.value() << ")\n";
+  for (const auto& r : m_routers) {
+    if (r->flits() > 0) msg << r->dump_state();
+  }
+  m_failure = msg.str();
+}
+
+}  // namespace nmsim::noc

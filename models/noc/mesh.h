@@ -1,0 +1,175 @@
+// The spike network-on-chip: a W x H 2D mesh of input-buffered wormhole routers with credit
+// flow control, one network interface (NI) per node, simulated by ONE activity-driven engine.
+//
+// Microarchitecture (the tests derive their numbers from this):
+// - Node id = y * W + x; x grows to the east, y to the south. Each router has 5 input and
+//   5 output ports (N, E, S, W, Local); one virtual channel; input buffers of B flits.
+//   P = router_pipeline_stages, L = link_latency_cycles (both >= 1).
+// - A flit written into an input buffer at cycle a may leave the router (switch + output) at
+//   cycle a + P at the earliest; leaving at cycle d, it is written into the next router's
+//   input buffer at d + L. The NI writes a flit into the local input buffer at the cycle it
+//   injects it (a0); a flit leaving on the local output at d is delivered to the core at d.
+//   => one single-flit packet over k hops on an idle mesh: latency (k+1)*P + k*L cycles;
+//   an n-flit packet's tail arrives n-1 cycles after its head.
+// - Credits: an output holds one credit per free slot of the downstream input buffer. A flit
+//   leaving at d spends one; the credit is back upstream at (the cycle the flit leaves the
+//   downstream buffer) + L. The NI -> local input link has no pipeline but its credit
+//   return takes 1 cycle (the NI sees a slot freed at d from cycle d + 1). The local output
+//   needs no credit: a core always accepts.
+// - Each cycle each output arbitrates among the inputs whose front flit is eligible
+//   (a + P <= now), names this output among its routes, and is either a head flit with the
+//   output unlocked or a body flit of the packet that holds the lock. Round robin: the input
+//   after the last winner has the highest priority. An output without a credit does not
+//   arbitrate. Wormhole: a head flit locks the output to its input until the tail leaves.
+// - Routing: XY, YX, or XY_YX_CHECKERBOARD (XY for packets from nodes with even x+y, YX
+//   otherwise; the route is fixed by the source; deadlock-prone on purpose).
+// - Multicast (replication MULTICAST): the routing table of each router has an entry per tree
+//   (output-port mask; for the local port, a mask of the node's cores); the tree is the union
+//   of the dimension-order paths from the source to each destination. A flit leaves to each
+//   of its outputs independently (each arbitrates on its own) and frees its slot once all
+//   have taken it. An input sends at most one flit per output per cycle; a unicast flit has
+//   one output, so at most one flit per cycle.
+//   Replication UNICAST: send_to_tree() queues one unicast packet per destination core at the
+//   source NI, which sends them one flit per cycle.
+// - NI: an unbounded injection queue ordered by entry cycle (storage grows by doubling and is
+//   reused, so a warmed-up queue does not allocate). One flit per cycle into the local input
+//   port, subject to credits. A packet is delivered to each destination core when its tail
+//   flit leaves on the local output (PacketSink::deliver at that cycle).
+//
+// Simulation: all decisions of cycle t read the state at the start of t; every effect lands
+// at t + 1 or later (P, L >= 1), so the order in which nodes are stepped within a cycle does
+// not matter (they are stepped in node order anyway, for determinism of sink callbacks). The
+// engine steps only nodes with work, only at cycles where something can change (a flit
+// becomes eligible, a credit returns to a blocked output, a queued packet enters, the cycle
+// after any movement), and sleeps on an event when the mesh is empty. always_clock steps all
+// nodes every cycle while the mesh is busy; results and counts are the same.
+//
+// Errors: if flits are in the network and none moved for watchdog_cycles, the engine stores a
+// DeadlockError (message: every non-empty router's dump_state()) and calls sc_stop(). Whoever
+// calls sc_start() must then call rethrow_if_failed(), which throws it (an exception thrown
+// inside an SC_THREAD would reach the caller as a SystemC report, not as DeadlockError).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "models/noc/network_interface.h"
+#include "models/noc/packet.h"
+#include "models/noc/router.h"
+#include "models/noc/routing.h"
+#include "platform/base/cycle.h"
+#include "platform/base/sim_context.h"
+#include "proto/chip.pb.h"
+
+namespace nmsim::noc {
+
+struct Destination {
+  uint32_t node = 0;
+  uint32_t core = 0;
+};
+
+class Mesh : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Mesh);
+  // Uses mesh_width, mesh_height, cores_per_node and noc; throws ConfigError naming the field
+  // if one is missing or out of range.
+  Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx);
+  ~Mesh() override;
+
+  // Queues a packet at its source NI (packet.src_node), entering the queue at cycle `at`
+  // (>= now). Unicast or multicast (tree_id from add_multicast_tree) as packet.kind says.
+  void inject(const Packet& packet, Cycle at);
+  // Registers a multicast tree rooted at src_node; returns its id. Works for both
+  // replication options (UNICAST keeps the destination list for send_to_tree).
+  uint32_t add_multicast_tree(uint32_t src_node, const std::vector<Destination>& destinations);
+  // Sends `packet` to every destination of `tree`: one multicast packet, or (replication
+  // UNICAST) one unicast packet per destination, queued back to back at the source NI.
+  void send_to_tree(const Packet& packet, uint32_t tree, Cycle at);
+  void set_sink(uint32_t node, uint32_t core, PacketSink* sink);
+
+  // Nothing queued or in flight.
+  bool idle() const { return m_queued_packets == 0 && m_flits_in_network == 0; }
+  Cycle last_delivery_cycle() const { return m_last_delivery; }
+  // Notified (one delta later) at the cycle the mesh becomes idle.
+  const sc_core::sc_event& drained_event() const { return m_drained_event; }
+  bool failed() const { return !m_failure.empty(); }
+  // Throws the DeadlockError the engine stored, if any; call after sc_start() returns.
+  void rethrow_if_failed() const;
+
+  const MeshShape& shape() const { return m_shape; }
+  uint32_t nodes() const { return m_shape.nodes(); }
+  uint32_t cores_per_node() const { return m_cores_per_node; }
+  Router& router(uint32_t node) { return *m_routers[node]; }
+  const Router& router(uint32_t node) const { return *m_routers[node]; }
+  NetworkInterface& ni(uint32_t node) { return *m_nis[node]; }
+  const NetworkInterface& ni(uint32_t node) const { return *m_nis[node]; }
+  // Cycles at which the engine stepped (a speed diagnostic: always_clock steps them all).
+  uint64_t stepped_cycles() const { return m_stepped_cycles; }
+
+ private:
+  struct PacketSlot {
+    Packet packet;
+    uint32_t pending_tails = 0;  // destination nodes whose tail delivery is still due
+  };
+  struct TreeRoute {
+    uint8_t ports = 0;  // output ports at this router
+    uint8_t cores = 0;  // cores of this node (with the local port)
+  };
+  struct Tree {
+    uint32_t src_node = 0;
+    uint32_t dest_nodes = 0;
+    std::vector<Destination> destinations;
+  };
+
+  void engine();
+  Cycle next_wake();
+  void step_cycle(Cycle now);
+  void step_ni(uint32_t node, Cycle now);
+  void step_router(uint32_t node, Cycle now);
+  void send(Router& r, unsigned out, unsigned in, Cycle now);
+  void deliver_flit(uint32_t node, const Flit& flit, Cycle now);
+  void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
+  uint8_t route(uint32_t node, const PacketSlot& slot) const;
+  Cycle node_wake(uint32_t node, Cycle now) const;
+  void wake(uint32_t node, Cycle at);
+  uint32_t allocate_slot(const Packet& packet);
+  void fail_deadlock(Cycle now);
+
+  const MeshShape m_shape;
+  const uint32_t m_cores_per_node;
+  const uint32_t m_pipeline_stages;   // P
+  const uint32_t m_link_latency;      // L
+  const uint32_t m_buffer_depth;      // B
+  const uint32_t m_flit_width_bits;
+  const Routing m_routing;
+  const Replication m_replication;
+  const uint64_t m_watchdog_cycles;
+  const bool m_always_clock;
+  SimContext& m_ctx;
+
+  std::vector<std::unique_ptr<Router>> m_routers;
+  std::vector<std::unique_ptr<NetworkInterface>> m_nis;
+
+  std::vector<PacketSlot> m_slots;
+  std::vector<uint32_t> m_free_slots;
+  std::vector<Tree> m_trees;
+  std::vector<TreeRoute> m_tree_routes;  // [tree * nodes + node]
+
+  std::vector<uint32_t> m_active;  // nodes with work (unordered)
+  std::vector<uint32_t> m_due;     // scratch: nodes stepped this cycle
+  uint64_t m_flits_in_network = 0;
+  uint64_t m_queued_packets = 0;
+  Cycle m_last_progress{};
+  Cycle m_last_delivery{};
+  uint64_t m_stepped_cycles = 0;
+  Cycle m_last_step{};
+  sc_core::sc_event m_wake_event;
+  sc_core::sc_event m_drained_event;
+  std::string m_failure;
+};
+
+}  // namespace nmsim::noc

@@ -1,0 +1,74 @@
+// The network interface of one node: the injection queue between the node's cores and the
+// router's local input port, and the delivery of packets to the node's cores. Like the
+// router it has no process: the Mesh engine steps it.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/noc/packet.h"
+#include "models/noc/ring_buffer.h"
+#include "platform/base/cycle.h"
+#include "platform/base/sim_context.h"
+#include "platform/base/stats.h"
+#include "platform/trace/tracer.h"
+
+namespace nmsim::noc {
+
+class Mesh;
+
+class NetworkInterface : public sc_core::sc_module, public StatGroup {
+ public:
+  // Cores inject with b_transport: the payload's data pointer points to a noc::Packet, which
+  // is copied; it enters the queue at now + the annotated delay (whole cycles, rounded up).
+  // The call neither blocks nor adds delay. Optional binding: nodes without an initiator
+  // (traffic mode, tests) leave it unbound.
+  tlm_utils::simple_target_socket_optional<NetworkInterface> inject_socket;
+
+  NetworkInterface(sc_core::sc_module_name name, uint32_t node, uint32_t cores_per_node,
+                   uint32_t buffer_depth_flits, Mesh& mesh, SimContext& ctx);
+
+  uint32_t node() const { return m_node; }
+  // Packets waiting in (or being sent from) the injection queue.
+  std::size_t queued_packets() const { return m_queue.size(); }
+  std::size_t max_queue_packets() const { return m_max_queue_packets; }
+
+  const PhaseCounter& packets_injected() const { return m_packets_injected; }
+  const PhaseCounter& flits_injected() const { return m_flits_injected; }
+  const PhaseCounter& packets_delivered() const { return m_packets_delivered; }
+  const PhaseCounter& local_deliveries() const { return m_local_deliveries; }
+
+ private:
+  friend class Mesh;
+
+  struct Queued {
+    uint32_t packet;  // pool slot
+    Cycle at;         // cycle the packet enters the queue
+  };
+
+  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+
+  const uint32_t m_node;
+  Mesh& m_mesh;
+  SimContext& m_ctx;
+  RingBuffer<Queued> m_queue;      // sorted by `at`, growable, pre-reserved
+  uint32_t m_next_seq = 0;         // next flit of the front packet
+  uint32_t m_credits;              // free slots of the router's local input buffer
+  RingBuffer<Cycle> m_credit_returns;
+  Cycle m_last_push{UINT64_MAX};
+  std::size_t m_max_queue_packets = 0;
+  std::vector<PacketSink*> m_sinks;  // per core
+  trace::Signal m_delivered;         // one pulse per delivered packet (tail)
+
+  PhaseCounter m_packets_injected;
+  PhaseCounter m_flits_injected;
+  PhaseCounter m_packets_delivered;
+  PhaseCounter m_local_deliveries;
+  PhaseCounter m_max_queue_stat;  // the maximum, held in the slot of the phase that reached it
+};
+
+}  // namespace nmsim::noc

@@ -1,0 +1,35 @@
+// A NoC packet as the cores see it: a small POD copied into the mesh at injection. An AER
+// spike is one flit (payload = neuron address); graded values (errors, labels) use several.
+#pragma once
+
+#include <cstdint>
+
+#include "platform/base/cycle.h"
+#include "platform/base/phase.h"
+
+namespace nmsim::noc {
+
+enum class PacketKind : uint8_t { kUnicast, kMulticast };
+
+struct Packet {
+  uint64_t id = 0;
+  uint32_t src_node = 0;
+  uint32_t src_core = 0;
+  PacketKind kind = PacketKind::kUnicast;
+  uint32_t dest_node = 0;  // unicast only
+  uint32_t dest_core = 0;  // unicast only
+  uint32_t tree_id = 0;    // multicast only (from Mesh::add_multicast_tree)
+  uint32_t length_flits = 1;
+  uint32_t payload = 0;            // AER neuron address or a graded value
+  Phase phase = Phase::kHostIo;    // the sender's phase: flit and hop counts are charged to it
+  Cycle created{};                 // creation cycle (latency = tail delivery - created)
+};
+
+// Receives whole packets at the cycle their tail flit enters the core.
+class PacketSink {
+ public:
+  virtual ~PacketSink() = default;
+  virtual void deliver(const Packet& packet, Cycle at) = 0;
+};
+
+}  // namespace nmsim::noc

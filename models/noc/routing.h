@@ -1,0 +1,38 @@
+// Ports and dimension-order route computation of the 2D mesh (see mesh.h for the model).
+#pragma once
+
+#include <cstdint>
+
+#include "proto/noc.pb.h"
+
+namespace nmsim::noc {
+
+// Router ports; x grows to the east, y grows to the south (node id = y * width + x).
+enum Port : uint8_t { kNorth = 0, kEast = 1, kSouth = 2, kWest = 3, kLocal = 4 };
+constexpr unsigned kPortCount = 5;
+constexpr uint8_t port_bit(unsigned port) { return static_cast<uint8_t>(1u << port); }
+// The input port of the neighbour that an output port leads to.
+constexpr unsigned opposite(unsigned port) {
+  return port == kLocal ? unsigned{kLocal} : (port + 2) % 4;
+}
+const char* port_name(unsigned port);
+
+struct MeshShape {
+  uint32_t width = 1;
+  uint32_t height = 1;
+  uint32_t x(uint32_t node) const { return node % width; }
+  uint32_t y(uint32_t node) const { return node / width; }
+  uint32_t node(uint32_t x_, uint32_t y_) const { return y_ * width + x_; }
+  uint32_t nodes() const { return width * height; }
+  uint32_t hops(uint32_t a, uint32_t b) const;  // Manhattan distance
+  // Neighbour across an output port (the port must lead inside the mesh).
+  uint32_t neighbour(uint32_t node, unsigned port) const;
+};
+
+// True if packets from `src` go X first: XY always, YX never, checkerboard by parity.
+bool x_first(Routing routing, const MeshShape& shape, uint32_t src);
+// Output port at `here` of a packet from `src` to `dest` (kLocal when here == dest).
+unsigned route_port(Routing routing, const MeshShape& shape, uint32_t src, uint32_t here,
+                    uint32_t dest);
+
+}  // namespace nmsim::noc
