@@ -41,6 +41,8 @@ class Clock {
   // The current cycle: integer division of the kernel's integer time stamp.
   Cycle now() const;
   sc_core::sc_time to_time(Cycle c) const;
+  // The cycle a kernel time falls in (integer division; times between edges round down).
+  Cycle cycle_of(const sc_core::sc_time& t) const { return Cycle(t.value() / m_period_ticks); }
   // Suspends the calling SC_THREAD until cycle c (no-op if c is now or past).
   void wait_until(Cycle c) const;
 

@@ -1,0 +1,260 @@
+#include "models/core/neuron_core.h"
+
+#include <cstring>
+
+#include "platform/base/errors.h"
+
+namespace nmsim::core {
+
+namespace {
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+// Activity codes of the traced `activity` signal.
+enum Activity : uint64_t { kIdle = 0, kReset, kEncode, kIntegrate, kFire, kSend, kBarrierWait };
+
+}  // namespace
+
+NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, SimContext& ctx,
+                       uint32_t node, uint32_t core_in_node, Barrier& barrier)
+    : sc_module(name),
+      sram_socket("sram_socket"),
+      noc_socket("noc_socket"),
+      m_neurons(config.neurons()),
+      m_lanes(config.accumulate_lanes()),
+      m_state_width_bits(config.state_width_bits()),
+      m_weight_width_bits(config.weight_width_bits()),
+      m_max_axons(config.max_axons()),
+      m_scan_bits(config.spike_scan_bits_per_cycle()),
+      m_encoder_lanes(config.encoder_lanes()),
+      m_fill_cycles(config.pipeline_fill_cycles()),
+      m_node(node),
+      m_core_in_node(core_in_node),
+      m_ctx(ctx),
+      m_barrier(barrier),
+      m_sram("sram", config.synapse_sram(), ctx) {
+  NMSIM_ASSERT(m_neurons > 0 && m_lanes > 0 && m_scan_bits > 0 && m_encoder_lanes > 0,
+               "core config not validated");
+  NMSIM_ASSERT(m_weight_width_bits == 8 || m_weight_width_bits == 16,
+               "weight widths other than 8 and 16 bits are not modelled yet");
+  sram_socket.bind(m_sram.socket);
+  m_potentials.assign(m_neurons, 0);
+  m_refractory.assign(m_neurons, 0);
+  m_spike_counts.assign(m_neurons, 0);
+  m_fired_bitmap.resize(m_neurons);
+  m_fired.reserve(m_neurons);
+  m_axon_spikes.resize(m_max_axons);
+
+  const double state_kb = static_cast<double>(m_neurons) * m_state_width_bits / 8.0 / 1024.0;
+  const uint32_t state_word_bits = m_lanes * m_state_width_bits;
+  add_stat("sops", "SOPs", "synaptic operations: one weight accumulated for one input spike",
+           m_sops, {EnergyKind::kAdd, 0, m_state_width_bits});
+  add_stat("rows_fetched", "rows", "weight rows fetched by the integrate unit", m_rows_fetched);
+  add_stat("state_reads", "words", "neuron state memory reads (lanes potentials a word)",
+           m_state_reads, {EnergyKind::kStateRead, state_kb, state_word_bits});
+  add_stat("state_writes", "words", "neuron state memory writes (lanes potentials a word)",
+           m_state_writes, {EnergyKind::kStateWrite, state_kb, state_word_bits});
+  add_stat("neuron_updates", "updates", "neurons leaked and thresholded by the fire scan",
+           m_neuron_updates, {EnergyKind::kAdd, 0, m_state_width_bits});
+  add_stat("encoder_ops", "pixels", "pixel-steps converted by the rate encoder", m_encoder_ops,
+           {EnergyKind::kAdd, 0, 8});
+  add_stat("spikes_fired", "spikes", "neurons that fired", m_spikes_fired);
+  add_stat("spikes_received", "spikes", "spike packets delivered to this core", m_spikes_received);
+  add_stat("packets_sent", "packets", "spike packets handed to the network interface",
+           m_packets_sent);
+  add_stat("busy_cycles", "cycles", "cycles the core's units were working", m_busy_cycles);
+  add_stat("idle_cycles", "cycles", "cycles the core waited (clocked only without clock gating)",
+           m_idle_cycles, {EnergyKind::kIdleCycle});
+  add_leakage({LeakageKind::kCoreLogic});
+  add_leakage({LeakageKind::kSram, state_kb});
+
+  if (m_ctx.tracer != nullptr) {
+    const std::string base = this->name();
+    m_trace_busy = m_ctx.tracer->add_signal(base + ".busy", 1);
+    m_trace_phase = m_ctx.tracer->add_signal(base + ".activity", 3);
+    m_trace_spike_out = m_ctx.tracer->add_signal(base + ".spike_out", 1);
+  }
+  SC_HAS_PROCESS(NeuronCore);
+  SC_THREAD(controller);
+}
+
+void NeuronCore::configure(const CoreLayout& layout, const NeuronParams& params) {
+  NMSIM_ASSERT(layout.neuron_count <= m_neurons && layout.fan_in <= m_max_axons,
+               "mapper placed more than the core holds");
+  m_layout = layout;
+  m_params = params;
+  m_params.state_width_bits = m_state_width_bits;
+  for (auto& buffer : m_row_buffers) buffer.assign(layout.row_bytes, 0);
+  if (layout.first_layer) m_input_pixels.assign(layout.fan_in, 0);
+}
+
+void NeuronCore::controller() {
+  if (m_program == nullptr) return;  // an unused core: never clocked
+  m_program->run(*this);
+  m_trace_phase.set(m_ctx.clock.now(), kIdle);
+}
+
+void NeuronCore::busy_until(Cycle end) {
+  const Cycle start = m_ctx.clock.now();
+  m_busy_cycles.add(m_ctx.phase.current(), end - start);
+  if (end > start) {
+    m_trace_busy.set(start, 1);
+    m_trace_busy.set(end, 0);
+  }
+  m_ctx.clock.wait_until(end);
+}
+
+int32_t NeuronCore::weight_at(const uint8_t* row, uint32_t j) const {
+  if (m_weight_width_bits == 16) {
+    int16_t w;
+    std::memcpy(&w, row + 2 * j, sizeof w);  // little-endian rows
+    return w;
+  }
+  return static_cast<int8_t>(row[j]);
+}
+
+void NeuronCore::reset_neurons() {
+  const Cycle start = m_ctx.clock.now();
+  const uint64_t words = ceil_div(m_layout.neuron_count, m_lanes);
+  std::fill(m_potentials.begin(), m_potentials.end(), 0);
+  std::fill(m_refractory.begin(), m_refractory.end(), 0);
+  std::fill(m_spike_counts.begin(), m_spike_counts.end(), 0);
+  m_state_writes.add(m_ctx.phase.current(), words);
+  m_trace_phase.set(start, kReset);
+  busy_until(start + words + m_fill_cycles);
+}
+
+void NeuronCore::set_input_spikes(const SpikeBitmap& spikes) {
+  NMSIM_ASSERT(m_layout.first_layer && spikes.size() == m_layout.fan_in,
+               "input spikes for a core that does not hold the first layer");
+  const Cycle start = m_ctx.clock.now();
+  m_axon_spikes.clear();
+  spikes.for_each([&](uint32_t line) { m_axon_spikes.set(line); });
+  m_encoder_ops.add(m_ctx.phase.current(), m_layout.fan_in);
+  m_trace_phase.set(start, kEncode);
+  busy_until(start + ceil_div(m_layout.fan_in, m_encoder_lanes));
+}
+
+void NeuronCore::integrate() {
+  const Cycle start = m_ctx.clock.now();
+  const Phase phase = m_ctx.phase.current();
+  const uint32_t n = m_layout.neuron_count;
+  const uint64_t accumulate_cycles = ceil_div(n, m_lanes);
+  const sc_core::sc_time now_time = sc_core::sc_time_stamp();
+
+  Cycle accumulator_free = start;
+  std::array<Cycle, 2> buffer_free = {start, start};
+  uint64_t rows = 0;
+  m_trace_phase.set(start, kIntegrate);
+  m_axon_spikes.for_each([&](uint32_t axon) {
+    const std::size_t buffer = rows & 1;
+    const Cycle found = start + (axon / m_scan_bits + 1);
+    const Cycle request = max(found, buffer_free[buffer]);
+    // Fetch the row through the SRAM's TLM socket; the start cycle travels as the delay.
+    m_sram_payload.set_command(tlm::TLM_READ_COMMAND);
+    m_sram_payload.set_address(axon * m_layout.row_bytes);
+    m_sram_payload.set_data_ptr(m_row_buffers[buffer].data());
+    m_sram_payload.set_data_length(static_cast<unsigned>(m_layout.row_bytes));
+    m_sram_payload.set_streaming_width(static_cast<unsigned>(m_layout.row_bytes));
+    m_sram_payload.set_byte_enable_ptr(nullptr);
+    m_sram_payload.set_dmi_allowed(false);
+    m_sram_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = m_ctx.clock.to_time(request) - now_time;
+    sram_socket->b_transport(m_sram_payload, delay);
+    NMSIM_ASSERT(m_sram_payload.is_response_ok(), "weight row outside the synapse SRAM");
+    const Cycle ready = m_ctx.clock.cycle_of(now_time + delay);
+
+    const Cycle accumulate_start = max(ready, accumulator_free);
+    const uint8_t* row = m_row_buffers[buffer].data();
+    for (uint32_t j = 0; j < n; ++j) {
+      if (m_refractory[j] == 0) {
+        m_potentials[j] = accumulate(m_potentials[j], weight_at(row, j), m_state_width_bits);
+      }
+    }
+    accumulator_free = accumulate_start + accumulate_cycles;
+    buffer_free[buffer] = accumulator_free;
+    ++rows;
+  });
+  m_axon_spikes.clear();
+  m_rows_fetched.add(phase, rows);
+  m_sops.add(phase, rows * n);
+  m_state_reads.add(phase, rows * accumulate_cycles);
+  m_state_writes.add(phase, rows * accumulate_cycles);
+  const Cycle scan_end = start + ceil_div(m_layout.fan_in, m_scan_bits);
+  busy_until(max(accumulator_free, scan_end) + m_fill_cycles);
+}
+
+uint32_t NeuronCore::fire() {
+  const Cycle start = m_ctx.clock.now();
+  const Phase phase = m_ctx.phase.current();
+  const uint32_t n = m_layout.neuron_count;
+  const uint64_t words = ceil_div(n, m_lanes);
+  m_fired.clear();
+  m_fired_bitmap.clear();
+  for (uint32_t j = 0; j < n; ++j) {
+    if (fire_step(m_potentials[j], m_refractory[j], m_params)) {
+      m_fired.push_back(j);
+      m_fired_bitmap.set(j);
+      ++m_spike_counts[j];
+    }
+  }
+  m_neuron_updates.add(phase, n);
+  m_state_reads.add(phase, words);
+  m_state_writes.add(phase, words);
+  m_spikes_fired.add(phase, m_fired.size());
+  m_trace_phase.set(start, kFire);
+  busy_until(start + words + m_fill_cycles);
+  return static_cast<uint32_t>(m_fired.size());
+}
+
+void NeuronCore::send_spikes() {
+  if (!m_layout.has_tree || m_fired.empty()) return;
+  const Cycle start = m_ctx.clock.now();
+  const Phase phase = m_ctx.phase.current();
+  const sc_core::sc_time now_time = sc_core::sc_time_stamp();
+  m_trace_phase.set(start, kSend);
+  uint64_t k = 0;
+  for (uint32_t j : m_fired) {
+    const Cycle at = start + k;
+    m_packet = noc::Packet{};
+    m_packet.id = (uint64_t{m_node} << 40) | (uint64_t{m_core_in_node} << 36) | m_packets_sent_total++;
+    m_packet.src_node = m_node;
+    m_packet.src_core = m_core_in_node;
+    m_packet.kind = noc::PacketKind::kMulticast;
+    m_packet.tree_id = m_layout.tree_id;
+    m_packet.length_flits = 1;
+    m_packet.payload = m_layout.first_neuron + j;  // AER: the neuron's index in its layer
+    m_packet.phase = phase;
+    m_packet.created = at;
+    m_noc_payload.set_command(tlm::TLM_WRITE_COMMAND);
+    m_noc_payload.set_address(0);
+    m_noc_payload.set_data_ptr(reinterpret_cast<unsigned char*>(&m_packet));
+    m_noc_payload.set_data_length(sizeof(noc::Packet));
+    m_noc_payload.set_streaming_width(sizeof(noc::Packet));
+    m_noc_payload.set_byte_enable_ptr(nullptr);
+    m_noc_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = m_ctx.clock.to_time(at) - now_time;
+    noc_socket->b_transport(m_noc_payload, delay);
+    NMSIM_ASSERT(m_noc_payload.is_response_ok(), "network interface refused a packet");
+    m_trace_spike_out.pulse(at);
+    ++k;
+  }
+  m_packets_sent.add(phase, k);
+  busy_until(start + k);
+}
+
+void NeuronCore::deliver(const noc::Packet& packet, Cycle /*at*/) {
+  NMSIM_ASSERT(packet.payload < m_layout.fan_in, "spike for an axon this core does not have");
+  m_axon_spikes.set(packet.payload);
+  m_spikes_received.add(packet.phase);
+}
+
+void NeuronCore::finalize(const std::array<uint64_t, kPhaseCount>& phase_cycles) {
+  if (!m_layout.used) return;  // unused cores are power-gated: leakage only
+  for (std::size_t p = 0; p < kPhaseCount; ++p) {
+    const uint64_t busy = m_busy_cycles.by_phase[p];
+    m_idle_cycles.by_phase[p] = phase_cycles[p] > busy ? phase_cycles[p] - busy : 0;
+  }
+}
+
+}  // namespace nmsim::core

@@ -1,0 +1,140 @@
+// A neuron core: neuron state memory, synapse SRAM, integrate pipeline, fire/leak scan,
+// input encoder port, network interface and a controller that runs firmware.
+//
+// Microarchitecture and timing (tests derive their numbers from this; n = neurons held,
+// lanes = accumulate_lanes, fill = pipeline_fill_cycles):
+// - integrate(): the priority encoder scans the axon spike bitmap, scan_bits per cycle, in
+//   ascending axon order; the spike on axon a is found at s + floor(a / scan_bits) + 1.
+//   Its weight row (words_per_row words at address a * row_bytes) is requested from the
+//   synapse SRAM (TLM, in-order, banked) as soon as it is found and one of the two row
+//   buffers is free (the buffer of the row two spikes earlier has been accumulated).
+//   The row is accumulated when its data is ready and the accumulator is free, taking
+//   A = ceil(n / lanes) cycles (reading and writing A state words of `lanes` potentials).
+//   The pass ends at max(last accumulate end, s + ceil(fan_in / scan_bits)) + fill.
+//   SOPs: n per spike (refractory neurons are masked but the row is processed).
+// - fire(): the scan unit leaks, thresholds and resets every neuron: A cycles + fill,
+//   A state reads and writes, n neuron updates.
+// - send_spikes(): the controller hands one spike packet per cycle to the network interface.
+// - set_input_spikes(): the rate encoder converts the host-loaded pixels, encoder_lanes per
+//   cycle: ceil(pixels / encoder_lanes) cycles.
+// - reset_neurons(): clears potentials, refractory and spike counters: A cycles + fill.
+// - barrier(): see Barrier.
+// Every call advances the core's time (wait()) by exactly what it costs; the core is busy
+// for those cycles and idle otherwise (an idle core is never clocked by the simulator).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/core/barrier.h"
+#include "models/core/core_layout.h"
+#include "models/core/neuron_datapath.h"
+#include "models/core/program.h"
+#include "models/noc/packet.h"
+#include "models/sram/sram.h"
+#include "platform/base/sim_context.h"
+#include "platform/base/spike_bitmap.h"
+#include "platform/base/stats.h"
+#include "platform/trace/tracer.h"
+#include "proto/core.pb.h"
+
+namespace nmsim::core {
+
+class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::PacketSink {
+ public:
+  tlm_utils::simple_initiator_socket<NeuronCore> sram_socket;  // to the synapse SRAM
+  tlm_utils::simple_initiator_socket<NeuronCore> noc_socket;   // to the node's NI
+
+  NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, SimContext& ctx,
+             uint32_t node, uint32_t core_in_node, Barrier& barrier);
+
+  // --- set up before the simulation starts (by the chip and the workload) ---
+  void configure(const CoreLayout& layout, const NeuronParams& params);
+  void set_program(Program* program) { m_program = program; }
+  sram::Sram& synapse_sram() { return m_sram; }
+  const CoreLayout& layout() const { return m_layout; }
+  uint32_t node() const { return m_node; }
+  uint32_t core_in_node() const { return m_core_in_node; }
+
+  // --- firmware API: each call costs what the hardware spends ---
+  void reset_neurons();
+  void set_input_spikes(const SpikeBitmap& spikes);  // from the rate encoder
+  void integrate();
+  uint32_t fire();  // returns the number of neurons that fired
+  void send_spikes();
+  void barrier(Phase next_phase) { m_barrier.arrive_and_wait(next_phase); }
+  const std::vector<uint32_t>& fired() const { return m_fired; }      // local indices, ascending
+  const SpikeBitmap& fired_bitmap() const { return m_fired_bitmap; }  // this step's spikes
+
+  // --- host link side: raw state access, timed by the host link ---
+  std::vector<uint8_t>& input_pixels() { return m_input_pixels; }
+  const std::vector<uint8_t>& spike_counts() const { return m_spike_counts; }
+  const std::vector<int32_t>& potentials() const { return m_potentials; }
+
+  // PacketSink: a spike packet arrives; sets the axon's bit in the spike bitmap.
+  void deliver(const noc::Packet& packet, Cycle at) override;
+
+  // Charges idle cycles (total minus busy, per phase) once the run has ended.
+  void finalize(const std::array<uint64_t, kPhaseCount>& phase_cycles);
+
+ private:
+  void controller();  // SC_THREAD: runs the program
+  void busy_until(Cycle end);
+  int32_t weight_at(const uint8_t* row, uint32_t j) const;
+
+  const uint32_t m_neurons;
+  const uint32_t m_lanes;
+  const uint32_t m_state_width_bits;
+  const uint32_t m_weight_width_bits;
+  const uint32_t m_max_axons;
+  const uint32_t m_scan_bits;
+  const uint32_t m_encoder_lanes;
+  const uint32_t m_fill_cycles;
+  const uint32_t m_node;
+  const uint32_t m_core_in_node;
+  SimContext& m_ctx;
+  Barrier& m_barrier;
+  sram::Sram m_sram;
+
+  CoreLayout m_layout;
+  NeuronParams m_params;
+  Program* m_program = nullptr;
+
+  // Neuron state memory and the integrate unit's buffers (sized once).
+  std::vector<int32_t> m_potentials;
+  std::vector<uint8_t> m_refractory;
+  std::vector<uint8_t> m_spike_counts;
+  std::vector<uint8_t> m_input_pixels;
+  SpikeBitmap m_axon_spikes;
+  SpikeBitmap m_fired_bitmap;
+  std::vector<uint32_t> m_fired;
+  std::array<std::vector<uint8_t>, 2> m_row_buffers;
+  tlm::tlm_generic_payload m_sram_payload;
+  tlm::tlm_generic_payload m_noc_payload;
+  noc::Packet m_packet;
+  uint64_t m_packets_sent_total = 0;
+
+  PhaseCounter m_sops;
+  PhaseCounter m_rows_fetched;
+  PhaseCounter m_state_reads;
+  PhaseCounter m_state_writes;
+  PhaseCounter m_neuron_updates;
+  PhaseCounter m_encoder_ops;
+  PhaseCounter m_spikes_fired;
+  PhaseCounter m_spikes_received;
+  PhaseCounter m_packets_sent;
+  PhaseCounter m_busy_cycles;
+  PhaseCounter m_idle_cycles;
+
+  trace::Signal m_trace_busy;
+  trace::Signal m_trace_phase;
+  trace::Signal m_trace_spike_out;
+};
+
+}  // namespace nmsim::core

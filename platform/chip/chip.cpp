@@ -1,0 +1,72 @@
+#include "platform/chip/chip.h"
+
+#include <string>
+
+#include "platform/base/errors.h"
+
+namespace nmsim::chip {
+
+Chip::Chip(sc_core::sc_module_name name, const ChipConfig& config, SimContext& ctx)
+    : sc_module(name),
+      m_ctx(ctx),
+      m_width(config.mesh_width()),
+      m_cores_per_node(config.cores_per_node()),
+      m_mesh("mesh", config, ctx),
+      m_barrier("barrier", config.barrier(), ctx),
+      m_host("host", config.host_link(), ctx, m_barrier),
+      m_quiescence(m_mesh) {
+  m_barrier.set_network(&m_quiescence);
+  const uint32_t nodes = config.mesh_width() * config.mesh_height();
+  m_cores.reserve(static_cast<std::size_t>(nodes) * m_cores_per_node);
+  for (uint32_t node = 0; node < nodes; ++node) {
+    for (uint32_t c = 0; c < m_cores_per_node; ++c) {
+      const std::string core_name = "core_" + std::to_string(node % m_width) + "_" +
+                                    std::to_string(node / m_width) + "_" + std::to_string(c);
+      m_cores.push_back(std::make_unique<core::NeuronCore>(core_name.c_str(), config.core(), ctx,
+                                                           node, c, m_barrier));
+      m_cores.back()->noc_socket.bind(m_mesh.ni(node).inject_socket);
+      m_mesh.set_sink(node, c, m_cores.back().get());
+    }
+  }
+}
+
+void Chip::configure(const mapper::Mapping& mapping, const core::NeuronParams& params) {
+  m_mapping = mapping;
+  const std::size_t layers = mapping.layers.size();
+  for (std::size_t l = 0; l < layers; ++l) {
+    std::vector<noc::Destination> next;
+    if (l + 1 < layers) {
+      for (const auto& slot : mapping.layers[l + 1]) next.push_back({slot.node, slot.core_in_node});
+    }
+    for (const auto& slot : mapping.layers[l]) {
+      core::CoreLayout layout;
+      layout.used = true;
+      layout.layer = slot.layer;
+      layout.first_layer = (l == 0);
+      layout.last_layer = (l + 1 == layers);
+      layout.first_neuron = slot.first_neuron;
+      layout.neuron_count = slot.neuron_count;
+      layout.fan_in = slot.fan_in;
+      layout.words_per_row = slot.words_per_row;
+      layout.row_bytes = slot.row_bytes;
+      if (!next.empty()) {
+        layout.has_tree = true;
+        layout.tree_id = m_mesh.add_multicast_tree(slot.node, next);
+      }
+      m_cores[slot.core_index]->configure(layout, params);
+    }
+  }
+  m_barrier.set_participants(mapping.cores_used + 1);  // + the host
+}
+
+void Chip::finish() {
+  m_mesh.rethrow_if_failed();
+  const auto cycles = phase_cycles();
+  for (auto& core : m_cores) core->finalize(cycles);
+}
+
+std::array<uint64_t, kPhaseCount> Chip::phase_cycles() const {
+  return m_ctx.phase.cycles(m_ctx.clock.now());
+}
+
+}  // namespace nmsim::chip

@@ -1,0 +1,57 @@
+#include "tools/cli_options.h"
+
+#include "platform/config/loader.h"
+#include "platform/config/override.h"
+#include "platform/config/presets.h"
+
+namespace po = boost::program_options;
+
+namespace nmsim::tools {
+
+po::options_description config_options() {
+  po::options_description options("Configuration (protobuf text format; see `nmsim describe`)");
+  options.add_options()
+      ("chip", po::value<std::string>()->value_name("FILE|PRESET"),
+       "chip config file merged over the default chip, or a preset name (default, odin_like, ...)")
+      ("run", po::value<std::string>()->value_name("FILE"),
+       "run config file (workload, data set, network, time steps, seed, samples)")
+      ("energy", po::value<std::string>()->value_name("FILE|PRESET"),
+       "energy table file merged over the default 28 nm table, or a preset name")
+      ("traffic", po::value<std::string>()->value_name("FILE"),
+       "synthetic traffic config file (nmsim traffic)")
+      ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
+       "override one field, e.g. --set noc.buffer_depth_flits=8 --set network.hidden_sizes=256,128; "
+       "repeatable, applied in order after the files");
+  return options;
+}
+
+namespace {
+
+bool is_file_path(const std::string& s) {
+  return s.find('/') != std::string::npos || s.find('.') != std::string::npos;
+}
+
+}  // namespace
+
+ResolvedConfigs resolve_configs(const po::variables_map& vm) {
+  ResolvedConfigs c;
+  const auto arg = [&](const char* name) {
+    return vm.count(name) ? vm[name].as<std::string>() : std::string();
+  };
+  const std::string chip = arg("chip");
+  c.chip = chip.empty() || is_file_path(chip) ? config::load_chip_config(chip)
+                                              : config::chip_preset(chip);
+  c.run = config::load_run_config(arg("run"));
+  const std::string energy = arg("energy");
+  c.energy = energy.empty() || is_file_path(energy) ? config::load_energy_table(energy)
+                                                    : config::energy_preset(energy);
+  if (config::has_preset("traffic_default")) c.traffic = config::load_traffic_config(arg("traffic"));
+  if (vm.count("set")) {
+    for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) {
+      config::apply_override(c.chip, c.run, c.energy, c.traffic, assignment);
+    }
+  }
+  return c;
+}
+
+}  // namespace nmsim::tools

@@ -1,0 +1,28 @@
+// Options shared by the nmsim commands: config files, overrides, outputs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "proto/chip.pb.h"
+#include "proto/energy.pb.h"
+#include "proto/run.pb.h"
+#include "proto/traffic.pb.h"
+
+namespace nmsim::tools {
+
+struct ResolvedConfigs {
+  ChipConfig chip;
+  RunConfig run;
+  EnergyTable energy;
+  TrafficConfig traffic;
+};
+
+// --chip, --run, --energy, --traffic, --set.
+boost::program_options::options_description config_options();
+// Files (or preset names) merged over the defaults, then every --set in order.
+ResolvedConfigs resolve_configs(const boost::program_options::variables_map& vm);
+
+}  // namespace nmsim::tools

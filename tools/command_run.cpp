@@ -1,0 +1,58 @@
+#include <iostream>
+
+#include <boost/program_options.hpp>
+
+#include "platform/base/errors.h"
+#include "platform/report/atomic_file.h"
+#include "platform/report/report_format.h"
+#include "tools/cli_options.h"
+#include "tools/commands.h"
+#include "tools/progress.h"
+#include "tools/trace_options.h"
+#include "workloads/inference/inference_job.h"
+
+namespace po = boost::program_options;
+
+namespace nmsim::tools {
+
+int command_run(const std::vector<std::string>& args, const std::string& command_line) {
+  po::options_description options("nmsim run [OPTIONS]: run the workload on the chip");
+  options.add_options()
+      ("help,h", "this help")
+      ("json", po::value<std::string>()->default_value("nmsim-report.json")->value_name("FILE"),
+       "write the report as JSON (written only when the run succeeds)")
+      ("no-table", "do not print the readable report")
+      ("no-check", "skip the functional reference check (chip vs reference, bit-exact)")
+      ("quiet,q", "no progress display");
+  options.add(config_options()).add(trace_options());
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return kExitOk;
+  }
+  const ResolvedConfigs configs = resolve_configs(vm);
+  inference::InferenceJobOptions job;
+  job.chip = configs.chip;
+  job.run = configs.run;
+  job.energy = configs.energy;
+  job.trace = resolve_trace(vm);
+  job.check_reference = vm.count("no-check") == 0;
+  job.command_line = command_line;
+  Progress progress("samples", vm.count("quiet") > 0);
+  job.progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
+  const inference::InferenceJobResult result = inference::run_inference_job(job);
+  progress.finish();
+
+  if (vm.count("no-table") == 0) std::cout << report::to_table(result.report);
+  report::write_file_atomically(vm["json"].as<std::string>(), report::to_json(result.report));
+  if (result.reference_checked && !result.reference_matches) {
+    std::cerr << "nmsim: internal error: the chip disagrees with the functional reference: "
+              << result.mismatch << "\n";
+    return kExitMismatch;
+  }
+  return kExitOk;
+}
+
+}  // namespace nmsim::tools

@@ -1,0 +1,273 @@
+#include "workloads/inference/inference_job.h"
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <sstream>
+
+#include <google/protobuf/text_format.h>
+#include <tlm>
+
+#include "platform/base/errors.h"
+#include "platform/chip/chip.h"
+#include "platform/config/validate.h"
+#include "platform/energy/energy_model.h"
+#include "platform/mapper/mapper.h"
+#include "platform/report/report_builder.h"
+#include "workloads/common/dataset.h"
+#include "workloads/common/metrics.h"
+#include "workloads/common/weights.h"
+
+namespace nmsim::inference {
+
+namespace {
+
+using WallClock = std::chrono::steady_clock;
+
+double seconds_since(WallClock::time_point start) {
+  return std::chrono::duration<double>(WallClock::now() - start).count();
+}
+
+std::string text_of(const google::protobuf::Message& message) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(message, &text);
+  return text;
+}
+
+// Writes each core's rows of weights into its synapse SRAM through the uncounted backdoor:
+// row a holds W[a][first..first+count) packed little-endian, weight_width_bits each.
+void preload_weights(chip::Chip& chip, const workloads::NetworkWeights& weights,
+                     uint32_t weight_width_bits) {
+  const uint32_t weight_bytes = weight_width_bits / 8;
+  for (std::size_t l = 0; l < chip.mapping().layers.size(); ++l) {
+    const auto& layer = weights.layers[l];
+    for (const auto& slot : chip.mapping().layers[l]) {
+      std::vector<uint8_t> row(slot.row_bytes, 0);
+      core::NeuronCore& core = chip.core(slot.core_index);
+      for (uint32_t a = 0; a < slot.fan_in; ++a) {
+        std::fill(row.begin(), row.end(), 0);
+        for (uint32_t j = 0; j < slot.neuron_count; ++j) {
+          const int32_t w = layer.w[size_t{a} * layer.outputs + slot.first_neuron + j];
+          if (weight_bytes == 2) {
+            const int16_t w16 = static_cast<int16_t>(w);
+            std::memcpy(&row[2 * j], &w16, 2);
+          } else {
+            row[j] = static_cast<uint8_t>(static_cast<int8_t>(w));
+          }
+        }
+        tlm::tlm_generic_payload payload;
+        payload.set_command(tlm::TLM_WRITE_COMMAND);
+        payload.set_address(a * slot.row_bytes);
+        payload.set_data_ptr(row.data());
+        payload.set_data_length(static_cast<unsigned>(row.size()));
+        payload.set_streaming_width(static_cast<unsigned>(row.size()));
+        const unsigned written = core.sram_socket->transport_dbg(payload);
+        NMSIM_ASSERT(written == row.size(), "weight preload outside the synapse SRAM");
+      }
+    }
+  }
+}
+
+// Compares chip and reference outcomes and counts; returns the first difference or "".
+std::string compare(const std::vector<ChipSampleOutcome>& chip,
+                    const std::vector<SampleResult>& reference, const Report& report,
+                    const SpikeRecord* record) {
+  uint64_t reference_sops = 0;
+  for (std::size_t s = 0; s < chip.size(); ++s) {
+    const auto& c = chip[s];
+    const auto& r = reference[s];
+    std::ostringstream where;
+    where << "sample " << s << ": ";
+    if (c.output_counts != r.output_counts) return where.str() + "output spike counts differ";
+    if (c.final_potentials != r.final_potentials) return where.str() + "final potentials differ";
+    if (c.predicted != r.predicted) return where.str() + "predictions differ";
+    for (uint64_t v : r.sops_per_layer) reference_sops += v;
+    if (record != nullptr) {
+      for (std::size_t t = 0; t < r.spikes.size(); ++t) {
+        for (std::size_t l = 1; l < r.spikes[t].size(); ++l) {
+          if ((*record)[s][t][l] != r.spikes[t][l]) {
+            where << "step " << t << " layer " << l << " spikes differ";
+            return where.str();
+          }
+        }
+      }
+    }
+  }
+  if (report.summary().sops() != reference_sops) {
+    return "SOPs differ: chip " + std::to_string(report.summary().sops()) + ", reference " +
+           std::to_string(reference_sops);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<uint32_t> layer_sizes(const RunConfig& run) {
+  std::vector<uint32_t> sizes{workloads::kImagePixels};
+  for (uint32_t h : run.network().hidden_sizes()) sizes.push_back(h);
+  sizes.push_back(workloads::kClasses);
+  return sizes;
+}
+
+core::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip) {
+  const NeuronConfig& n = run.network().neuron();
+  core::NeuronParams p;
+  p.threshold = static_cast<int32_t>(n.threshold());
+  p.leak = n.leak_mode() == LEAK_SHIFT      ? core::Leak::kShift
+           : n.leak_mode() == LEAK_SUBTRACT ? core::Leak::kSubtract
+                                            : core::Leak::kNone;
+  p.leak_amount = n.leak_amount();
+  p.reset = n.reset_mode() == RESET_ZERO ? core::Reset::kZero : core::Reset::kSubtract;
+  p.refractory_steps = n.refractory_steps();
+  p.state_width_bits = chip.core().state_width_bits();
+  return p;
+}
+
+InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
+  const ChipConfig& chip_config = options.chip;
+  const RunConfig& run = options.run;
+  config::validate(chip_config);
+  config::validate(run, chip_config);
+  const energy::EnergyModel energy(options.energy);
+
+  // Data, network, mapping, weights: every user error surfaces before elaboration.
+  const std::string data_dir = run.data_dir().empty()
+                                   ? workloads::default_data_dir(run.dataset(), NMSIM_SOURCE_DIR)
+                                   : run.data_dir();
+  const workloads::DatasetSplit data = workloads::load_dataset(run.dataset(), data_dir);
+  const std::vector<uint32_t> sizes = layer_sizes(run);
+  const mapper::Mapping mapping = mapper::map_network(chip_config, sizes);
+  const uint32_t weight_bits = chip_config.core().weight_width_bits();
+  const workloads::NetworkWeights weights =
+      run.network().weights_file().empty()
+          ? workloads::random_weights(sizes, run.network().init_weight_range(), run.seed())
+          : workloads::load_weights(run.network().weights_file(), sizes, weight_bits);
+  for (const auto& layer : weights.layers) {
+    const int32_t limit = 1 << (weight_bits - 1);
+    for (int32_t w : layer.w) {
+      if (w < -limit || w >= limit) {
+        throw ConfigError("run.network.init_weight_range = " +
+                          std::to_string(run.network().init_weight_range()) + ": weights must fit " +
+                          "chip.core.weight_width_bits = " + std::to_string(weight_bits));
+      }
+    }
+  }
+
+  InferenceSchedule schedule;
+  schedule.data = &data.test;
+  const uint32_t samples = run.samples() == 0 ? data.test.count : run.samples();
+  if (samples > data.test.count) {
+    throw ConfigError("run.samples = " + std::to_string(samples) + ": the test split has only " +
+                      std::to_string(data.test.count));
+  }
+  for (uint32_t i = 0; i < samples; ++i) schedule.sample_indices.push_back(i);
+  schedule.time_steps = run.time_steps();
+  schedule.layers = static_cast<uint32_t>(sizes.size() - 1);
+  schedule.encoder = run.encoder();
+  schedule.seed = run.seed();
+  if (options.spike_record != nullptr) {
+    options.spike_record->assign(samples, std::vector<std::vector<SpikeBitmap>>(
+                                              schedule.time_steps));
+    for (auto& steps : *options.spike_record) {
+      for (auto& layers : steps) {
+        layers.resize(sizes.size());
+        for (std::size_t l = 0; l < sizes.size(); ++l) layers[l].resize(sizes[l]);
+      }
+    }
+  }
+
+  // Elaborate and run the chip.
+  SimContext ctx(config::clock_period_ps(chip_config));
+  std::unique_ptr<trace::Tracer> tracer;
+  if (options.trace) {
+    trace::TraceOptions trace_options = *options.trace;
+    trace_options.period_ps = ctx.clock.period_ps();
+    tracer = std::make_unique<trace::Tracer>(trace_options);
+    ctx.tracer = tracer.get();
+  }
+  chip::Chip chip("chip", chip_config, ctx);
+  const core::NeuronParams params = neuron_params(run, chip_config);
+  chip.configure(mapping, params);
+  preload_weights(chip, weights, weight_bits);
+
+  std::vector<std::unique_ptr<InferenceCoreProgram>> programs;
+  for (const auto& layer : mapping.layers) {
+    for (const auto& slot : layer) {
+      programs.push_back(std::make_unique<InferenceCoreProgram>(schedule, options.spike_record));
+      chip.core(slot.core_index).set_program(programs.back().get());
+    }
+  }
+  InferenceHostProgram host_program(schedule, chip, [&](uint32_t done) {
+    if (options.progress) options.progress(done, samples);
+  });
+  chip.host().set_program(&host_program);
+
+  InferenceJobResult result;
+  const auto chip_start = WallClock::now();
+  sc_core::sc_start();
+  result.chip_wall_seconds = seconds_since(chip_start);
+  chip.finish();
+  result.chip_outcomes = host_program.outcomes();
+
+  Report& report = result.report;
+  report = report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
+  report.set_kind("inference");
+  workloads::AccuracyMeter meter;
+  for (const auto& o : result.chip_outcomes) meter.add(o.label, o.predicted);
+  Summary& summary = *report.mutable_summary();
+  summary.set_samples(samples);
+  summary.set_accuracy(meter.accuracy());
+  summary.set_energy_per_sample_pj(samples > 0 ? summary.energy_pj() / samples : 0);
+  for (uint32_t c = 0; c < workloads::kClasses; ++c) {
+    ClassAccuracy* ca = summary.add_per_class();
+    ca->set_label(c);
+    ca->set_samples(static_cast<uint32_t>(meter.class_total()[c]));
+    ca->set_correct(static_cast<uint32_t>(meter.class_correct()[c]));
+    ca->set_accuracy(meter.per_class()[c]);
+  }
+
+  Provenance& provenance = *report.mutable_provenance();
+  provenance.set_nmsim_version(NMSIM_VERSION);
+  provenance.set_command_line(options.command_line);
+  provenance.set_chip_config(text_of(chip_config));
+  provenance.set_run_config(text_of(run));
+  provenance.set_energy_table_name(energy.table_name());
+  provenance.set_energy_table_hash(energy.table_hash());
+  provenance.set_seed(run.seed());
+  provenance.set_dataset(data.test.name + " (" + data_dir + ")");
+  provenance.set_dataset_hash(data.test.content_hash);
+  provenance.set_weights_source(run.network().weights_file().empty()
+                                    ? "random from seed (untrained: accuracy is chance level)"
+                                    : run.network().weights_file());
+
+  Speed& speed = *report.mutable_speed();
+  speed.set_wall_seconds(result.chip_wall_seconds);
+  if (result.chip_wall_seconds > 0) {
+    speed.set_simulated_cycles_per_second(summary.cycles() / result.chip_wall_seconds);
+    speed.set_sops_per_second(summary.sops() / result.chip_wall_seconds);
+  }
+  report.add_notes("Weights are preloaded into the synapse SRAMs before the run; that load is "
+                   "not counted. Host I/O counts the pixels in and the outputs out per sample.");
+
+  if (options.check_reference) {
+    InferenceReference reference(sizes, weights, params, run.time_steps(), run.encoder(),
+                                 run.seed());
+    const auto reference_start = WallClock::now();
+    for (uint32_t i : schedule.sample_indices) {
+      result.reference_outcomes.push_back(
+          reference.run(data.test.sample(i), i, options.spike_record != nullptr));
+    }
+    result.reference_wall_seconds = seconds_since(reference_start);
+    result.reference_checked = true;
+    result.mismatch = compare(result.chip_outcomes, result.reference_outcomes, report,
+                              options.spike_record);
+    result.reference_matches = result.mismatch.empty();
+    report.add_notes(result.reference_matches
+                         ? "Functional reference: bit-exact match (outputs, potentials, SOPs)."
+                         : "Functional reference MISMATCH: " + result.mismatch);
+  }
+  if (tracer) tracer->finish(chip.now());
+  return result;
+}
+
+}  // namespace nmsim::inference

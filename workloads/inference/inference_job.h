@@ -1,0 +1,52 @@
+// One inference run, end to end: load data and weights, map the network onto the chip,
+// elaborate the chip, run the firmware, build the report (with provenance), and check the
+// chip against the functional reference on the same samples.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/trace/tracer.h"
+#include "proto/chip.pb.h"
+#include "proto/energy.pb.h"
+#include "proto/report.pb.h"
+#include "proto/run.pb.h"
+#include "workloads/inference/firmware.h"
+#include "workloads/inference/reference.h"
+
+namespace nmsim::inference {
+
+struct InferenceJobOptions {
+  ChipConfig chip;
+  RunConfig run;
+  EnergyTable energy;
+  std::optional<trace::TraceOptions> trace;  // VCD output
+  bool check_reference = true;               // run the functional model too and compare
+  std::function<void(uint32_t done, uint32_t total)> progress;
+  std::string command_line;
+  SpikeRecord* spike_record = nullptr;       // tests: the chip's spikes per sample/step/layer
+};
+
+struct InferenceJobResult {
+  Report report;
+  std::vector<ChipSampleOutcome> chip_outcomes;
+  std::vector<SampleResult> reference_outcomes;  // if checked (spikes recorded if spike_record)
+  bool reference_checked = false;
+  bool reference_matches = false;
+  std::string mismatch;  // the first difference, if any
+  double chip_wall_seconds = 0;
+  double reference_wall_seconds = 0;
+};
+
+// Validates the configs (ConfigError), loads the data (DataError), runs. One call per
+// process: it elaborates a SystemC design.
+InferenceJobResult run_inference_job(const InferenceJobOptions& options);
+
+// The layer sizes of the run's network: [784, hidden..., 10].
+std::vector<uint32_t> layer_sizes(const RunConfig& run);
+core::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip);
+
+}  // namespace nmsim::inference
