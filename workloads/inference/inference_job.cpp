@@ -160,7 +160,11 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
     throw ConfigError("run.samples = " + std::to_string(samples) + ": the test split has only " +
                       std::to_string(data.test.count));
   }
-  for (uint32_t i = 0; i < samples; ++i) schedule.sample_indices.push_back(i);
+  // An even stride over the test split: its files are ordered by class, so the first N
+  // samples would all be zeros.
+  for (uint32_t i = 0; i < samples; ++i) {
+    schedule.sample_indices.push_back(static_cast<uint32_t>(uint64_t{i} * data.test.count / samples));
+  }
   schedule.time_steps = run.time_steps();
   schedule.layers = static_cast<uint32_t>(sizes.size() - 1);
   schedule.encoder = run.encoder();

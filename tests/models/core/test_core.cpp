@@ -1,0 +1,188 @@
+// Neuron core timing, counts and arithmetic on a 1 x 1 chip with a small core, driven by a
+// test program. Numbers are derived by hand from the microarchitecture in neuron_core.h.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <functional>
+#include <vector>
+
+#include <tlm>
+
+#include "models/core/neuron_core.h"
+#include "platform/chip/chip.h"
+#include "platform/config/loader.h"
+#include "platform/config/validate.h"
+#include "platform/mapper/mapper.h"
+
+using namespace nmsim;
+
+namespace {
+
+// 8 neurons, 4 lanes, 100 axons used of 128; rows of 8 x 16-bit weights = 2 words of 64 bits,
+// 2 banks word-interleaved, 1 port, read latency 2, fill 2, scan 64 bits/cycle.
+ChipConfig small_chip() {
+  ChipConfig chip = config::default_chip_config();
+  chip.set_mesh_width(1);
+  chip.set_mesh_height(1);
+  CoreConfig& core = *chip.mutable_core();
+  core.set_neurons(8);
+  core.set_accumulate_lanes(4);
+  core.set_max_axons(128);
+  core.set_spike_scan_bits_per_cycle(64);
+  core.set_encoder_lanes(16);
+  core.set_pipeline_fill_cycles(2);
+  SramConfig& sram = *core.mutable_synapse_sram();
+  sram.set_size_bytes(128 * 16);
+  sram.set_word_width_bits(64);
+  sram.set_banks(2);
+  sram.set_ports(1);
+  sram.set_read_latency_cycles(2);
+  config::validate(chip);
+  return chip;
+}
+
+int16_t weight(uint32_t axon, uint32_t j) { return static_cast<int16_t>(axon * 7 + j * 300); }
+
+class LambdaProgram : public core::Program {
+ public:
+  explicit LambdaProgram(std::function<void(core::NeuronCore&)> body) : m_body(std::move(body)) {}
+  void run(core::NeuronCore& core) override { m_body(core); }
+
+ private:
+  std::function<void(core::NeuronCore&)> m_body;
+};
+
+struct Bench {
+  ChipConfig config = small_chip();
+  SimContext ctx{config::clock_period_ps(config)};
+  chip::Chip chip{"chip", config, ctx};
+  mapper::Mapping mapping = mapper::map_network(config, {100, 8});
+
+  explicit Bench(int32_t threshold) {
+    core::NeuronParams params;
+    params.threshold = threshold;
+    chip.configure(mapping, params);
+    // Rows through the uncounted backdoor.
+    for (uint32_t a = 0; a < 100; ++a) {
+      uint8_t row[16];
+      for (uint32_t j = 0; j < 8; ++j) {
+        const int16_t w = weight(a, j);
+        std::memcpy(row + 2 * j, &w, 2);
+      }
+      tlm::tlm_generic_payload p;
+      p.set_command(tlm::TLM_WRITE_COMMAND);
+      p.set_address(a * 16);
+      p.set_data_ptr(row);
+      p.set_data_length(16);
+      p.set_streaming_width(16);
+      REQUIRE(chip.core(0).sram_socket->transport_dbg(p) == 16);
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("core: one time step of one core with a known input spike set", "[core]") {
+  Bench bench(1 << 14);
+  core::NeuronCore& core = bench.chip.core(0);
+  REQUIRE(bench.mapping.layers[0][0].row_bytes == 16);
+
+  std::vector<uint64_t> marks;  // cycle after each call
+  LambdaProgram program([&](core::NeuronCore& c) {
+    auto mark = [&] { marks.push_back(bench.ctx.clock.now().value()); };
+    mark();
+    c.reset_neurons();
+    mark();
+    SpikeBitmap inputs(100);
+    inputs.set(3);
+    inputs.set(70);
+    inputs.set(71);
+    c.set_input_spikes(inputs);
+    mark();
+    c.integrate();
+    mark();
+    c.fire();
+    mark();
+  });
+  core.set_program(&program);
+  sc_core::sc_start();
+
+  REQUIRE(marks.size() == 5);
+  // reset: ceil(8/4) = 2 state words + fill 2 = 4 cycles.
+  CHECK(marks[1] - marks[0] == 4);
+  // encoder: ceil(100 axons / 16 lanes) = 7 cycles.
+  CHECK(marks[2] - marks[1] == 7);
+  // integrate from s (rows of 2 words: words 2a, 2a+1 in banks 0, 1; one port):
+  //  axon 3:  found s+1 (3/64 + 1); words issue s+1, s+2; ready s+4; accumulate s+4..s+6
+  //  axon 70: found s+2; buffer 1 free; words issue s+3, s+4 (port busy at s+2);
+  //           ready s+6; accumulate s+6..s+8
+  //  axon 71: found s+2; buffer 0 free at s+6 (its row accumulated); issue s+6, s+7;
+  //           ready s+9; accumulate s+9..s+11
+  //  end = max(s+11, s + ceil(100/64) = s+2) + fill 2 = s+13.
+  CHECK(marks[3] - marks[2] == 13);
+  // fire: 2 state words + fill 2.
+  CHECK(marks[4] - marks[3] == 4);
+
+  const Phase phase = bench.ctx.phase.current();
+  const sram::Sram& sram = core.synapse_sram();
+  CHECK(sram.reads()[phase] == 6);   // 3 rows x 2 words
+  CHECK(sram.writes()[phase] == 0);  // the preload went through the backdoor
+  CHECK(sram.bank_conflicts()[phase] == 0);
+  // Stats by name.
+  uint64_t sops = 0, state_reads = 0, state_writes = 0, rows = 0, encoder = 0;
+  for (const auto& s : core.stats()) {
+    if (s.name == "sops") sops = s.counter->total();
+    if (s.name == "state_reads") state_reads = s.counter->total();
+    if (s.name == "state_writes") state_writes = s.counter->total();
+    if (s.name == "rows_fetched") rows = s.counter->total();
+    if (s.name == "encoder_ops") encoder = s.counter->total();
+  }
+  CHECK(sops == 24);               // 3 spikes x 8 neurons
+  CHECK(rows == 3);
+  CHECK(state_reads == 3 * 2 + 2);        // integrate 3 rows x 2 words + scan 2 words
+  CHECK(state_writes == 2 + 3 * 2 + 2);   // reset 2 + integrate 6 + scan 2
+  CHECK(encoder == 100);
+
+  // Potentials: u_j = w(3,j) + w(70,j) + w(71,j) = 144 * 7 + 3 * 300 j = 1008 + 900 j; none
+  // reaches 2^14, so nothing fires and the potentials stay.
+  for (uint32_t j = 0; j < 8; ++j) CHECK(core.potentials()[j] == 1008 + 900 * static_cast<int32_t>(j));
+  CHECK(core.fired().empty());
+}
+
+TEST_CASE("core: fire scan thresholds, resets by subtraction and counts spikes", "[core]") {
+  // Threshold 4000: u_j = 1008 + 900 j fires for j >= 4 (1008 + 3600 = 4608).
+  Bench bench(4000);
+  core::NeuronCore& core = bench.chip.core(0);
+  LambdaProgram program([&](core::NeuronCore& c) {
+    c.reset_neurons();
+    SpikeBitmap inputs(100);
+    inputs.set(3);
+    inputs.set(70);
+    inputs.set(71);
+    c.set_input_spikes(inputs);
+    c.integrate();
+    c.fire();
+  });
+  core.set_program(&program);
+  sc_core::sc_start();
+  REQUIRE(core.fired() == std::vector<uint32_t>{4, 5, 6, 7});
+  for (uint32_t j = 0; j < 8; ++j) {
+    const int32_t u = 1008 + 900 * static_cast<int32_t>(j);
+    CHECK(core.potentials()[j] == (u >= 4000 ? u - 4000 : u));
+    CHECK(core.spike_counts()[j] == (u >= 4000 ? 1 : 0));
+  }
+}
+
+TEST_CASE("core: an empty spike bitmap still costs the scan and the fill", "[core]") {
+  Bench bench(1 << 14);
+  std::vector<uint64_t> marks;
+  LambdaProgram program([&](core::NeuronCore& c) {
+    marks.push_back(bench.ctx.clock.now().value());
+    c.integrate();
+    marks.push_back(bench.ctx.clock.now().value());
+  });
+  bench.chip.core(0).set_program(&program);
+  sc_core::sc_start();
+  // ceil(100 / 64) = 2 scan cycles + fill 2.
+  REQUIRE(marks[1] - marks[0] == 4);
+}

