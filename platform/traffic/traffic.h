@@ -1,0 +1,104 @@
+// Synthetic traffic on the chip's NoC alone (as BookSim2 or Noxim study it): one generator
+// per node injects packets at a configured rate and pattern; packets CREATED in the
+// measurement window are measured (latency = tail delivery - creation, source queueing
+// included); the run drains until they all arrived or drain_limit_cycles passed.
+//
+// Generators cost nothing per idle cycle: each node samples the gap to its NEXT packet
+// (geometric for Bernoulli, exponential for Poisson, from its own seeded mt19937_64), and one
+// driver thread wakes only at those arrival cycles.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <queue>
+#include <random>
+#include <vector>
+
+#include <systemc>
+
+#include "models/noc/mesh.h"
+#include "platform/base/sim_context.h"
+#include "proto/chip.pb.h"
+#include "proto/report.pb.h"
+#include "proto/traffic.pb.h"
+
+namespace nmsim::traffic {
+
+// Checks the fields the traffic mode needs (present, in range, pattern fits the mesh);
+// ConfigError naming the field ("traffic.injection_rate = 2: must be in (0, 1]").
+void validate_traffic(const TrafficConfig& traffic, const ChipConfig& chip);
+
+// The mesh, its generators and the measurement; elaborated by run_traffic.
+class TrafficBench : public sc_core::sc_module, public noc::PacketSink {
+ public:
+  SC_HAS_PROCESS(TrafficBench);
+  TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
+               const TrafficConfig& traffic, SimContext& ctx);
+
+  noc::Mesh& mesh() { return m_mesh; }
+  const noc::Mesh& mesh() const { return m_mesh; }
+  TrafficSummary summary() const;
+
+  uint64_t packets_created() const { return m_created; }
+  uint64_t packets_delivered() const { return m_delivered; }
+  uint64_t measured_created() const { return m_measured_created; }
+  uint64_t measured_delivered() const { return m_measured_delivered; }
+  // Flits of packets whose tail was delivered inside the window (accepted throughput).
+  uint64_t window_flits_delivered() const { return m_window_flits; }
+  uint64_t window_flits_created() const { return m_window_flits_created; }
+  Cycle end_cycle() const { return m_end; }
+
+  void deliver(const noc::Packet& packet, Cycle at) override;
+
+ private:
+  struct Arrival {
+    uint64_t cycle;
+    uint32_t node;
+    bool operator>(const Arrival& o) const {
+      return cycle != o.cycle ? cycle > o.cycle : node > o.node;
+    }
+  };
+  struct Generator {
+    std::mt19937_64 rng;
+    double poisson_time = 0;  // continuous arrival time of the Poisson process, in cycles
+  };
+
+  void driver();
+  uint64_t next_arrival(uint32_t node, uint64_t previous, bool first);
+  uint32_t destination(uint32_t node);
+  bool in_window(Cycle c) const { return c.value() >= m_window_start && c.value() < m_window_end; }
+
+  const TrafficConfig m_config;
+  const uint32_t m_length;
+  const double m_packet_rate;  // packets per node per cycle
+  const uint64_t m_window_start;
+  const uint64_t m_window_end;
+  const uint64_t m_drain_deadline;
+  SimContext& m_ctx;
+  noc::Mesh m_mesh;
+  std::vector<Generator> m_generators;
+  std::priority_queue<Arrival, std::vector<Arrival>, std::greater<Arrival>> m_arrivals;
+  sc_core::sc_event m_measured_done;
+
+  uint64_t m_next_id = 0;
+  uint64_t m_created = 0;
+  uint64_t m_delivered = 0;
+  uint64_t m_measured_created = 0;
+  uint64_t m_measured_delivered = 0;
+  uint64_t m_latency_sum = 0;
+  uint64_t m_latency_max = 0;
+  uint64_t m_hops_sum = 0;
+  uint64_t m_window_flits = 0;
+  uint64_t m_window_flits_created = 0;
+  bool m_drained = false;
+  Cycle m_end{};
+};
+
+// Validates, elaborates a TrafficBench named "traffic" (the mesh is "traffic.mesh"), runs
+// sc_start() and returns the bench for its summary and the mesh's statistics. Throws
+// ConfigError before elaboration, DeadlockError if the mesh deadlocked. One call per process
+// (SystemC elaborates once). ctx's clock must match chip.clock_mhz.
+std::unique_ptr<TrafficBench> run_traffic(const ChipConfig& chip, const TrafficConfig& traffic,
+                                          SimContext& ctx);
+
+}  // namespace nmsim::traffic
