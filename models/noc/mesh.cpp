@@ -94,6 +94,7 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_free_slots.reserve(kInitialPacketSlots);
   m_active.reserve(n);
   m_due.reserve(n);
+  m_due_bits.assign((n + 63) / 64, 0);
   SC_THREAD(engine);
 }
 
@@ -246,10 +247,17 @@ void Mesh::step_cycle(Cycle now) {
   if (m_always_clock) {
     for (uint32_t node = 0; node < nodes(); ++node) m_due.push_back(node);
   } else {
+    // Node order (deterministic sink callbacks) without sorting: a bit per node.
     for (uint32_t node : m_active) {
-      if (m_routers[node]->m_wake <= now) m_due.push_back(node);
+      if (m_routers[node]->m_wake <= now) m_due_bits[node >> 6] |= uint64_t{1} << (node & 63);
     }
-    std::sort(m_due.begin(), m_due.end());  // node order: deterministic sink callbacks
+    for (std::size_t w = 0; w < m_due_bits.size(); ++w) {
+      while (m_due_bits[w] != 0) {
+        const unsigned bit = static_cast<unsigned>(__builtin_ctzll(m_due_bits[w]));
+        m_due_bits[w] &= m_due_bits[w] - 1;
+        m_due.push_back(static_cast<uint32_t>(w * 64 + bit));
+      }
+    }
   }
   for (uint32_t node : m_due) {
     Router& r = *m_routers[node];
@@ -380,18 +388,19 @@ void Mesh::step_router(uint32_t node, Cycle now) {
   // Requests from the state at the start of the cycle: the outputs each front flit still
   // wants, if it is eligible.
   std::array<uint8_t, kPortCount> wants{};
-  bool any = false;
+  uint8_t wanted = 0;  // outputs some eligible front flit asks for
   for (unsigned i = 0; i < kPortCount; ++i) {
     const auto& buffer = r.m_inputs[i].buffer;
     if (buffer.empty()) continue;
     const Flit& front = buffer.front();
     if (front.arrive + m_pipeline_stages <= now) {
       wants[i] = front.remaining;
-      any = true;
+      wanted |= front.remaining;
     }
   }
-  if (!any) return;
+  if (wanted == 0) return;
   for (unsigned o = 0; o < kPortCount; ++o) {
+    if (!(wanted & port_bit(o))) continue;
     Router::OutputPort& out = r.m_outputs[o];
     uint8_t requests = 0;
     for (unsigned i = 0; i < kPortCount; ++i) {

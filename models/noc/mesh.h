@@ -161,6 +161,7 @@ class Mesh : public sc_core::sc_module {
 
   std::vector<uint32_t> m_active;  // nodes with work (unordered)
   std::vector<uint32_t> m_due;     // scratch: nodes stepped this cycle
+  std::vector<uint64_t> m_due_bits;
   uint64_t m_flits_in_network = 0;
   uint64_t m_queued_packets = 0;
   Cycle m_last_progress{};
