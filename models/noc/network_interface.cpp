@@ -37,7 +37,8 @@ NetworkInterface::NetworkInterface(sc_core::sc_module_name name, uint32_t node,
            m_max_queue_stat);
 }
 
-void NetworkInterface::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+void NetworkInterface::b_transport(int /*initiator*/, tlm::tlm_generic_payload& payload,
+                                   sc_core::sc_time& delay) {
   NMSIM_ASSERT(payload.get_data_ptr() != nullptr &&
                    payload.get_data_length() >= sizeof(Packet),
                "NoC injection payload must point to a noc::Packet");
@@ -45,7 +46,12 @@ void NetworkInterface::b_transport(tlm::tlm_generic_payload& payload, sc_core::s
   packet.src_node = m_node;
   const uint64_t period = m_ctx.clock.period().value();
   const uint64_t delay_cycles = (delay.value() + period - 1) / period;
-  m_mesh.inject(packet, m_ctx.clock.now() + delay_cycles);
+  const Cycle at = m_ctx.clock.now() + delay_cycles;
+  if (packet.kind == PacketKind::kMulticast) {
+    m_mesh.send_to_tree(packet, packet.tree_id, at);
+  } else {
+    m_mesh.inject(packet, at);
+  }
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -8,7 +8,7 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "models/noc/packet.h"
 #include "models/noc/ring_buffer.h"
@@ -26,8 +26,12 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
   // Cores inject with b_transport: the payload's data pointer points to a noc::Packet, which
   // is copied; it enters the queue at now + the annotated delay (whole cycles, rounded up).
   // The call neither blocks nor adds delay. Optional binding: nodes without an initiator
-  // (traffic mode, tests) leave it unbound.
-  tlm_utils::simple_target_socket_optional<NetworkInterface> inject_socket;
+  // (traffic mode, tests) leave it unbound; with several cores per node each core binds it.
+  // A multicast packet goes to every destination of its tree (send_to_tree), so the
+  // replication option (MULTICAST or UNICAST) is invisible to the core.
+  tlm_utils::multi_passthrough_target_socket<NetworkInterface, 32, tlm::tlm_base_protocol_types, 0,
+                                             sc_core::SC_ZERO_OR_MORE_BOUND>
+      inject_socket;
 
   NetworkInterface(sc_core::sc_module_name name, uint32_t node, uint32_t cores_per_node,
                    uint32_t buffer_depth_flits, Mesh& mesh, SimContext& ctx);
@@ -50,7 +54,7 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
     Cycle at;         // cycle the packet enters the queue
   };
 
-  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
 
   const uint32_t m_node;
   Mesh& m_mesh;

