@@ -45,7 +45,7 @@ ResolvedConfigs resolve_configs(const po::variables_map& vm) {
   const std::string energy = arg("energy");
   c.energy = energy.empty() || is_file_path(energy) ? config::load_energy_table(energy)
                                                     : config::energy_preset(energy);
-  if (config::has_preset("traffic_default")) c.traffic = config::load_traffic_config(arg("traffic"));
+  c.traffic = config::load_traffic_config(arg("traffic"));
   if (vm.count("set")) {
     for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) {
       config::apply_override(c.chip, c.run, c.energy, c.traffic, assignment);

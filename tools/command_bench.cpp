@@ -1,5 +1,110 @@
+// `nmsim bench`: the simulator's own speed, measured by running nmsim itself (one SystemC
+// elaboration per process) on fixed workloads and reading the speed from their reports.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+#include <string>
+
+#include <boost/program_options.hpp>
+#include <google/protobuf/util/json_util.h>
+
+#include "platform/base/errors.h"
+#include "proto/report.pb.h"
 #include "tools/commands.h"
+
+namespace po = boost::program_options;
+
 namespace nmsim::tools {
-int command_bench(const std::vector<std::string>&, const std::string&) { std::cerr << "nmsim: bench: not built yet\n"; return kExitUsage; }
+
+namespace {
+
+std::string self_executable(const std::string& fallback) {
+  char buffer[4096];
+  const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (n <= 0) return fallback;
+  buffer[n] = '\0';
+  return buffer;
 }
+
+// Runs `nmsim <args> --json <tmp>` and returns its report.
+Report run_child(const std::string& self, const std::string& args) {
+  char path[] = "/tmp/nmsim-bench-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) throw Error("bench: cannot create a temporary file");
+  close(fd);
+  const std::string command = "'" + self + "' " + args + " --quiet --no-table --json '" + path + "'";
+  const int status = std::system(command.c_str());
+  std::ifstream in(path);
+  std::stringstream json;
+  json << in.rdbuf();
+  std::remove(path);
+  if (status != 0) throw Error("bench: `" + command + "` failed");
+  Report report;
+  if (!google::protobuf::util::JsonStringToMessage(json.str(), &report).ok()) {
+    throw Error("bench: unreadable report from `" + command + "`");
+  }
+  return report;
+}
+
+std::string fixed(double v, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+}  // namespace
+
+int command_bench(const std::vector<std::string>& args, const std::string& argv0) {
+  po::options_description options(
+      "nmsim bench [OPTIONS]: simulator speed on fixed workloads (each one nmsim process)");
+  options.add_options()
+      ("help,h", "this help")
+      ("measure-cycles", po::value<uint64_t>()->default_value(20000), "NoC runs: measured cycles")
+      ("samples", po::value<uint32_t>()->default_value(500), "inference run: MNIST test samples");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return kExitOk;
+  }
+  const std::string self = self_executable(argv0);
+  const uint64_t cycles = vm["measure-cycles"].as<uint64_t>();
+
+  std::cout << "Synthetic NoC traffic (uniform random, Bernoulli, 1-flit packets, warm-up 2,000 cycles)\n";
+  std::cout << "  mesh     rate   sim. cycles     wall s     cycles/s   avg latency   accepted\n";
+  for (uint32_t size : {8u, 16u}) {
+    for (double rate : {0.01, 0.05}) {
+      std::ostringstream a;
+      a << "traffic --set mesh_width=" << size << " --set mesh_height=" << size
+        << " --set traffic.injection_rate=" << rate << " --set traffic.warmup_cycles=2000"
+        << " --set traffic.measure_cycles=" << cycles;
+      const Report r = run_child(self, a.str());
+      std::printf("  %2ux%-2u  %5.2f  %12llu  %9.3f  %11.0f  %12.2f  %9.4f\n", size, size, rate,
+                  static_cast<unsigned long long>(r.summary().cycles()), r.speed().wall_seconds(),
+                  r.speed().simulated_cycles_per_second(), r.traffic().average_latency_cycles(),
+                  r.traffic().accepted_flits_per_node_cycle());
+    }
+  }
+  const uint32_t samples = vm["samples"].as<uint32_t>();
+  const Report r = run_child(self, "run --set samples=" + std::to_string(samples));
+  const Speed& s = r.speed();
+  std::cout << "\nInference on the default chip (784-512-10, T = 8, " << samples << " MNIST digits)\n";
+  std::cout << "  SOPs                  " << r.summary().sops() << "\n";
+  std::cout << "  simulated cycles      " << r.summary().cycles() << "\n";
+  std::cout << "  chip simulation       " << fixed(s.wall_seconds(), 3) << " s wall, "
+            << fixed(s.sops_per_second() / 1e6, 1) << " M SOPs/s, "
+            << fixed(s.simulated_cycles_per_second() / 1e6, 2) << " M cycles/s\n";
+  std::cout << "  functional reference  " << fixed(s.reference_wall_seconds(), 3) << " s wall\n";
+  if (s.reference_wall_seconds() > 0) {
+    std::cout << "  chip / reference      " << fixed(s.wall_seconds() / s.reference_wall_seconds(), 1)
+              << " x the reference's wall time\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace nmsim::tools

@@ -1,5 +1,71 @@
+#include <chrono>
 #include <iostream>
+
+#include <boost/program_options.hpp>
+#include <google/protobuf/text_format.h>
+
+#include "platform/config/validate.h"
+#include "platform/energy/energy_model.h"
+#include "platform/report/atomic_file.h"
+#include "platform/report/report_builder.h"
+#include "platform/report/report_format.h"
+#include "platform/traffic/traffic.h"
+#include "tools/cli_options.h"
 #include "tools/commands.h"
+
+namespace po = boost::program_options;
+
 namespace nmsim::tools {
-int command_traffic(const std::vector<std::string>&, const std::string&) { std::cerr << "nmsim: traffic: not built yet\n"; return kExitUsage; }
+
+int command_traffic(const std::vector<std::string>& args, const std::string& command_line) {
+  po::options_description options(
+      "nmsim traffic [OPTIONS]: synthetic traffic on the chip's NoC alone\n"
+      "(pattern, injection process and rate, packet length, warm-up and measured cycles are\n"
+      "traffic.* fields: `nmsim describe`, e.g. --set traffic.injection_rate=0.05)");
+  options.add_options()
+      ("help,h", "this help")
+      ("json", po::value<std::string>()->default_value("nmsim-traffic.json")->value_name("FILE"),
+       "write the report as JSON (only when the run succeeds)")
+      ("no-table", "do not print the readable report")
+      ("quiet,q", "no progress display");
+  options.add(config_options());
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return kExitOk;
+  }
+  const ResolvedConfigs configs = resolve_configs(vm);
+  config::validate(configs.chip);
+  config::validate(configs.traffic, configs.chip);
+  const energy::EnergyModel energy(configs.energy);
+
+  SimContext ctx(config::clock_period_ps(configs.chip));
+  ctx.phase.set(Phase::kForward, Cycle(0));  // all synthetic traffic counts as forward traffic
+  const auto start = std::chrono::steady_clock::now();
+  auto bench = traffic::run_traffic(configs.chip, configs.traffic, ctx);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  Report report = report::build_report({bench.get()}, energy, ctx.phase.cycles(ctx.clock.now()),
+                                       ctx.clock.period_ps());
+  report.set_kind("traffic");
+  *report.mutable_traffic() = bench->summary();
+  Provenance& p = *report.mutable_provenance();
+  p.set_nmsim_version(NMSIM_VERSION);
+  p.set_command_line(command_line);
+  google::protobuf::TextFormat::PrintToString(configs.chip, p.mutable_chip_config());
+  google::protobuf::TextFormat::PrintToString(configs.traffic, p.mutable_traffic_config());
+  p.set_energy_table_name(energy.table_name());
+  p.set_energy_table_hash(energy.table_hash());
+  p.set_seed(configs.traffic.seed());
+  Speed& speed = *report.mutable_speed();
+  speed.set_wall_seconds(wall);
+  if (wall > 0) speed.set_simulated_cycles_per_second(report.summary().cycles() / wall);
+
+  if (vm.count("no-table") == 0) std::cout << report::to_table(report);
+  report::write_file_atomically(vm["json"].as<std::string>(), report::to_json(report));
+  return kExitOk;
 }
+
+}  // namespace nmsim::tools

@@ -35,6 +35,8 @@ void print_usage() {
 
 int sc_main(int argc, char* argv[]) {
   sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
+  // The kernel's informational messages ("simulation stopped by user") are not for users.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command_line = argv[0];
   for (const auto& a : args) command_line += " " + a;

@@ -1,6 +1,7 @@
 #include "models/core/barrier.h"
 
 #include "platform/base/errors.h"
+#include "platform/trace/tracer.h"
 
 namespace nmsim::core {
 
@@ -31,6 +32,8 @@ void Barrier::arrive_and_wait(Phase next_phase) {
   m_ctx.clock.wait_until(release);
   m_barriers.add(m_ctx.phase.current());
   m_ctx.phase.set(m_next_phase, release);
+  // Nothing will report a change before the release again: the tracer may write up to it.
+  if (m_ctx.tracer != nullptr) m_ctx.tracer->set_safe_cycle(release);
   m_arrived = 0;
   ++m_generation;
   m_release.notify();  // immediate: the others resume in this evaluation phase

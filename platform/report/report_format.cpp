@@ -84,9 +84,34 @@ std::string to_table(const Report& report) {
   line("NoC flits / hops", with_thousands(s.noc_flits()) + " / " + with_thousands(s.noc_hops()));
   line("energy", format_energy(s.energy_pj()) + " (dynamic " + format_energy(s.dynamic_energy_pj()) +
                      ", leakage " + format_energy(s.leakage_energy_pj()) + ")");
-  line("energy per SOP", format_double(s.pj_per_sop(), 3) + " pJ");
+  if (s.sops() > 0) line("energy per SOP", format_double(s.pj_per_sop(), 3) + " pJ");
   if (s.samples()) line("energy per sample", format_energy(s.energy_per_sample_pj()));
   if (s.samples()) line("accuracy", format_double(s.accuracy() * 100, 2) + " %");
+  const Provenance& prov = report.provenance();
+  if (!prov.dataset().empty()) line("data set", prov.dataset());
+  if (!prov.weights_source().empty()) line("weights", prov.weights_source());
+  const Speed& speed = report.speed();
+  if (speed.wall_seconds() > 0) {
+    line("simulator speed", format_double(speed.wall_seconds(), 3) + " s wall, " +
+                                with_thousands(static_cast<uint64_t>(speed.simulated_cycles_per_second())) +
+                                " cycles/s, " + with_thousands(static_cast<uint64_t>(speed.sops_per_second())) +
+                                " SOPs/s");
+  }
+  if (speed.reference_wall_seconds() > 0) {
+    line("reference model", format_double(speed.reference_wall_seconds(), 3) + " s wall (chip / reference " +
+                                format_double(speed.wall_seconds() / speed.reference_wall_seconds(), 1) + " x)");
+  }
+  if (report.kind() == "traffic") {
+    const TrafficSummary& t = report.traffic();
+    out += "\nTraffic\n";
+    line("packets measured", with_thousands(t.packets_measured()));
+    line("latency avg / max", format_double(t.average_latency_cycles(), 2) + " / " +
+                                  with_thousands(t.max_latency_cycles()) + " cycles");
+    line("offered / accepted", format_double(t.offered_flits_per_node_cycle(), 4) + " / " +
+                                   format_double(t.accepted_flits_per_node_cycle(), 4) + " flits/node/cycle");
+    line("average hops", format_double(t.average_hops(), 3));
+    line("drained", t.drained() ? "yes" : "NO (drain limit reached: the network is saturated)");
+  }
 
   out += "\nPhases\n";
   out += "  " + pad_right("phase", 9) + pad_left("cycles", 15) + pad_left("SOPs", 15) + pad_left("SRAM rd", 13) +
@@ -108,12 +133,21 @@ std::string to_table(const Report& report) {
   out += "\nEnergy by component\n";
   out += "  " + pad_right("component", name_width) + pad_left("dynamic", 16) + pad_left("leakage", 16) +
          pad_left("total", 16) + pad_left("share", 9) + "\n";
+  // The largest components; the JSON report has them all.
+  constexpr std::size_t kTopComponents = 12;
+  const std::size_t hidden_components =
+      components.size() > kTopComponents ? components.size() - kTopComponents : 0;
+  if (hidden_components > 0) components.resize(kTopComponents);
   for (const ComponentEnergy* c : components) {
     const double total = c->dynamic_pj() + c->leakage_pj();
     const double share = s.energy_pj() > 0 ? 100 * total / s.energy_pj() : 0;
     out += "  " + pad_right(c->name(), name_width) + pad_left(format_energy(c->dynamic_pj()), 16) +
            pad_left(format_energy(c->leakage_pj()), 16) + pad_left(format_energy(total), 16) +
            pad_left(format_double(share, 1) + " %", 9) + "\n";
+  }
+
+  if (hidden_components > 0) {
+    out += "  (" + std::to_string(hidden_components) + " smaller components in the JSON report)\n";
   }
 
   constexpr std::size_t kTopStats = 20;

@@ -263,6 +263,7 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
     }
     result.reference_wall_seconds = seconds_since(reference_start);
     result.reference_checked = true;
+    report.mutable_speed()->set_reference_wall_seconds(result.reference_wall_seconds);
     result.mismatch = compare(result.chip_outcomes, result.reference_outcomes, report,
                               options.spike_record);
     result.reference_matches = result.mismatch.empty();
