@@ -77,7 +77,10 @@ std::string to_table(const Report& report) {
     out += "  " + pad_right(name, 22) + value + "\n";
   };
   line("cycles", with_thousands(s.cycles()));
-  line("simulated time", format_double(s.simulated_seconds() * 1e6, 3) + " us");
+  const double seconds = s.simulated_seconds();
+  line("simulated time", seconds >= 1     ? format_double(seconds, 3) + " s"
+                         : seconds >= 1e-3 ? format_double(seconds * 1e3, 3) + " ms"
+                                           : format_double(seconds * 1e6, 3) + " us");
   line("synaptic ops (SOPs)", with_thousands(s.sops()));
   if (s.samples()) line("samples", with_thousands(s.samples()));
   line("SRAM reads / writes", with_thousands(s.sram_reads()) + " / " + with_thousands(s.sram_writes()));
