@@ -1,5 +1,7 @@
 #include "tools/cli_options.h"
 
+#include <iostream>
+
 #include "platform/config/loader.h"
 #include "platform/config/override.h"
 #include "platform/config/presets.h"
@@ -7,6 +9,15 @@
 namespace po = boost::program_options;
 
 namespace nmsim::tools {
+
+bool parse_or_help(const std::vector<std::string>& args, const po::options_description& options,
+                   po::variables_map& vm) {
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  if (vm.count("help") == 0) return false;
+  std::cout << options << "\n";
+  return true;
+}
 
 po::options_description config_options() {
   po::options_description options("Configuration (protobuf text format; see `nmsim describe`)");

@@ -14,6 +14,7 @@
 
 #include "platform/base/errors.h"
 #include "proto/report.pb.h"
+#include "tools/cli_options.h"
 #include "tools/commands.h"
 
 namespace po = boost::program_options;
@@ -66,12 +67,7 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
       ("measure-cycles", po::value<uint64_t>()->default_value(20000), "NoC runs: measured cycles")
       ("samples", po::value<uint32_t>()->default_value(500), "inference run: MNIST test samples");
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
-  }
+  if (parse_or_help(args, options, vm)) return kExitOk;
   const std::string self = self_executable(argv0);
   const uint64_t cycles = vm["measure-cycles"].as<uint64_t>();
 

@@ -26,12 +26,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
       ("quiet,q", "no progress display");
   options.add(config_options()).add(trace_options());
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
-  }
+  if (parse_or_help(args, options, vm)) return kExitOk;
   const ResolvedConfigs configs = resolve_configs(vm);
   inference::InferenceJobOptions job;
   job.chip = configs.chip;

@@ -30,12 +30,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
       ("quiet,q", "no progress display");
   options.add(config_options());
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
-  }
+  if (parse_or_help(args, options, vm)) return kExitOk;
   const ResolvedConfigs configs = resolve_configs(vm);
   config::validate(configs.chip);
   config::validate(configs.traffic, configs.chip);
