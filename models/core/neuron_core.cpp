@@ -24,6 +24,7 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
       m_lanes(config.accumulate_lanes()),
       m_state_width_bits(config.state_width_bits()),
       m_weight_width_bits(config.weight_width_bits()),
+      m_state_ports(config.has_state_memory_ports() ? config.state_memory_ports() : 2),
       m_max_axons(config.max_axons()),
       m_scan_bits(config.spike_scan_bits_per_cycle()),
       m_encoder_lanes(config.encoder_lanes()),
@@ -35,8 +36,8 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
       m_sram("sram", config.synapse_sram(), ctx) {
   NMSIM_ASSERT(m_neurons > 0 && m_lanes > 0 && m_scan_bits > 0 && m_encoder_lanes > 0,
                "core config not validated");
-  NMSIM_ASSERT(m_weight_width_bits == 8 || m_weight_width_bits == 16,
-               "weight widths other than 8 and 16 bits are not modelled yet");
+  NMSIM_ASSERT(m_weight_width_bits >= 1 && m_weight_width_bits <= 16, "core config not validated");
+  NMSIM_ASSERT(m_state_ports == 1 || m_state_ports == 2, "core config not validated");
   sram_socket.bind(m_sram.socket);
   m_potentials.assign(m_neurons, 0);
   m_refractory.assign(m_neurons, 0);
@@ -110,7 +111,20 @@ int32_t NeuronCore::weight_at(const uint8_t* row, uint32_t j) const {
     std::memcpy(&w, row + 2 * j, sizeof w);  // little-endian rows
     return w;
   }
-  return static_cast<int8_t>(row[j]);
+  if (m_weight_width_bits == 8) return static_cast<int8_t>(row[j]);
+  // Any other width: gather the (at most 3) bytes holding bits [j*w, j*w + w), little-endian;
+  // never past the weight's last byte, which lies inside the row.
+  const uint32_t w = m_weight_width_bits;
+  const uint32_t bit = j * w;
+  const uint32_t first = bit / 8;
+  const uint32_t shift = bit % 8;
+  const uint32_t bytes = (shift + w + 7) / 8;
+  uint32_t raw = 0;
+  for (uint32_t b = 0; b < bytes; ++b) raw |= uint32_t{row[first + b]} << (8 * b);
+  raw = (raw >> shift) & ((1u << w) - 1);
+  // Sign extension of a w-bit two's-complement field.
+  const uint32_t sign = 1u << (w - 1);
+  return static_cast<int32_t>(raw ^ sign) - static_cast<int32_t>(sign);
 }
 
 void NeuronCore::reset_neurons() {
@@ -139,7 +153,8 @@ void NeuronCore::integrate() {
   const Cycle start = m_ctx.clock.now();
   const Phase phase = m_ctx.phase.current();
   const uint32_t n = m_layout.neuron_count;
-  const uint64_t accumulate_cycles = ceil_div(n, m_lanes);
+  const uint64_t state_words = ceil_div(n, m_lanes);
+  const uint64_t accumulate_cycles = state_words * cycles_per_state_word();
   const sc_core::sc_time now_time = sc_core::sc_time_stamp();
 
   Cycle accumulator_free = start;
@@ -164,7 +179,10 @@ void NeuronCore::integrate() {
     NMSIM_ASSERT(m_sram_payload.is_response_ok(), "weight row outside the synapse SRAM");
     const Cycle ready = m_ctx.clock.cycle_of(now_time + delay);
 
-    const Cycle accumulate_start = max(ready, accumulator_free);
+    // Single port: the first cycle of a word reads its state, the weights are needed in
+    // the second (neuron_core.h), so the pass may start a cycle before the data is ready.
+    const Cycle needed_by = m_state_ports == 1 ? Cycle(ready.value() - 1) : ready;
+    const Cycle accumulate_start = max(needed_by, accumulator_free);
     const uint8_t* row = m_row_buffers[buffer].data();
     for (uint32_t j = 0; j < n; ++j) {
       if (m_refractory[j] == 0) {
@@ -178,8 +196,8 @@ void NeuronCore::integrate() {
   m_axon_spikes.clear();
   m_rows_fetched.add(phase, rows);
   m_sops.add(phase, rows * n);
-  m_state_reads.add(phase, rows * accumulate_cycles);
-  m_state_writes.add(phase, rows * accumulate_cycles);
+  m_state_reads.add(phase, rows * state_words);
+  m_state_writes.add(phase, rows * state_words);
   const Cycle scan_end = start + ceil_div(m_layout.fan_in, m_scan_bits);
   busy_until(max(accumulator_free, scan_end) + m_fill_cycles);
 }
@@ -203,7 +221,7 @@ uint32_t NeuronCore::fire() {
   m_state_writes.add(phase, words);
   m_spikes_fired.add(phase, m_fired.size());
   m_trace_phase.set(start, kFire);
-  busy_until(start + words + m_fill_cycles);
+  busy_until(start + words * cycles_per_state_word() + m_fill_cycles);
   return static_cast<uint32_t>(m_fired.size());
 }
 

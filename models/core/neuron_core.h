@@ -12,6 +12,17 @@
 //   A = ceil(n / lanes) cycles (reading and writing A state words of `lanes` potentials).
 //   The pass ends at max(last accumulate end, s + ceil(fan_in / scan_bits)) + fill.
 //   SOPs: n per spike (refractory neurons are masked but the row is processed).
+// - Weights (weight_width_bits = w, any 1..16 dividing the SRAM word): signed two's
+//   complement, packed little-endian in the row, weight j at bit offset j * w.
+// - state_memory_ports (1 or 2, unset = 2): with 2 a state word is read and written in the
+//   same cycle (the numbers above). With 1 (a single-port state SRAM, as ODIN) each word
+//   takes a read cycle, then an update-and-write cycle: integrate accumulates a row in
+//   A = 2 * ceil(n / lanes) cycles and the fire scan takes 2 * ceil(n / lanes) cycles + fill.
+//   The weights are consumed in the second cycle of a word, so with 1 port a row's pass
+//   may start one cycle before its data is ready: at max(ready - 1, accumulator free)
+//   (ODIN reads its neuron and synapse SRAMs in the same cycle). reset_neurons() only
+//   writes: 1 cycle per word either way. ODIN's "1 + 512 cycles per spike event": 256
+//   neurons, lanes 1, 1 port, a row fetched in one issue cycle with read latency 1, fill 0.
 // - fire(): the scan unit leaks, thresholds and resets every neuron: A cycles + fill,
 //   A state reads and writes, n neuron updates.
 // - send_spikes(): the controller hands one spike packet per cycle to the network interface.
@@ -87,11 +98,13 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void controller();  // SC_THREAD: runs the program
   void busy_until(Cycle end);
   int32_t weight_at(const uint8_t* row, uint32_t j) const;
+  uint64_t cycles_per_state_word() const { return m_state_ports == 1 ? 2 : 1; }
 
   const uint32_t m_neurons;
   const uint32_t m_lanes;
   const uint32_t m_state_width_bits;
   const uint32_t m_weight_width_bits;
+  const uint32_t m_state_ports;  // 1: read and write take separate cycles
   const uint32_t m_max_axons;
   const uint32_t m_scan_bits;
   const uint32_t m_encoder_lanes;

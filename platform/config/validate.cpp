@@ -188,6 +188,14 @@ uint64_t clock_period_ps(const ChipConfig& chip) {
 }
 
 void validate(const ChipConfig& chip) {
+  // chip.core.state_memory_ports came after the default preset: unset means 2 (the
+  // behaviour before it existed), so it is checked with that default filled in.
+  if (!chip.core().has_state_memory_ports()) {
+    ChipConfig filled = chip;
+    filled.mutable_core()->set_state_memory_ports(2);
+    validate(filled);
+    return;
+  }
   check_fields(chip, "chip");
   clock_period_ps(chip);
   const CoreConfig& core = chip.core();

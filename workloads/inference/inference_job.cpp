@@ -35,10 +35,12 @@ std::string text_of(const google::protobuf::Message& message) {
 }
 
 // Writes each core's rows of weights into its synapse SRAM through the uncounted backdoor:
-// row a holds W[a][first..first+count) packed little-endian, weight_width_bits each.
+// row a holds W[a][first..first+count) packed little-endian, weight j (two's complement,
+// weight_width_bits = w) at bit offset j * w of the row, as the core reads it.
 void preload_weights(chip::Chip& chip, const workloads::NetworkWeights& weights,
                      uint32_t weight_width_bits) {
-  const uint32_t weight_bytes = weight_width_bits / 8;
+  const uint32_t w = weight_width_bits;
+  const uint32_t mask = w >= 32 ? ~0u : (1u << w) - 1;
   for (std::size_t l = 0; l < chip.mapping().layers.size(); ++l) {
     const auto& layer = weights.layers[l];
     for (const auto& slot : chip.mapping().layers[l]) {
@@ -47,12 +49,11 @@ void preload_weights(chip::Chip& chip, const workloads::NetworkWeights& weights,
       for (uint32_t a = 0; a < slot.fan_in; ++a) {
         std::fill(row.begin(), row.end(), 0);
         for (uint32_t j = 0; j < slot.neuron_count; ++j) {
-          const int32_t w = layer.w[size_t{a} * layer.outputs + slot.first_neuron + j];
-          if (weight_bytes == 2) {
-            const int16_t w16 = static_cast<int16_t>(w);
-            std::memcpy(&row[2 * j], &w16, 2);
-          } else {
-            row[j] = static_cast<uint8_t>(static_cast<int8_t>(w));
+          const int32_t value = layer.w[size_t{a} * layer.outputs + slot.first_neuron + j];
+          const uint32_t raw = static_cast<uint32_t>(value) & mask;
+          const uint64_t bit = uint64_t{j} * w;
+          for (uint32_t b = 0; b < w; ++b) {
+            if ((raw >> b) & 1u) row[(bit + b) / 8] |= static_cast<uint8_t>(1u << ((bit + b) % 8));
           }
         }
         tlm::tlm_generic_payload payload;
