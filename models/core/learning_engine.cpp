@@ -1,0 +1,61 @@
+#include "models/core/learning_engine.h"
+
+#include "models/core/neuron_datapath.h"
+#include "models/core/weight_row.h"
+#include "platform/base/errors.h"
+
+namespace nmsim::core {
+
+LearningEngine::LearningEngine(const char* name, sram::Sram& sram, SimContext& ctx,
+                               uint32_t lanes, uint32_t weight_width_bits)
+    : sc_object(name),
+      m_sram(sram),
+      m_ctx(ctx),
+      m_lanes(lanes),
+      m_weight_width_bits(weight_width_bits) {
+  add_stat("modify_ops", "weights", "weights passed through the update adders",
+           m_modify_ops, {EnergyKind::kAdd, 0, m_weight_width_bits});
+  add_stat("weight_updates", "weights", "weights whose value changed (non-zero delta)",
+           m_weight_updates);
+  add_stat("rows_updated", "rows", "weight rows read, modified and written back", m_rows_updated);
+}
+
+void LearningEngine::configure(uint32_t weights_per_row, uint64_t row_bytes) {
+  m_weights_per_row = weights_per_row;
+  m_row_bytes = row_bytes;
+  m_buffer.assign(row_bytes, 0);
+}
+
+Cycle LearningEngine::read_row(uint32_t row, int32_t* weights, Cycle start) {
+  NMSIM_ASSERT(m_row_bytes > 0, "learning engine used before configure()");
+  const Cycle ready = m_sram.access(false, uint64_t{row} * m_row_bytes,
+                                    static_cast<uint32_t>(m_row_bytes), m_buffer.data(), start);
+  for (uint32_t j = 0; j < m_weights_per_row; ++j) {
+    weights[j] = read_weight(m_buffer.data(), j, m_weight_width_bits);
+  }
+  return ready;
+}
+
+Cycle LearningEngine::update_row(uint32_t row, const int32_t* deltas, Cycle start) {
+  NMSIM_ASSERT(m_row_bytes > 0, "learning engine used before configure()");
+  const Phase phase = m_ctx.phase.current();
+  const uint64_t address = uint64_t{row} * m_row_bytes;
+  const auto length = static_cast<uint32_t>(m_row_bytes);
+  const Cycle ready = m_sram.access(false, address, length, m_buffer.data(), start);
+  uint64_t changed = 0;
+  for (uint32_t j = 0; j < m_weights_per_row; ++j) {
+    if (deltas[j] == 0) continue;
+    const int32_t w = read_weight(m_buffer.data(), j, m_weight_width_bits);
+    const int32_t updated = saturate(int64_t{w} + deltas[j], m_weight_width_bits);
+    if (updated != w) ++changed;
+    write_weight(m_buffer.data(), j, m_weight_width_bits, updated);
+  }
+  const Cycle modified = ready + (m_weights_per_row + m_lanes - 1) / m_lanes;
+  const Cycle done = m_sram.access(true, address, length, m_buffer.data(), modified);
+  m_modify_ops.add(phase, m_weights_per_row);
+  m_weight_updates.add(phase, changed);
+  m_rows_updated.add(phase);
+  return done;
+}
+
+}  // namespace nmsim::core

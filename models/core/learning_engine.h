@@ -1,0 +1,56 @@
+// The learning engine: read-modify-write of synapse SRAM weight rows for on-chip learning.
+//
+// Timing of update_row(row, deltas) starting at cycle s (n = weights in the row, lanes =
+// the core's accumulate lanes, R/W = SRAM read/write latency):
+//   the row's words are read through the SRAM's in-order, banked queue from s (data ready at
+//   r = last read issue + R); the update unit adds the deltas, `lanes` weights per cycle, in
+//   ceil(n / lanes) cycles from r (weights saturate at the weight width); the row is written
+//   back from r + ceil(n / lanes), complete at the last write issue + W.
+// Rows are updated one after another (no overlap between rows): a simple engine whose cost
+// is easy to state; a pipelined engine is a design option for the training workloads to
+// compare.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+
+#include "models/sram/sram.h"
+#include "platform/base/cycle.h"
+#include "platform/base/sim_context.h"
+#include "platform/base/stats.h"
+
+namespace nmsim::core {
+
+class LearningEngine : public sc_core::sc_object, public StatGroup {
+ public:
+  LearningEngine(const char* name, sram::Sram& sram, SimContext& ctx, uint32_t lanes,
+                 uint32_t weight_width_bits);
+
+  // Row geometry (from the mapping).
+  void configure(uint32_t weights_per_row, uint64_t row_bytes);
+
+  // w[j] = saturate(w[j] + deltas[j]) for the row at index `row`; returns the cycle the
+  // write-back completes. Does not wait: the caller (the core's controller) does.
+  Cycle update_row(uint32_t row, const int32_t* deltas, Cycle start);
+  // Reads a row's weights (timed like a fetch); returns the cycle the data is ready.
+  Cycle read_row(uint32_t row, int32_t* weights, Cycle start);
+
+  const PhaseCounter& weight_updates() const { return m_weight_updates; }
+  const PhaseCounter& rows_updated() const { return m_rows_updated; }
+
+ private:
+  sram::Sram& m_sram;
+  SimContext& m_ctx;
+  const uint32_t m_lanes;
+  const uint32_t m_weight_width_bits;
+  uint32_t m_weights_per_row = 0;
+  uint64_t m_row_bytes = 0;
+  std::vector<uint8_t> m_buffer;
+  PhaseCounter m_modify_ops;
+  PhaseCounter m_weight_updates;
+  PhaseCounter m_rows_updated;
+};
+
+}  // namespace nmsim::core
