@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "platform/config/describe.h"
 #include "platform/config/loader.h"
 #include "platform/config/override.h"
 #include "platform/config/presets.h"
@@ -11,11 +12,14 @@ namespace po = boost::program_options;
 namespace nmsim::tools {
 
 bool parse_or_help(const std::vector<std::string>& args, const po::options_description& options,
-                   po::variables_map& vm) {
+                   po::variables_map& vm, bool list_config_fields) {
   po::store(po::command_line_parser(args).options(options).run(), vm);
   po::notify(vm);
   if (vm.count("help") == 0) return false;
   std::cout << options << "\n";
+  if (list_config_fields) {
+    std::cout << config::describe_fields();
+  }
   return true;
 }
 

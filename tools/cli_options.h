@@ -20,10 +20,11 @@ struct ResolvedConfigs {
   TrafficConfig traffic;
 };
 
-// Parses a command's options into vm; prints the options and returns true on --help.
+// Parses a command's options into vm; on --help prints them (and every config field if
+// list_config_fields) and returns true.
 bool parse_or_help(const std::vector<std::string>& args,
                    const boost::program_options::options_description& options,
-                   boost::program_options::variables_map& vm);
+                   boost::program_options::variables_map& vm, bool list_config_fields = false);
 // --chip, --run, --energy, --traffic, --set.
 boost::program_options::options_description config_options();
 // Files (or preset names) merged over the defaults, then every --set in order.

@@ -26,7 +26,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
       ("quiet,q", "no progress display");
   options.add(config_options()).add(trace_options());
   po::variables_map vm;
-  if (parse_or_help(args, options, vm)) return kExitOk;
+  if (parse_or_help(args, options, vm, true)) return kExitOk;
   const ResolvedConfigs configs = resolve_configs(vm);
   inference::InferenceJobOptions job;
   job.chip = configs.chip;

@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <google/protobuf/text_format.h>
 
+#include "platform/config/loader.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/report/atomic_file.h"
@@ -30,7 +31,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
       ("quiet,q", "no progress display");
   options.add(config_options());
   po::variables_map vm;
-  if (parse_or_help(args, options, vm)) return kExitOk;
+  if (parse_or_help(args, options, vm, true)) return kExitOk;
   const ResolvedConfigs configs = resolve_configs(vm);
   config::validate(configs.chip);
   config::validate(configs.traffic, configs.chip);
@@ -53,6 +54,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   google::protobuf::TextFormat::PrintToString(configs.traffic, p.mutable_traffic_config());
   p.set_energy_table_name(energy.table_name());
   p.set_energy_table_hash(energy.table_hash());
+  for (const auto& entry : config::energy_defaults_used(configs.energy)) p.add_energy_defaults_used(entry);
   p.set_seed(configs.traffic.seed());
   Speed& speed = *report.mutable_speed();
   speed.set_wall_seconds(wall);
