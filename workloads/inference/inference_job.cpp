@@ -10,6 +10,7 @@
 
 #include "platform/base/errors.h"
 #include "platform/chip/chip.h"
+#include "platform/config/loader.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/mapper/mapper.h"
@@ -238,6 +239,9 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
   provenance.set_run_config(text_of(run));
   provenance.set_energy_table_name(energy.table_name());
   provenance.set_energy_table_hash(energy.table_hash());
+  for (const auto& entry : config::energy_defaults_used(options.energy)) {
+    provenance.add_energy_defaults_used(entry);
+  }
   provenance.set_seed(run.seed());
   provenance.set_dataset(data.test.name + " (" + data_dir + ")");
   provenance.set_dataset_hash(data.test.content_hash);
