@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "models/core/weight_row.h"
 #include "platform/base/errors.h"
 
 namespace nmsim::core {
@@ -106,25 +107,7 @@ void NeuronCore::busy_until(Cycle end) {
 }
 
 int32_t NeuronCore::weight_at(const uint8_t* row, uint32_t j) const {
-  if (m_weight_width_bits == 16) {
-    int16_t w;
-    std::memcpy(&w, row + 2 * j, sizeof w);  // little-endian rows
-    return w;
-  }
-  if (m_weight_width_bits == 8) return static_cast<int8_t>(row[j]);
-  // Any other width: gather the (at most 3) bytes holding bits [j*w, j*w + w), little-endian;
-  // never past the weight's last byte, which lies inside the row.
-  const uint32_t w = m_weight_width_bits;
-  const uint32_t bit = j * w;
-  const uint32_t first = bit / 8;
-  const uint32_t shift = bit % 8;
-  const uint32_t bytes = (shift + w + 7) / 8;
-  uint32_t raw = 0;
-  for (uint32_t b = 0; b < bytes; ++b) raw |= uint32_t{row[first + b]} << (8 * b);
-  raw = (raw >> shift) & ((1u << w) - 1);
-  // Sign extension of a w-bit two's-complement field.
-  const uint32_t sign = 1u << (w - 1);
-  return static_cast<int32_t>(raw ^ sign) - static_cast<int32_t>(sign);
+  return read_weight(row, j, m_weight_width_bits);  // the one row layout (weight_row.h)
 }
 
 void NeuronCore::reset_neurons() {

@@ -8,6 +8,7 @@
 #include <google/protobuf/text_format.h>
 #include <tlm>
 
+#include "models/core/weight_row.h"
 #include "platform/base/errors.h"
 #include "platform/chip/chip.h"
 #include "platform/config/loader.h"
@@ -40,8 +41,6 @@ std::string text_of(const google::protobuf::Message& message) {
 // weight_width_bits = w) at bit offset j * w of the row, as the core reads it.
 void preload_weights(chip::Chip& chip, const workloads::NetworkWeights& weights,
                      uint32_t weight_width_bits) {
-  const uint32_t w = weight_width_bits;
-  const uint32_t mask = w >= 32 ? ~0u : (1u << w) - 1;
   for (std::size_t l = 0; l < chip.mapping().layers.size(); ++l) {
     const auto& layer = weights.layers[l];
     for (const auto& slot : chip.mapping().layers[l]) {
@@ -51,11 +50,7 @@ void preload_weights(chip::Chip& chip, const workloads::NetworkWeights& weights,
         std::fill(row.begin(), row.end(), 0);
         for (uint32_t j = 0; j < slot.neuron_count; ++j) {
           const int32_t value = layer.w[size_t{a} * layer.outputs + slot.first_neuron + j];
-          const uint32_t raw = static_cast<uint32_t>(value) & mask;
-          const uint64_t bit = uint64_t{j} * w;
-          for (uint32_t b = 0; b < w; ++b) {
-            if ((raw >> b) & 1u) row[(bit + b) / 8] |= static_cast<uint8_t>(1u << ((bit + b) % 8));
-          }
+          core::write_weight(row.data(), j, weight_width_bits, value);
         }
         tlm::tlm_generic_payload payload;
         payload.set_command(tlm::TLM_WRITE_COMMAND);
