@@ -64,7 +64,17 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   add_stat("spikes_received", "spikes", "spike packets delivered to this core", m_spikes_received);
   add_stat("packets_sent", "packets", "spike packets handed to the network interface",
            m_packets_sent);
-  add_stat("busy_cycles", "cycles", "cycles the core's units were working", m_busy_cycles);
+  add_stat("busy_cycles", "cycles", "cycles the core's units were working (sum of the four below)",
+           m_busy_cycles);
+  // Clock tree and control logic per active cycle, by unit.
+  add_stat("integrate_cycles", "cycles", "cycles spent integrating spikes", m_integrate_cycles,
+           {EnergyKind::kActiveCycle});
+  add_stat("scan_cycles", "cycles", "cycles spent in fire scans and neuron resets", m_scan_cycles,
+           {EnergyKind::kActiveCycle});
+  add_stat("encode_cycles", "cycles", "cycles spent encoding input pixels", m_encode_cycles,
+           {EnergyKind::kActiveCycle});
+  add_stat("send_cycles", "cycles", "cycles spent handing spikes to the network interface",
+           m_send_cycles, {EnergyKind::kActiveCycle});
   add_stat("idle_cycles", "cycles", "cycles the core waited (clocked only without clock gating)",
            m_idle_cycles, {EnergyKind::kIdleCycle});
   add_leakage({LeakageKind::kCoreLogic});
@@ -96,9 +106,10 @@ void NeuronCore::controller() {
   m_trace_phase.set(m_ctx.clock.now(), kIdle);
 }
 
-void NeuronCore::busy_until(Cycle end) {
+void NeuronCore::busy_until(Cycle end, PhaseCounter& unit_cycles) {
   const Cycle start = m_ctx.clock.now();
   m_busy_cycles.add(m_ctx.phase.current(), end - start);
+  unit_cycles.add(m_ctx.phase.current(), end - start);
   if (end > start) {
     m_trace_busy.set(start, 1);
     m_trace_busy.set(end, 0);
@@ -118,7 +129,7 @@ void NeuronCore::reset_neurons() {
   std::fill(m_spike_counts.begin(), m_spike_counts.end(), 0);
   m_state_writes.add(m_ctx.phase.current(), words);
   m_trace_phase.set(start, kReset);
-  busy_until(start + words + m_fill_cycles);
+  busy_until(start + words + m_fill_cycles, m_scan_cycles);
 }
 
 void NeuronCore::set_input_spikes(const SpikeBitmap& spikes) {
@@ -129,7 +140,7 @@ void NeuronCore::set_input_spikes(const SpikeBitmap& spikes) {
   spikes.for_each([&](uint32_t line) { m_axon_spikes.set(line); });
   m_encoder_ops.add(m_ctx.phase.current(), m_layout.fan_in);
   m_trace_phase.set(start, kEncode);
-  busy_until(start + ceil_div(m_layout.fan_in, m_encoder_lanes));
+  busy_until(start + ceil_div(m_layout.fan_in, m_encoder_lanes), m_encode_cycles);
 }
 
 void NeuronCore::integrate() {
@@ -182,7 +193,7 @@ void NeuronCore::integrate() {
   m_state_reads.add(phase, rows * state_words);
   m_state_writes.add(phase, rows * state_words);
   const Cycle scan_end = start + ceil_div(m_layout.fan_in, m_scan_bits);
-  busy_until(max(accumulator_free, scan_end) + m_fill_cycles);
+  busy_until(max(accumulator_free, scan_end) + m_fill_cycles, m_integrate_cycles);
 }
 
 uint32_t NeuronCore::fire() {
@@ -204,7 +215,7 @@ uint32_t NeuronCore::fire() {
   m_state_writes.add(phase, words);
   m_spikes_fired.add(phase, m_fired.size());
   m_trace_phase.set(start, kFire);
-  busy_until(start + words * cycles_per_state_word() + m_fill_cycles);
+  busy_until(start + words * cycles_per_state_word() + m_fill_cycles, m_scan_cycles);
   return static_cast<uint32_t>(m_fired.size());
 }
 
@@ -241,7 +252,7 @@ void NeuronCore::send_spikes() {
     ++k;
   }
   m_packets_sent.add(phase, k);
-  busy_until(start + k);
+  busy_until(start + k, m_send_cycles);
 }
 
 void NeuronCore::deliver(const noc::Packet& packet, Cycle /*at*/) {

@@ -96,7 +96,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
 
  private:
   void controller();  // SC_THREAD: runs the program
-  void busy_until(Cycle end);
+  // Waits until `end`, charging the cycles to the core and to one unit.
+  void busy_until(Cycle end, PhaseCounter& unit_cycles);
   int32_t weight_at(const uint8_t* row, uint32_t j) const;
   uint64_t cycles_per_state_word() const { return m_state_ports == 1 ? 2 : 1; }
 
@@ -143,6 +144,10 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   PhaseCounter m_spikes_received;
   PhaseCounter m_packets_sent;
   PhaseCounter m_busy_cycles;
+  PhaseCounter m_integrate_cycles;
+  PhaseCounter m_scan_cycles;
+  PhaseCounter m_encode_cycles;
+  PhaseCounter m_send_cycles;
   PhaseCounter m_idle_cycles;
 
   trace::Signal m_trace_busy;

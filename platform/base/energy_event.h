@@ -19,6 +19,7 @@ enum class EnergyKind : uint8_t {
   kBarrier,          // one core's part of one barrier
   kHostByte,         // one byte over the host link
   kIdleCycle,        // one cycle of an idle core whose clock is not gated
+  kActiveCycle,      // one working cycle of a core: clock tree and control logic
 };
 
 struct EnergyEvent {

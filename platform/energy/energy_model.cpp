@@ -78,6 +78,7 @@ double EnergyModel::event_pj(const EnergyEvent& event) const {
     case EnergyKind::kBarrier: return m_table.barrier_per_core().value();
     case EnergyKind::kHostByte: return m_table.host_link_per_byte().value();
     case EnergyKind::kIdleCycle: return m_table.clock_gating() ? 0 : m_table.idle_clock_per_cycle().value();
+    case EnergyKind::kActiveCycle: return m_table.core_active_cycle().value();
   }
   NMSIM_ASSERT(false, "unknown EnergyKind");
 }
@@ -122,6 +123,7 @@ const char* energy_kind_name(EnergyKind kind) {
     case EnergyKind::kBarrier: return "Barrier";
     case EnergyKind::kHostByte: return "HostByte";
     case EnergyKind::kIdleCycle: return "IdleCycle";
+    case EnergyKind::kActiveCycle: return "ActiveCycle";
   }
   return "?";
 }

@@ -176,7 +176,7 @@ double recompute_energy_pj(const Report& report, const energy::EnergyModel& mode
 }
 
 EnergyKind parse_energy_kind(const std::string& name) {
-  for (int k = 0; k <= static_cast<int>(EnergyKind::kIdleCycle); ++k) {
+  for (int k = 0; k <= static_cast<int>(EnergyKind::kActiveCycle); ++k) {
     if (name == energy::energy_kind_name(static_cast<EnergyKind>(k))) return static_cast<EnergyKind>(k);
   }
   throw DataError("unknown energy kind '" + name + "' in report");

@@ -74,7 +74,7 @@ TEST_CASE("config: every compiled-in preset parses, prints and parses back equal
     else if (name.rfind("traffic_", 0) == 0) require_round_trip<nmsim::TrafficConfig>(name);
     else FAIL("preset " << name << " has no known kind prefix");
   }
-  REQUIRE(config::preset_names("chip") == std::vector<std::string>{"default"});
+  REQUIRE(config::preset_names("chip") == std::vector<std::string>{"default", "loihi_like", "odin_like"});
 }
 
 TEST_CASE("config: the default presets set every field and pass validation", "[config]") {
@@ -96,7 +96,7 @@ TEST_CASE("config: the default presets set every field and pass validation", "[c
 
 TEST_CASE("config: an unknown preset name lists the known ones", "[config]") {
   REQUIRE(error_of([] { config::preset_text("chip_nope"); }).find("unknown preset 'chip_nope'; presets: ") == 0);
-  REQUIRE(error_of([] { config::chip_preset("nope"); }) == "unknown chip preset 'nope'; presets: default");
+  REQUIRE(error_of([] { config::chip_preset("nope"); }) == "unknown chip preset 'nope'; presets: default, loihi_like, odin_like");
   REQUIRE(config::chip_preset("default").mesh_width() == 4);
 }
 

@@ -10,6 +10,7 @@
 #include "platform/base/errors.h"
 #include "platform/config/loader.h"
 #include "platform/energy/energy_model.h"
+#include "platform/report/report_builder.h"
 
 namespace {
 
@@ -116,12 +117,22 @@ TEST_CASE("energy: a missing or negative entry is an error naming it", "[energy]
 
 TEST_CASE("energy: the entries left at the built-in defaults are listed", "[energy]") {
   nmsim::EnergyTable table = nmsim::config::default_energy_table();
-  REQUIRE(nmsim::config::energy_defaults_used(table).size() == 20);  // every Quantity of energy_28nm
+  REQUIRE(nmsim::config::energy_defaults_used(table).size() == 21);  // every Quantity of energy_28nm
   table.mutable_add_8bit()->set_value(0.02);
   table.mutable_sram()->mutable_coefficient_pj()->set_source("my CACTI run");
   const std::vector<std::string> used = nmsim::config::energy_defaults_used(table);
-  REQUIRE(used.size() == 18);
+  REQUIRE(used.size() == 19);
   REQUIRE(used.front() == "add_16bit");
   REQUIRE(std::find(used.begin(), used.end(), "sram.size_exponent") != used.end());
   REQUIRE(std::find(used.begin(), used.end(), "sram.coefficient_pj") == used.end());
+}
+
+TEST_CASE("energy: a working core cycle costs core_active_cycle, gated or not", "[energy]") {
+  nmsim::EnergyTable table = nmsim::config::default_energy_table();
+  const nmsim::EnergyEvent active{nmsim::EnergyKind::kActiveCycle, 0, 0};
+  REQUIRE(nmsim::energy::EnergyModel(table).event_pj(active) == 1.78);
+  table.set_clock_gating(false);
+  table.mutable_core_active_cycle()->set_value(4.13);
+  REQUIRE(nmsim::energy::EnergyModel(table).event_pj(active) == 4.13);
+  REQUIRE(nmsim::report::parse_energy_kind("ActiveCycle") == nmsim::EnergyKind::kActiveCycle);
 }

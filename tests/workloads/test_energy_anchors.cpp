@@ -4,7 +4,8 @@
 //
 // Energy per SOP, defined for both anchors: the energy of the events the integrate unit
 // spends on synaptic events, divided by the run's SOPs. Per core, from the report's stats:
-//   E_int = E(sops) + E(sram.reads) + rows_fetched x words x (e_state_read + e_state_write)
+//   E_int = E(sops) + E(sram.reads) + E(integrate_cycles)
+//           + rows_fetched x words x (e_state_read + e_state_write)
 // where words = ceil(n / lanes) state words per integrated row, n = sops / rows_fetched (the
 // neurons the core holds), e_state_read = E(state_reads) / state_reads (likewise writes):
 // the fire scan's and reset's state accesses, the fire scan's neuron updates, the encoder,
@@ -59,7 +60,9 @@ double integrate_energy_pj(const Report& r, uint32_t lanes) {
     const uint64_t words = (n + lanes - 1) / lanes;
     const double per_read = state_reads.energy_pj / state_reads.count;
     const double per_write = state_writes.energy_pj / state_writes.count;
-    total += sops.energy_pj + sram_reads.energy_pj + rows * static_cast<double>(words) * (per_read + per_write);
+    const StatValue integrate_cycles = stat(r, core + ".integrate_cycles");
+    total += sops.energy_pj + sram_reads.energy_pj + integrate_cycles.energy_pj +
+             rows * static_cast<double>(words) * (per_read + per_write);
   }
   return total;
 }
