@@ -34,7 +34,8 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
       m_core_in_node(core_in_node),
       m_ctx(ctx),
       m_barrier(barrier),
-      m_sram("sram", config.synapse_sram(), ctx) {
+      m_sram("sram", config.synapse_sram(), ctx),
+      m_learning("learning", m_sram, ctx, config.accumulate_lanes(), config.weight_width_bits()) {
   NMSIM_ASSERT(m_neurons > 0 && m_lanes > 0 && m_scan_bits > 0 && m_encoder_lanes > 0,
                "core config not validated");
   NMSIM_ASSERT(m_weight_width_bits >= 1 && m_weight_width_bits <= 16, "core config not validated");
@@ -64,7 +65,7 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   add_stat("spikes_received", "spikes", "spike packets delivered to this core", m_spikes_received);
   add_stat("packets_sent", "packets", "spike packets handed to the network interface",
            m_packets_sent);
-  add_stat("busy_cycles", "cycles", "cycles the core's units were working (sum of the four below)",
+  add_stat("busy_cycles", "cycles", "cycles the core's units were working (sum of the unit cycles below)",
            m_busy_cycles);
   // Clock tree and control logic per active cycle, by unit.
   add_stat("integrate_cycles", "cycles", "cycles spent integrating spikes", m_integrate_cycles,
@@ -72,6 +73,8 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   add_stat("scan_cycles", "cycles", "cycles spent in fire scans and neuron resets", m_scan_cycles,
            {EnergyKind::kActiveCycle});
   add_stat("encode_cycles", "cycles", "cycles spent encoding input pixels", m_encode_cycles,
+           {EnergyKind::kActiveCycle});
+  add_stat("learn_cycles", "cycles", "cycles spent reading and updating weights", m_learn_cycles,
            {EnergyKind::kActiveCycle});
   add_stat("send_cycles", "cycles", "cycles spent handing spikes to the network interface",
            m_send_cycles, {EnergyKind::kActiveCycle});
@@ -97,6 +100,7 @@ void NeuronCore::configure(const CoreLayout& layout, const NeuronParams& params)
   m_params = params;
   m_params.state_width_bits = m_state_width_bits;
   for (auto& buffer : m_row_buffers) buffer.assign(layout.row_bytes, 0);
+  m_learning.configure(layout.neuron_count, layout.row_bytes);
   if (layout.first_layer) m_input_pixels.assign(layout.fan_in, 0);
 }
 
@@ -253,6 +257,18 @@ void NeuronCore::send_spikes() {
   }
   m_packets_sent.add(phase, k);
   busy_until(start + k, m_send_cycles);
+}
+
+void NeuronCore::update_weights(uint32_t axon, const int32_t* deltas) {
+  NMSIM_ASSERT(axon < m_layout.fan_in, "weight update of an axon the core does not have");
+  const Cycle done = m_learning.update_row(axon, deltas, m_ctx.clock.now());
+  busy_until(done, m_learn_cycles);
+}
+
+void NeuronCore::read_weights(uint32_t axon, int32_t* weights) {
+  NMSIM_ASSERT(axon < m_layout.fan_in, "weight read of an axon the core does not have");
+  const Cycle ready = m_learning.read_row(axon, weights, m_ctx.clock.now());
+  busy_until(ready, m_learn_cycles);
 }
 
 void NeuronCore::deliver(const noc::Packet& packet, Cycle /*at*/) {

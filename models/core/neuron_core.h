@@ -29,6 +29,8 @@
 // - set_input_spikes(): the rate encoder converts the host-loaded pixels, encoder_lanes per
 //   cycle: ceil(pixels / encoder_lanes) cycles.
 // - reset_neurons(): clears potentials, refractory and spike counters: A cycles + fill.
+// - update_weights() / read_weights(): the learning engine's read-modify-write of one weight
+//   row through the synapse SRAM (timing in learning_engine.h).
 // - barrier(): see Barrier.
 // Every call advances the core's time (wait()) by exactly what it costs; the core is busy
 // for those cycles and idle otherwise (an idle core is never clocked by the simulator).
@@ -44,6 +46,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/core/barrier.h"
+#include "models/core/learning_engine.h"
 #include "models/core/core_layout.h"
 #include "models/core/neuron_datapath.h"
 #include "models/core/program.h"
@@ -79,6 +82,11 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void integrate();
   uint32_t fire();  // returns the number of neurons that fired
   void send_spikes();
+  // Learning engine (learning_engine.h): w[axon][j] += deltas[j] for the core's neurons j,
+  // saturating; the core waits until the row is written back.
+  void update_weights(uint32_t axon, const int32_t* deltas);
+  // Reads the core's weights of one axon (n values) through the learning engine's port.
+  void read_weights(uint32_t axon, int32_t* weights);
   void barrier(Phase next_phase) { m_barrier.arrive_and_wait(next_phase); }
   const std::vector<uint32_t>& fired() const { return m_fired; }      // local indices, ascending
   const SpikeBitmap& fired_bitmap() const { return m_fired_bitmap; }  // this step's spikes
@@ -115,6 +123,7 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   SimContext& m_ctx;
   Barrier& m_barrier;
   sram::Sram m_sram;
+  LearningEngine m_learning;
 
   CoreLayout m_layout;
   NeuronParams m_params;
@@ -148,6 +157,7 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   PhaseCounter m_scan_cycles;
   PhaseCounter m_encode_cycles;
   PhaseCounter m_send_cycles;
+  PhaseCounter m_learn_cycles;
   PhaseCounter m_idle_cycles;
 
   trace::Signal m_trace_busy;

@@ -186,3 +186,35 @@ TEST_CASE("core: an empty spike bitmap still costs the scan and the fill", "[cor
   // ceil(100 / 64) = 2 scan cycles + fill 2.
   REQUIRE(marks[1] - marks[0] == 4);
 }
+
+TEST_CASE("core: the learning engine updates a row that the next integrate uses", "[core][learning]") {
+  Bench bench(1 << 14);
+  core::NeuronCore& core = bench.chip.core(0);
+  std::vector<uint64_t> marks;
+  std::vector<int32_t> read_back(8);
+  LambdaProgram program([&](core::NeuronCore& c) {
+    const int32_t deltas[8] = {10, -10, 0, 0, 0, 0, 0, 40000};
+    marks.push_back(bench.ctx.clock.now().value());
+    c.update_weights(3, deltas);
+    marks.push_back(bench.ctx.clock.now().value());
+    c.read_weights(3, read_back.data());
+    c.reset_neurons();
+    SpikeBitmap inputs(100);
+    inputs.set(3);
+    c.set_input_spikes(inputs);
+    c.integrate();
+  });
+  core.set_program(&program);
+  sc_core::sc_start();
+  // Row 3 = words 6, 7 (banks 0, 1), one port: reads issue s, s+1 -> ready s+3; modify
+  // ceil(8 / 4) = 2 -> s+5; writes issue s+5, s+6, write latency 1 -> done s+7.
+  CHECK(marks[1] - marks[0] == 7);
+  // w(3, j) = 21 + 300 j; j = 7: 2121 + 40000 saturates at 32767.
+  for (uint32_t j = 0; j < 8; ++j) {
+    const int32_t old = 21 + 300 * static_cast<int32_t>(j);
+    const int32_t expected = j == 0 ? old + 10 : j == 1 ? old - 10 : j == 7 ? 32767 : old;
+    CHECK(read_back[j] == expected);
+    CHECK(core.potentials()[j] == expected);
+  }
+  CHECK(core.synapse_sram().writes().total() == 2);
+}
