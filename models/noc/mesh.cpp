@@ -73,17 +73,27 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
                                       chip.noc().watchdog_cycles(), "chip.noc.watchdog_cycles",
                                       1, UINT64_MAX / 2)),
       m_always_clock(chip.noc().always_clock()),
+      m_tracing(ctx.tracer != nullptr),
       m_ctx(ctx) {
   const uint32_t n = m_shape.nodes();
   m_routers.reserve(n);
   m_nis.reserve(n);
+  m_x.resize(n);
+  m_y.resize(n);
+  m_neighbours.resize(n);
   for (uint32_t node = 0; node < n; ++node) {
     const uint32_t x = m_shape.x(node), y = m_shape.y(node);
+    m_x[node] = static_cast<uint16_t>(x);
+    m_y[node] = static_cast<uint16_t>(y);
     uint8_t links = 0;
     if (y > 0) links |= port_bit(kNorth);
     if (x + 1 < m_shape.width) links |= port_bit(kEast);
     if (y + 1 < m_shape.height) links |= port_bit(kSouth);
     if (x > 0) links |= port_bit(kWest);
+    for (unsigned p = 0; p < kLocal; ++p) {
+      // Ports without a link keep the node itself; routing never uses them.
+      m_neighbours[node][p] = (links & port_bit(p)) ? m_shape.neighbour(node, p) : node;
+    }
     const std::string suffix = std::to_string(x) + "_" + std::to_string(y);
     m_routers.push_back(std::make_unique<Router>(("router_" + suffix).c_str(), node, links,
                                                  m_buffer_depth, m_flit_width_bits, ctx));
@@ -92,9 +102,9 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   }
   m_slots.reserve(kInitialPacketSlots);
   m_free_slots.reserve(kInitialPacketSlots);
-  m_active.reserve(n);
+  m_active_bits.assign((n + 63) / 64, 0);
+  m_wake.assign(n, kNever);
   m_due.reserve(n);
-  m_due_bits.assign((n + 63) / 64, 0);
   SC_THREAD(engine);
 }
 
@@ -162,9 +172,16 @@ uint32_t Mesh::allocate_slot(const Packet& packet) {
     slot = static_cast<uint32_t>(m_slots.size());
     m_slots.emplace_back();
   }
-  m_slots[slot].packet = packet;
-  m_slots[slot].pending_tails =
-      packet.kind == PacketKind::kUnicast ? 1 : m_trees[packet.tree_id].dest_nodes;
+  PacketSlot& s = m_slots[slot];
+  s.packet = packet;
+  if (packet.kind == PacketKind::kUnicast) {
+    s.pending_tails = 1;
+    s.x_first = x_first(m_routing, m_shape, packet.src_node);
+    s.dest_x = m_x[packet.dest_node];
+    s.dest_y = m_y[packet.dest_node];
+  } else {
+    s.pending_tails = m_trees[packet.tree_id].dest_nodes;
+  }
   return slot;
 }
 
@@ -202,11 +219,13 @@ void Mesh::rethrow_if_failed() const {
 }
 
 void Mesh::wake(uint32_t node, Cycle at) {
-  Router& r = *m_routers[node];
-  r.m_wake = min(r.m_wake, at);
-  if (!r.m_active) {
-    r.m_active = true;
-    m_active.push_back(node);
+  m_wake[node] = min(m_wake[node], at);
+  m_next_wake = min(m_next_wake, at);
+  uint64_t& word = m_active_bits[node >> 6];
+  const uint64_t bit = uint64_t{1} << (node & 63);
+  if (!(word & bit)) {
+    word |= bit;
+    ++m_active_count;
   }
 }
 
@@ -214,7 +233,7 @@ void Mesh::wake(uint32_t node, Cycle at) {
 
 void Mesh::engine() {
   for (;;) {
-    if (m_active.empty()) {
+    if (m_active_count == 0) {
       sc_core::wait(m_wake_event);
       continue;
     }
@@ -233,9 +252,8 @@ void Mesh::engine() {
   }
 }
 
-Cycle Mesh::next_wake() {
-  Cycle next = kNever;
-  for (uint32_t node : m_active) next = min(next, m_routers[node]->m_wake);
+Cycle Mesh::next_wake() const {
+  Cycle next = m_next_wake;
   if (m_always_clock && m_stepped_cycles > 0) next = min(next, m_last_step + 1);
   return next;
 }
@@ -243,19 +261,17 @@ Cycle Mesh::next_wake() {
 void Mesh::step_cycle(Cycle now) {
   if (m_stepped_cycles == 0 || m_last_step != now) ++m_stepped_cycles;
   m_last_step = now;
+  // The nodes due now, in node order (deterministic sink callbacks), listed before any is
+  // stepped: a node woken for `now` during the steps (a sink injecting) waits for the next
+  // call, which the engine makes at once.
   m_due.clear();
   if (m_always_clock) {
     for (uint32_t node = 0; node < nodes(); ++node) m_due.push_back(node);
   } else {
-    // Node order (deterministic sink callbacks) without sorting: a bit per node.
-    for (uint32_t node : m_active) {
-      if (m_routers[node]->m_wake <= now) m_due_bits[node >> 6] |= uint64_t{1} << (node & 63);
-    }
-    for (std::size_t w = 0; w < m_due_bits.size(); ++w) {
-      while (m_due_bits[w] != 0) {
-        const unsigned bit = static_cast<unsigned>(__builtin_ctzll(m_due_bits[w]));
-        m_due_bits[w] &= m_due_bits[w] - 1;
-        m_due.push_back(static_cast<uint32_t>(w * 64 + bit));
+    for (std::size_t w = 0; w < m_active_bits.size(); ++w) {
+      for (uint64_t bits = m_active_bits[w]; bits != 0; bits &= bits - 1) {
+        const uint32_t node = static_cast<uint32_t>(w * 64 + __builtin_ctzll(bits));
+        if (m_wake[node] <= now) m_due.push_back(node);
       }
     }
   }
@@ -263,26 +279,33 @@ void Mesh::step_cycle(Cycle now) {
     Router& r = *m_routers[node];
     // Recomputed from the node's own state below; wakes from nodes stepped later in this
     // cycle (always >= now + 1) merge into it.
-    r.m_wake = kNever;
+    m_wake[node] = kNever;
     step_ni(node, now);
     if (r.m_last_step != now) {
       r.m_last_step = now;
       step_router(node, now);
     }
-    r.m_wake = min(r.m_wake, node_wake(node, now));
+    m_wake[node] = min(m_wake[node], node_wake(node, now));
   }
-  // Forget nodes without work.
-  std::size_t kept = 0;
-  for (uint32_t node : m_active) {
-    Router& r = *m_routers[node];
-    if (r.m_flits == 0 && m_nis[node]->m_queue.empty()) {
-      r.m_active = false;
-      r.m_wake = kNever;
-    } else {
-      m_active[kept++] = node;
+  // Forget nodes without work: only a node's own step removes its flits or queued packets,
+  // so only stepped nodes can have run out of work.
+  for (uint32_t node : m_due) {
+    if (m_routers[node]->m_flits == 0 && m_nis[node]->m_queue.empty()) {
+      uint64_t& word = m_active_bits[node >> 6];
+      const uint64_t bit = uint64_t{1} << (node & 63);
+      if (word & bit) {
+        word &= ~bit;
+        --m_active_count;
+      }
+      m_wake[node] = kNever;
     }
   }
-  m_active.resize(kept);
+  m_next_wake = kNever;
+  for (std::size_t w = 0; w < m_active_bits.size(); ++w) {
+    for (uint64_t bits = m_active_bits[w]; bits != 0; bits &= bits - 1) {
+      m_next_wake = min(m_next_wake, m_wake[w * 64 + __builtin_ctzll(bits)]);
+    }
+  }
 
   if (m_flits_in_network > 0 && now - m_last_progress >= m_watchdog_cycles) {
     fail_deadlock(now);
@@ -293,16 +316,17 @@ void Mesh::step_cycle(Cycle now) {
 
 Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
   const Router& r = *m_routers[node];
-  Cycle wake = r.m_last_move == now ? now + 1 : kNever;
-  for (unsigned p = 0; p < kPortCount; ++p) {
-    const auto& buffer = r.m_inputs[p].buffer;
-    if (buffer.empty()) continue;
-    const Cycle eligible = buffer.front().arrive + m_pipeline_stages;
+  // Every other candidate below is >= now + 1: returns and arrivals up to now were taken.
+  if (r.m_last_move == now) return now + 1;
+  Cycle wake = kNever;
+  for (uint8_t occupied = r.m_occupied; occupied != 0; occupied &= occupied - 1) {
+    const unsigned p = static_cast<unsigned>(__builtin_ctz(occupied));
+    const Cycle eligible = r.m_inputs[p].buffer.front().arrive + m_pipeline_stages;
     if (eligible > now) wake = min(wake, eligible);
   }
-  for (unsigned p = 0; p < kLocal; ++p) {
-    const Router::OutputPort& out = r.m_outputs[p];
-    if (out.stalled && !out.credit_returns.empty()) wake = min(wake, out.credit_returns.front());
+  for (uint8_t stalled = r.m_stalled; stalled != 0; stalled &= stalled - 1) {
+    const Router::OutputPort& out = r.m_outputs[__builtin_ctz(stalled)];
+    if (!out.credit_returns.empty()) wake = min(wake, out.credit_returns.front());
   }
   const NetworkInterface& ni = *m_nis[node];
   if (!ni.m_queue.empty()) {
@@ -336,11 +360,11 @@ void Mesh::step_ni(uint32_t node, Cycle now) {
   flit.arrive = now;
   flit.head = flit.seq == 0;
   flit.tail = flit.seq + 1 == packet.length_flits;
-  const Phase phase = packet.phase;
+  flit.phase = packet.phase;
   write_flit(node, kLocal, flit, now);
   --ni.m_credits;
-  ni.m_flits_injected.add(phase);
-  if (flit.head) ni.m_packets_injected.add(phase);
+  ni.m_flits_injected.add(flit.phase);
+  if (flit.head) ni.m_packets_injected.add(flit.phase);
   if (flit.tail) {
     ni.m_queue.pop_front();
     ni.m_next_seq = 0;
@@ -355,7 +379,7 @@ void Mesh::step_ni(uint32_t node, Cycle now) {
 uint8_t Mesh::route(uint32_t node, const PacketSlot& slot) const {
   const Packet& p = slot.packet;
   if (p.kind == PacketKind::kUnicast) {
-    return port_bit(route_port(m_routing, m_shape, p.src_node, node, p.dest_node));
+    return port_bit(route_port_xy(slot.x_first, m_x[node], m_y[node], slot.dest_x, slot.dest_y));
   }
   const uint8_t ports = m_tree_routes[static_cast<std::size_t>(p.tree_id) * nodes() + node].ports;
   NMSIM_ASSERT(ports != 0, "multicast flit at a router outside its tree");
@@ -365,98 +389,104 @@ uint8_t Mesh::route(uint32_t node, const PacketSlot& slot) const {
 void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now) {
   Router& r = *m_routers[node];
   Router::InputPort& in = r.m_inputs[port];
-  const PacketSlot& slot = m_slots[flit.packet];
-  if (flit.head) in.route = route(node, slot);
-  Flit stored = flit;
-  stored.remaining = in.route;
-  in.buffer.push_back(stored);
+  if (flit.head) in.route = route(node, m_slots[flit.packet]);
+  in.buffer.push_back(flit);
+  in.buffer.back().remaining = in.route;
+  r.m_occupied |= port_bit(port);
   ++r.m_flits;
   ++m_flits_in_network;
-  r.m_buffer_writes.add(slot.packet.phase);
-  in.occupancy.set(now, in.buffer.size());
+  r.m_buffer_writes.add(flit.phase);
+  if (m_tracing) in.occupancy.set(now, in.buffer.size());
+}
+
+// Frees the slot of the front flit of an input once every output has taken it; the credit
+// goes back upstream.
+void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
+  Router& r = *m_routers[node];
+  Router::InputPort& in = r.m_inputs[port];
+  in.buffer.pop_front();
+  if (in.buffer.empty()) r.m_occupied &= static_cast<uint8_t>(~port_bit(port));
+  --r.m_flits;
+  --m_flits_in_network;
+  if (m_tracing) in.occupancy.set(now, in.buffer.size());
+  if (port == kLocal) {
+    m_nis[node]->m_credit_returns.push_back(now + 1);
+    return;
+  }
+  const uint32_t upstream = m_neighbours[node][port];
+  Router& up = *m_routers[upstream];
+  const unsigned o = opposite(port);
+  up.m_outputs[o].credit_returns.push_back(now + m_link_latency);
+  up.m_returning |= port_bit(o);
+  if (up.m_stalled & port_bit(o)) wake(upstream, now + m_link_latency);
 }
 
 void Mesh::step_router(uint32_t node, Cycle now) {
   Router& r = *m_routers[node];
-  for (unsigned p = 0; p < kLocal; ++p) {
-    Router::OutputPort& out = r.m_outputs[p];
+  // Credits back by now.
+  for (uint8_t returning = r.m_returning; returning != 0; returning &= returning - 1) {
+    const unsigned o = static_cast<unsigned>(__builtin_ctz(returning));
+    Router::OutputPort& out = r.m_outputs[o];
     while (!out.credit_returns.empty() && out.credit_returns.front() <= now) {
       ++out.credits;
       out.credit_returns.pop_front();
     }
+    if (out.credit_returns.empty()) r.m_returning &= static_cast<uint8_t>(~port_bit(o));
   }
-  // Requests from the state at the start of the cycle: the outputs each front flit still
-  // wants, if it is eligible.
-  std::array<uint8_t, kPortCount> wants{};
-  uint8_t wanted = 0;  // outputs some eligible front flit asks for
-  for (unsigned i = 0; i < kPortCount; ++i) {
-    const auto& buffer = r.m_inputs[i].buffer;
-    if (buffer.empty()) continue;
-    const Flit& front = buffer.front();
-    if (front.arrive + m_pipeline_stages <= now) {
-      wants[i] = front.remaining;
-      wanted |= front.remaining;
+  // Requests from the state at the start of the cycle: each eligible front flit asks for the
+  // outputs it still wants; it may have one if it is a head and the output is unlocked, or
+  // the output is locked to its input.
+  std::array<uint8_t, kPortCount> requests{};  // per output: the requesting inputs
+  uint8_t wanted = 0;                          // outputs some eligible front flit asks for
+  for (uint8_t occupied = r.m_occupied; occupied != 0; occupied &= occupied - 1) {
+    const unsigned i = static_cast<unsigned>(__builtin_ctz(occupied));
+    const Flit& front = r.m_inputs[i].buffer.front();
+    if (front.arrive + m_pipeline_stages > now) continue;
+    wanted |= front.remaining;
+    for (uint8_t outs = front.remaining; outs != 0; outs &= outs - 1) {
+      const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
+      const int locked = r.m_outputs[o].locked_input;
+      if (locked < 0 ? front.head : locked == static_cast<int>(i)) requests[o] |= port_bit(i);
     }
   }
   if (wanted == 0) return;
-  for (unsigned o = 0; o < kPortCount; ++o) {
-    if (!(wanted & port_bit(o))) continue;
+  uint8_t senders = 0;
+  for (uint8_t outs = wanted; outs != 0; outs &= outs - 1) {
+    const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
     Router::OutputPort& out = r.m_outputs[o];
-    uint8_t requests = 0;
-    for (unsigned i = 0; i < kPortCount; ++i) {
-      if (!(wants[i] & port_bit(o))) continue;
-      const Flit& front = r.m_inputs[i].buffer.front();
-      const bool may = out.locked_input < 0 ? front.head : out.locked_input == static_cast<int>(i);
-      if (may) requests |= port_bit(i);
-    }
-    if (requests == 0) {
+    const uint8_t req = requests[o];
+    if (req == 0) {
       NMSIM_ASSERT(!out.stalled, "a stalled output lost its requester");
       continue;
     }
     if (o != kLocal && out.credits == 0) {
       if (!out.stalled) {
         out.stalled = true;
+        r.m_stalled |= port_bit(o);
         out.stall_start = now;
-        const unsigned first = static_cast<unsigned>(__builtin_ctz(requests));
-        out.stall_phase = m_slots[r.m_inputs[first].buffer.front().packet].packet.phase;
+        out.stall_phase = r.m_inputs[__builtin_ctz(req)].buffer.front().phase;
       }
       continue;
     }
     if (out.stalled) {
       r.m_credit_stall_cycles.add(out.stall_phase, now - out.stall_start);
       out.stalled = false;
+      r.m_stalled &= static_cast<uint8_t>(~port_bit(o));
     }
-    unsigned winner = kPortCount;
-    for (unsigned k = 1; k <= kPortCount; ++k) {
-      const unsigned i = (out.last_winner + k) % kPortCount;
-      if (requests & port_bit(i)) {
-        winner = i;
-        break;
-      }
-    }
-    for (unsigned i = 0; i < kPortCount; ++i) {
-      if (i != winner && (requests & port_bit(i))) {
-        r.m_arbitration_conflicts.add(m_slots[r.m_inputs[i].buffer.front().packet].packet.phase);
-      }
+    // Round robin: the first requester after the last winner, wrapping around.
+    const uint8_t after = req & static_cast<uint8_t>(~((2u << out.last_winner) - 1));
+    const unsigned winner = static_cast<unsigned>(__builtin_ctz(after != 0 ? after : req));
+    for (uint8_t losers = req & static_cast<uint8_t>(~port_bit(winner)); losers != 0;
+         losers &= losers - 1) {
+      r.m_arbitration_conflicts.add(r.m_inputs[__builtin_ctz(losers)].buffer.front().phase);
     }
     send(r, o, winner, now);
+    senders |= port_bit(winner);
   }
-  // Free the slots of flits every output has taken; the credit goes back upstream.
-  for (unsigned i = 0; i < kPortCount; ++i) {
-    Router::InputPort& in = r.m_inputs[i];
-    if (in.buffer.empty() || in.buffer.front().remaining != 0) continue;
-    in.buffer.pop_front();
-    --r.m_flits;
-    --m_flits_in_network;
-    in.occupancy.set(now, in.buffer.size());
-    if (i == kLocal) {
-      m_nis[node]->m_credit_returns.push_back(now + 1);
-    } else {
-      const uint32_t upstream = m_shape.neighbour(node, i);
-      Router::OutputPort& out = m_routers[upstream]->m_outputs[opposite(i)];
-      out.credit_returns.push_back(now + m_link_latency);
-      if (out.stalled) wake(upstream, now + m_link_latency);
-    }
+  // Only a flit that was sent this cycle can have been taken by all its outputs.
+  for (; senders != 0; senders &= senders - 1) {
+    const unsigned i = static_cast<unsigned>(__builtin_ctz(senders));
+    if (r.m_inputs[i].buffer.front().remaining == 0) pop_flit(node, i, now);
   }
 }
 
@@ -470,18 +500,17 @@ void Mesh::send(Router& r, unsigned o, unsigned i, Cycle now) {
     out.locked_input = static_cast<int>(i);
   }
   out.last_winner = i;
-  const Phase phase = m_slots[flit.packet].packet.phase;
-  r.m_flits_forwarded.add(phase);
+  r.m_flits_forwarded.add(flit.phase);
   r.m_last_move = now;
   m_last_progress = now;
-  out.busy.pulse(now);
+  if (m_tracing) out.busy.pulse(now);
   if (o == kLocal) {
     deliver_flit(r.m_node, flit, now);
     return;
   }
   --out.credits;
-  r.m_hops.add(phase);
-  const uint32_t next = m_shape.neighbour(r.m_node, o);
+  r.m_hops.add(flit.phase);
+  const uint32_t next = m_neighbours[r.m_node][o];
   Flit copy = flit;
   copy.arrive = now + m_link_latency;
   write_flit(next, opposite(o), copy, now);
@@ -495,13 +524,13 @@ void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle now) {
       slot.packet.kind == PacketKind::kUnicast
           ? static_cast<uint8_t>(1u << slot.packet.dest_core)
           : m_tree_routes[static_cast<std::size_t>(slot.packet.tree_id) * nodes() + node].cores;
-  ni.m_local_deliveries.add(slot.packet.phase, popcount8(cores));
+  ni.m_local_deliveries.add(flit.phase, popcount8(cores));
   m_last_delivery = now;
   if (!flit.tail) return;
   // A copy: a sink may inject, which may grow the slot pool.
   const Packet packet = slot.packet;
   if (--slot.pending_tails == 0) m_free_slots.push_back(flit.packet);
-  ni.m_delivered.pulse(now);
+  if (m_tracing) ni.m_delivered.pulse(now);
   for (uint32_t core = 0; core < m_cores_per_node; ++core) {
     if (!(cores & (1u << core))) continue;
     ni.m_packets_delivered.add(packet.phase);

@@ -50,6 +50,7 @@
 // inside an SC_THREAD would reach the caller as a SystemC report, not as DeadlockError).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -114,6 +115,10 @@ class Mesh : public sc_core::sc_module {
   struct PacketSlot {
     Packet packet;
     uint32_t pending_tails = 0;  // destination nodes whose tail delivery is still due
+    // Unicast route, decided once per packet: dimension order and destination coordinates.
+    bool x_first = true;
+    uint16_t dest_x = 0;
+    uint16_t dest_y = 0;
   };
   struct TreeRoute {
     uint8_t ports = 0;  // output ports at this router
@@ -126,13 +131,14 @@ class Mesh : public sc_core::sc_module {
   };
 
   void engine();
-  Cycle next_wake();
+  Cycle next_wake() const;
   void step_cycle(Cycle now);
   void step_ni(uint32_t node, Cycle now);
   void step_router(uint32_t node, Cycle now);
   void send(Router& r, unsigned out, unsigned in, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle now);
   void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
+  void pop_flit(uint32_t node, unsigned port, Cycle now);
   uint8_t route(uint32_t node, const PacketSlot& slot) const;
   Cycle node_wake(uint32_t node, Cycle now) const;
   void wake(uint32_t node, Cycle at);
@@ -149,7 +155,13 @@ class Mesh : public sc_core::sc_module {
   const Replication m_replication;
   const uint64_t m_watchdog_cycles;
   const bool m_always_clock;
+  const bool m_tracing;  // trace signals exist (else their updates are skipped)
   SimContext& m_ctx;
+
+  // Per node, precomputed: coordinates and the neighbour across each of N, E, S, W.
+  std::vector<uint16_t> m_x;
+  std::vector<uint16_t> m_y;
+  std::vector<std::array<uint32_t, kLocal>> m_neighbours;
 
   std::vector<std::unique_ptr<Router>> m_routers;
   std::vector<std::unique_ptr<NetworkInterface>> m_nis;
@@ -159,9 +171,13 @@ class Mesh : public sc_core::sc_module {
   std::vector<Tree> m_trees;
   std::vector<TreeRoute> m_tree_routes;  // [tree * nodes + node]
 
-  std::vector<uint32_t> m_active;  // nodes with work (unordered)
-  std::vector<uint32_t> m_due;     // scratch: nodes stepped this cycle
-  std::vector<uint64_t> m_due_bits;
+  // Nodes with work: a bit per node (iterated in node order) and each one's next cycle
+  // with something to do; m_next_wake is the earliest over them.
+  std::vector<uint64_t> m_active_bits;
+  uint32_t m_active_count = 0;
+  std::vector<Cycle> m_wake;
+  Cycle m_next_wake{UINT64_MAX};
+  std::vector<uint32_t> m_due;  // scratch: nodes stepped this cycle
   uint64_t m_flits_in_network = 0;
   uint64_t m_queued_packets = 0;
   Cycle m_last_progress{};

@@ -13,12 +13,12 @@ namespace nmsim::noc {
 template <typename T>
 class RingBuffer {
  public:
-  explicit RingBuffer(std::size_t capacity = 0) : m_items(capacity) {}
+  explicit RingBuffer(std::size_t capacity = 0) : m_items(capacity), m_capacity(capacity) {}
 
   bool empty() const { return m_size == 0; }
   std::size_t size() const { return m_size; }
-  std::size_t capacity() const { return m_items.size(); }
-  bool full() const { return m_size == m_items.size(); }
+  std::size_t capacity() const { return m_capacity; }
+  bool full() const { return m_size == m_capacity; }
 
   T& front() { return m_items[m_head]; }
   const T& front() const { return m_items[m_head]; }
@@ -58,15 +58,17 @@ class RingBuffer {
   }
 
  private:
-  std::size_t wrap(std::size_t i) const { return i >= m_items.size() ? i - m_items.size() : i; }
+  std::size_t wrap(std::size_t i) const { return i >= m_capacity ? i - m_capacity : i; }
   void grow() {
     std::vector<T> bigger(m_items.empty() ? 16 : 2 * m_items.size());
     for (std::size_t i = 0; i < m_size; ++i) bigger[i] = at(i);
     m_items.swap(bigger);
+    m_capacity = m_items.size();
     m_head = 0;
   }
 
   std::vector<T> m_items;
+  std::size_t m_capacity;  // m_items.size(), kept here: the hot paths need no division
   std::size_t m_head = 0;
   std::size_t m_size = 0;
 };

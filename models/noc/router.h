@@ -12,6 +12,7 @@
 #include "models/noc/ring_buffer.h"
 #include "models/noc/routing.h"
 #include "platform/base/cycle.h"
+#include "platform/base/phase.h"
 #include "platform/base/sim_context.h"
 #include "platform/base/stats.h"
 #include "platform/trace/tracer.h"
@@ -20,11 +21,12 @@ namespace nmsim::noc {
 
 // One flit held in an input buffer (or on the link into it).
 struct Flit {
-  uint32_t packet = 0;   // slot in the mesh's packet pool
-  uint64_t packet_id = 0;  // Packet::id, for state dumps
-  uint32_t seq = 0;      // 0 = head
   Cycle arrive{};        // cycle it is written into this buffer
+  uint64_t packet_id = 0;  // Packet::id, for state dumps
+  uint32_t packet = 0;   // slot in the mesh's packet pool
+  uint32_t seq = 0;      // 0 = head
   uint8_t remaining = 0; // output ports that still have to take it (multicast: several)
+  Phase phase = Phase::kHostIo;  // the packet's phase (counts are charged to it)
   bool head = false;
   bool tail = false;
 };
@@ -72,11 +74,13 @@ class Router : public sc_core::sc_module, public StatGroup {
   std::array<InputPort, kPortCount> m_inputs;
   std::array<OutputPort, kPortCount> m_outputs;
   uint32_t m_flits = 0;
-  // Engine bookkeeping.
-  Cycle m_wake{UINT64_MAX};   // next cycle this node (router + NI) has something to do
+  // Engine bookkeeping (the wake cycle of the node is kept by the Mesh).
   Cycle m_last_step{UINT64_MAX};  // the router part is stepped once per cycle
   Cycle m_last_move{UINT64_MAX};  // a flit left at this cycle
-  bool m_active = false;
+  // Port masks, so a step visits only the ports with something to do.
+  uint8_t m_occupied = 0;   // inputs whose buffer holds a flit
+  uint8_t m_returning = 0;  // outputs with credit returns on the way
+  uint8_t m_stalled = 0;    // outputs with OutputPort::stalled set
 
   PhaseCounter m_flits_forwarded;
   PhaseCounter m_hops;

@@ -44,18 +44,8 @@ bool x_first(Routing routing, const MeshShape& shape, uint32_t src) {
 
 unsigned route_port(Routing routing, const MeshShape& shape, uint32_t src, uint32_t here,
                     uint32_t dest) {
-  const uint32_t hx = shape.x(here), hy = shape.y(here);
-  const uint32_t dx = shape.x(dest), dy = shape.y(dest);
-  const auto x_step = [&]() -> unsigned { return dx > hx ? kEast : kWest; };
-  const auto y_step = [&]() -> unsigned { return dy > hy ? kSouth : kNorth; };
-  if (x_first(routing, shape, src)) {
-    if (dx != hx) return x_step();
-    if (dy != hy) return y_step();
-  } else {
-    if (dy != hy) return y_step();
-    if (dx != hx) return x_step();
-  }
-  return kLocal;
+  return route_port_xy(x_first(routing, shape, src), shape.x(here), shape.y(here), shape.x(dest),
+                       shape.y(dest));
 }
 
 }  // namespace nmsim::noc

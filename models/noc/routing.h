@@ -34,5 +34,19 @@ bool x_first(Routing routing, const MeshShape& shape, uint32_t src);
 // Output port at `here` of a packet from `src` to `dest` (kLocal when here == dest).
 unsigned route_port(Routing routing, const MeshShape& shape, uint32_t src, uint32_t here,
                     uint32_t dest);
+// The same decision on coordinates (the engine keeps them per node: no division per hop).
+inline unsigned route_port_xy(bool x_first, uint32_t here_x, uint32_t here_y, uint32_t dest_x,
+                              uint32_t dest_y) {
+  const unsigned x_step = dest_x > here_x ? kEast : kWest;
+  const unsigned y_step = dest_y > here_y ? kSouth : kNorth;
+  if (x_first) {
+    if (dest_x != here_x) return x_step;
+    if (dest_y != here_y) return y_step;
+  } else {
+    if (dest_y != here_y) return y_step;
+    if (dest_x != here_x) return x_step;
+  }
+  return kLocal;
+}
 
 }  // namespace nmsim::noc
