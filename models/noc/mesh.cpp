@@ -352,7 +352,8 @@ void Mesh::step_ni(uint32_t node, Cycle now) {
   if (ni.m_queue.empty() || ni.m_last_push == now || ni.m_credits == 0) return;
   const NetworkInterface::Queued queued = ni.m_queue.front();
   if (queued.at > now) return;
-  const Packet& packet = m_slots[queued.packet].packet;
+  const PacketSlot& slot = m_slots[queued.packet];
+  const Packet& packet = slot.packet;
   Flit flit;
   flit.packet = queued.packet;
   flit.packet_id = packet.id;
@@ -361,6 +362,11 @@ void Mesh::step_ni(uint32_t node, Cycle now) {
   flit.head = flit.seq == 0;
   flit.tail = flit.seq + 1 == packet.length_flits;
   flit.phase = packet.phase;
+  flit.tree_id = packet.tree_id;
+  flit.dest_x = slot.dest_x;
+  flit.dest_y = slot.dest_y;
+  flit.multicast = packet.kind == PacketKind::kMulticast;
+  flit.x_first = slot.x_first;
   write_flit(node, kLocal, flit, now);
   --ni.m_credits;
   ni.m_flits_injected.add(flit.phase);
@@ -376,12 +382,11 @@ void Mesh::step_ni(uint32_t node, Cycle now) {
   m_last_progress = now;
 }
 
-uint8_t Mesh::route(uint32_t node, const PacketSlot& slot) const {
-  const Packet& p = slot.packet;
-  if (p.kind == PacketKind::kUnicast) {
-    return port_bit(route_port_xy(slot.x_first, m_x[node], m_y[node], slot.dest_x, slot.dest_y));
+uint8_t Mesh::route(uint32_t node, const Flit& head) const {
+  if (!head.multicast) {
+    return port_bit(route_port_xy(head.x_first, m_x[node], m_y[node], head.dest_x, head.dest_y));
   }
-  const uint8_t ports = m_tree_routes[static_cast<std::size_t>(p.tree_id) * nodes() + node].ports;
+  const uint8_t ports = m_tree_routes[static_cast<std::size_t>(head.tree_id) * nodes() + node].ports;
   NMSIM_ASSERT(ports != 0, "multicast flit at a router outside its tree");
   return ports;
 }
@@ -389,14 +394,14 @@ uint8_t Mesh::route(uint32_t node, const PacketSlot& slot) const {
 void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now) {
   Router& r = *m_routers[node];
   Router::InputPort& in = r.m_inputs[port];
-  if (flit.head) in.route = route(node, m_slots[flit.packet]);
+  if (flit.head) in.route = route(node, flit);
   in.buffer.push_back(flit);
   in.buffer.back().remaining = in.route;
   r.m_occupied |= port_bit(port);
   ++r.m_flits;
   ++m_flits_in_network;
   r.m_buffer_writes.add(flit.phase);
-  if (m_tracing) in.occupancy.set(now, in.buffer.size());
+  if (m_tracing) r.m_occupancy[port].set(now, in.buffer.size());
 }
 
 // Frees the slot of the front flit of an input once every output has taken it; the credit
@@ -408,7 +413,7 @@ void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   if (in.buffer.empty()) r.m_occupied &= static_cast<uint8_t>(~port_bit(port));
   --r.m_flits;
   --m_flits_in_network;
-  if (m_tracing) in.occupancy.set(now, in.buffer.size());
+  if (m_tracing) r.m_occupancy[port].set(now, in.buffer.size());
   if (port == kLocal) {
     m_nis[node]->m_credit_returns.push_back(now + 1);
     return;
@@ -503,7 +508,7 @@ void Mesh::send(Router& r, unsigned o, unsigned i, Cycle now) {
   r.m_flits_forwarded.add(flit.phase);
   r.m_last_move = now;
   m_last_progress = now;
-  if (m_tracing) out.busy.pulse(now);
+  if (m_tracing) r.m_busy[o].pulse(now);
   if (o == kLocal) {
     deliver_flit(r.m_node, flit, now);
     return;

@@ -139,7 +139,7 @@ class Mesh : public sc_core::sc_module {
   void deliver_flit(uint32_t node, const Flit& flit, Cycle now);
   void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
   void pop_flit(uint32_t node, unsigned port, Cycle now);
-  uint8_t route(uint32_t node, const PacketSlot& slot) const;
+  uint8_t route(uint32_t node, const Flit& head) const;
   Cycle node_wake(uint32_t node, Cycle now) const;
   void wake(uint32_t node, Cycle at);
   uint32_t allocate_slot(const Packet& packet);

@@ -17,9 +17,9 @@ Router::Router(sc_core::sc_module_name name, uint32_t node, uint8_t links,
     if (ctx.tracer != nullptr) {
       const std::string base = std::string(this->name()) + ".";
       if (p == kLocal || out.exists) {
-        m_inputs[p].occupancy =
+        m_occupancy[p] =
             ctx.tracer->add_signal(base + "in_" + port_name(p) + ".occupancy", 8);
-        out.busy = ctx.tracer->add_signal(base + "out_" + port_name(p) + ".busy", 1);
+        m_busy[p] = ctx.tracer->add_signal(base + "out_" + port_name(p) + ".busy", 1);
       }
     }
   }

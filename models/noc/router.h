@@ -25,6 +25,13 @@ struct Flit {
   uint64_t packet_id = 0;  // Packet::id, for state dumps
   uint32_t packet = 0;   // slot in the mesh's packet pool
   uint32_t seq = 0;      // 0 = head
+  // The packet's route, as the head flit carries it: the multicast tree, or the unicast
+  // destination and dimension order.
+  uint32_t tree_id = 0;
+  uint16_t dest_x = 0;
+  uint16_t dest_y = 0;
+  bool multicast = false;
+  bool x_first = true;
   uint8_t remaining = 0; // output ports that still have to take it (multicast: several)
   Phase phase = Phase::kHostIo;  // the packet's phase (counts are charged to it)
   bool head = false;
@@ -56,7 +63,6 @@ class Router : public sc_core::sc_module, public StatGroup {
   struct InputPort {
     RingBuffer<Flit> buffer;
     uint8_t route = 0;  // outputs of the packet whose flits are being written (for body flits)
-    trace::Signal occupancy;
   };
   struct OutputPort {
     bool exists = false;
@@ -67,7 +73,6 @@ class Router : public sc_core::sc_module, public StatGroup {
     bool stalled = false;                    // an eligible flit waits for a credit since stall_start
     Cycle stall_start{};
     Phase stall_phase = Phase::kHostIo;
-    trace::Signal busy;
   };
 
   const uint32_t m_node;
@@ -81,6 +86,9 @@ class Router : public sc_core::sc_module, public StatGroup {
   uint8_t m_occupied = 0;   // inputs whose buffer holds a flit
   uint8_t m_returning = 0;  // outputs with credit returns on the way
   uint8_t m_stalled = 0;    // outputs with OutputPort::stalled set
+  // Trace signals, apart from the port state the engine reads every step.
+  std::array<trace::Signal, kPortCount> m_occupancy;  // per input
+  std::array<trace::Signal, kPortCount> m_busy;       // per output
 
   PhaseCounter m_flits_forwarded;
   PhaseCounter m_hops;
