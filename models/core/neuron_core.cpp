@@ -17,7 +17,8 @@ enum Activity : uint64_t { kIdle = 0, kReset, kEncode, kIntegrate, kFire, kSend,
 }  // namespace
 
 NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, SimContext& ctx,
-                       uint32_t node, uint32_t core_in_node, Barrier& barrier)
+                       uint32_t node, uint32_t core_in_node, Barrier& barrier,
+                       uint32_t value_packet_flits)
     : sc_module(name),
       sram_socket("sram_socket"),
       noc_socket("noc_socket"),
@@ -32,6 +33,7 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
       m_fill_cycles(config.pipeline_fill_cycles()),
       m_node(node),
       m_core_in_node(core_in_node),
+      m_value_packet_flits(value_packet_flits),
       m_ctx(ctx),
       m_barrier(barrier),
       m_sram("sram", config.synapse_sram(), ctx),
@@ -47,6 +49,7 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   m_fired_bitmap.resize(m_neurons);
   m_fired.reserve(m_neurons);
   m_axon_spikes.resize(m_max_axons);
+  m_received_values.reserve(1024);
 
   const double state_kb = static_cast<double>(m_neurons) * m_state_width_bits / 8.0 / 1024.0;
   const uint32_t state_word_bits = m_lanes * m_state_width_bits;
@@ -63,8 +66,10 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
            {EnergyKind::kAdd, 0, 8});
   add_stat("spikes_fired", "spikes", "neurons that fired", m_spikes_fired);
   add_stat("spikes_received", "spikes", "spike packets delivered to this core", m_spikes_received);
-  add_stat("packets_sent", "packets", "spike packets handed to the network interface",
+  add_stat("packets_sent", "packets", "packets (spikes and values) handed to the network interface",
            m_packets_sent);
+  add_stat("values_received", "packets", "graded-value packets delivered to this core",
+           m_values_received);
   add_stat("busy_cycles", "cycles", "cycles the core's units were working (sum of the unit cycles below)",
            m_busy_cycles);
   // Clock tree and control logic per active cycle, by unit.
@@ -223,40 +228,72 @@ uint32_t NeuronCore::fire() {
   return static_cast<uint32_t>(m_fired.size());
 }
 
+void NeuronCore::inject(Cycle at) {
+  m_packet.id = (uint64_t{m_node} << 40) | (uint64_t{m_core_in_node} << 36) | m_packets_sent_total++;
+  m_packet.src_node = m_node;
+  m_packet.src_core = m_core_in_node;
+  m_packet.phase = m_ctx.phase.current();
+  m_packet.created = at;
+  m_noc_payload.set_command(tlm::TLM_WRITE_COMMAND);
+  m_noc_payload.set_address(0);
+  m_noc_payload.set_data_ptr(reinterpret_cast<unsigned char*>(&m_packet));
+  m_noc_payload.set_data_length(sizeof(noc::Packet));
+  m_noc_payload.set_streaming_width(sizeof(noc::Packet));
+  m_noc_payload.set_byte_enable_ptr(nullptr);
+  m_noc_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time delay = m_ctx.clock.to_time(at) - sc_core::sc_time_stamp();
+  noc_socket->b_transport(m_noc_payload, delay);
+  NMSIM_ASSERT(m_noc_payload.is_response_ok(), "network interface refused a packet");
+  m_packets_sent.add(m_packet.phase);
+}
+
 void NeuronCore::send_spikes() {
   if (!m_layout.has_tree || m_fired.empty()) return;
   const Cycle start = m_ctx.clock.now();
-  const Phase phase = m_ctx.phase.current();
-  const sc_core::sc_time now_time = sc_core::sc_time_stamp();
   m_trace_phase.set(start, kSend);
   uint64_t k = 0;
   for (uint32_t j : m_fired) {
     const Cycle at = start + k;
     m_packet = noc::Packet{};
-    m_packet.id = (uint64_t{m_node} << 40) | (uint64_t{m_core_in_node} << 36) | m_packets_sent_total++;
-    m_packet.src_node = m_node;
-    m_packet.src_core = m_core_in_node;
     m_packet.kind = noc::PacketKind::kMulticast;
     m_packet.tree_id = m_layout.tree_id;
+    m_packet.type = noc::PacketType::kSpike;
     m_packet.length_flits = 1;
     m_packet.payload = m_layout.first_neuron + j;  // AER: the neuron's index in its layer
-    m_packet.phase = phase;
-    m_packet.created = at;
-    m_noc_payload.set_command(tlm::TLM_WRITE_COMMAND);
-    m_noc_payload.set_address(0);
-    m_noc_payload.set_data_ptr(reinterpret_cast<unsigned char*>(&m_packet));
-    m_noc_payload.set_data_length(sizeof(noc::Packet));
-    m_noc_payload.set_streaming_width(sizeof(noc::Packet));
-    m_noc_payload.set_byte_enable_ptr(nullptr);
-    m_noc_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = m_ctx.clock.to_time(at) - now_time;
-    noc_socket->b_transport(m_noc_payload, delay);
-    NMSIM_ASSERT(m_noc_payload.is_response_ok(), "network interface refused a packet");
+    inject(at);
     m_trace_spike_out.pulse(at);
     ++k;
   }
-  m_packets_sent.add(phase, k);
   busy_until(start + k, m_send_cycles);
+}
+
+void NeuronCore::send_value(uint32_t tree_id, uint32_t index, int32_t value) {
+  const Cycle start = m_ctx.clock.now();
+  m_trace_phase.set(start, kSend);
+  m_packet = noc::Packet{};
+  m_packet.kind = noc::PacketKind::kMulticast;
+  m_packet.tree_id = tree_id;
+  m_packet.type = noc::PacketType::kValue;
+  m_packet.length_flits = m_value_packet_flits;
+  m_packet.payload = index;
+  m_packet.value = value;
+  inject(start);
+  busy_until(start + 1, m_send_cycles);
+}
+
+void NeuronCore::send_value_to(uint32_t node, uint32_t core, uint32_t index, int32_t value) {
+  const Cycle start = m_ctx.clock.now();
+  m_trace_phase.set(start, kSend);
+  m_packet = noc::Packet{};
+  m_packet.kind = noc::PacketKind::kUnicast;
+  m_packet.dest_node = node;
+  m_packet.dest_core = core;
+  m_packet.type = noc::PacketType::kValue;
+  m_packet.length_flits = m_value_packet_flits;
+  m_packet.payload = index;
+  m_packet.value = value;
+  inject(start);
+  busy_until(start + 1, m_send_cycles);
 }
 
 void NeuronCore::update_weights(uint32_t axon, const int32_t* deltas) {
@@ -271,7 +308,12 @@ void NeuronCore::read_weights(uint32_t axon, int32_t* weights) {
   busy_until(ready, m_learn_cycles);
 }
 
-void NeuronCore::deliver(const noc::Packet& packet, Cycle /*at*/) {
+void NeuronCore::deliver(const noc::Packet& packet, Cycle at) {
+  if (packet.type == noc::PacketType::kValue) {
+    m_received_values.push_back({packet.src_node, packet.src_core, packet.payload, packet.value, at});
+    m_values_received.add(packet.phase);
+    return;
+  }
   NMSIM_ASSERT(packet.payload < m_layout.fan_in, "spike for an axon this core does not have");
   m_axon_spikes.set(packet.payload);
   m_spikes_received.add(packet.phase);

@@ -65,8 +65,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   tlm_utils::simple_initiator_socket<NeuronCore> sram_socket;  // to the synapse SRAM
   tlm_utils::simple_initiator_socket<NeuronCore> noc_socket;   // to the node's NI
 
+  // value_packet_flits: flits of a graded-value packet (a header flit and the 32-bit value).
   NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, SimContext& ctx,
-             uint32_t node, uint32_t core_in_node, Barrier& barrier);
+             uint32_t node, uint32_t core_in_node, Barrier& barrier, uint32_t value_packet_flits);
 
   // --- set up before the simulation starts (by the chip and the workload) ---
   void configure(const CoreLayout& layout, const NeuronParams& params);
@@ -82,6 +83,20 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void integrate();
   uint32_t fire();  // returns the number of neurons that fired
   void send_spikes();
+  // Graded values (errors, labels): one multi-flit packet along a multicast tree (built with
+  // chip.mesh().add_multicast_tree before the run) or to one core; 1 cycle each to hand over.
+  void send_value(uint32_t tree_id, uint32_t index, int32_t value);
+  void send_value_to(uint32_t node, uint32_t core, uint32_t index, int32_t value);
+  // Values delivered so far (in delivery order), until cleared by the firmware.
+  struct ReceivedValue {
+    uint32_t src_node;
+    uint32_t src_core;
+    uint32_t index;
+    int32_t value;
+    Cycle arrived;
+  };
+  const std::vector<ReceivedValue>& received_values() const { return m_received_values; }
+  void clear_received_values() { m_received_values.clear(); }
   // Learning engine (learning_engine.h): w[axon][j] += deltas[j] for the core's neurons j,
   // saturating; the core waits until the row is written back.
   void update_weights(uint32_t axon, const int32_t* deltas);
@@ -107,6 +122,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Waits until `end`, charging the cycles to the core and to one unit.
   void busy_until(Cycle end, PhaseCounter& unit_cycles);
   int32_t weight_at(const uint8_t* row, uint32_t j) const;
+  // Hands m_packet to the network interface, entering its queue at `at`.
+  void inject(Cycle at);
   uint64_t cycles_per_state_word() const { return m_state_ports == 1 ? 2 : 1; }
 
   const uint32_t m_neurons;
@@ -120,6 +137,7 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   const uint32_t m_fill_cycles;
   const uint32_t m_node;
   const uint32_t m_core_in_node;
+  const uint32_t m_value_packet_flits;
   SimContext& m_ctx;
   Barrier& m_barrier;
   sram::Sram m_sram;
@@ -151,6 +169,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   PhaseCounter m_encoder_ops;
   PhaseCounter m_spikes_fired;
   PhaseCounter m_spikes_received;
+  PhaseCounter m_values_received;
+  std::vector<ReceivedValue> m_received_values;
   PhaseCounter m_packets_sent;
   PhaseCounter m_busy_cycles;
   PhaseCounter m_integrate_cycles;

@@ -10,6 +10,9 @@
 namespace nmsim::noc {
 
 enum class PacketKind : uint8_t { kUnicast, kMulticast };
+// What the packet carries: an AER spike (the payload is the neuron's address) or a graded
+// value (an error, a label: payload = index, value = the number).
+enum class PacketType : uint8_t { kSpike, kValue };
 
 struct Packet {
   uint64_t id = 0;
@@ -20,7 +23,9 @@ struct Packet {
   uint32_t dest_core = 0;  // unicast only
   uint32_t tree_id = 0;    // multicast only (from Mesh::add_multicast_tree)
   uint32_t length_flits = 1;
-  uint32_t payload = 0;            // AER neuron address or a graded value
+  PacketType type = PacketType::kSpike;
+  uint32_t payload = 0;            // AER neuron address, or the index of a graded value
+  int32_t value = 0;               // the graded value (kValue only)
   Phase phase = Phase::kHostIo;    // the sender's phase: flit and hop counts are charged to it
   Cycle created{};                 // creation cycle (latency = tail delivery - created)
 };

@@ -17,13 +17,16 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& config, SimContext& c
       m_quiescence(m_mesh) {
   m_barrier.set_network(&m_quiescence);
   const uint32_t nodes = config.mesh_width() * config.mesh_height();
+  // A graded-value packet: one header flit, then the 32-bit value over as many flits as needed.
+  const uint32_t flit_bits = config.noc().flit_width_bits();
+  const uint32_t value_flits = 1 + (32 + flit_bits - 1) / flit_bits;
   m_cores.reserve(static_cast<std::size_t>(nodes) * m_cores_per_node);
   for (uint32_t node = 0; node < nodes; ++node) {
     for (uint32_t c = 0; c < m_cores_per_node; ++c) {
       const std::string core_name = "core_" + std::to_string(node % m_width) + "_" +
                                     std::to_string(node / m_width) + "_" + std::to_string(c);
       m_cores.push_back(std::make_unique<core::NeuronCore>(core_name.c_str(), config.core(), ctx,
-                                                           node, c, m_barrier));
+                                                           node, c, m_barrier, value_flits));
       m_cores.back()->noc_socket.bind(m_mesh.ni(node).inject_socket);
       m_mesh.set_sink(node, c, m_cores.back().get());
     }

@@ -218,3 +218,45 @@ TEST_CASE("core: the learning engine updates a row that the next integrate uses"
   }
   CHECK(core.synapse_sram().writes().total() == 2);
 }
+
+TEST_CASE("core: graded values travel as 2-flit packets, unicast and along a tree", "[core][noc]") {
+  ChipConfig config = small_chip();
+  config.set_mesh_width(2);
+  SimContext ctx(config::clock_period_ps(config));
+  chip::Chip chip("chip", config, ctx);
+  const mapper::Mapping mapping = mapper::map_network(config, {100, 8, 8});
+  chip.configure(mapping, core::NeuronParams{});
+  chip.barrier().set_participants(2);  // the two cores, no host program
+  const uint32_t back_tree = chip.mesh().add_multicast_tree(1, {{0, 0}});
+  std::vector<core::NeuronCore::ReceivedValue> at0, at1;
+  LambdaProgram first([&](core::NeuronCore& c) {
+    c.send_value_to(1, 0, 7, -123);
+    c.barrier(Phase::kBackward);
+    at0 = c.received_values();
+  });
+  LambdaProgram second([&](core::NeuronCore& c) {
+    c.send_value(back_tree, 3, 99);
+    c.barrier(Phase::kBackward);
+    at1 = c.received_values();
+  });
+  chip.core(0).set_program(&first);
+  chip.core(1).set_program(&second);
+  sc_core::sc_start();
+  chip.finish();
+  // 32-bit flits: a header flit and one value flit. One hop, P = L = 1: the head is delivered
+  // (1 + 1) P + 1 L = 3 cycles after injection at cycle 0, the tail one cycle later: 4.
+  REQUIRE(at1.size() == 1);
+  CHECK(at1[0].src_node == 0);
+  CHECK(at1[0].index == 7);
+  CHECK(at1[0].value == -123);
+  CHECK(at1[0].arrived == Cycle(4));
+  REQUIRE(at0.size() == 1);
+  CHECK(at0[0].src_node == 1);
+  CHECK(at0[0].index == 3);
+  CHECK(at0[0].value == 99);
+  CHECK(at0[0].arrived == Cycle(4));
+  // Barrier: release = max(arrivals at 1, last delivery at 4) + latency 4 = 8.
+  // The run ends there: both cores stop right after the barrier.
+  CHECK(chip.now() == Cycle(8));
+  CHECK(ctx.phase.current() == Phase::kBackward);
+}
