@@ -27,11 +27,11 @@ po::options_description config_options() {
   po::options_description options("Configuration (protobuf text format; see `nmsim describe`)");
   options.add_options()
       ("chip", po::value<std::string>()->value_name("FILE|PRESET"),
-       "chip config file merged over the default chip, or a preset name (default, odin_like, ...)")
+       "chip config file merged over the default chip, or a preset name (default, odin_like, loihi_like)")
       ("run", po::value<std::string>()->value_name("FILE"),
        "run config file (workload, data set, network, time steps, seed, samples)")
       ("energy", po::value<std::string>()->value_name("FILE|PRESET"),
-       "energy table file merged over the default 28 nm table, or a preset name")
+       "energy table file merged over the default 28 nm table, or a preset name (28nm, odin_28nm, loihi_14nm)")
       ("traffic", po::value<std::string>()->value_name("FILE"),
        "synthetic traffic config file (nmsim traffic)")
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
