@@ -1,0 +1,115 @@
+#include "workloads/ff/study.h"
+
+#include <chrono>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/text_format.h>
+
+#include "platform/base/errors.h"
+#include "workloads/common/metrics.h"
+#include "workloads/common/prng.h"
+#include "workloads/common/weights.h"
+#include "workloads/ff/reference.h"
+
+namespace nmsim::ff {
+namespace {
+
+constexpr uint64_t kTestSampleIndexBase = uint64_t{1} << 40;
+
+std::string network_name(const FfOptions& o) {
+  std::string s = std::to_string(o.layer_sizes[0]);
+  for (size_t l = 1; l < o.layer_sizes.size(); ++l)
+    s += "-" + std::to_string(o.layer_sizes[l]) + "(10 groups)";
+  return s + ", T = " + std::to_string(o.time_steps);
+}
+
+}  // namespace
+
+StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
+                      const workloads::DatasetSplit& data,
+                      const std::function<void(const EpochResult&)>& on_epoch) {
+  const TrainingConfig& training = run.training();
+  if (training.batch_size() != 1)
+    throw ConfigError("run.training.batch_size = " + std::to_string(training.batch_size()) +
+                      ": FF trains online only (1)");
+  if (training.epochs() < 1) throw ConfigError("run.training.epochs: must be >= 1");
+  const FfOptions options = options_from_config(run, chip);
+  const workloads::NetworkWeights initial =
+      run.network().weights_file().empty()
+          ? workloads::random_weights(options.layer_sizes, run.network().init_weight_range(), run.seed())
+          : workloads::load_weights(run.network().weights_file(), options.layer_sizes,
+                                    options.weight_width_bits);
+  FfReference ref(options, initial);
+
+  const uint32_t train_count = data.train.count;
+  const uint32_t train_samples =
+      training.train_samples() == 0 ? train_count : training.train_samples();
+  if (train_samples > train_count)
+    throw ConfigError("run.training.train_samples = " + std::to_string(train_samples) +
+                      ": the training split has only " + std::to_string(train_count));
+  const uint32_t test_samples = run.samples() == 0 ? data.test.count : run.samples();
+  if (test_samples > data.test.count)
+    throw ConfigError("run.samples = " + std::to_string(test_samples) +
+                      ": the test split has only " + std::to_string(data.test.count));
+
+  StudyReport report;
+  report.set_workload("ff");
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(run, &text);
+  report.set_run_config(text);
+  report.set_dataset(data.train.name + " + " + data.test.name);
+  report.set_dataset_hash(data.train.content_hash);
+  report.set_network(network_name(options));
+  report.set_nmsim_version(NMSIM_VERSION);
+  report.add_notes("counts are totals over the epoch's training samples; sops_feedback = 0: FF "
+                   "sends nothing backward");
+  if (options.class_adaptation) report.add_notes("class-aware complexity adaptation on");
+
+  std::vector<uint32_t> order(train_count);
+  for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    std::iota(order.begin(), order.end(), 0u);
+    if (training.shuffle()) {
+      for (uint32_t k = train_count - 1; k >= 1; --k) {
+        const uint32_t j = static_cast<uint32_t>(workloads::prng_uniform(
+            run.seed(), workloads::Stream::kShuffle, (uint64_t{epoch} << 32) + k, 0,
+            static_cast<int32_t>(k)));
+        std::swap(order[k], order[j]);
+      }
+    }
+    EpochResult result;
+    result.set_epoch(epoch + 1);
+    workloads::AccuracyMeter train_meter;
+    for (uint32_t k = 0; k < train_samples; ++k) {
+      const uint32_t i = order[k];
+      const uint32_t label = data.train.labels[i];
+      const uint32_t predicted =
+          ref.train(data.train.sample(i), label, uint64_t{epoch} * train_count + i);
+      train_meter.add(label, predicted);
+      const SampleCounts& c = ref.last_counts();
+      result.set_sops_forward(result.sops_forward() + c.sops_forward);
+      result.set_sops_update(result.sops_update() + c.update_ops);
+      result.set_weight_writes(result.weight_writes() + c.weights_written);
+    }
+    result.set_hidden_weight_writes(result.weight_writes());
+    result.set_train_samples(train_samples);
+    result.set_train_accuracy(train_meter.accuracy());
+
+    workloads::AccuracyMeter test_meter;
+    for (uint32_t k = 0; k < test_samples; ++k) {
+      const uint32_t i = static_cast<uint32_t>(uint64_t{k} * data.test.count / test_samples);
+      test_meter.add(data.test.labels[i], ref.predict(data.test.sample(i), kTestSampleIndexBase + i));
+    }
+    result.set_test_accuracy(test_meter.accuracy());
+    for (double v : test_meter.per_class()) result.add_test_per_class(v);
+    result.set_wall_seconds(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    *report.add_epochs() = result;
+    if (on_epoch) on_epoch(result);
+  }
+  return report;
+}
+
+}  // namespace nmsim::ff
