@@ -180,6 +180,22 @@ TEST_CASE("ff reference: weights saturate at weight_width_bits; zero deltas are 
   REQUIRE(idle.last_counts().rows_written == 0);
 }
 
+TEST_CASE("ff reference: set_lr_shift changes the following updates", "[ff]") {
+  // Label 0 with lr_shift 5 instead of 4: row 0: d00 = round(458 / 32 = 14.3) = 14,
+  // d01 = -round(232 / 32 = 7.25) = -7; row 1: d10 = round(229 / 32 = 7.2) = 7,
+  // d11 = -round(116 / 32 = 3.6) = -4.
+  FfReference ref(tiny_options(), tiny_weights());
+  ref.set_lr_shift(5);
+  REQUIRE(ref.lr_shift() == 5);
+  ref.train(kPixels, 0, 0);
+  const auto& w = ref.weights().layers[0];
+  REQUIRE(w.at(0, 0) == 74);
+  REQUIRE(w.at(0, 1) == 93);
+  REQUIRE(w.at(1, 0) == 57);
+  REQUIRE(w.at(1, 1) == 16);
+  REQUIRE_THROWS_AS(ref.set_lr_shift(41), nmsim::ConfigError);
+}
+
 TEST_CASE("ff reference: class-aware adaptation from a sliding window, by hand", "[ff]") {
   // lr_shift 40 keeps the weights fixed, so every sample predicts class 1 (see above).
   // Window of 3 samples, alpha recomputed every 2. Labels 0, 1, 2, 1:

@@ -106,6 +106,7 @@ FfOptions options_from_config(const ::nmsim::RunConfig& run, const ::nmsim::Chip
   o.seed = run.seed();
   const FfConfig& f = run.ff();
   o.lr_shift = f.lr_shift();
+  o.lr_shift_per_epoch = f.lr_shift_per_epoch();
   o.tau_divisor = f.tau_divisor();
   o.gate = f.gate();
   o.predict_last_layer = f.predict_last_layer();
@@ -119,7 +120,8 @@ FfOptions options_from_config(const ::nmsim::RunConfig& run, const ::nmsim::Chip
 FfReference::FfReference(FfOptions options, const workloads::NetworkWeights& initial_weights)
     : m_options(checked(options, initial_weights)),
       m_weights(initial_weights),
-      m_encoder(options.encoder, options.seed, options.time_steps) {
+      m_encoder(options.encoder, options.seed, options.time_steps),
+      m_lr_shift(options.lr_shift) {
   const auto& sizes = m_options.layer_sizes;
   const size_t layers = sizes.size() - 1;
   const uint64_t t2 = uint64_t{m_options.time_steps} * m_options.time_steps;
@@ -240,6 +242,11 @@ uint32_t FfReference::forward(const uint8_t* pixels, uint64_t sample_index) {
   return best;
 }
 
+void FfReference::set_lr_shift(int32_t shift) {
+  if (shift < -16 || shift > 40) throw ConfigError("run.ff.lr_shift: must be -16..40 in every epoch");
+  m_lr_shift = shift;
+}
+
 uint32_t FfReference::predict(const uint8_t* pixels, uint64_t sample_index) {
   return forward(pixels, sample_index);
 }
@@ -271,7 +278,7 @@ void FfReference::update_layer(uint32_t l) {
   for (uint32_t j = 0; j < n; ++j)
     if (s.neuron_error[j] != 0) m_active.push_back(j);
   if (m_active.empty()) return;
-  const int shift = m_options.lr_shift;
+  const int shift = m_lr_shift;
   const int32_t hi = (int32_t{1} << (m_options.weight_width_bits - 1)) - 1;
   const int32_t lo = -hi - 1;
   const int64_t* const e = s.neuron_error.data();

@@ -33,7 +33,8 @@
 // 6. Update, W_l[i][j] -= eta e_j x_i: for each presynaptic row i with x_i > 0, ascending,
 //    for each neuron j with e_j != 0, ascending:
 //       d_ij = round_shift(-(e_j * x_i), lr_shift)   (round to nearest, ties away from 0;
-//                                                    a negative shift is a left shift)
+//                                                    a negative shift is a left shift;
+//                                                    lr_shift as set by set_lr_shift)
 //       W_l[i][j] = saturate(W_l[i][j] + d_ij, weight_width_bits)
 //    Layers are updated after the whole forward pass, each from its own x and a (nothing
 //    crosses layers backward). A row whose d_ij are all 0 is not touched.
@@ -83,7 +84,8 @@ struct FfOptions {
   uint32_t weight_width_bits = 16;
   ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
   uint64_t seed = 1;
-  int32_t lr_shift = 8;
+  int32_t lr_shift = 6;
+  uint32_t lr_shift_per_epoch = 0;  // used by the study, not by FfReference
   uint32_t tau_divisor = 32;
   bool gate = true;
   bool predict_last_layer = false;
@@ -136,6 +138,10 @@ class FfReference {
   const LayerState& layer(uint32_t l) const { return m_layers.at(l - 1); }  // l = 1..L
   const workloads::NetworkWeights& weights() const { return m_weights; }
   const FfOptions& options() const { return m_options; }
+  // The learning-rate shift of the following updates (the study's per-epoch decay).
+  // ConfigError outside -16..40.
+  void set_lr_shift(int32_t shift);
+  int32_t lr_shift() const { return m_lr_shift; }
   // Group of class c in every layer: first neuron and size.
   uint32_t group_start(uint32_t layer, uint32_t c) const { return m_group_start[layer - 1][c]; }
   uint32_t group_size(uint32_t layer, uint32_t c) const { return m_group_size[layer - 1][c]; }
@@ -161,6 +167,7 @@ class FfReference {
   std::vector<SpikeBitmap> m_spikes;           // [0..L]
   std::vector<uint32_t> m_active;              // neurons with e_j != 0 (scratch)
   SampleCounts m_counts;
+  int32_t m_lr_shift;
   // Class-aware adaptation.
   std::vector<uint32_t> m_alpha;
   std::vector<uint8_t> m_window;               // label | wrong << 7, ring buffer

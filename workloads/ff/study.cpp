@@ -79,6 +79,7 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
         std::swap(order[k], order[j]);
       }
     }
+    ref.set_lr_shift(options.lr_shift + static_cast<int32_t>(epoch * options.lr_shift_per_epoch));
     EpochResult result;
     result.set_epoch(epoch + 1);
     workloads::AccuracyMeter train_meter;

@@ -10,6 +10,8 @@
 // e * train.count + i, test sample i uses 2^40 + i (a fresh draw per visit, never shared).
 // Test samples: all of the split, or run.samples() of them strided evenly (sample
 // floor(k * count / samples) for k < samples), as the inference workload does.
+// Learning rate: epoch e trains with lr_shift + e * lr_shift_per_epoch (ConfigError if
+// that leaves -16..40).
 // Counts in EpochResult are totals over the epoch's training samples (divide by
 // train_samples for per-sample figures); sops_feedback is 0 (nothing goes backward);
 // weight_writes = hidden_weight_writes (every FF layer is a hidden layer).
