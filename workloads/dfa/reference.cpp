@@ -1,0 +1,373 @@
+#include "workloads/dfa/reference.h"
+
+#include <algorithm>
+#include <string>
+
+#include "platform/base/errors.h"
+#include "workloads/common/dataset.h"
+#include "workloads/common/fixed_point.h"
+#include "workloads/common/metrics.h"
+#include "workloads/common/prng.h"
+#include "workloads/common/softmax.h"
+
+namespace nmsim::dfa {
+namespace {
+
+int32_t checked_shift(bool has, int32_t v, int32_t lo, int32_t hi, const char* field) {
+  if (!has) throw ConfigError(std::string("dfa.") + field + ": not set (and no default)");
+  if (v < lo || v > hi)
+    throw ConfigError(std::string("dfa.") + field + " = " + std::to_string(v) + ": must be " +
+                      std::to_string(lo) + ".." + std::to_string(hi));
+  return v;
+}
+
+const std::vector<uint32_t>& checked_sizes(const std::vector<uint32_t>& sizes,
+                                           const workloads::NetworkWeights& weights,
+                                           const core::NeuronParams& neuron,
+                                           const DfaParams& params, uint32_t time_steps) {
+  if (sizes.size() < 3) throw ConfigError("network.hidden_sizes: DFA needs a hidden layer");
+  for (size_t l = 0; l < sizes.size(); ++l)
+    if (sizes[l] == 0) throw ConfigError("network: layer " + std::to_string(l) + " is empty");
+  if (sizes.back() > 255) throw ConfigError("network: at most 255 classes");
+  if (weights.layers.size() != sizes.size() - 1)
+    throw ConfigError("network: " + std::to_string(weights.layers.size()) +
+                      " weight layers for " + std::to_string(sizes.size() - 1) + " layers");
+  if (params.weight_width_bits < 2 || params.weight_width_bits > 16)
+    throw ConfigError("core.weight_width_bits: DFA needs 2..16");
+  const int32_t wmax = (1 << (params.weight_width_bits - 1)) - 1;
+  for (size_t k = 0; k < weights.layers.size(); ++k) {
+    const workloads::LayerWeightsData& w = weights.layers[k];
+    if (w.inputs != sizes[k] || w.outputs != sizes[k + 1] ||
+        w.w.size() != uint64_t{w.inputs} * w.outputs)
+      throw ConfigError("network: weights of layer " + std::to_string(k + 1) + " are " +
+                        std::to_string(w.inputs) + "x" + std::to_string(w.outputs) +
+                        ", expected " + std::to_string(sizes[k]) + "x" +
+                        std::to_string(sizes[k + 1]));
+    for (int32_t v : w.w)
+      if (v > wmax || v < -wmax - 1)
+        throw ConfigError("network: a weight of layer " + std::to_string(k + 1) +
+                          " does not fit core.weight_width_bits = " +
+                          std::to_string(params.weight_width_bits));
+  }
+  if (neuron.state_width_bits < 2 || neuron.state_width_bits > 32)
+    throw ConfigError("core.state_width_bits: must be 2..32");
+  const int64_t max_state = (int64_t{1} << (neuron.state_width_bits - 1)) - 1;
+  if (neuron.threshold < 1 || neuron.threshold > max_state)
+    throw ConfigError("network.neuron.threshold: must be 1.." + std::to_string(max_state));
+  if (neuron.refractory_steps > 255)
+    throw ConfigError("network.neuron.refractory_steps: must fit 8 bits");
+  if (time_steps == 0 || time_steps > 255) throw ConfigError("time_steps: must be 1..255");
+  return sizes;
+}
+
+bool top_bit(uint64_t v) { return (v >> 63) != 0; }
+
+}  // namespace
+
+SampleCounts& SampleCounts::operator+=(const SampleCounts& o) {
+  sops_forward += o.sops_forward;
+  sops_feedback += o.sops_feedback;
+  update_ops += o.update_ops;
+  rows_written += o.rows_written;
+  weights_written += o.weights_written;
+  hidden_weights_written += o.hidden_weights_written;
+  return *this;
+}
+
+DfaParams dfa_params(const DfaConfig& c, const ChipConfig& chip) {
+  DfaParams p;
+  if (!c.has_feedback() || c.feedback() == DFA_FEEDBACK_UNSPECIFIED)
+    throw ConfigError("dfa.feedback: must be DFA_FEEDBACK_SPARSE or DFA_FEEDBACK_DENSE");
+  p.feedback = c.feedback() == DFA_FEEDBACK_DENSE ? Feedback::kDense : Feedback::kSparse;
+  if (!c.has_assignment() || c.assignment() == DFA_ASSIGNMENT_UNSPECIFIED)
+    throw ConfigError("dfa.assignment: must be DFA_ASSIGNMENT_ROUND_ROBIN or DFA_ASSIGNMENT_RANDOM");
+  p.assignment = c.assignment() == DFA_ASSIGNMENT_RANDOM ? Assignment::kRandom
+                                                          : Assignment::kRoundRobin;
+  if (!c.has_gate() || c.gate() == DFA_GATE_UNSPECIFIED)
+    throw ConfigError("dfa.gate: must be DFA_GATE_RATE_BOXCAR, DFA_GATE_POTENTIAL_BOXCAR or DFA_GATE_NONE");
+  p.gate = c.gate() == DFA_GATE_POTENTIAL_BOXCAR ? Gate::kPotentialBoxcar
+           : c.gate() == DFA_GATE_NONE           ? Gate::kNone
+                                                 : Gate::kRateBoxcar;
+  if (!c.has_gate_potential_min() || !c.has_gate_potential_max())
+    throw ConfigError("dfa.gate_potential_min/max: not set (and no default)");
+  p.gate_potential_min = c.gate_potential_min();
+  p.gate_potential_max = c.gate_potential_max();
+  if (p.gate_potential_max < p.gate_potential_min)
+    throw ConfigError("dfa.gate_potential_max = " + std::to_string(p.gate_potential_max) +
+                      ": must be >= dfa.gate_potential_min = " +
+                      std::to_string(p.gate_potential_min));
+  if (!c.has_error() || c.error() == DFA_ERROR_UNSPECIFIED)
+    throw ConfigError("dfa.error: must be DFA_ERROR_SOFTMAX or DFA_ERROR_INTEGER");
+  p.error = c.error() == DFA_ERROR_INTEGER ? ErrorKind::kInteger : ErrorKind::kSoftmax;
+  p.softmax_tau_shift = checked_shift(c.has_softmax_tau_shift(), c.softmax_tau_shift(), -8, 8,
+                                      "softmax_tau_shift");
+  if (!c.has_softmax_logits() || c.softmax_logits() == DFA_LOGITS_UNSPECIFIED)
+    throw ConfigError("dfa.softmax_logits: must be DFA_LOGITS_COUNTS or DFA_LOGITS_POTENTIAL");
+  p.softmax_logits = c.softmax_logits() == DFA_LOGITS_POTENTIAL ? Logits::kPotential : Logits::kCounts;
+  p.softmax_potential_shift = checked_shift(c.has_softmax_potential_shift(),
+                                            c.softmax_potential_shift(), 0, 30,
+                                            "softmax_potential_shift");
+  p.hidden_lr_shift = checked_shift(c.has_hidden_lr_shift(), c.hidden_lr_shift(), -16, 32,
+                                    "hidden_lr_shift");
+  p.output_lr_shift = checked_shift(c.has_output_lr_shift(), c.output_lr_shift(), -16, 32,
+                                    "output_lr_shift");
+  if (!c.has_lr_decay_epochs()) throw ConfigError("dfa.lr_decay_epochs: not set (and no default)");
+  p.lr_decay_epochs = c.lr_decay_epochs();
+  p.weight_width_bits = chip.core().weight_width_bits();
+  return p;
+}
+
+core::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip) {
+  const NeuronConfig& n = run.network().neuron();
+  core::NeuronParams p;
+  p.threshold = static_cast<int32_t>(n.threshold());
+  p.leak = n.leak_mode() == LEAK_SHIFT      ? core::Leak::kShift
+           : n.leak_mode() == LEAK_SUBTRACT ? core::Leak::kSubtract
+                                            : core::Leak::kNone;
+  p.leak_amount = n.leak_amount();
+  p.reset = n.reset_mode() == RESET_ZERO ? core::Reset::kZero : core::Reset::kSubtract;
+  p.refractory_steps = n.refractory_steps();
+  p.state_width_bits = chip.core().state_width_bits();
+  return p;
+}
+
+std::vector<uint32_t> layer_sizes(const RunConfig& run) {
+  std::vector<uint32_t> sizes{workloads::kImagePixels};
+  for (uint32_t h : run.network().hidden_sizes()) sizes.push_back(h);
+  sizes.push_back(workloads::kClasses);
+  return sizes;
+}
+
+DfaReference::DfaReference(std::vector<uint32_t> layer_sizes, workloads::NetworkWeights weights,
+                           core::NeuronParams neuron, DfaParams params, uint32_t time_steps,
+                           ::nmsim::Encoder encoder, uint64_t seed)
+    : m_sizes(checked_sizes(layer_sizes, weights, neuron, params, time_steps)),
+      m_weights(std::move(weights)),
+      m_neuron(neuron),
+      m_params(params),
+      m_time_steps(time_steps),
+      m_encoder(encoder, seed, time_steps) {
+  const size_t layers = m_sizes.size() - 1;
+  const uint32_t classes = m_sizes.back();
+  m_potentials.resize(layers);
+  m_refractory.resize(layers);
+  m_spikes.resize(layers + 1);
+  m_counts.resize(layers + 1);
+  uint32_t widest = 0;
+  for (size_t l = 0; l <= layers; ++l) {
+    m_spikes[l].resize(m_sizes[l]);
+    m_counts[l].assign(m_sizes[l], 0);
+    widest = std::max(widest, m_sizes[l]);
+  }
+  for (size_t l = 1; l <= layers; ++l) {
+    m_potentials[l - 1].assign(m_sizes[l], 0);
+    m_refractory[l - 1].assign(m_sizes[l], 0);
+  }
+  m_logits.assign(classes, 0);
+  m_probabilities.assign(classes, 0);
+  m_error.assign(classes, 0);
+  m_nonzero.reserve(widest);
+
+  const size_t hidden = layers - 1;
+  m_sparse_sign.resize(hidden);
+  m_sparse_class.resize(hidden);
+  m_dense_sign.resize(hidden);
+  m_delta.resize(hidden);
+  for (size_t h = 0; h < hidden; ++h) {
+    const uint32_t n = m_sizes[h + 1];
+    const uint64_t base = uint64_t{h} << 40;
+    m_delta[h].assign(n, 0);
+    m_sparse_sign[h].resize(n);
+    m_sparse_class[h].resize(n);
+    m_dense_sign[h].resize(size_t{n} * classes);
+    for (uint32_t j = 0; j < n; ++j) {
+      m_sparse_sign[h][j] =
+          top_bit(workloads::prng_u64(seed, workloads::Stream::kFeedback, base + 2 * uint64_t{j})) ? -1 : 1;
+      m_sparse_class[h][j] = static_cast<uint8_t>(
+          m_params.assignment == Assignment::kRandom
+              ? workloads::prng_uniform(seed, workloads::Stream::kFeedback,
+                                        base + 2 * uint64_t{j} + 1, 0,
+                                        static_cast<int32_t>(classes) - 1)
+              : j % classes);
+      for (uint32_t k = 0; k < classes; ++k) {
+        const uint64_t index = base + (uint64_t{1} << 39) + uint64_t{j} * classes + k;
+        m_dense_sign[h][size_t{j} * classes + k] =
+            top_bit(workloads::prng_u64(seed, workloads::Stream::kFeedback, index)) ? -1 : 1;
+      }
+    }
+  }
+}
+
+uint32_t DfaReference::forward(const uint8_t* pixels, uint64_t sample_index,
+                               SampleCounts& counts) {
+  const size_t layers = m_sizes.size() - 1;
+  const uint32_t width = m_neuron.state_width_bits;
+  // Fast path: no refractory masking and no int32 overflow of u + w before saturation
+  // (|u| < 2^29, |w| < 2^15), so the clamp below equals core::accumulate exactly.
+  const bool fast = m_neuron.refractory_steps == 0 && width <= 30;
+  const int32_t state_hi = static_cast<int32_t>((int64_t{1} << (width - 1)) - 1);
+  const int32_t state_lo = static_cast<int32_t>(-(int64_t{1} << (width - 1)));
+  for (size_t l = 0; l < layers; ++l) {
+    std::fill(m_potentials[l].begin(), m_potentials[l].end(), 0);
+    std::fill(m_refractory[l].begin(), m_refractory[l].end(), 0);
+  }
+  for (auto& c : m_counts) std::fill(c.begin(), c.end(), 0);
+  m_encoder.start(pixels, m_sizes[0], sample_index);
+
+  for (uint32_t t = 0; t < m_time_steps; ++t) {
+    m_encoder.step(t, m_spikes[0]);
+    uint32_t* const c0 = m_counts[0].data();
+    m_spikes[0].for_each([&](uint32_t i) { ++c0[i]; });
+    for (size_t l = 1; l <= layers; ++l) {
+      const workloads::LayerWeightsData& w = m_weights.layers[l - 1];
+      int32_t* const u = m_potentials[l - 1].data();
+      uint8_t* const refractory = m_refractory[l - 1].data();
+      const uint32_t n = m_sizes[l];
+      uint64_t rows = 0;
+      m_spikes[l - 1].for_each([&](uint32_t i) {
+        ++rows;
+        const int32_t* const row = w.row(i);
+        if (fast) {
+          for (uint32_t j = 0; j < n; ++j) {
+            const int32_t v = u[j] + row[j];
+            u[j] = v > state_hi ? state_hi : (v < state_lo ? state_lo : v);
+          }
+        } else {
+          for (uint32_t j = 0; j < n; ++j)
+            if (refractory[j] == 0) u[j] = core::accumulate(u[j], row[j], width);
+        }
+      });
+      counts.sops_forward += rows * n;
+      SpikeBitmap& out = m_spikes[l];
+      out.clear();
+      uint32_t* const c = m_counts[l].data();
+      for (uint32_t j = 0; j < n; ++j) {
+        if (core::fire_step(u[j], refractory[j], m_neuron)) {
+          out.set(j);
+          ++c[j];
+        }
+      }
+    }
+  }
+  return workloads::predict(m_counts[layers], m_potentials[layers - 1]);
+}
+
+uint32_t DfaReference::infer(const uint8_t* pixels, uint64_t sample_index, SampleCounts* counts) {
+  SampleCounts local;
+  const uint32_t predicted = forward(pixels, sample_index, local);
+  if (counts) *counts += local;
+  return predicted;
+}
+
+void DfaReference::compute_error(uint32_t label) {
+  const uint32_t classes = m_sizes.back();
+  const std::vector<uint32_t>& o = m_counts.back();
+  if (m_params.error == ErrorKind::kInteger) {
+    const int32_t target = static_cast<int32_t>(m_time_steps);
+    for (uint32_t k = 0; k < classes; ++k)
+      m_error[k] = (k == label ? target : 0) - static_cast<int32_t>(o[k]);
+    return;
+  }
+  const std::vector<int32_t>& u = m_potentials.back();
+  for (uint32_t k = 0; k < classes; ++k) {
+    const int64_t z =
+        m_params.softmax_logits == Logits::kCounts
+            ? workloads::round_shift(int64_t{o[k]} * 256, m_params.softmax_tau_shift)
+            : workloads::round_shift(int64_t{o[k]} * m_neuron.threshold + u[k],
+                                     m_params.softmax_potential_shift);
+    m_logits[k] = core::saturate(z, 31);  // only a shift near 0 with a huge theta reaches it
+  }
+  workloads::softmax_q8(m_logits.data(), classes, m_probabilities.data());
+  for (uint32_t k = 0; k < classes; ++k) m_error[k] = (k == label ? 256 : 0) - m_probabilities[k];
+}
+
+void DfaReference::compute_deltas(SampleCounts& counts) {
+  const uint32_t classes = m_sizes.back();
+  uint32_t nonzero_errors = 0;
+  for (uint32_t k = 0; k < classes; ++k) nonzero_errors += m_error[k] != 0;
+  const uint32_t t_max = m_time_steps;
+  for (size_t h = 0; h < m_delta.size(); ++h) {
+    const size_t l = h + 1;
+    const uint32_t n = m_sizes[l];
+    const uint32_t* const a = m_counts[l].data();
+    const int32_t* const u = m_potentials[l - 1].data();
+    int32_t* const delta = m_delta[h].data();
+    if (m_params.feedback == Feedback::kSparse) {
+      for (uint32_t j = 0; j < n; ++j) {
+        const int32_t e = m_error[m_sparse_class[h][j]];
+        counts.sops_feedback += e != 0;
+        delta[j] = m_sparse_sign[h][j] * e;
+      }
+    } else {
+      counts.sops_feedback += uint64_t{n} * nonzero_errors;
+      const int8_t* b = m_dense_sign[h].data();
+      for (uint32_t j = 0; j < n; ++j, b += classes) {
+        int32_t sum = 0;
+        for (uint32_t k = 0; k < classes; ++k) sum += b[k] * m_error[k];
+        delta[j] = sum;
+      }
+    }
+    switch (m_params.gate) {
+      case Gate::kRateBoxcar:
+        for (uint32_t j = 0; j < n; ++j)
+          if (a[j] == 0 || a[j] >= t_max) delta[j] = 0;
+        break;
+      case Gate::kPotentialBoxcar:
+        for (uint32_t j = 0; j < n; ++j)
+          if (u[j] < m_params.gate_potential_min || u[j] > m_params.gate_potential_max) delta[j] = 0;
+        break;
+      case Gate::kNone: break;
+    }
+  }
+}
+
+void DfaReference::update_layer(size_t l, const int32_t* post, int32_t shift,
+                                SampleCounts& counts) {
+  const uint32_t n = m_sizes[l];
+  m_nonzero.clear();
+  for (uint32_t j = 0; j < n; ++j)
+    if (post[j] != 0) m_nonzero.push_back(j);
+  if (m_nonzero.empty()) return;
+  const uint32_t bits = m_params.weight_width_bits;
+  const int32_t w_hi = (1 << (bits - 1)) - 1;
+  const int32_t w_lo = -(1 << (bits - 1));
+  const bool hidden = l + 1 < m_sizes.size();
+  const uint32_t* const x = m_counts[l - 1].data();
+  workloads::LayerWeightsData& w = m_weights.layers[l - 1];
+  uint64_t changed = 0;
+  for (uint32_t i = 0; i < m_sizes[l - 1]; ++i) {
+    if (x[i] == 0) continue;
+    int32_t* const row = w.w.data() + size_t{i} * n;
+    bool touched = false;
+    for (uint32_t j : m_nonzero) {
+      const int64_t d = workloads::round_shift(int64_t{post[j]} * x[i], shift);
+      if (d == 0) continue;
+      touched = true;
+      const int64_t v = int64_t{row[j]} + d;
+      const int32_t next = static_cast<int32_t>(v > w_hi ? w_hi : (v < w_lo ? w_lo : v));
+      changed += next != row[j];
+      row[j] = next;
+    }
+    if (touched) {
+      ++counts.rows_written;
+      counts.update_ops += n;
+    }
+  }
+  counts.weights_written += changed;
+  if (hidden) counts.hidden_weights_written += changed;
+}
+
+uint32_t DfaReference::train(const uint8_t* pixels, uint32_t label, uint64_t sample_index,
+                             SampleCounts& counts) {
+  NMSIM_ASSERT(label < m_sizes.back(), "dfa: label out of range");
+  const uint32_t predicted = forward(pixels, sample_index, counts);
+  compute_error(label);
+  compute_deltas(counts);
+  const size_t layers = m_sizes.size() - 1;
+  for (size_t l = 1; l < layers; ++l)
+    update_layer(l, m_delta[l - 1].data(), m_params.hidden_lr_shift + m_extra_shift, counts);
+  update_layer(layers, m_error.data(), m_params.output_lr_shift + m_extra_shift, counts);
+  return predicted;
+}
+
+}  // namespace nmsim::dfa

@@ -1,0 +1,124 @@
+#include "workloads/dfa/study.h"
+
+#include <chrono>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/text_format.h>
+
+#include "platform/base/errors.h"
+#include "workloads/common/metrics.h"
+#include "workloads/common/prng.h"
+#include "workloads/dfa/reference.h"
+
+#ifndef NMSIM_VERSION
+#define NMSIM_VERSION "unknown"
+#endif
+
+namespace nmsim::dfa {
+namespace {
+
+void shuffle_order(std::vector<uint32_t>& order, uint64_t seed, uint32_t epoch) {
+  std::iota(order.begin(), order.end(), 0u);
+  for (uint32_t i = static_cast<uint32_t>(order.size()); i-- > 1;) {
+    const uint64_t index = (uint64_t{epoch} << 32) + i;
+    const auto k = static_cast<uint32_t>(
+        workloads::prng_uniform(seed, workloads::Stream::kShuffle, index, 0, static_cast<int32_t>(i)));
+    std::swap(order[i], order[k]);
+  }
+}
+
+std::string network_text(const std::vector<uint32_t>& sizes, uint32_t time_steps) {
+  std::string s;
+  for (size_t l = 0; l < sizes.size(); ++l) s += (l ? "-" : "") + std::to_string(sizes[l]);
+  return s + ", T = " + std::to_string(time_steps);
+}
+
+}  // namespace
+
+StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
+                      const workloads::DatasetSplit& data,
+                      const std::function<void(const EpochResult&)>& on_epoch,
+                      workloads::NetworkWeights* trained) {
+  const TrainingConfig& training = run.training();
+  if (training.batch_size() != 1)
+    throw ConfigError("training.batch_size = " + std::to_string(training.batch_size()) +
+                      ": the DFA reference trains online only (1)");
+  if (training.epochs() < 1) throw ConfigError("training.epochs = 0: must be >= 1");
+  const std::vector<uint32_t> sizes = layer_sizes(run);
+  const DfaParams params = dfa_params(run.dfa(), chip);
+  const core::NeuronParams neuron = neuron_params(run, chip);
+  workloads::NetworkWeights weights =
+      run.network().weights_file().empty()
+          ? workloads::random_weights(sizes, run.network().init_weight_range(), run.seed())
+          : workloads::load_weights(run.network().weights_file(), sizes, params.weight_width_bits);
+  if (data.train.pixels_per_sample != sizes[0] || data.test.pixels_per_sample != sizes[0])
+    throw DataError(data.train.name + ": samples of " + std::to_string(data.train.pixels_per_sample) +
+                    " pixels, the network takes " + std::to_string(sizes[0]));
+  DfaReference reference(sizes, std::move(weights), neuron, params, run.time_steps(),
+                         run.encoder(), run.seed());
+
+  const uint32_t train_count = training.train_samples() == 0 || training.train_samples() > data.train.count
+                                   ? data.train.count
+                                   : training.train_samples();
+  const uint32_t test_count = run.samples() == 0 ? data.test.count : run.samples();
+  if (test_count > data.test.count)
+    throw ConfigError("run.samples = " + std::to_string(test_count) + ": the test split has only " +
+                      std::to_string(data.test.count));
+
+  StudyReport report;
+  report.set_workload("dfa");
+  google::protobuf::TextFormat::PrintToString(run, report.mutable_run_config());
+  report.set_dataset(data.train.name.substr(0, data.train.name.find('/')));
+  report.set_dataset_hash(data.train.content_hash);
+  report.set_network(network_text(sizes, run.time_steps()));
+  report.set_nmsim_version(NMSIM_VERSION);
+  report.add_notes(std::string(params.feedback == Feedback::kSparse ? "sparse" : "dense") +
+                   " feedback; counts are totals over the epoch's training samples");
+
+  std::vector<uint32_t> order(data.train.count);
+  for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    if (training.shuffle()) {
+      shuffle_order(order, run.seed(), epoch);
+    } else {
+      std::iota(order.begin(), order.end(), 0u);
+    }
+    if (params.lr_decay_epochs > 0)
+      reference.set_extra_lr_shift(static_cast<int32_t>(epoch / params.lr_decay_epochs));
+    SampleCounts counts;
+    workloads::AccuracyMeter train_meter(workloads::kClasses);
+    for (uint32_t s = 0; s < train_count; ++s) {
+      const uint32_t d = order[s];
+      const uint32_t label = data.train.labels[d];
+      const uint32_t predicted = reference.train(
+          data.train.sample(d), label, uint64_t{epoch} * data.train.count + d, counts);
+      train_meter.add(label, predicted);
+    }
+    workloads::AccuracyMeter test_meter(workloads::kClasses);
+    for (uint32_t s = 0; s < test_count; ++s) {
+      const auto d = static_cast<uint32_t>(uint64_t{s} * data.test.count / test_count);
+      test_meter.add(data.test.labels[d], reference.infer(data.test.sample(d), d));
+    }
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+
+    EpochResult* result = report.add_epochs();
+    result->set_epoch(epoch + 1);
+    result->set_train_accuracy(train_meter.accuracy());
+    result->set_test_accuracy(test_meter.accuracy());
+    for (double a : test_meter.per_class()) result->add_test_per_class(a);
+    result->set_sops_forward(counts.sops_forward);
+    result->set_sops_feedback(counts.sops_feedback);
+    result->set_sops_update(counts.update_ops);
+    result->set_weight_writes(counts.weights_written);
+    result->set_hidden_weight_writes(counts.hidden_weights_written);
+    result->set_wall_seconds(wall.count());
+    result->set_train_samples(train_count);
+    if (on_epoch) on_epoch(*result);
+  }
+  if (trained) *trained = reference.weights();
+  return report;
+}
+
+}  // namespace nmsim::dfa
