@@ -73,7 +73,9 @@ TEST_CASE("ff: the default run preset has a complete ff block", "[ff]") {
   const nmsim::ChipConfig chip = nmsim::config::default_chip_config();
   REQUIRE_NOTHROW(nmsim::config::validate(run, chip));
   const FfOptions o = nmsim::ff::options_from_config(run, chip);
-  REQUIRE(o.tau_divisor == 32);
+  REQUIRE(o.tau_divisor == 64);
+  REQUIRE(o.lr_shift == 5);
+  REQUIRE(o.lr_shift_per_epoch == 1);
   REQUIRE(o.gate);
   REQUIRE_FALSE(o.class_adaptation);
   REQUIRE(o.group_sizes.empty());
