@@ -163,3 +163,31 @@ TEST_CASE("cli: --help documents every command and describe lists the fields", "
   CHECK(describe.out.find("chip.noc.buffer_depth_flits") != std::string::npos);
   CHECK(describe.out.find("flits") != std::string::npos);
 }
+
+TEST_CASE("cli: study trains a reference, saves weights the chip then runs", "[cli][study]") {
+  TempDir dir;
+  const auto study = nmsim(dir, "study --set workload=WORKLOAD_DFA --set training.train_samples=300 "
+                                "--set samples=200 --set network.hidden_sizes=64 "
+                                "--json s.json --save-weights w.pb");
+  INFO(study.err);
+  REQUIRE(study.status == 0);
+  CHECK(study.out.find("test acc") != std::string::npos);
+  CHECK(slurp(dir.file("s.json")).find("\"test_accuracy\"") != std::string::npos);
+  REQUIRE(exists(dir.file("w.pb")));
+  const auto run = nmsim(dir, "run --quiet --set samples=20 --set network.hidden_sizes=64 "
+                              "--set network.weights_file=w.pb --json r.json");
+  INFO(run.err);
+  REQUIRE(run.status == 0);
+  CHECK(run.out.find("w.pb") != std::string::npos);  // the report names the weights' source
+}
+
+TEST_CASE("cli: study refuses a workload that is not training, and FF weights", "[cli][study]") {
+  TempDir dir;
+  const auto inference = nmsim(dir, "study --json s.json");
+  CHECK(inference.status == 2);
+  CHECK(inference.err.find("WORKLOAD_INFERENCE") != std::string::npos);
+  const auto ff = nmsim(dir, "study --set workload=WORKLOAD_FF --save-weights w.pb --json s.json");
+  CHECK(ff.status == 2);
+  CHECK_FALSE(exists(dir.file("s.json")));
+  CHECK_FALSE(exists(dir.file("w.pb")));
+}
