@@ -76,6 +76,11 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
       m_tracing(ctx.tracer != nullptr),
       m_ctx(ctx) {
   const uint32_t n = m_shape.nodes();
+  const std::size_t per_node = std::size_t{kPortCount} * m_buffer_depth;
+  m_router_state.resize(n);
+  m_ni_state.resize(n);
+  m_flit_storage.resize(n * per_node);
+  m_credit_storage.resize(n * per_node);
   m_routers.reserve(n);
   m_nis.reserve(n);
   m_x.resize(n);
@@ -95,10 +100,13 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
       m_neighbours[node][p] = (links & port_bit(p)) ? m_shape.neighbour(node, p) : node;
     }
     const std::string suffix = std::to_string(x) + "_" + std::to_string(y);
-    m_routers.push_back(std::make_unique<Router>(("router_" + suffix).c_str(), node, links,
-                                                 m_buffer_depth, m_flit_width_bits, ctx));
+    Cycle* credits = &m_credit_storage[node * per_node];
+    m_routers.push_back(std::make_unique<Router>(
+        ("router_" + suffix).c_str(), node, links, m_buffer_depth, m_flit_width_bits,
+        m_router_state[node], &m_flit_storage[node * per_node], credits, *this, ctx));
     m_nis.push_back(std::make_unique<NetworkInterface>(
-        ("ni_" + suffix).c_str(), node, m_cores_per_node, m_buffer_depth, *this, ctx));
+        ("ni_" + suffix).c_str(), node, m_cores_per_node, m_buffer_depth, m_ni_state[node],
+        credits + std::size_t{kLocal} * m_buffer_depth, *this, ctx));
   }
   m_slots.reserve(kInitialPacketSlots);
   m_free_slots.reserve(kInitialPacketSlots);
@@ -199,13 +207,13 @@ void Mesh::inject(const Packet& packet, Cycle at) {
   NMSIM_ASSERT(at >= m_ctx.clock.now(), "packet injected into the past");
   const uint32_t slot = allocate_slot(packet);
   NetworkInterface& ni = *m_nis[packet.src_node];
-  ni.m_queue.insert_sorted_grow({slot, at}, [](const NetworkInterface::Queued& a,
-                                               const NetworkInterface::Queued& b) {
+  RingBuffer<NiState::Queued>& queue = m_ni_state[packet.src_node].queue;
+  queue.insert_sorted_grow({slot, at}, [](const NiState::Queued& a, const NiState::Queued& b) {
     return a.at < b.at;
   });
   ++m_queued_packets;
-  if (ni.m_queue.size() > ni.m_max_queue_packets) {
-    ni.m_max_queue_packets = ni.m_queue.size();
+  if (queue.size() > ni.m_max_queue_packets) {
+    ni.m_max_queue_packets = queue.size();
     ni.m_max_queue_stat = PhaseCounter{};
     ni.m_max_queue_stat.add(packet.phase, ni.m_max_queue_packets);
   }
@@ -276,13 +284,13 @@ void Mesh::step_cycle(Cycle now) {
     }
   }
   for (uint32_t node : m_due) {
-    Router& r = *m_routers[node];
+    RouterState& r = m_router_state[node];
     // Recomputed from the node's own state below; wakes from nodes stepped later in this
     // cycle (always >= now + 1) merge into it.
     m_wake[node] = kNever;
     step_ni(node, now);
-    if (r.m_last_step != now) {
-      r.m_last_step = now;
+    if (r.last_step != now) {
+      r.last_step = now;
       step_router(node, now);
     }
     m_wake[node] = min(m_wake[node], node_wake(node, now));
@@ -290,7 +298,7 @@ void Mesh::step_cycle(Cycle now) {
   // Forget nodes without work: only a node's own step removes its flits or queued packets,
   // so only stepped nodes can have run out of work.
   for (uint32_t node : m_due) {
-    if (m_routers[node]->m_flits == 0 && m_nis[node]->m_queue.empty()) {
+    if (m_router_state[node].flits == 0 && m_ni_state[node].queue.empty()) {
       uint64_t& word = m_active_bits[node >> 6];
       const uint64_t bit = uint64_t{1} << (node & 63);
       if (word & bit) {
@@ -315,28 +323,28 @@ void Mesh::step_cycle(Cycle now) {
 }
 
 Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
-  const Router& r = *m_routers[node];
+  const RouterState& r = m_router_state[node];
   // Every other candidate below is >= now + 1: returns and arrivals up to now were taken.
-  if (r.m_last_move == now) return now + 1;
+  if (r.last_move == now) return now + 1;
   Cycle wake = kNever;
-  for (uint8_t occupied = r.m_occupied; occupied != 0; occupied &= occupied - 1) {
+  for (uint8_t occupied = r.occupied; occupied != 0; occupied &= occupied - 1) {
     const unsigned p = static_cast<unsigned>(__builtin_ctz(occupied));
-    const Cycle eligible = r.m_inputs[p].buffer.front().arrive + m_pipeline_stages;
+    const Cycle eligible = r.inputs[p].buffer.front().arrive + m_pipeline_stages;
     if (eligible > now) wake = min(wake, eligible);
   }
-  for (uint8_t stalled = r.m_stalled; stalled != 0; stalled &= stalled - 1) {
-    const Router::OutputPort& out = r.m_outputs[__builtin_ctz(stalled)];
+  for (uint8_t stalled = r.stalled; stalled != 0; stalled &= stalled - 1) {
+    const RouterState::OutputPort& out = r.outputs[__builtin_ctz(stalled)];
     if (!out.credit_returns.empty()) wake = min(wake, out.credit_returns.front());
   }
-  const NetworkInterface& ni = *m_nis[node];
-  if (!ni.m_queue.empty()) {
-    Cycle t = max(ni.m_queue.front().at, now + 1);
-    const bool credit = ni.m_credits > 0 ||
-                        (!ni.m_credit_returns.empty() && ni.m_credit_returns.front() <= t);
+  const NiState& ni = m_ni_state[node];
+  if (!ni.queue.empty()) {
+    Cycle t = max(ni.queue.front().at, now + 1);
+    const bool credit = ni.credits > 0 ||
+                        (!ni.credit_returns.empty() && ni.credit_returns.front() <= t);
     if (!credit) {
       // Without a pending return the NI waits for a pop from the local input, which this
       // node's router step will see.
-      t = ni.m_credit_returns.empty() ? kNever : ni.m_credit_returns.front();
+      t = ni.credit_returns.empty() ? kNever : ni.credit_returns.front();
     }
     wake = min(wake, t);
   }
@@ -344,20 +352,19 @@ Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
 }
 
 void Mesh::step_ni(uint32_t node, Cycle now) {
-  NetworkInterface& ni = *m_nis[node];
-  while (!ni.m_credit_returns.empty() && ni.m_credit_returns.front() <= now) {
-    ++ni.m_credits;
-    ni.m_credit_returns.pop_front();
+  NiState& ni = m_ni_state[node];
+  while (!ni.credit_returns.empty() && ni.credit_returns.front() <= now) {
+    ++ni.credits;
+    ni.credit_returns.pop_front();
   }
-  if (ni.m_queue.empty() || ni.m_last_push == now || ni.m_credits == 0) return;
-  const NetworkInterface::Queued queued = ni.m_queue.front();
+  if (ni.queue.empty() || ni.last_push == now || ni.credits == 0) return;
+  const NiState::Queued queued = ni.queue.front();
   if (queued.at > now) return;
   const PacketSlot& slot = m_slots[queued.packet];
   const Packet& packet = slot.packet;
   Flit flit;
   flit.packet = queued.packet;
-  flit.packet_id = packet.id;
-  flit.seq = ni.m_next_seq;
+  flit.seq = ni.next_seq;
   flit.arrive = now;
   flit.head = flit.seq == 0;
   flit.tail = flit.seq + 1 == packet.length_flits;
@@ -368,17 +375,18 @@ void Mesh::step_ni(uint32_t node, Cycle now) {
   flit.multicast = packet.kind == PacketKind::kMulticast;
   flit.x_first = slot.x_first;
   write_flit(node, kLocal, flit, now);
-  --ni.m_credits;
-  ni.m_flits_injected.add(flit.phase);
-  if (flit.head) ni.m_packets_injected.add(flit.phase);
+  --ni.credits;
+  NetworkInterface& module = *m_nis[node];
+  module.m_flits_injected.add(flit.phase);
+  if (flit.head) module.m_packets_injected.add(flit.phase);
   if (flit.tail) {
-    ni.m_queue.pop_front();
-    ni.m_next_seq = 0;
+    ni.queue.pop_front();
+    ni.next_seq = 0;
     --m_queued_packets;
   } else {
-    ++ni.m_next_seq;
+    ++ni.next_seq;
   }
-  ni.m_last_push = now;
+  ni.last_push = now;
   m_last_progress = now;
 }
 
@@ -392,65 +400,65 @@ uint8_t Mesh::route(uint32_t node, const Flit& head) const {
 }
 
 void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now) {
-  Router& r = *m_routers[node];
-  Router::InputPort& in = r.m_inputs[port];
+  RouterState& r = m_router_state[node];
+  RouterState::InputPort& in = r.inputs[port];
   if (flit.head) in.route = route(node, flit);
   in.buffer.push_back(flit);
   in.buffer.back().remaining = in.route;
-  r.m_occupied |= port_bit(port);
-  ++r.m_flits;
+  r.occupied |= port_bit(port);
+  ++r.flits;
   ++m_flits_in_network;
-  r.m_buffer_writes.add(flit.phase);
-  if (m_tracing) r.m_occupancy[port].set(now, in.buffer.size());
+  r.buffer_writes.add(flit.phase);
+  if (m_tracing) m_routers[node]->m_occupancy[port].set(now, in.buffer.size());
 }
 
 // Frees the slot of the front flit of an input once every output has taken it; the credit
 // goes back upstream.
 void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
-  Router& r = *m_routers[node];
-  Router::InputPort& in = r.m_inputs[port];
+  RouterState& r = m_router_state[node];
+  RouterState::InputPort& in = r.inputs[port];
   in.buffer.pop_front();
-  if (in.buffer.empty()) r.m_occupied &= static_cast<uint8_t>(~port_bit(port));
-  --r.m_flits;
+  if (in.buffer.empty()) r.occupied &= static_cast<uint8_t>(~port_bit(port));
+  --r.flits;
   --m_flits_in_network;
-  if (m_tracing) r.m_occupancy[port].set(now, in.buffer.size());
+  if (m_tracing) m_routers[node]->m_occupancy[port].set(now, in.buffer.size());
   if (port == kLocal) {
-    m_nis[node]->m_credit_returns.push_back(now + 1);
+    m_ni_state[node].credit_returns.push_back(now + 1);
     return;
   }
   const uint32_t upstream = m_neighbours[node][port];
-  Router& up = *m_routers[upstream];
+  RouterState& up = m_router_state[upstream];
   const unsigned o = opposite(port);
-  up.m_outputs[o].credit_returns.push_back(now + m_link_latency);
-  up.m_returning |= port_bit(o);
-  if (up.m_stalled & port_bit(o)) wake(upstream, now + m_link_latency);
+  up.outputs[o].credit_returns.push_back(now + m_link_latency);
+  up.returning |= port_bit(o);
+  if (up.stalled & port_bit(o)) wake(upstream, now + m_link_latency);
 }
 
 void Mesh::step_router(uint32_t node, Cycle now) {
-  Router& r = *m_routers[node];
+  RouterState& r = m_router_state[node];
   // Credits back by now.
-  for (uint8_t returning = r.m_returning; returning != 0; returning &= returning - 1) {
+  for (uint8_t returning = r.returning; returning != 0; returning &= returning - 1) {
     const unsigned o = static_cast<unsigned>(__builtin_ctz(returning));
-    Router::OutputPort& out = r.m_outputs[o];
+    RouterState::OutputPort& out = r.outputs[o];
     while (!out.credit_returns.empty() && out.credit_returns.front() <= now) {
       ++out.credits;
       out.credit_returns.pop_front();
     }
-    if (out.credit_returns.empty()) r.m_returning &= static_cast<uint8_t>(~port_bit(o));
+    if (out.credit_returns.empty()) r.returning &= static_cast<uint8_t>(~port_bit(o));
   }
   // Requests from the state at the start of the cycle: each eligible front flit asks for the
   // outputs it still wants; it may have one if it is a head and the output is unlocked, or
   // the output is locked to its input.
   std::array<uint8_t, kPortCount> requests{};  // per output: the requesting inputs
   uint8_t wanted = 0;                          // outputs some eligible front flit asks for
-  for (uint8_t occupied = r.m_occupied; occupied != 0; occupied &= occupied - 1) {
+  for (uint8_t occupied = r.occupied; occupied != 0; occupied &= occupied - 1) {
     const unsigned i = static_cast<unsigned>(__builtin_ctz(occupied));
-    const Flit& front = r.m_inputs[i].buffer.front();
+    const Flit& front = r.inputs[i].buffer.front();
     if (front.arrive + m_pipeline_stages > now) continue;
     wanted |= front.remaining;
     for (uint8_t outs = front.remaining; outs != 0; outs &= outs - 1) {
       const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
-      const int locked = r.m_outputs[o].locked_input;
+      const int locked = r.outputs[o].locked_input;
       if (locked < 0 ? front.head : locked == static_cast<int>(i)) requests[o] |= port_bit(i);
     }
   }
@@ -458,7 +466,7 @@ void Mesh::step_router(uint32_t node, Cycle now) {
   uint8_t senders = 0;
   for (uint8_t outs = wanted; outs != 0; outs &= outs - 1) {
     const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
-    Router::OutputPort& out = r.m_outputs[o];
+    RouterState::OutputPort& out = r.outputs[o];
     const uint8_t req = requests[o];
     if (req == 0) {
       NMSIM_ASSERT(!out.stalled, "a stalled output lost its requester");
@@ -467,55 +475,56 @@ void Mesh::step_router(uint32_t node, Cycle now) {
     if (o != kLocal && out.credits == 0) {
       if (!out.stalled) {
         out.stalled = true;
-        r.m_stalled |= port_bit(o);
+        r.stalled |= port_bit(o);
         out.stall_start = now;
-        out.stall_phase = r.m_inputs[__builtin_ctz(req)].buffer.front().phase;
+        out.stall_phase = r.inputs[__builtin_ctz(req)].buffer.front().phase;
       }
       continue;
     }
     if (out.stalled) {
-      r.m_credit_stall_cycles.add(out.stall_phase, now - out.stall_start);
+      r.credit_stall_cycles.add(out.stall_phase, now - out.stall_start);
       out.stalled = false;
-      r.m_stalled &= static_cast<uint8_t>(~port_bit(o));
+      r.stalled &= static_cast<uint8_t>(~port_bit(o));
     }
     // Round robin: the first requester after the last winner, wrapping around.
     const uint8_t after = req & static_cast<uint8_t>(~((2u << out.last_winner) - 1));
     const unsigned winner = static_cast<unsigned>(__builtin_ctz(after != 0 ? after : req));
     for (uint8_t losers = req & static_cast<uint8_t>(~port_bit(winner)); losers != 0;
          losers &= losers - 1) {
-      r.m_arbitration_conflicts.add(r.m_inputs[__builtin_ctz(losers)].buffer.front().phase);
+      r.arbitration_conflicts.add(r.inputs[__builtin_ctz(losers)].buffer.front().phase);
     }
-    send(r, o, winner, now);
+    send(node, o, winner, now);
     senders |= port_bit(winner);
   }
   // Only a flit that was sent this cycle can have been taken by all its outputs.
   for (; senders != 0; senders &= senders - 1) {
     const unsigned i = static_cast<unsigned>(__builtin_ctz(senders));
-    if (r.m_inputs[i].buffer.front().remaining == 0) pop_flit(node, i, now);
+    if (r.inputs[i].buffer.front().remaining == 0) pop_flit(node, i, now);
   }
 }
 
-void Mesh::send(Router& r, unsigned o, unsigned i, Cycle now) {
-  Flit& flit = r.m_inputs[i].buffer.front();
-  Router::OutputPort& out = r.m_outputs[o];
+void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
+  RouterState& r = m_router_state[node];
+  Flit& flit = r.inputs[i].buffer.front();
+  RouterState::OutputPort& out = r.outputs[o];
   flit.remaining &= static_cast<uint8_t>(~port_bit(o));
   if (flit.tail) {
     out.locked_input = -1;
   } else if (flit.head) {
-    out.locked_input = static_cast<int>(i);
+    out.locked_input = static_cast<int8_t>(i);
   }
-  out.last_winner = i;
-  r.m_flits_forwarded.add(flit.phase);
-  r.m_last_move = now;
+  out.last_winner = static_cast<uint8_t>(i);
+  r.flits_forwarded.add(flit.phase);
+  r.last_move = now;
   m_last_progress = now;
-  if (m_tracing) r.m_busy[o].pulse(now);
+  if (m_tracing) m_routers[node]->m_busy[o].pulse(now);
   if (o == kLocal) {
-    deliver_flit(r.m_node, flit, now);
+    deliver_flit(node, flit, now);
     return;
   }
   --out.credits;
-  r.m_hops.add(flit.phase);
-  const uint32_t next = m_neighbours[r.m_node][o];
+  r.hops.add(flit.phase);
+  const uint32_t next = m_neighbours[node][o];
   Flit copy = flit;
   copy.arrive = now + m_link_latency;
   write_flit(next, opposite(o), copy, now);

@@ -110,6 +110,8 @@ class Mesh : public sc_core::sc_module {
   const NetworkInterface& ni(uint32_t node) const { return *m_nis[node]; }
   // Cycles at which the engine stepped (a speed diagnostic: always_clock steps them all).
   uint64_t stepped_cycles() const { return m_stepped_cycles; }
+  // Packet::id of a packet in flight, by its pool slot (Flit::packet).
+  uint64_t packet_id(uint32_t slot) const { return m_slots[slot].packet.id; }
 
  private:
   struct PacketSlot {
@@ -135,7 +137,7 @@ class Mesh : public sc_core::sc_module {
   void step_cycle(Cycle now);
   void step_ni(uint32_t node, Cycle now);
   void step_router(uint32_t node, Cycle now);
-  void send(Router& r, unsigned out, unsigned in, Cycle now);
+  void send(uint32_t node, unsigned out, unsigned in, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle now);
   void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
   void pop_flit(uint32_t node, unsigned port, Cycle now);
@@ -163,6 +165,14 @@ class Mesh : public sc_core::sc_module {
   std::vector<uint16_t> m_y;
   std::vector<std::array<uint32_t, kLocal>> m_neighbours;
 
+  // What the engine steps, one array over all nodes (sized once: the routers and NIs keep
+  // references): per router its ports and counters, per NI its queue and credits; every
+  // router's input buffers (node-major, kPortCount * B flits each) and credit returns (the
+  // same shape; a node's local-output slots hold its NI's credit returns).
+  std::vector<RouterState> m_router_state;
+  std::vector<NiState> m_ni_state;
+  std::vector<Flit> m_flit_storage;
+  std::vector<Cycle> m_credit_storage;
   std::vector<std::unique_ptr<Router>> m_routers;
   std::vector<std::unique_ptr<NetworkInterface>> m_nis;
 

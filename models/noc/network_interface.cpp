@@ -10,16 +10,18 @@ constexpr std::size_t kInitialQueueCapacity = 64;
 
 NetworkInterface::NetworkInterface(sc_core::sc_module_name name, uint32_t node,
                                    uint32_t cores_per_node, uint32_t buffer_depth_flits,
-                                   Mesh& mesh, SimContext& ctx)
+                                   NiState& state, Cycle* credit_storage, Mesh& mesh,
+                                   SimContext& ctx)
     : sc_core::sc_module(name),
       inject_socket("inject_socket"),
       m_node(node),
       m_mesh(mesh),
       m_ctx(ctx),
-      m_queue(kInitialQueueCapacity),
-      m_credits(buffer_depth_flits),
-      m_credit_returns(buffer_depth_flits),
+      m_state(state),
       m_sinks(cores_per_node, nullptr) {
+  m_state.queue = RingBuffer<NiState::Queued>(kInitialQueueCapacity);
+  m_state.credits = buffer_depth_flits;
+  m_state.credit_returns = FixedRing<Cycle>(credit_storage, buffer_depth_flits);
   inject_socket.register_b_transport(this, &NetworkInterface::b_transport);
   if (ctx.tracer != nullptr) {
     m_delivered = ctx.tracer->add_signal(std::string(this->name()) + ".delivered", 1);

@@ -21,6 +21,20 @@ namespace nmsim::noc {
 
 class Mesh;
 
+// Per NI, what the engine steps: the injection queue and the local input's credits. Kept by
+// the mesh in one array over all nodes (see router.h).
+struct NiState {
+  struct Queued {
+    uint32_t packet;  // pool slot
+    Cycle at;         // cycle the packet enters the queue
+  };
+  RingBuffer<Queued> queue;          // sorted by `at`, growable, pre-reserved
+  uint32_t next_seq = 0;             // next flit of the front packet
+  uint32_t credits = 0;              // free slots of the router's local input buffer
+  FixedRing<Cycle> credit_returns;   // on the mesh's credit storage
+  Cycle last_push{UINT64_MAX};
+};
+
 class NetworkInterface : public sc_core::sc_module, public StatGroup {
  public:
   // Cores inject with b_transport: the payload's data pointer points to a noc::Packet, which
@@ -33,12 +47,15 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
                                              sc_core::SC_ZERO_OR_MORE_BOUND>
       inject_socket;
 
+  // `state` (kept by the mesh) gets its credit returns on `credit_storage`, which holds
+  // buffer_depth_flits items.
   NetworkInterface(sc_core::sc_module_name name, uint32_t node, uint32_t cores_per_node,
-                   uint32_t buffer_depth_flits, Mesh& mesh, SimContext& ctx);
+                   uint32_t buffer_depth_flits, NiState& state, Cycle* credit_storage,
+                   Mesh& mesh, SimContext& ctx);
 
   uint32_t node() const { return m_node; }
   // Packets waiting in (or being sent from) the injection queue.
-  std::size_t queued_packets() const { return m_queue.size(); }
+  std::size_t queued_packets() const { return m_state.queue.size(); }
   std::size_t max_queue_packets() const { return m_max_queue_packets; }
 
   const PhaseCounter& packets_injected() const { return m_packets_injected; }
@@ -49,21 +66,12 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
  private:
   friend class Mesh;
 
-  struct Queued {
-    uint32_t packet;  // pool slot
-    Cycle at;         // cycle the packet enters the queue
-  };
-
   void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
 
   const uint32_t m_node;
   Mesh& m_mesh;
   SimContext& m_ctx;
-  RingBuffer<Queued> m_queue;      // sorted by `at`, growable, pre-reserved
-  uint32_t m_next_seq = 0;         // next flit of the front packet
-  uint32_t m_credits;              // free slots of the router's local input buffer
-  RingBuffer<Cycle> m_credit_returns;
-  Cycle m_last_push{UINT64_MAX};
+  NiState& m_state;
   std::size_t m_max_queue_packets = 0;
   std::vector<PacketSink*> m_sinks;  // per core
   trace::Signal m_delivered;         // one pulse per delivered packet (tail)

@@ -1,9 +1,11 @@
-// A FIFO on one contiguous array. Fixed capacity for router input buffers and credit
-// returns (credits bound their occupancy); growable (doubling, never shrinking) for the
-// NI injection queue, so a warmed-up queue does not allocate.
+// FIFOs on contiguous arrays. FixedRing: fixed capacity on storage owned elsewhere (the mesh
+// keeps every router's input buffers and credit returns in one array, so a node's ports
+// share cache lines; credits bound their occupancy). RingBuffer: growable (doubling, never
+// shrinking) for the NI injection queue, so a warmed-up queue does not allocate.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "platform/base/errors.h"
@@ -11,9 +13,11 @@
 namespace nmsim::noc {
 
 template <typename T>
-class RingBuffer {
+class FixedRing {
  public:
-  explicit RingBuffer(std::size_t capacity = 0) : m_items(capacity), m_capacity(capacity) {}
+  FixedRing() = default;
+  // `storage` holds `capacity` items and outlives the ring.
+  FixedRing(T* storage, uint32_t capacity) : m_items(storage), m_capacity(capacity) {}
 
   bool empty() const { return m_size == 0; }
   std::size_t size() const { return m_size; }
@@ -27,19 +31,51 @@ class RingBuffer {
   T& at(std::size_t i) { return m_items[wrap(m_head + i)]; }
   const T& at(std::size_t i) const { return m_items[wrap(m_head + i)]; }
 
-  // Fixed-capacity push: overflowing is a simulator bug (credits prevent it).
+  // Overflowing is a simulator bug (credits prevent it).
   void push_back(const T& item) {
     NMSIM_ASSERT(!full(), "ring buffer overflow");
     m_items[wrap(m_head + m_size)] = item;
     ++m_size;
   }
-  // Growable push (doubles the storage when full).
+  void pop_front() {
+    NMSIM_ASSERT(m_size > 0, "ring buffer underflow");
+    m_head = static_cast<uint32_t>(wrap(m_head + 1));
+    --m_size;
+  }
+
+ private:
+  std::size_t wrap(std::size_t i) const { return i >= m_capacity ? i - m_capacity : i; }
+
+  T* m_items = nullptr;
+  uint32_t m_capacity = 0;  // kept here: the hot paths need no division
+  uint32_t m_head = 0;
+  uint32_t m_size = 0;
+};
+
+template <typename T>
+class RingBuffer {
+ public:
+  explicit RingBuffer(std::size_t capacity = 0) : m_items(capacity), m_capacity(capacity) {}
+
+  bool empty() const { return m_size == 0; }
+  std::size_t size() const { return m_size; }
+  std::size_t capacity() const { return m_capacity; }
+  bool full() const { return m_size == m_capacity; }
+
+  T& front() { return m_items[m_head]; }
+  const T& front() const { return m_items[m_head]; }
+  // i-th item from the front.
+  T& at(std::size_t i) { return m_items[wrap(m_head + i)]; }
+  const T& at(std::size_t i) const { return m_items[wrap(m_head + i)]; }
+
+  // Push (doubles the storage when full).
   void push_back_grow(const T& item) {
     if (full()) grow();
-    push_back(item);
+    m_items[wrap(m_head + m_size)] = item;
+    ++m_size;
   }
-  // Growable push keeping the buffer sorted by `less`, stable for equal keys; items almost
-  // always arrive in order, so this walks back at most a few places.
+  // Push keeping the buffer sorted by `less`, stable for equal keys; items almost always
+  // arrive in order, so this walks back at most a few places.
   template <typename Less>
   void insert_sorted_grow(const T& item, Less less) {
     if (full()) grow();

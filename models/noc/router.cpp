@@ -2,18 +2,25 @@
 
 #include <sstream>
 
+#include "models/noc/mesh.h"
+
 namespace nmsim::noc {
 
 Router::Router(sc_core::sc_module_name name, uint32_t node, uint8_t links,
-               uint32_t buffer_depth_flits, uint32_t flit_width_bits, SimContext& ctx)
-    : sc_core::sc_module(name), m_node(node) {
+               uint32_t buffer_depth_flits, uint32_t flit_width_bits, RouterState& state,
+               Flit* input_storage, Cycle* credit_storage, const Mesh& mesh, SimContext& ctx)
+    : sc_core::sc_module(name), m_node(node), m_state(state), m_mesh(mesh) {
   for (unsigned p = 0; p < kPortCount; ++p) {
-    m_inputs[p].buffer = RingBuffer<Flit>(buffer_depth_flits);
-    OutputPort& out = m_outputs[p];
+    m_state.inputs[p].buffer =
+        FixedRing<Flit>(input_storage + p * buffer_depth_flits, buffer_depth_flits);
+    RouterState::OutputPort& out = m_state.outputs[p];
     out.exists = p == kLocal || (links & port_bit(p)) != 0;
     // The local output delivers into the core, which always accepts: it needs no credits.
     out.credits = p == kLocal ? 0 : buffer_depth_flits;
-    out.credit_returns = RingBuffer<Cycle>(buffer_depth_flits);
+    if (p != kLocal) {
+      out.credit_returns =
+          FixedRing<Cycle>(credit_storage + p * buffer_depth_flits, buffer_depth_flits);
+    }
     if (ctx.tracer != nullptr) {
       const std::string base = std::string(this->name()) + ".";
       if (p == kLocal || out.exists) {
@@ -24,28 +31,28 @@ Router::Router(sc_core::sc_module_name name, uint32_t node, uint8_t links,
     }
   }
   add_stat("flits_forwarded", "flits", "flits leaving this router on any output (local too)",
-           m_flits_forwarded);
-  add_stat("hops", "flits", "flits sent over a router-to-router link", m_hops,
+           m_state.flits_forwarded);
+  add_stat("hops", "flits", "flits sent over a router-to-router link", m_state.hops,
            EnergyEvent{EnergyKind::kFlitHop, 0, flit_width_bits});
-  add_stat("buffer_writes", "flits", "flits written into an input buffer", m_buffer_writes);
+  add_stat("buffer_writes", "flits", "flits written into an input buffer", m_state.buffer_writes);
   add_stat("arbitration_conflicts", "requests",
            "eligible flits that requested a free, credited output and lost arbitration",
-           m_arbitration_conflicts);
+           m_state.arbitration_conflicts);
   add_stat("credit_stall_cycles", "cycles",
-           "cycles an output had an eligible flit and no credit", m_credit_stall_cycles);
+           "cycles an output had an eligible flit and no credit", m_state.credit_stall_cycles);
   add_leakage({LeakageKind::kRouter});
 }
 
 std::string Router::dump_state() const {
   std::ostringstream out;
-  out << name() << " (node " << m_node << ", " << m_flits << " flits)\n";
+  out << name() << " (node " << m_node << ", " << m_state.flits << " flits)\n";
   for (unsigned p = 0; p < kPortCount; ++p) {
-    const InputPort& in = m_inputs[p];
+    const RouterState::InputPort& in = m_state.inputs[p];
     if (in.buffer.empty()) continue;
     out << "  in_" << port_name(p) << ":";
     for (std::size_t i = 0; i < in.buffer.size(); ++i) {
       const Flit& f = in.buffer.at(i);
-      out << " [packet " << f.packet_id << " flit " << f.seq
+      out << " [packet " << m_mesh.packet_id(f.packet) << " flit " << f.seq
           << (f.head ? " head" : "") << (f.tail ? " tail" : "") << " arrive "
           << f.arrive.value() << " to";
       for (unsigned o = 0; o < kPortCount; ++o) {
@@ -56,7 +63,7 @@ std::string Router::dump_state() const {
     out << '\n';
   }
   for (unsigned p = 0; p < kPortCount; ++p) {
-    const OutputPort& o = m_outputs[p];
+    const RouterState::OutputPort& o = m_state.outputs[p];
     if (!o.exists) continue;
     out << "  out_" << port_name(p) << ": locked by "
         << (o.locked_input < 0 ? "none" : port_name(static_cast<unsigned>(o.locked_input)));

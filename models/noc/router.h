@@ -1,6 +1,9 @@
 // One mesh router: its input buffers, output locks and credits, statistics and trace
 // signals. It has no process of its own: the Mesh engine steps it (see mesh.h for the
-// microarchitecture), so an idle router costs nothing.
+// microarchitecture), so an idle router costs nothing. The state the engine reads and writes
+// at every step (RouterState, with the counters) lives in one mesh-wide array, the flits and
+// credit returns in two more, so neighbouring nodes share cache lines; the Router module is
+// its named face (statistics, trace signals, state dumps).
 #pragma once
 
 #include <array>
@@ -20,9 +23,9 @@
 namespace nmsim::noc {
 
 // One flit held in an input buffer (or on the link into it).
+// 32 bytes: two per cache line (the packet id for state dumps is in the packet pool).
 struct Flit {
   Cycle arrive{};        // cycle it is written into this buffer
-  uint64_t packet_id = 0;  // Packet::id, for state dumps
   uint32_t packet = 0;   // slot in the mesh's packet pool
   uint32_t seq = 0;      // 0 = head
   // The packet's route, as the head flit carries it: the multicast tree, or the unicast
@@ -37,64 +40,77 @@ struct Flit {
   bool head = false;
   bool tail = false;
 };
+static_assert(sizeof(Flit) == 32, "Flit grew past half a cache line");
+
+class Mesh;
+
+// Per router, what the engine steps: ports, masks and counters.
+struct RouterState {
+  struct InputPort {
+    FixedRing<Flit> buffer;
+    uint8_t route = 0;  // outputs of the packet whose flits are being written (for body flits)
+  };
+  struct OutputPort {
+    FixedRing<Cycle> credit_returns;         // cycles at which further credits arrive, in order
+    Cycle stall_start{};
+    uint32_t credits = 0;                    // free slots downstream known here
+    int8_t locked_input = -1;                // wormhole: input holding this output until its tail
+    uint8_t last_winner = kPortCount - 1;    // round robin: lowest priority next time
+    bool exists = false;
+    bool stalled = false;                    // an eligible flit waits for a credit since stall_start
+    Phase stall_phase = Phase::kHostIo;
+  };
+
+  // First what every step reads (it shares a cache line with the first inputs).
+  uint32_t flits = 0;
+  // Port masks, so a step visits only the ports with something to do.
+  uint8_t occupied = 0;   // inputs whose buffer holds a flit
+  uint8_t returning = 0;  // outputs with credit returns on the way
+  uint8_t stalled = 0;    // outputs with OutputPort::stalled set
+  // Engine bookkeeping (the wake cycle of the node is kept by the Mesh).
+  Cycle last_step{UINT64_MAX};  // the router part is stepped once per cycle
+  Cycle last_move{UINT64_MAX};  // a flit left at this cycle
+  std::array<InputPort, kPortCount> inputs;
+  std::array<OutputPort, kPortCount> outputs;
+
+  PhaseCounter flits_forwarded;
+  PhaseCounter hops;
+  PhaseCounter buffer_writes;
+  PhaseCounter arbitration_conflicts;
+  PhaseCounter credit_stall_cycles;
+};
 
 class Router : public sc_core::sc_module, public StatGroup {
  public:
-  // links: bit p set if output port p (N, E, S, W) leads to a neighbour.
+  // links: bit p set if output port p (N, E, S, W) leads to a neighbour. `state` (kept by the
+  // mesh) gets input buffers on `input_storage` and credit returns on `credit_storage`, both
+  // kPortCount * buffer_depth_flits items (the local output's credit slots are left to the NI).
   Router(sc_core::sc_module_name name, uint32_t node, uint8_t links, uint32_t buffer_depth_flits,
-         uint32_t flit_width_bits, SimContext& ctx);
+         uint32_t flit_width_bits, RouterState& state, Flit* input_storage,
+         Cycle* credit_storage, const Mesh& mesh, SimContext& ctx);
 
   uint32_t node() const { return m_node; }
   // Flits held in (or travelling into) the input buffers.
-  uint32_t flits() const { return m_flits; }
+  uint32_t flits() const { return m_state.flits; }
   // Input buffers (contents with packet id, flit index, arrival cycle and outputs still to
   // take), output locks, credits and pending credit returns: for deadlock reports.
   std::string dump_state() const;
 
-  const PhaseCounter& flits_forwarded() const { return m_flits_forwarded; }
-  const PhaseCounter& hops() const { return m_hops; }
-  const PhaseCounter& buffer_writes() const { return m_buffer_writes; }
-  const PhaseCounter& arbitration_conflicts() const { return m_arbitration_conflicts; }
-  const PhaseCounter& credit_stall_cycles() const { return m_credit_stall_cycles; }
+  const PhaseCounter& flits_forwarded() const { return m_state.flits_forwarded; }
+  const PhaseCounter& hops() const { return m_state.hops; }
+  const PhaseCounter& buffer_writes() const { return m_state.buffer_writes; }
+  const PhaseCounter& arbitration_conflicts() const { return m_state.arbitration_conflicts; }
+  const PhaseCounter& credit_stall_cycles() const { return m_state.credit_stall_cycles; }
 
  private:
   friend class Mesh;
 
-  struct InputPort {
-    RingBuffer<Flit> buffer;
-    uint8_t route = 0;  // outputs of the packet whose flits are being written (for body flits)
-  };
-  struct OutputPort {
-    bool exists = false;
-    int locked_input = -1;                   // wormhole: input holding this output until its tail
-    unsigned last_winner = kPortCount - 1;   // round robin: lowest priority next time
-    uint32_t credits = 0;                    // free slots downstream known here
-    RingBuffer<Cycle> credit_returns;        // cycles at which further credits arrive, in order
-    bool stalled = false;                    // an eligible flit waits for a credit since stall_start
-    Cycle stall_start{};
-    Phase stall_phase = Phase::kHostIo;
-  };
-
   const uint32_t m_node;
-  std::array<InputPort, kPortCount> m_inputs;
-  std::array<OutputPort, kPortCount> m_outputs;
-  uint32_t m_flits = 0;
-  // Engine bookkeeping (the wake cycle of the node is kept by the Mesh).
-  Cycle m_last_step{UINT64_MAX};  // the router part is stepped once per cycle
-  Cycle m_last_move{UINT64_MAX};  // a flit left at this cycle
-  // Port masks, so a step visits only the ports with something to do.
-  uint8_t m_occupied = 0;   // inputs whose buffer holds a flit
-  uint8_t m_returning = 0;  // outputs with credit returns on the way
-  uint8_t m_stalled = 0;    // outputs with OutputPort::stalled set
+  RouterState& m_state;
+  const Mesh& m_mesh;  // packet ids for state dumps
   // Trace signals, apart from the port state the engine reads every step.
   std::array<trace::Signal, kPortCount> m_occupancy;  // per input
   std::array<trace::Signal, kPortCount> m_busy;       // per output
-
-  PhaseCounter m_flits_forwarded;
-  PhaseCounter m_hops;
-  PhaseCounter m_buffer_writes;
-  PhaseCounter m_arbitration_conflicts;
-  PhaseCounter m_credit_stall_cycles;
 };
 
 }  // namespace nmsim::noc

@@ -73,6 +73,9 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
       m_window_start(traffic.warmup_cycles()),
       m_window_end(traffic.warmup_cycles() + traffic.measure_cycles()),
       m_drain_deadline(m_window_end + traffic.drain_limit_cycles()),
+      m_bernoulli_gap(m_packet_rate),
+      m_poisson_gap(m_packet_rate),
+      m_to_hotspot(traffic.hotspot_fraction()),
       m_ctx(ctx),
       m_mesh("mesh", chip, ctx) {
   const uint32_t n = m_mesh.nodes();
@@ -93,11 +96,9 @@ uint64_t TrafficBench::next_arrival(uint32_t node, uint64_t previous, bool first
   Generator& g = m_generators[node];
   if (m_config.injection() == INJECTION_BERNOULLI) {
     // Cycles without a packet before the next one: geometric with the packet rate.
-    std::geometric_distribution<uint64_t> gap(m_packet_rate);
-    return (first ? 0 : previous + 1) + gap(g.rng);
+    return (first ? 0 : previous + 1) + m_bernoulli_gap(g.rng);
   }
-  std::exponential_distribution<double> gap(m_packet_rate);
-  g.poisson_time += gap(g.rng);
+  g.poisson_time += m_poisson_gap(g.rng);
   return static_cast<uint64_t>(std::floor(g.poisson_time));
 }
 
@@ -114,9 +115,8 @@ uint32_t TrafficBench::destination(uint32_t node) {
     case TRAFFIC_BIT_COMPLEMENT: return s.node(s.width - 1 - s.x(node), s.height - 1 - s.y(node));
     case TRAFFIC_HOTSPOT: {
       const uint32_t hotspot = s.node(m_config.hotspot_x(), m_config.hotspot_y());
-      std::bernoulli_distribution to_hotspot(m_config.hotspot_fraction());
       // The hotspot's own packets (and the other share) go uniformly elsewhere.
-      if (node != hotspot && to_hotspot(g.rng)) return hotspot;
+      if (node != hotspot && m_to_hotspot(g.rng)) return hotspot;
       return uniform();
     }
     default: return uniform();

@@ -74,6 +74,11 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink {
   const uint64_t m_window_start;
   const uint64_t m_window_end;
   const uint64_t m_drain_deadline;
+  // Built once: they hold no state between samples (the same numbers as one per call), and
+  // the geometric one keeps log(1 - p) instead of taking it per sample.
+  std::geometric_distribution<uint64_t> m_bernoulli_gap;
+  std::exponential_distribution<double> m_poisson_gap;
+  std::bernoulli_distribution m_to_hotspot;
   SimContext& m_ctx;
   noc::Mesh m_mesh;
   std::vector<Generator> m_generators;
