@@ -1,6 +1,7 @@
 #include "models/core/learning_engine.h"
 
 #include "models/core/neuron_datapath.h"
+#include "models/core/rounding.h"
 #include "models/core/weight_row.h"
 #include "platform/base/errors.h"
 
@@ -15,6 +16,8 @@ LearningEngine::LearningEngine(const char* name, sram::Sram& sram, SimContext& c
       m_weight_width_bits(weight_width_bits) {
   add_stat("modify_ops", "weights", "weights passed through the update adders",
            m_modify_ops, {EnergyKind::kAdd, 0, m_weight_width_bits});
+  add_stat("multiplies", "products", "factor x scale products of outer-product updates",
+           m_multiplies, {EnergyKind::kMultiply, 0, 16});
   add_stat("weight_updates", "weights", "weights whose value changed (non-zero delta)",
            m_weight_updates);
   add_stat("rows_updated", "rows", "weight rows read, modified and written back", m_rows_updated);
@@ -24,6 +27,7 @@ void LearningEngine::configure(uint32_t weights_per_row, uint64_t row_bytes) {
   m_weights_per_row = weights_per_row;
   m_row_bytes = row_bytes;
   m_buffer.assign(row_bytes, 0);
+  m_scaled.assign(weights_per_row, 0);
 }
 
 Cycle LearningEngine::read_row(uint32_t row, int32_t* weights, Cycle start) {
@@ -56,6 +60,24 @@ Cycle LearningEngine::update_row(uint32_t row, const int32_t* deltas, Cycle star
   m_weight_updates.add(phase, changed);
   m_rows_updated.add(phase);
   return done;
+}
+
+}  // namespace nmsim::core
+
+namespace nmsim::core {
+
+Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, int32_t scale,
+                                        int shift, Cycle start, bool* written) {
+  bool any = false;
+  for (uint32_t j = 0; j < m_weights_per_row; ++j) {
+    m_scaled[j] = static_cast<int32_t>(round_shift(int64_t{factors[j]} * scale, shift));
+    any = any || m_scaled[j] != 0;
+  }
+  m_multiplies.add(m_ctx.phase.current(), m_weights_per_row);
+  const Cycle multiplied = start + (m_weights_per_row + m_lanes - 1) / m_lanes;
+  if (written != nullptr) *written = any;
+  if (!any) return multiplied;
+  return update_row(row, m_scaled.data(), multiplied);
 }
 
 }  // namespace nmsim::core

@@ -34,6 +34,13 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
   // w[j] = saturate(w[j] + deltas[j]) for the row at index `row`; returns the cycle the
   // write-back completes. Does not wait: the caller (the core's controller) does.
   Cycle update_row(uint32_t row, const int32_t* deltas, Cycle start);
+  // The outer-product form of a learning rule: d[j] = round_shift(factors[j] * scale, shift)
+  // (one multiplier lane per accumulate lane: ceil(n / lanes) cycles from `start`); if any
+  // d[j] is non-zero the row is then read, modified and written back as update_row does
+  // (from the end of the multiply), else the SRAM is not touched. Returns the completion
+  // cycle; *written tells whether the row was written.
+  Cycle update_row_scaled(uint32_t row, const int32_t* factors, int32_t scale, int shift,
+                          Cycle start, bool* written);
   // Reads a row's weights (timed like a fetch); returns the cycle the data is ready.
   Cycle read_row(uint32_t row, int32_t* weights, Cycle start);
 
@@ -48,7 +55,9 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
   uint32_t m_weights_per_row = 0;
   uint64_t m_row_bytes = 0;
   std::vector<uint8_t> m_buffer;
+  std::vector<int32_t> m_scaled;  // d of update_row_scaled
   PhaseCounter m_modify_ops;
+  PhaseCounter m_multiplies;
   PhaseCounter m_weight_updates;
   PhaseCounter m_rows_updated;
 };

@@ -49,6 +49,7 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   m_fired_bitmap.resize(m_neurons);
   m_fired.reserve(m_neurons);
   m_axon_spikes.resize(m_max_axons);
+  m_axon_counts.assign(m_max_axons, 0);
   m_received_values.reserve(1024);
 
   const double state_kb = static_cast<double>(m_neurons) * m_state_width_bits / 8.0 / 1024.0;
@@ -81,6 +82,12 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
            {EnergyKind::kActiveCycle});
   add_stat("learn_cycles", "cycles", "cycles spent reading and updating weights", m_learn_cycles,
            {EnergyKind::kActiveCycle});
+  add_stat("controller_cycles", "cycles", "cycles of the controller's scalar datapath",
+           m_controller_cycles, {EnergyKind::kActiveCycle});
+  add_stat("controller_adds", "adds", "32-bit adds of the controller's scalar datapath",
+           m_controller_adds, {EnergyKind::kAdd, 0, 32});
+  add_stat("controller_multiplies", "multiplies", "32-bit multiplies of the controller's scalar datapath",
+           m_controller_multiplies, {EnergyKind::kMultiply, 0, 32});
   add_stat("send_cycles", "cycles", "cycles spent handing spikes to the network interface",
            m_send_cycles, {EnergyKind::kActiveCycle});
   add_stat("idle_cycles", "cycles", "cycles the core waited (clocked only without clock gating)",
@@ -136,6 +143,7 @@ void NeuronCore::reset_neurons() {
   std::fill(m_potentials.begin(), m_potentials.end(), 0);
   std::fill(m_refractory.begin(), m_refractory.end(), 0);
   std::fill(m_spike_counts.begin(), m_spike_counts.end(), 0);
+  std::fill(m_axon_counts.begin(), m_axon_counts.end(), 0);
   m_state_writes.add(m_ctx.phase.current(), words);
   m_trace_phase.set(start, kReset);
   busy_until(start + words + m_fill_cycles, m_scan_cycles);
@@ -165,6 +173,7 @@ void NeuronCore::integrate() {
   uint64_t rows = 0;
   m_trace_phase.set(start, kIntegrate);
   m_axon_spikes.for_each([&](uint32_t axon) {
+    if (m_axon_counts[axon] < 255) ++m_axon_counts[axon];
     const std::size_t buffer = rows & 1;
     const Cycle found = start + (axon / m_scan_bits + 1);
     const Cycle request = max(found, buffer_free[buffer]);
@@ -300,6 +309,29 @@ void NeuronCore::update_weights(uint32_t axon, const int32_t* deltas) {
   NMSIM_ASSERT(axon < m_layout.fan_in, "weight update of an axon the core does not have");
   const Cycle done = m_learning.update_row(axon, deltas, m_ctx.clock.now());
   busy_until(done, m_learn_cycles);
+}
+
+bool NeuronCore::update_weights_scaled(uint32_t axon, const int32_t* factors, int32_t scale,
+                                       int shift) {
+  NMSIM_ASSERT(axon < m_layout.fan_in, "weight update of an axon the core does not have");
+  bool written = false;
+  const Cycle done =
+      m_learning.update_row_scaled(axon, factors, scale, shift, m_ctx.clock.now(), &written);
+  busy_until(done, m_learn_cycles);
+  return written;
+}
+
+void NeuronCore::accumulate_values(uint64_t ops) {
+  const Cycle start = m_ctx.clock.now();
+  m_sops.add(m_ctx.phase.current(), ops);
+  busy_until(start + ceil_div(ops, m_lanes) + m_fill_cycles, m_integrate_cycles);
+}
+
+void NeuronCore::controller_compute(uint64_t cycles, uint64_t adds, uint64_t multiplies) {
+  const Phase phase = m_ctx.phase.current();
+  m_controller_adds.add(phase, adds);
+  m_controller_multiplies.add(phase, multiplies);
+  busy_until(m_ctx.clock.now() + cycles, m_controller_cycles);
 }
 
 void NeuronCore::read_weights(uint32_t axon, int32_t* weights) {

@@ -29,8 +29,10 @@
 // - set_input_spikes(): the rate encoder converts the host-loaded pixels, encoder_lanes per
 //   cycle: ceil(pixels / encoder_lanes) cycles.
 // - reset_neurons(): clears potentials, refractory and spike counters: A cycles + fill.
-// - update_weights() / read_weights(): the learning engine's read-modify-write of one weight
-//   row through the synapse SRAM (timing in learning_engine.h).
+// - update_weights() / update_weights_scaled() / read_weights(): the learning engine's
+//   read-modify-write of one weight row through the synapse SRAM (learning_engine.h).
+// - accumulate_values(ops): ceil(ops / lanes) + fill cycles, ops SOPs.
+// - controller_compute(cycles, ...): the stated cycles.
 // - barrier(): see Barrier.
 // Every call advances the core's time (wait()) by exactly what it costs; the core is busy
 // for those cycles and idle otherwise (an idle core is never clocked by the simulator).
@@ -100,8 +102,23 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Learning engine (learning_engine.h): w[axon][j] += deltas[j] for the core's neurons j,
   // saturating; the core waits until the row is written back.
   void update_weights(uint32_t axon, const int32_t* deltas);
+  // Outer-product update of one row: w[axon][j] += round_shift(factors[j] * scale, shift);
+  // returns whether the row was written (a row whose products all round to 0 is not).
+  bool update_weights_scaled(uint32_t axon, const int32_t* factors, int32_t scale, int shift);
   // Reads the core's weights of one axon (n values) through the learning engine's port.
   void read_weights(uint32_t axon, int32_t* weights);
+  // The accumulate lanes add `ops` graded values (e.g. feedback errors) into per-neuron
+  // registers: ceil(ops / lanes) cycles + fill; counted as SOPs of the current phase.
+  void accumulate_values(uint64_t ops);
+  // The controller's scalar datapath (e.g. a softmax over the outputs): the firmware states
+  // the cycles, 32-bit adds and 32-bit multiplies its computation takes.
+  void controller_compute(uint64_t cycles, uint64_t adds, uint64_t multiplies);
+  // Spikes integrated per axon since the last reset_neurons (saturating at 255): the input
+  // rates a learning rule needs. Flip-flops with a synchronous clear: reset costs nothing extra.
+  const std::vector<uint8_t>& axon_counts() const { return m_axon_counts; }
+  // Registers the host writes over the host link (e.g. the label of a training sample).
+  static constexpr std::size_t kHostRegisters = 8;
+  std::array<int32_t, kHostRegisters>& host_registers() { return m_host_registers; }
   void barrier(Phase next_phase) { m_barrier.arrive_and_wait(next_phase); }
   const std::vector<uint32_t>& fired() const { return m_fired; }      // local indices, ascending
   const SpikeBitmap& fired_bitmap() const { return m_fired_bitmap; }  // this step's spikes
@@ -152,6 +169,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   std::vector<uint8_t> m_refractory;
   std::vector<uint8_t> m_spike_counts;
   std::vector<uint8_t> m_input_pixels;
+  std::vector<uint8_t> m_axon_counts;
+  std::array<int32_t, kHostRegisters> m_host_registers{};
   SpikeBitmap m_axon_spikes;
   SpikeBitmap m_fired_bitmap;
   std::vector<uint32_t> m_fired;
@@ -178,6 +197,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   PhaseCounter m_encode_cycles;
   PhaseCounter m_send_cycles;
   PhaseCounter m_learn_cycles;
+  PhaseCounter m_controller_cycles;
+  PhaseCounter m_controller_adds;
+  PhaseCounter m_controller_multiplies;
   PhaseCounter m_idle_cycles;
 
   trace::Signal m_trace_busy;

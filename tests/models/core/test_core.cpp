@@ -260,3 +260,71 @@ TEST_CASE("core: graded values travel as 2-flit packets, unicast and along a tre
   CHECK(chip.now() == Cycle(8));
   CHECK(ctx.phase.current() == Phase::kBackward);
 }
+
+TEST_CASE("core: learning-rule support: axon counts, scaled updates, value accumulation, "
+          "controller compute", "[core][learning]") {
+  Bench bench(1 << 14);
+  core::NeuronCore& core = bench.chip.core(0);
+  std::vector<uint64_t> marks;
+  std::vector<uint8_t> counts;
+  std::vector<int32_t> row3(8), row70(8);
+  bool written_zero = true, written = false;
+  LambdaProgram program([&](core::NeuronCore& c) {
+    auto mark = [&] { marks.push_back(bench.ctx.clock.now().value()); };
+    c.reset_neurons();
+    SpikeBitmap inputs(100);
+    inputs.set(3);
+    inputs.set(70);
+    for (int step = 0; step < 3; ++step) {
+      c.set_input_spikes(inputs);
+      c.integrate();
+      inputs.set(71);  // from the second step on
+    }
+    counts.assign(c.axon_counts().begin(), c.axon_counts().begin() + 100);
+    const int32_t factors[8] = {1, -1, 2, -2, 3, -3, 0, 100};
+    mark();
+    // d = round_shift(factor * 3, 2): {1, -1, 2, -2, 2, -2, 0, 75}.
+    written = c.update_weights_scaled(3, factors, 3, 2);
+    mark();
+    // d = round_shift(factor * 1, 8): |factor| <= 100 < 128 rounds to 0: row untouched.
+    written_zero = c.update_weights_scaled(70, factors, 1, 8);
+    mark();
+    c.accumulate_values(10);
+    mark();
+    c.controller_compute(62, 20, 11);
+    mark();
+    c.read_weights(3, row3.data());
+    c.read_weights(70, row70.data());
+  });
+  core.set_program(&program);
+  sc_core::sc_start();
+  CHECK(counts[3] == 3);
+  CHECK(counts[70] == 3);
+  CHECK(counts[71] == 2);
+  CHECK(counts[4] == 0);
+  CHECK(written);
+  CHECK_FALSE(written_zero);
+  // Scaled update: multiply ceil(8 / 4) = 2 cycles, then the row's read-modify-write:
+  // reads s+2, s+3 -> ready s+5; modify 2 -> s+7; writes s+7, s+8 -> done s+9.
+  CHECK(marks[1] - marks[0] == 9);
+  // All products round to 0: only the 2 multiply cycles, no SRAM access.
+  CHECK(marks[2] - marks[1] == 2);
+  // 10 values over 4 lanes: 3 cycles + fill 2.
+  CHECK(marks[3] - marks[2] == 5);
+  CHECK(marks[4] - marks[3] == 62);
+  const int32_t d[8] = {1, -1, 2, -2, 2, -2, 0, 75};
+  for (uint32_t j = 0; j < 8; ++j) {
+    CHECK(row3[j] == weight(3, j) + d[j]);
+    CHECK(row70[j] == weight(70, j));
+  }
+  // The 10 accumulated values are SOPs: 3 x 2 + 2 x ... rows integrated x 8 neurons + 10.
+  uint64_t sops = 0, adds = 0, multiplies = 0;
+  for (const auto& s : core.stats()) {
+    if (s.name == "sops") sops = s.counter->total();
+    if (s.name == "controller_adds") adds = s.counter->total();
+    if (s.name == "controller_multiplies") multiplies = s.counter->total();
+  }
+  CHECK(sops == (2 + 3 + 3) * 8 + 10);  // rows integrated: 2, then 3, then 3
+  CHECK(adds == 20);
+  CHECK(multiplies == 11);
+}
