@@ -9,6 +9,7 @@
 #include "workloads/common/metrics.h"
 #include "workloads/common/prng.h"
 #include "workloads/common/softmax.h"
+#include "workloads/dfa/rule.h"
 
 namespace nmsim::dfa {
 namespace {
@@ -60,7 +61,6 @@ const std::vector<uint32_t>& checked_sizes(const std::vector<uint32_t>& sizes,
   return sizes;
 }
 
-bool top_bit(uint64_t v) { return (v >> 63) != 0; }
 
 }  // namespace
 
@@ -169,32 +169,11 @@ DfaReference::DfaReference(std::vector<uint32_t> layer_sizes, workloads::Network
   m_nonzero.reserve(widest);
 
   const size_t hidden = layers - 1;
-  m_sparse_sign.resize(hidden);
-  m_sparse_class.resize(hidden);
-  m_dense_sign.resize(hidden);
+  m_feedback.resize(hidden);
   m_delta.resize(hidden);
   for (size_t h = 0; h < hidden; ++h) {
-    const uint32_t n = m_sizes[h + 1];
-    const uint64_t base = uint64_t{h} << 40;
-    m_delta[h].assign(n, 0);
-    m_sparse_sign[h].resize(n);
-    m_sparse_class[h].resize(n);
-    m_dense_sign[h].resize(size_t{n} * classes);
-    for (uint32_t j = 0; j < n; ++j) {
-      m_sparse_sign[h][j] =
-          top_bit(workloads::prng_u64(seed, workloads::Stream::kFeedback, base + 2 * uint64_t{j})) ? -1 : 1;
-      m_sparse_class[h][j] = static_cast<uint8_t>(
-          m_params.assignment == Assignment::kRandom
-              ? workloads::prng_uniform(seed, workloads::Stream::kFeedback,
-                                        base + 2 * uint64_t{j} + 1, 0,
-                                        static_cast<int32_t>(classes) - 1)
-              : j % classes);
-      for (uint32_t k = 0; k < classes; ++k) {
-        const uint64_t index = base + (uint64_t{1} << 39) + uint64_t{j} * classes + k;
-        m_dense_sign[h][size_t{j} * classes + k] =
-            top_bit(workloads::prng_u64(seed, workloads::Stream::kFeedback, index)) ? -1 : 1;
-      }
-    }
+    m_delta[h].assign(m_sizes[h + 1], 0);
+    m_feedback[h] = make_feedback(m_params, seed, static_cast<uint32_t>(h), m_sizes[h + 1], classes);
   }
 }
 
@@ -260,64 +239,16 @@ uint32_t DfaReference::infer(const uint8_t* pixels, uint64_t sample_index, Sampl
 }
 
 void DfaReference::compute_error(uint32_t label) {
-  const uint32_t classes = m_sizes.back();
-  const std::vector<uint32_t>& o = m_counts.back();
-  if (m_params.error == ErrorKind::kInteger) {
-    const int32_t target = static_cast<int32_t>(m_time_steps);
-    for (uint32_t k = 0; k < classes; ++k)
-      m_error[k] = (k == label ? target : 0) - static_cast<int32_t>(o[k]);
-    return;
-  }
-  const std::vector<int32_t>& u = m_potentials.back();
-  for (uint32_t k = 0; k < classes; ++k) {
-    const int64_t z =
-        m_params.softmax_logits == Logits::kCounts
-            ? workloads::round_shift(int64_t{o[k]} * 256, m_params.softmax_tau_shift)
-            : workloads::round_shift(int64_t{o[k]} * m_neuron.threshold + u[k],
-                                     m_params.softmax_potential_shift);
-    m_logits[k] = core::saturate(z, 31);  // only a shift near 0 with a huge theta reaches it
-  }
-  workloads::softmax_q8(m_logits.data(), classes, m_probabilities.data());
-  for (uint32_t k = 0; k < classes; ++k) m_error[k] = (k == label ? 256 : 0) - m_probabilities[k];
+  dfa::output_error(m_params, m_neuron, m_time_steps, m_counts.back().data(), m_potentials.back().data(),
+               m_sizes.back(), label, m_logits.data(), m_probabilities.data(), m_error.data());
 }
 
 void DfaReference::compute_deltas(SampleCounts& counts) {
-  const uint32_t classes = m_sizes.back();
-  uint32_t nonzero_errors = 0;
-  for (uint32_t k = 0; k < classes; ++k) nonzero_errors += m_error[k] != 0;
-  const uint32_t t_max = m_time_steps;
   for (size_t h = 0; h < m_delta.size(); ++h) {
     const size_t l = h + 1;
-    const uint32_t n = m_sizes[l];
-    const uint32_t* const a = m_counts[l].data();
-    const int32_t* const u = m_potentials[l - 1].data();
-    int32_t* const delta = m_delta[h].data();
-    if (m_params.feedback == Feedback::kSparse) {
-      for (uint32_t j = 0; j < n; ++j) {
-        const int32_t e = m_error[m_sparse_class[h][j]];
-        counts.sops_feedback += e != 0;
-        delta[j] = m_sparse_sign[h][j] * e;
-      }
-    } else {
-      counts.sops_feedback += uint64_t{n} * nonzero_errors;
-      const int8_t* b = m_dense_sign[h].data();
-      for (uint32_t j = 0; j < n; ++j, b += classes) {
-        int32_t sum = 0;
-        for (uint32_t k = 0; k < classes; ++k) sum += b[k] * m_error[k];
-        delta[j] = sum;
-      }
-    }
-    switch (m_params.gate) {
-      case Gate::kRateBoxcar:
-        for (uint32_t j = 0; j < n; ++j)
-          if (a[j] == 0 || a[j] >= t_max) delta[j] = 0;
-        break;
-      case Gate::kPotentialBoxcar:
-        for (uint32_t j = 0; j < n; ++j)
-          if (u[j] < m_params.gate_potential_min || u[j] > m_params.gate_potential_max) delta[j] = 0;
-        break;
-      case Gate::kNone: break;
-    }
+    counts.sops_feedback += dfa::hidden_deltas(m_params, m_feedback[h], m_error.data(), m_time_steps, 0,
+                                          m_sizes[l], m_counts[l].data(), m_potentials[l - 1].data(),
+                                          m_delta[h].data());
   }
 }
 

@@ -73,34 +73,12 @@
 #include "proto/run.pb.h"
 #include "workloads/common/encoder.h"
 #include "workloads/common/weights.h"
+#include "workloads/dfa/params.h"
+#include "workloads/dfa/rule.h"
 
 namespace nmsim::dfa {
 
-enum class Feedback : uint8_t { kSparse, kDense };
-enum class Assignment : uint8_t { kRoundRobin, kRandom };
-enum class Gate : uint8_t { kRateBoxcar, kPotentialBoxcar, kNone };
-enum class ErrorKind : uint8_t { kSoftmax, kInteger };
-enum class Logits : uint8_t { kCounts, kPotential };
 
-struct DfaParams {
-  Feedback feedback = Feedback::kSparse;
-  Assignment assignment = Assignment::kRoundRobin;
-  Gate gate = Gate::kRateBoxcar;
-  int64_t gate_potential_min = 0;
-  int64_t gate_potential_max = 32767;
-  ErrorKind error = ErrorKind::kSoftmax;
-  Logits softmax_logits = Logits::kCounts;
-  int32_t softmax_tau_shift = 0;
-  int32_t softmax_potential_shift = 6;
-  int32_t hidden_lr_shift = 6;
-  int32_t output_lr_shift = 5;
-  uint32_t lr_decay_epochs = 0;
-  uint32_t weight_width_bits = 16;
-};
-
-// From the run's dfa block and the chip's weight width. ConfigError (naming the field) for
-// an unset or UNSPECIFIED field, a shift out of range or gate_potential_max < min.
-DfaParams dfa_params(const DfaConfig& config, const ChipConfig& chip);
 
 // Neuron parameters from run.network.neuron and chip.core.state_width_bits.
 core::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip);
@@ -152,10 +130,10 @@ class DfaReference {
   const std::vector<int32_t>& hidden_delta(size_t l) const { return m_delta[l - 1]; }
 
   // The fixed feedback of hidden layer l = 1..L-1, neuron j.
-  int32_t sparse_sign(size_t l, uint32_t j) const { return m_sparse_sign[l - 1][j]; }
-  uint32_t sparse_class(size_t l, uint32_t j) const { return m_sparse_class[l - 1][j]; }
+  int32_t sparse_sign(size_t l, uint32_t j) const { return m_feedback[l - 1].sparse_sign[j]; }
+  uint32_t sparse_class(size_t l, uint32_t j) const { return m_feedback[l - 1].sparse_class[j]; }
   int32_t dense_sign(size_t l, uint32_t j, uint32_t k) const {
-    return m_dense_sign[l - 1][size_t{j} * m_sizes.back() + k];
+    return m_feedback[l - 1].dense_sign[size_t{j} * m_sizes.back() + k];
   }
 
  private:
@@ -172,9 +150,7 @@ class DfaReference {
   const uint32_t m_time_steps;
   workloads::RateEncoder m_encoder;
   // Fixed feedback per hidden layer.
-  std::vector<std::vector<int8_t>> m_sparse_sign;
-  std::vector<std::vector<uint8_t>> m_sparse_class;
-  std::vector<std::vector<int8_t>> m_dense_sign;
+  std::vector<FeedbackMatrix> m_feedback;
   // Per-sample state, reused (no allocation per sample).
   std::vector<std::vector<int32_t>> m_potentials;  // [l - 1], l = 1..L
   std::vector<std::vector<uint8_t>> m_refractory;  // [l - 1]
