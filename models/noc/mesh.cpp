@@ -111,8 +111,10 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_slots.reserve(kInitialPacketSlots);
   m_free_slots.reserve(kInitialPacketSlots);
   m_active_bits.assign((n + 63) / 64, 0);
+  m_ni_busy.assign((n + 63) / 64, 0);
   m_wake.assign(n, kNever);
   m_due.reserve(n);
+  m_idle.reserve(n);
   SC_THREAD(engine);
 }
 
@@ -212,6 +214,7 @@ void Mesh::inject(const Packet& packet, Cycle at) {
     return a.at < b.at;
   });
   ++m_queued_packets;
+  set_bit(m_ni_busy, packet.src_node);
   if (queue.size() > ni.m_max_queue_packets) {
     ni.m_max_queue_packets = queue.size();
     ni.m_max_queue_stat = PhaseCounter{};
@@ -226,7 +229,7 @@ void Mesh::rethrow_if_failed() const {
   if (failed()) throw DeadlockError(m_failure);
 }
 
-void Mesh::wake(uint32_t node, Cycle at) {
+inline void Mesh::wake(uint32_t node, Cycle at) {
   m_wake[node] = min(m_wake[node], at);
   m_next_wake = min(m_next_wake, at);
   uint64_t& word = m_active_bits[node >> 6];
@@ -283,6 +286,7 @@ void Mesh::step_cycle(Cycle now) {
       }
     }
   }
+  m_idle.clear();
   for (uint32_t node : m_due) {
     RouterState& r = m_router_state[node];
     // Recomputed from the node's own state below; wakes from nodes stepped later in this
@@ -294,19 +298,21 @@ void Mesh::step_cycle(Cycle now) {
       step_router(node, now);
     }
     m_wake[node] = min(m_wake[node], node_wake(node, now));
-  }
-  // Forget nodes without work: only a node's own step removes its flits or queued packets,
-  // so only stepped nodes can have run out of work.
-  for (uint32_t node : m_due) {
-    if (m_router_state[node].flits == 0 && m_ni_state[node].queue.empty()) {
-      uint64_t& word = m_active_bits[node >> 6];
-      const uint64_t bit = uint64_t{1} << (node & 63);
-      if (word & bit) {
-        word &= ~bit;
-        --m_active_count;
-      }
-      m_wake[node] = kNever;
+    // Forget a node without work while its state is in cache: only its own step removes its
+    // flits or queued packets, and whatever gives it work later in this cycle wakes it again.
+    uint64_t& word = m_active_bits[node >> 6];
+    const uint64_t bit = uint64_t{1} << (node & 63);
+    if (r.flits == 0 && (word & bit) &&
+        (!test_bit(m_ni_busy, node) || m_ni_state[node].queue.empty())) {
+      word &= ~bit;
+      --m_active_count;
+      m_idle.push_back(node);
     }
+  }
+  // A node that stayed without work forgets its wake; one woken again keeps the earliest of
+  // its own wake and the new one (as if it had never been forgotten).
+  for (uint32_t node : m_idle) {
+    if (!(m_active_bits[node >> 6] & (uint64_t{1} << (node & 63)))) m_wake[node] = kNever;
   }
   m_next_wake = kNever;
   for (std::size_t w = 0; w < m_active_bits.size(); ++w) {
@@ -322,7 +328,7 @@ void Mesh::step_cycle(Cycle now) {
   }
 }
 
-Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
+inline Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
   const RouterState& r = m_router_state[node];
   // Every other candidate below is >= now + 1: returns and arrivals up to now were taken.
   if (r.last_move == now) return now + 1;
@@ -337,7 +343,7 @@ Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
     if (!out.credit_returns.empty()) wake = min(wake, out.credit_returns.front());
   }
   const NiState& ni = m_ni_state[node];
-  if (!ni.queue.empty()) {
+  if (test_bit(m_ni_busy, node) && !ni.queue.empty()) {
     Cycle t = max(ni.queue.front().at, now + 1);
     const bool credit = ni.credits > 0 ||
                         (!ni.credit_returns.empty() && ni.credit_returns.front() <= t);
@@ -351,15 +357,22 @@ Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
   return wake;
 }
 
-void Mesh::step_ni(uint32_t node, Cycle now) {
+inline void Mesh::step_ni(uint32_t node, Cycle now) {
+  if (!test_bit(m_ni_busy, node)) return;
   NiState& ni = m_ni_state[node];
   while (!ni.credit_returns.empty() && ni.credit_returns.front() <= now) {
     ++ni.credits;
     ni.credit_returns.pop_front();
   }
-  if (ni.queue.empty() || ni.last_push == now || ni.credits == 0) return;
+  if (!ni.queue.empty() && ni.last_push != now && ni.credits > 0 && ni.queue.front().at <= now) {
+    push_flit(node, ni, now);
+  }
+  if (ni.queue.empty() && ni.credit_returns.empty()) clear_bit(m_ni_busy, node);
+}
+
+// The NI writes the next flit of its front packet into the local input.
+void Mesh::push_flit(uint32_t node, NiState& ni, Cycle now) {
   const NiState::Queued queued = ni.queue.front();
-  if (queued.at > now) return;
   const PacketSlot& slot = m_slots[queued.packet];
   const Packet& packet = slot.packet;
   Flit flit;
@@ -390,7 +403,7 @@ void Mesh::step_ni(uint32_t node, Cycle now) {
   m_last_progress = now;
 }
 
-uint8_t Mesh::route(uint32_t node, const Flit& head) const {
+inline uint8_t Mesh::route(uint32_t node, const Flit& head) const {
   if (!head.multicast) {
     return port_bit(route_port_xy(head.x_first, m_x[node], m_y[node], head.dest_x, head.dest_y));
   }
@@ -399,7 +412,7 @@ uint8_t Mesh::route(uint32_t node, const Flit& head) const {
   return ports;
 }
 
-void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now) {
+inline void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now) {
   RouterState& r = m_router_state[node];
   RouterState::InputPort& in = r.inputs[port];
   if (flit.head) in.route = route(node, flit);
@@ -414,7 +427,7 @@ void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now)
 
 // Frees the slot of the front flit of an input once every output has taken it; the credit
 // goes back upstream.
-void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
+inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   RouterState& r = m_router_state[node];
   RouterState::InputPort& in = r.inputs[port];
   in.buffer.pop_front();
@@ -424,6 +437,7 @@ void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   if (m_tracing) m_routers[node]->m_occupancy[port].set(now, in.buffer.size());
   if (port == kLocal) {
     m_ni_state[node].credit_returns.push_back(now + 1);
+    set_bit(m_ni_busy, node);
     return;
   }
   const uint32_t upstream = m_neighbours[node][port];
@@ -503,7 +517,7 @@ void Mesh::step_router(uint32_t node, Cycle now) {
   }
 }
 
-void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
+inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   RouterState& r = m_router_state[node];
   Flit& flit = r.inputs[i].buffer.front();
   RouterState::OutputPort& out = r.outputs[o];

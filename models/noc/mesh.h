@@ -136,6 +136,7 @@ class Mesh : public sc_core::sc_module {
   Cycle next_wake() const;
   void step_cycle(Cycle now);
   void step_ni(uint32_t node, Cycle now);
+  void push_flit(uint32_t node, NiState& ni, Cycle now);
   void step_router(uint32_t node, Cycle now);
   void send(uint32_t node, unsigned out, unsigned in, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle now);
@@ -187,7 +188,20 @@ class Mesh : public sc_core::sc_module {
   uint32_t m_active_count = 0;
   std::vector<Cycle> m_wake;
   Cycle m_next_wake{UINT64_MAX};
-  std::vector<uint32_t> m_due;  // scratch: nodes stepped this cycle
+  // NIs with packets queued or credit returns due: a step skips the others without reading
+  // their state.
+  std::vector<uint64_t> m_ni_busy;
+  static bool test_bit(const std::vector<uint64_t>& bits, uint32_t node) {
+    return (bits[node >> 6] >> (node & 63)) & 1;
+  }
+  static void set_bit(std::vector<uint64_t>& bits, uint32_t node) {
+    bits[node >> 6] |= uint64_t{1} << (node & 63);
+  }
+  static void clear_bit(std::vector<uint64_t>& bits, uint32_t node) {
+    bits[node >> 6] &= ~(uint64_t{1} << (node & 63));
+  }
+  std::vector<uint32_t> m_due;   // scratch: nodes stepped this cycle
+  std::vector<uint32_t> m_idle;  // scratch: stepped nodes found without work
   uint64_t m_flits_in_network = 0;
   uint64_t m_queued_packets = 0;
   Cycle m_last_progress{};

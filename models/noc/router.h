@@ -44,8 +44,9 @@ static_assert(sizeof(Flit) == 32, "Flit grew past half a cache line");
 
 class Mesh;
 
-// Per router, what the engine steps: ports, masks and counters.
-struct RouterState {
+// Per router, what the engine steps: ports, masks and counters. Laid out by use: line 0 is
+// what every step reads (and the count of every move), line 1 the other per-flit counts.
+struct alignas(64) RouterState {
   struct InputPort {
     FixedRing<Flit> buffer;
     uint8_t route = 0;  // outputs of the packet whose flits are being written (for body flits)
@@ -61,7 +62,6 @@ struct RouterState {
     Phase stall_phase = Phase::kHostIo;
   };
 
-  // First what every step reads (it shares a cache line with the first inputs).
   uint32_t flits = 0;
   // Port masks, so a step visits only the ports with something to do.
   uint8_t occupied = 0;   // inputs whose buffer holds a flit
@@ -70,12 +70,13 @@ struct RouterState {
   // Engine bookkeeping (the wake cycle of the node is kept by the Mesh).
   Cycle last_step{UINT64_MAX};  // the router part is stepped once per cycle
   Cycle last_move{UINT64_MAX};  // a flit left at this cycle
-  std::array<InputPort, kPortCount> inputs;
-  std::array<OutputPort, kPortCount> outputs;
-
   PhaseCounter flits_forwarded;
+
   PhaseCounter hops;
   PhaseCounter buffer_writes;
+
+  std::array<InputPort, kPortCount> inputs;
+  std::array<OutputPort, kPortCount> outputs;
   PhaseCounter arbitration_conflicts;
   PhaseCounter credit_stall_cycles;
 };
