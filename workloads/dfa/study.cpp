@@ -1,5 +1,7 @@
 #include "workloads/dfa/study.h"
 
+#include "workloads/common/training_order.h"
+
 #include <chrono>
 #include <numeric>
 #include <string>
@@ -19,15 +21,6 @@
 namespace nmsim::dfa {
 namespace {
 
-void shuffle_order(std::vector<uint32_t>& order, uint64_t seed, uint32_t epoch) {
-  std::iota(order.begin(), order.end(), 0u);
-  for (uint32_t i = static_cast<uint32_t>(order.size()); i-- > 1;) {
-    const uint64_t index = (uint64_t{epoch} << 32) + i;
-    const auto k = static_cast<uint32_t>(
-        workloads::prng_uniform(seed, workloads::Stream::kShuffle, index, 0, static_cast<int32_t>(i)));
-    std::swap(order[i], order[k]);
-  }
-}
 
 std::string network_text(const std::vector<uint32_t>& sizes, uint32_t time_steps) {
   std::string s;
@@ -80,11 +73,7 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
   std::vector<uint32_t> order(data.train.count);
   for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch) {
     const auto start = std::chrono::steady_clock::now();
-    if (training.shuffle()) {
-      shuffle_order(order, run.seed(), epoch);
-    } else {
-      std::iota(order.begin(), order.end(), 0u);
-    }
+    workloads::training_order(order, data.train.count, run.seed(), epoch, training.shuffle());
     if (params.lr_decay_epochs > 0)
       reference.set_extra_lr_shift(static_cast<int32_t>(epoch / params.lr_decay_epochs));
     SampleCounts counts;

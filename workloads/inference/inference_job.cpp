@@ -5,12 +5,10 @@
 #include <memory>
 #include <sstream>
 
-#include <google/protobuf/text_format.h>
-#include <tlm>
 
-#include "models/core/weight_row.h"
 #include "platform/base/errors.h"
 #include "platform/chip/chip.h"
+#include "platform/chip/weights_io.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
@@ -19,6 +17,7 @@
 #include "workloads/common/dataset.h"
 #include "workloads/common/metrics.h"
 #include "workloads/common/weights.h"
+#include "workloads/job/chip_job.h"
 
 namespace nmsim::inference {
 
@@ -30,40 +29,6 @@ double seconds_since(WallClock::time_point start) {
   return std::chrono::duration<double>(WallClock::now() - start).count();
 }
 
-std::string text_of(const google::protobuf::Message& message) {
-  std::string text;
-  google::protobuf::TextFormat::PrintToString(message, &text);
-  return text;
-}
-
-// Writes each core's rows of weights into its synapse SRAM through the uncounted backdoor:
-// row a holds W[a][first..first+count) packed little-endian, weight j (two's complement,
-// weight_width_bits = w) at bit offset j * w of the row, as the core reads it.
-void preload_weights(chip::Chip& chip, const workloads::NetworkWeights& weights,
-                     uint32_t weight_width_bits) {
-  for (std::size_t l = 0; l < chip.mapping().layers.size(); ++l) {
-    const auto& layer = weights.layers[l];
-    for (const auto& slot : chip.mapping().layers[l]) {
-      std::vector<uint8_t> row(slot.row_bytes, 0);
-      core::NeuronCore& core = chip.core(slot.core_index);
-      for (uint32_t a = 0; a < slot.fan_in; ++a) {
-        std::fill(row.begin(), row.end(), 0);
-        for (uint32_t j = 0; j < slot.neuron_count; ++j) {
-          const int32_t value = layer.w[size_t{a} * layer.outputs + slot.first_neuron + j];
-          core::write_weight(row.data(), j, weight_width_bits, value);
-        }
-        tlm::tlm_generic_payload payload;
-        payload.set_command(tlm::TLM_WRITE_COMMAND);
-        payload.set_address(a * slot.row_bytes);
-        payload.set_data_ptr(row.data());
-        payload.set_data_length(static_cast<unsigned>(row.size()));
-        payload.set_streaming_width(static_cast<unsigned>(row.size()));
-        const unsigned written = core.sram_socket->transport_dbg(payload);
-        NMSIM_ASSERT(written == row.size(), "weight preload outside the synapse SRAM");
-      }
-    }
-  }
-}
 
 // Compares chip and reference outcomes and counts; returns the first difference or "".
 std::string compare(const std::vector<ChipSampleOutcome>& chip,
@@ -128,10 +93,9 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
   const energy::EnergyModel energy(options.energy);
 
   // Data, network, mapping, weights: every user error surfaces before elaboration.
-  const std::string data_dir = run.data_dir().empty()
-                                   ? workloads::default_data_dir(run.dataset(), NMSIM_SOURCE_DIR)
-                                   : run.data_dir();
-  const workloads::DatasetSplit data = workloads::load_dataset(run.dataset(), data_dir);
+  const job::LoadedData loaded = job::load_data(run);
+  const std::string& data_dir = loaded.dir;
+  const workloads::DatasetSplit& data = loaded.split;
   const std::vector<uint32_t> sizes = layer_sizes(run);
   const mapper::Mapping mapping = mapper::map_network(chip_config, sizes);
   const uint32_t weight_bits = chip_config.core().weight_width_bits();
@@ -189,7 +153,7 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
   chip::Chip chip("chip", chip_config, ctx);
   const core::NeuronParams params = neuron_params(run, chip_config);
   chip.configure(mapping, params);
-  preload_weights(chip, weights, weight_bits);
+  chip::preload_weights(chip, weights, weight_bits);
 
   std::vector<std::unique_ptr<InferenceCoreProgram>> programs;
   for (const auto& layer : mapping.layers) {
@@ -227,29 +191,11 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
     ca->set_accuracy(meter.per_class()[c]);
   }
 
-  Provenance& provenance = *report.mutable_provenance();
-  provenance.set_nmsim_version(NMSIM_VERSION);
-  provenance.set_command_line(options.command_line);
-  provenance.set_chip_config(text_of(chip_config));
-  provenance.set_run_config(text_of(run));
-  provenance.set_energy_table_name(energy.table_name());
-  provenance.set_energy_table_hash(energy.table_hash());
-  for (const auto& entry : config::energy_defaults_used(options.energy)) {
-    provenance.add_energy_defaults_used(entry);
+  job::fill_provenance(report, chip_config, run, options.energy, data.test, data_dir, options.command_line);
+  if (run.network().weights_file().empty()) {
+    report.mutable_provenance()->set_weights_source("random from seed (untrained: accuracy is chance level)");
   }
-  provenance.set_seed(run.seed());
-  provenance.set_dataset(data.test.name + " (" + data_dir + ")");
-  provenance.set_dataset_hash(data.test.content_hash);
-  provenance.set_weights_source(run.network().weights_file().empty()
-                                    ? "random from seed (untrained: accuracy is chance level)"
-                                    : run.network().weights_file());
-
-  Speed& speed = *report.mutable_speed();
-  speed.set_wall_seconds(result.chip_wall_seconds);
-  if (result.chip_wall_seconds > 0) {
-    speed.set_simulated_cycles_per_second(summary.cycles() / result.chip_wall_seconds);
-    speed.set_sops_per_second(summary.sops() / result.chip_wall_seconds);
-  }
+  job::fill_speed(report, result.chip_wall_seconds);
   report.add_notes("Weights are preloaded into the synapse SRAMs before the run; that load is "
                    "not counted. Host I/O counts the pixels in and the outputs out per sample.");
 

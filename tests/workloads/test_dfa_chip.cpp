@@ -1,0 +1,68 @@
+// Sparse DFA trained on the chip against the functional reference: predictions, trained
+// weights (read back from the synapse SRAMs), forward and feedback SOPs and weight writes,
+// bit for bit; and the per-phase report.
+#include <catch2/catch.hpp>
+
+#include "platform/config/loader.h"
+#include "platform/energy/energy_model.h"
+#include "platform/report/report_builder.h"
+#include "workloads/dfa/dfa_job.h"
+
+using namespace nmsim;
+
+namespace {
+
+dfa::DfaJobOptions tiny(uint32_t samples) {
+  dfa::DfaJobOptions o;
+  o.chip = config::default_chip_config();
+  o.run = config::default_run_config();
+  o.energy = config::default_energy_table();
+  o.run.mutable_training()->set_train_samples(samples);
+  o.run.mutable_network()->clear_hidden_sizes();
+  o.run.mutable_network()->add_hidden_sizes(300);  // two hidden cores
+  o.run.mutable_network()->set_init_weight_range(1000);
+  return o;
+}
+
+void require_bit_exact(const dfa::DfaJobResult& r) {
+  INFO(r.mismatch);
+  REQUIRE(r.reference_checked);
+  REQUIRE(r.reference_matches);
+  CHECK(r.reference_counts.weights_written > 0);   // the weights did move
+  CHECK(r.reference_counts.sops_feedback > 0);
+}
+
+}  // namespace
+
+TEST_CASE("dfa chip: 12 training samples on two hidden cores equal the reference bit for bit",
+          "[dfa][equivalence]") {
+  const auto r = dfa::run_dfa_job(tiny(12));
+  require_bit_exact(r);
+  const Report& report = r.report;
+  // Every phase did work: forward SOPs, feedback SOPs in backward, weight writes in update.
+  const auto& phases = report.phases();
+  CHECK(phases[static_cast<int>(Phase::kForward)].sops() == r.reference_counts.sops_forward);
+  CHECK(phases[static_cast<int>(Phase::kBackward)].sops() == r.reference_counts.sops_feedback);
+  CHECK(phases[static_cast<int>(Phase::kUpdate)].sram_writes() > 0);
+  CHECK(phases[static_cast<int>(Phase::kBackward)].noc_flits() > 0);  // the errors
+  CHECK(report.summary().energy_per_sample_pj() > 0);
+  const energy::EnergyModel model(config::default_energy_table());
+  CHECK(report::recompute_energy_pj(report, model) == report.summary().energy_pj());
+}
+
+TEST_CASE("dfa chip: dense feedback, integer error, potential gate, two hidden layers, "
+          "unicast equal the reference",
+          "[dfa][equivalence]") {
+  auto o = tiny(8);
+  o.run.mutable_network()->add_hidden_sizes(64);
+  o.run.mutable_dfa()->set_feedback(DFA_FEEDBACK_DENSE);
+  o.run.mutable_dfa()->set_error(DFA_ERROR_INTEGER);
+  o.run.mutable_dfa()->set_gate(DFA_GATE_POTENTIAL_BOXCAR);
+  o.run.mutable_dfa()->set_gate_potential_min(-16384);
+  o.run.mutable_dfa()->set_gate_potential_max(16384);
+  o.run.mutable_dfa()->set_hidden_lr_shift(0);
+  o.run.mutable_dfa()->set_output_lr_shift(2);
+  o.chip.mutable_noc()->set_replication(REPLICATION_UNICAST);
+  const auto r = dfa::run_dfa_job(o);
+  require_bit_exact(r);
+}

@@ -1,0 +1,186 @@
+#include "workloads/dfa/dfa_job.h"
+
+#include <chrono>
+#include <memory>
+
+#include "platform/base/errors.h"
+#include "platform/chip/chip.h"
+#include "platform/chip/weights_io.h"
+#include "platform/config/validate.h"
+#include "platform/energy/energy_model.h"
+#include "platform/mapper/mapper.h"
+#include "platform/report/report_builder.h"
+#include "workloads/common/metrics.h"
+#include "workloads/common/training_order.h"
+#include "workloads/job/chip_job.h"
+
+namespace nmsim::dfa {
+
+namespace {
+
+using WallClock = std::chrono::steady_clock;
+
+double seconds_since(WallClock::time_point start) {
+  return std::chrono::duration<double>(WallClock::now() - start).count();
+}
+
+// Sum of a report's stats whose name ends with `suffix`, in one phase or all (phase < 0).
+double stat_sum(const Report& r, const std::string& suffix, int phase = -1) {
+  double sum = 0;
+  for (const auto& s : r.stats()) {
+    const std::string& n = s.name();
+    if (n.size() < suffix.size() || n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    sum += phase < 0 ? s.value() : s.by_phase(phase);
+  }
+  return sum;
+}
+
+std::string compare(const DfaJobResult& result, const std::vector<uint32_t>& reference_predictions,
+                    const workloads::NetworkWeights& reference_weights, const SampleCounts& counts) {
+  for (std::size_t s = 0; s < reference_predictions.size(); ++s) {
+    if (result.chip_outcomes[s].predicted != reference_predictions[s]) {
+      return "sample " + std::to_string(s) + ": predictions differ";
+    }
+  }
+  for (std::size_t l = 0; l < reference_weights.layers.size(); ++l) {
+    if (result.chip_weights.layers[l].w != reference_weights.layers[l].w) {
+      return "layer " + std::to_string(l + 1) + ": weights differ after training";
+    }
+  }
+  const Report& r = result.report;
+  const auto forward = static_cast<int>(Phase::kForward);
+  const auto backward = static_cast<int>(Phase::kBackward);
+  if (stat_sum(r, ".sops", forward) != counts.sops_forward) return "forward SOPs differ";
+  if (stat_sum(r, ".sops", backward) != counts.sops_feedback) return "feedback SOPs differ";
+  if (stat_sum(r, ".learning.weight_updates") != counts.weights_written) return "weights written differ";
+  return "";
+}
+
+}  // namespace
+
+DfaJobResult run_dfa_job(const DfaJobOptions& options) {
+  const ChipConfig& chip_config = options.chip;
+  const RunConfig& run = options.run;
+  config::validate(chip_config);
+  config::validate(run, chip_config);
+  const energy::EnergyModel energy(options.energy);
+  const DfaParams params = dfa_params(run.dfa(), chip_config);
+  if (run.training().batch_size() != 1) {
+    throw ConfigError("run.training.batch_size = " + std::to_string(run.training().batch_size()) +
+                      ": the DFA firmware trains online (1)");
+  }
+
+  const job::LoadedData loaded = job::load_data(run);
+  const workloads::Dataset& train = loaded.split.train;
+  const std::vector<uint32_t> sizes = layer_sizes(run);
+  const mapper::Mapping mapping = mapper::map_network(chip_config, sizes);
+  if (mapping.layers.back().size() != 1) throw ConfigError("the DFA firmware needs the output layer on one core");
+  const uint32_t weight_bits = chip_config.core().weight_width_bits();
+  const workloads::NetworkWeights initial =
+      run.network().weights_file().empty()
+          ? workloads::random_weights(sizes, run.network().init_weight_range(), run.seed())
+          : workloads::load_weights(run.network().weights_file(), sizes, weight_bits);
+
+  DfaSchedule schedule;
+  schedule.data = &train;
+  const uint32_t samples = run.training().train_samples() == 0 ? train.count : run.training().train_samples();
+  if (samples > train.count) {
+    throw ConfigError("run.training.train_samples = " + std::to_string(samples) +
+                      ": the training split has only " + std::to_string(train.count));
+  }
+  std::vector<uint32_t> order;
+  workloads::training_order(order, train.count, run.seed(), 0, run.training().shuffle());
+  order.resize(samples);
+  schedule.sample_indices = order;
+  schedule.encoder_indices.assign(order.begin(), order.end());  // epoch 0: the sample's index
+  schedule.time_steps = run.time_steps();
+  schedule.layers = static_cast<uint32_t>(sizes.size() - 1);
+  schedule.encoder = run.encoder();
+  schedule.seed = run.seed();
+  schedule.params = params;
+  schedule.neuron = neuron_params(run, chip_config);
+  for (uint32_t h = 0; h + 2 < sizes.size(); ++h) {
+    schedule.feedback.push_back(make_feedback(params, run.seed(), h, sizes[h + 1], sizes.back()));
+  }
+
+  SimContext ctx(config::clock_period_ps(chip_config));
+  std::unique_ptr<trace::Tracer> tracer;
+  if (options.trace) {
+    trace::TraceOptions trace_options = *options.trace;
+    trace_options.period_ps = ctx.clock.period_ps();
+    tracer = std::make_unique<trace::Tracer>(trace_options);
+    ctx.tracer = tracer.get();
+  }
+  chip::Chip chip("chip", chip_config, ctx);
+  chip.configure(mapping, schedule.neuron);
+  chip::preload_weights(chip, initial, weight_bits);
+  std::vector<noc::Destination> hidden_cores;
+  for (std::size_t l = 0; l + 1 < mapping.layers.size(); ++l) {
+    for (const auto& slot : mapping.layers[l]) hidden_cores.push_back({slot.node, slot.core_in_node});
+  }
+  schedule.error_tree = chip.mesh().add_multicast_tree(mapping.layers.back().front().node, hidden_cores);
+
+  std::vector<std::unique_ptr<DfaCoreProgram>> programs;
+  for (const auto& layer : mapping.layers) {
+    for (const auto& slot : layer) {
+      programs.push_back(std::make_unique<DfaCoreProgram>(schedule));
+      chip.core(slot.core_index).set_program(programs.back().get());
+    }
+  }
+  DfaHostProgram host(schedule, chip, [&](uint32_t done) {
+    if (options.progress) options.progress(done, samples);
+  });
+  chip.host().set_program(&host);
+
+  DfaJobResult result;
+  const auto start = WallClock::now();
+  sc_core::sc_start();
+  result.chip_wall_seconds = seconds_since(start);
+  chip.finish();
+  result.chip_outcomes = host.outcomes();
+  result.chip_weights = chip::read_back_weights(chip, initial, weight_bits);
+
+  Report& report = result.report;
+  report = report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
+  report.set_kind("dfa");
+  workloads::AccuracyMeter meter;
+  for (const auto& o : result.chip_outcomes) meter.add(o.label, o.predicted);
+  Summary& summary = *report.mutable_summary();
+  summary.set_samples(samples);
+  summary.set_accuracy(meter.accuracy());  // training accuracy: predictions before each update
+  summary.set_energy_per_sample_pj(samples > 0 ? summary.energy_pj() / samples : 0);
+  for (uint32_t c = 0; c < workloads::kClasses; ++c) {
+    ClassAccuracy* ca = summary.add_per_class();
+    ca->set_label(c);
+    ca->set_samples(static_cast<uint32_t>(meter.class_total()[c]));
+    ca->set_correct(static_cast<uint32_t>(meter.class_correct()[c]));
+    ca->set_accuracy(meter.per_class()[c]);
+  }
+  job::fill_provenance(report, chip_config, run, options.energy, train, loaded.dir, options.command_line);
+  job::fill_speed(report, result.chip_wall_seconds);
+  report.add_notes("DFA training on the chip: accuracy is the training accuracy (each sample "
+                   "predicted before its update); energy per sample is per trained sample.");
+  report.add_notes("Weights are preloaded into the synapse SRAMs before the run; that load is not counted.");
+
+  if (options.check_reference) {
+    DfaReference reference(sizes, initial, schedule.neuron, params, run.time_steps(), run.encoder(), run.seed());
+    std::vector<uint32_t> predictions;
+    const auto reference_start = WallClock::now();
+    for (std::size_t s = 0; s < order.size(); ++s) {
+      const uint32_t d = order[s];
+      predictions.push_back(reference.train(train.sample(d), train.labels[d], d, result.reference_counts));
+    }
+    result.reference_wall_seconds = seconds_since(reference_start);
+    report.mutable_speed()->set_reference_wall_seconds(result.reference_wall_seconds);
+    result.reference_checked = true;
+    result.mismatch = compare(result, predictions, reference.weights(), result.reference_counts);
+    result.reference_matches = result.mismatch.empty();
+    report.add_notes(result.reference_matches
+                         ? "Functional reference: bit-exact match (predictions, trained weights, SOPs, weight writes)."
+                         : "Functional reference MISMATCH: " + result.mismatch);
+  }
+  if (tracer) tracer->finish(chip.now());
+  return result;
+}
+
+}  // namespace nmsim::dfa

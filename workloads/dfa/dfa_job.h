@@ -1,0 +1,48 @@
+// Sparse-DFA training on the chip, end to end: the network mapped and loaded, the firmware
+// trains on the first N samples of the epoch-0 training order, the report shows every phase,
+// and the functional reference trains on the same samples so that predictions, weights and
+// counts can be compared bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/trace/tracer.h"
+#include "proto/chip.pb.h"
+#include "proto/energy.pb.h"
+#include "proto/report.pb.h"
+#include "proto/run.pb.h"
+#include "workloads/common/weights.h"
+#include "workloads/dfa/firmware.h"
+#include "workloads/dfa/reference.h"
+
+namespace nmsim::dfa {
+
+struct DfaJobOptions {
+  ChipConfig chip;
+  RunConfig run;  // run.training.train_samples: samples trained (0: the whole split)
+  EnergyTable energy;
+  std::optional<trace::TraceOptions> trace;
+  bool check_reference = true;
+  std::function<void(uint32_t done, uint32_t total)> progress;
+  std::string command_line;
+};
+
+struct DfaJobResult {
+  Report report;
+  std::vector<ChipTrainingOutcome> chip_outcomes;
+  workloads::NetworkWeights chip_weights;  // read back after training
+  bool reference_checked = false;
+  bool reference_matches = false;
+  std::string mismatch;
+  SampleCounts reference_counts;
+  double chip_wall_seconds = 0;
+  double reference_wall_seconds = 0;
+};
+
+DfaJobResult run_dfa_job(const DfaJobOptions& options);
+
+}  // namespace nmsim::dfa

@@ -1,0 +1,147 @@
+#include "workloads/dfa/firmware.h"
+
+#include <cstring>
+
+#include "platform/base/errors.h"
+#include "platform/chip/chip.h"
+#include "workloads/common/metrics.h"
+
+namespace nmsim::dfa {
+
+ErrorCost error_cost(uint32_t classes) {
+  constexpr uint64_t kDividerCycles = 32;
+  return {3 * uint64_t{classes} + kDividerCycles, 3 * uint64_t{classes}, 2 * uint64_t{classes}};
+}
+
+DfaCoreProgram::DfaCoreProgram(const DfaSchedule& schedule)
+    : m_schedule(schedule), m_encoder(schedule.encoder, schedule.seed, schedule.time_steps) {}
+
+void DfaCoreProgram::run(core::NeuronCore& core) {
+  const core::CoreLayout& layout = core.layout();
+  const uint32_t T = m_schedule.time_steps;
+  const uint32_t L = m_schedule.layers;
+  m_counts.assign(layout.neuron_count, 0);
+  m_factors.assign(layout.neuron_count, 0);
+  m_error.assign(layout.last_layer ? layout.neuron_count : 0, 0);
+  m_logits = m_probabilities = m_error;
+  for (std::size_t s = 0; s < m_schedule.sample_indices.size(); ++s) {
+    core.barrier(Phase::kForward);  // pixels and label are loaded
+    core.reset_neurons();
+    if (layout.first_layer) {
+      m_encoder.start(core.input_pixels().data(), layout.fan_in, m_schedule.encoder_indices[s]);
+    }
+    for (uint32_t t = 0; t < T; ++t) {
+      for (uint32_t l = 1; l <= L; ++l) {
+        if (layout.layer == l) {
+          if (layout.first_layer) {
+            m_encoder.step(t, m_input_spikes);
+            core.set_input_spikes(m_input_spikes);
+          }
+          core.integrate();
+          core.fire();
+          core.send_spikes();
+        }
+        core.barrier(t + 1 == T && l == L ? Phase::kBackward : Phase::kForward);
+      }
+    }
+    for (uint32_t j = 0; j < layout.neuron_count; ++j) m_counts[j] = core.spike_counts()[j];
+    if (layout.last_layer) backward_output(core);
+    core.barrier(Phase::kBackward);  // errors delivered
+    if (!layout.last_layer) backward_hidden(core);
+    core.barrier(Phase::kUpdate);
+    update(core);
+    core.barrier(Phase::kHostIo);
+  }
+}
+
+void DfaCoreProgram::backward_output(core::NeuronCore& core) {
+  const core::CoreLayout& layout = core.layout();
+  NMSIM_ASSERT(layout.first_neuron == 0, "the output layer spans one core");
+  const auto label = static_cast<uint32_t>(core.host_registers()[0]);
+  output_error(m_schedule.params, m_schedule.neuron, m_schedule.time_steps, m_counts.data(),
+               core.potentials().data(), layout.neuron_count, label, m_logits.data(),
+               m_probabilities.data(), m_error.data());
+  const ErrorCost cost = error_cost(layout.neuron_count);
+  core.controller_compute(cost.cycles, cost.adds, cost.multiplies);
+  for (uint32_t k = 0; k < layout.neuron_count; ++k) {
+    if (m_error[k] != 0) core.send_value(m_schedule.error_tree, k, m_error[k]);
+  }
+  std::memcpy(m_factors.data(), m_error.data(), m_error.size() * sizeof(int32_t));
+}
+
+void DfaCoreProgram::backward_hidden(core::NeuronCore& core) {
+  const core::CoreLayout& layout = core.layout();
+  const FeedbackMatrix& feedback = m_schedule.feedback[layout.layer - 1];
+  std::vector<int32_t>& error = m_error;
+  error.assign(feedback.classes, 0);  // classes whose error is 0 were not sent
+  for (const auto& v : core.received_values()) error[v.index] = v.value;
+  core.clear_received_values();
+  const uint64_t sops = hidden_deltas(m_schedule.params, feedback, error.data(), m_schedule.time_steps,
+                                      layout.first_neuron, layout.neuron_count, m_counts.data(),
+                                      core.potentials().data(), m_factors.data());
+  core.accumulate_values(sops);
+}
+
+void DfaCoreProgram::update(core::NeuronCore& core) {
+  const core::CoreLayout& layout = core.layout();
+  const DfaParams& p = m_schedule.params;
+  const int shift = layout.last_layer ? p.output_lr_shift : p.hidden_lr_shift;
+  bool any = false;
+  for (int32_t f : m_factors) any = any || f != 0;
+  if (!any) return;  // no row can change
+  const std::vector<uint8_t>& counts = core.axon_counts();
+  for (uint32_t i = 0; i < layout.fan_in; ++i) {
+    if (counts[i] == 0) continue;
+    core.update_weights_scaled(i, m_factors.data(), counts[i], shift);
+  }
+}
+
+DfaHostProgram::DfaHostProgram(const DfaSchedule& schedule, chip::Chip& chip,
+                               std::function<void(uint32_t)> progress)
+    : m_schedule(schedule), m_chip(chip), m_progress(std::move(progress)) {
+  m_outcomes.resize(schedule.sample_indices.size());
+}
+
+void DfaHostProgram::load(host::HostLink& link, uint32_t sample) {
+  const uint32_t index = m_schedule.sample_indices[sample];
+  const uint8_t* pixels = m_schedule.data->sample(index);
+  for (const auto& slot : m_chip.mapping().layers.front()) {
+    auto& buffer = m_chip.core(slot.core_index).input_pixels();
+    std::memcpy(buffer.data(), pixels, buffer.size());
+    link.transfer_to_chip(buffer.size() + sizeof(uint32_t));  // pixels + encoder index register
+  }
+  const auto& output = m_chip.mapping().layers.back().front();
+  m_chip.core(output.core_index).host_registers()[0] = m_schedule.data->labels[index];
+  link.transfer_to_chip(sizeof(int32_t));  // the label
+}
+
+void DfaHostProgram::read_outputs(host::HostLink& link, uint32_t sample) {
+  const auto& slot = m_chip.mapping().layers.back().front();
+  core::NeuronCore& core = m_chip.core(slot.core_index);
+  std::vector<uint32_t> counts(core.spike_counts().begin(), core.spike_counts().begin() + slot.neuron_count);
+  std::vector<int32_t> potentials(core.potentials().begin(), core.potentials().begin() + slot.neuron_count);
+  link.transfer_from_chip(uint64_t{slot.neuron_count} * (1 + sizeof(int32_t)));
+  ChipTrainingOutcome& outcome = m_outcomes[sample];
+  outcome.label = m_schedule.data->labels[m_schedule.sample_indices[sample]];
+  outcome.predicted = workloads::predict(counts, potentials);
+  if (m_progress) m_progress(sample + 1);
+}
+
+void DfaHostProgram::run(host::HostLink& link) {
+  const auto samples = static_cast<uint32_t>(m_schedule.sample_indices.size());
+  const uint32_t forward_barriers = m_schedule.time_steps * m_schedule.layers;
+  for (uint32_t s = 0; s < samples; ++s) {
+    if (s > 0) read_outputs(link, s - 1);
+    load(link, s);
+    link.barrier(Phase::kForward);
+    for (uint32_t b = 1; b <= forward_barriers; ++b) {
+      link.barrier(b == forward_barriers ? Phase::kBackward : Phase::kForward);
+    }
+    link.barrier(Phase::kBackward);
+    link.barrier(Phase::kUpdate);
+    link.barrier(Phase::kHostIo);
+  }
+  if (samples > 0) read_outputs(link, samples - 1);
+}
+
+}  // namespace nmsim::dfa

@@ -1,0 +1,97 @@
+// Sparse-DFA training firmware: the program every used core runs and the host's program.
+// Per training sample (reference.h is the specification of the arithmetic):
+//   host_io   the host loads the pixels into the first-layer cores and the label into the
+//             output core's host register 0;
+//   forward   T steps, layer by layer, exactly as inference (workloads/inference/firmware.h);
+//   backward  the output core computes the error e from its counts and potentials
+//             (rule.h output_error) on its scalar datapath and sends every non-zero e_k as a
+//             graded-value packet along one multicast tree to all hidden cores; after a
+//             barrier each hidden core computes its neurons' gated deltas (rule.h
+//             hidden_deltas), one accumulate-lane op per delivered error (feedback SOPs);
+//   update    every core updates, in ascending axon order, each row whose input spiked:
+//             w[i][j] += round_shift(factor_j * count_i, shift) through its learning engine
+//             (factor = delta for hidden cores, e for the output core; count_i = the core's
+//             per-axon spike count). Rows whose products all round to zero are not written.
+// Barriers (identical on every participant): barrier(forward) after the host's load, T x L
+// forward barriers (the last one into backward), barrier(backward) after the errors were
+// sent, barrier(update) after the deltas, barrier(host_io) after the updates.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "models/core/neuron_core.h"
+#include "models/host/host_link.h"
+#include "proto/run.pb.h"
+#include "workloads/common/dataset.h"
+#include "workloads/common/encoder.h"
+#include "workloads/dfa/params.h"
+#include "workloads/dfa/rule.h"
+
+namespace nmsim::chip { class Chip; }
+
+namespace nmsim::dfa {
+
+struct DfaSchedule {
+  const workloads::Dataset* data = nullptr;  // the training split
+  std::vector<uint32_t> sample_indices;      // into data, in training order
+  std::vector<uint64_t> encoder_indices;     // the Bernoulli encoder's sample index of each
+  uint32_t time_steps = 0;
+  uint32_t layers = 0;  // L, excluding the input layer
+  ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
+  uint64_t seed = 0;
+  DfaParams params;
+  core::NeuronParams neuron;
+  std::vector<FeedbackMatrix> feedback;  // per hidden layer
+  uint32_t error_tree = 0;               // output core -> every hidden core
+};
+
+// The output core's error computation on its scalar datapath, for `classes` outputs: per
+// class the logit (one multiply-add), one table read and one add into the sum; one
+// reciprocal (a 32-cycle iterative divider); per class one multiply by it and one subtract.
+struct ErrorCost {
+  uint64_t cycles, adds, multiplies;
+};
+ErrorCost error_cost(uint32_t classes);
+
+class DfaCoreProgram : public core::Program {
+ public:
+  explicit DfaCoreProgram(const DfaSchedule& schedule);
+  void run(core::NeuronCore& core) override;
+
+ private:
+  void backward_output(core::NeuronCore& core);
+  void backward_hidden(core::NeuronCore& core);
+  void update(core::NeuronCore& core);
+
+  const DfaSchedule& m_schedule;
+  workloads::RateEncoder m_encoder;
+  SpikeBitmap m_input_spikes;
+  std::vector<uint32_t> m_counts;   // the core's neurons' spike counts
+  std::vector<int32_t> m_factors;   // delta (hidden) or e (output) of the core's neurons
+  std::vector<int32_t> m_error, m_logits, m_probabilities;
+};
+
+struct ChipTrainingOutcome {
+  uint32_t label = 0;
+  uint32_t predicted = 0;  // before the sample's update
+};
+
+class DfaHostProgram : public host::HostProgram {
+ public:
+  DfaHostProgram(const DfaSchedule& schedule, chip::Chip& chip, std::function<void(uint32_t)> progress);
+  void run(host::HostLink& link) override;
+  const std::vector<ChipTrainingOutcome>& outcomes() const { return m_outcomes; }
+
+ private:
+  void load(host::HostLink& link, uint32_t sample);
+  void read_outputs(host::HostLink& link, uint32_t sample);
+
+  const DfaSchedule& m_schedule;
+  chip::Chip& m_chip;
+  std::function<void(uint32_t)> m_progress;
+  std::vector<ChipTrainingOutcome> m_outcomes;
+};
+
+}  // namespace nmsim::dfa

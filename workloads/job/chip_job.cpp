@@ -1,0 +1,55 @@
+#include "workloads/job/chip_job.h"
+
+#include <google/protobuf/text_format.h>
+
+#include "platform/config/loader.h"
+#include "platform/energy/energy_model.h"
+
+namespace nmsim::job {
+
+namespace {
+
+std::string text_of(const google::protobuf::Message& message) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(message, &text);
+  return text;
+}
+
+}  // namespace
+
+LoadedData load_data(const RunConfig& run) {
+  LoadedData data;
+  data.dir = run.data_dir().empty() ? workloads::default_data_dir(run.dataset(), NMSIM_SOURCE_DIR)
+                                    : run.data_dir();
+  data.split = workloads::load_dataset(run.dataset(), data.dir);
+  return data;
+}
+
+void fill_provenance(Report& report, const ChipConfig& chip, const RunConfig& run, const EnergyTable& energy,
+                     const workloads::Dataset& dataset, const std::string& data_dir,
+                     const std::string& command_line) {
+  const energy::EnergyModel model(energy);
+  Provenance& p = *report.mutable_provenance();
+  p.set_nmsim_version(NMSIM_VERSION);
+  p.set_command_line(command_line);
+  p.set_chip_config(text_of(chip));
+  p.set_run_config(text_of(run));
+  p.set_energy_table_name(model.table_name());
+  p.set_energy_table_hash(model.table_hash());
+  for (const auto& entry : config::energy_defaults_used(energy)) p.add_energy_defaults_used(entry);
+  p.set_seed(run.seed());
+  p.set_dataset(dataset.name + " (" + data_dir + ")");
+  p.set_dataset_hash(dataset.content_hash);
+  p.set_weights_source(run.network().weights_file().empty() ? "random from seed" : run.network().weights_file());
+}
+
+void fill_speed(Report& report, double chip_wall_seconds) {
+  Speed& speed = *report.mutable_speed();
+  speed.set_wall_seconds(chip_wall_seconds);
+  if (chip_wall_seconds > 0) {
+    speed.set_simulated_cycles_per_second(report.summary().cycles() / chip_wall_seconds);
+    speed.set_sops_per_second(report.summary().sops() / chip_wall_seconds);
+  }
+}
+
+}  // namespace nmsim::job
