@@ -232,10 +232,8 @@ void Mesh::rethrow_if_failed() const {
 inline void Mesh::wake(uint32_t node, Cycle at) {
   m_wake[node] = min(m_wake[node], at);
   m_next_wake = min(m_next_wake, at);
-  uint64_t& word = m_active_bits[node >> 6];
-  const uint64_t bit = uint64_t{1} << (node & 63);
-  if (!(word & bit)) {
-    word |= bit;
+  if (!test_bit(m_active_bits, node)) {
+    set_bit(m_active_bits, node);
     ++m_active_count;
   }
 }
@@ -300,11 +298,9 @@ void Mesh::step_cycle(Cycle now) {
     m_wake[node] = min(m_wake[node], node_wake(node, now));
     // Forget a node without work while its state is in cache: only its own step removes its
     // flits or queued packets, and whatever gives it work later in this cycle wakes it again.
-    uint64_t& word = m_active_bits[node >> 6];
-    const uint64_t bit = uint64_t{1} << (node & 63);
-    if (r.flits == 0 && (word & bit) &&
+    if (r.flits == 0 && test_bit(m_active_bits, node) &&
         (!test_bit(m_ni_busy, node) || m_ni_state[node].queue.empty())) {
-      word &= ~bit;
+      clear_bit(m_active_bits, node);
       --m_active_count;
       m_idle.push_back(node);
     }
@@ -312,7 +308,7 @@ void Mesh::step_cycle(Cycle now) {
   // A node that stayed without work forgets its wake; one woken again keeps the earliest of
   // its own wake and the new one (as if it had never been forgotten).
   for (uint32_t node : m_idle) {
-    if (!(m_active_bits[node >> 6] & (uint64_t{1} << (node & 63)))) m_wake[node] = kNever;
+    if (!test_bit(m_active_bits, node)) m_wake[node] = kNever;
   }
   m_next_wake = kNever;
   for (std::size_t w = 0; w < m_active_bits.size(); ++w) {

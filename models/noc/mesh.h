@@ -146,6 +146,16 @@ class Mesh : public sc_core::sc_module {
   Cycle node_wake(uint32_t node, Cycle now) const;
   void wake(uint32_t node, Cycle at);
   uint32_t allocate_slot(const Packet& packet);
+  // Node bitmaps (a bit per node, 64 per word).
+  static bool test_bit(const std::vector<uint64_t>& bits, uint32_t node) {
+    return (bits[node >> 6] >> (node & 63)) & 1;
+  }
+  static void set_bit(std::vector<uint64_t>& bits, uint32_t node) {
+    bits[node >> 6] |= uint64_t{1} << (node & 63);
+  }
+  static void clear_bit(std::vector<uint64_t>& bits, uint32_t node) {
+    bits[node >> 6] &= ~(uint64_t{1} << (node & 63));
+  }
   void fail_deadlock(Cycle now);
 
   const MeshShape m_shape;
@@ -191,15 +201,6 @@ class Mesh : public sc_core::sc_module {
   // NIs with packets queued or credit returns due: a step skips the others without reading
   // their state.
   std::vector<uint64_t> m_ni_busy;
-  static bool test_bit(const std::vector<uint64_t>& bits, uint32_t node) {
-    return (bits[node >> 6] >> (node & 63)) & 1;
-  }
-  static void set_bit(std::vector<uint64_t>& bits, uint32_t node) {
-    bits[node >> 6] |= uint64_t{1} << (node & 63);
-  }
-  static void clear_bit(std::vector<uint64_t>& bits, uint32_t node) {
-    bits[node >> 6] &= ~(uint64_t{1} << (node & 63));
-  }
   std::vector<uint32_t> m_due;   // scratch: nodes stepped this cycle
   std::vector<uint32_t> m_idle;  // scratch: stepped nodes found without work
   uint64_t m_flits_in_network = 0;
