@@ -117,13 +117,13 @@ std::string to_table(const Report& report) {
   }
 
   out += "\nPhases\n";
-  out += "  " + pad_right("phase", 9) + pad_left("cycles", 15) + pad_left("SOPs", 15) + pad_left("SRAM rd", 13) +
-         pad_left("SRAM wr", 13) + pad_left("flits", 12) + pad_left("hops", 12) + pad_left("energy", 14) + "\n";
+  out += "  " + pad_right("phase", 9) + pad_left("cycles", 15) + pad_left("SOPs", 17) + pad_left("SRAM rd", 17) +
+         pad_left("SRAM wr", 15) + pad_left("flits", 13) + pad_left("hops", 13) + pad_left("energy", 14) + "\n";
   for (const PhaseSummary& p : report.phases()) {
     out += "  " + pad_right(p.phase(), 9) + pad_left(with_thousands(p.cycles()), 15) +
-           pad_left(with_thousands(p.sops()), 15) + pad_left(with_thousands(p.sram_reads()), 13) +
-           pad_left(with_thousands(p.sram_writes()), 13) + pad_left(with_thousands(p.noc_flits()), 12) +
-           pad_left(with_thousands(p.noc_hops()), 12) + pad_left(format_energy(p.energy_pj()), 14) + "\n";
+           pad_left(with_thousands(p.sops()), 17) + pad_left(with_thousands(p.sram_reads()), 17) +
+           pad_left(with_thousands(p.sram_writes()), 15) + pad_left(with_thousands(p.noc_flits()), 13) +
+           pad_left(with_thousands(p.noc_hops()), 13) + pad_left(format_energy(p.energy_pj()), 14) + "\n";
   }
 
   std::vector<const ComponentEnergy*> components;

@@ -18,6 +18,7 @@ dfa::DfaJobOptions tiny(uint32_t samples) {
   o.run = config::default_run_config();
   o.energy = config::default_energy_table();
   o.run.mutable_training()->set_train_samples(samples);
+  o.run.set_samples(10);  // test samples after training
   o.run.mutable_network()->clear_hidden_sizes();
   o.run.mutable_network()->add_hidden_sizes(300);  // two hidden cores
   o.run.mutable_network()->set_init_weight_range(1000);
@@ -45,7 +46,11 @@ TEST_CASE("dfa chip: 12 training samples on two hidden cores equal the reference
   CHECK(phases[static_cast<int>(Phase::kBackward)].sops() == r.reference_counts.sops_feedback);
   CHECK(phases[static_cast<int>(Phase::kUpdate)].sram_writes() > 0);
   CHECK(phases[static_cast<int>(Phase::kBackward)].noc_flits() > 0);  // the errors
+  CHECK(r.chip_test_outcomes.size() == 10);
+  // Per trained sample, from the training part of the run only: below the whole run's
+  // energy per trained sample, which includes the 10 test inferences.
   CHECK(report.summary().energy_per_sample_pj() > 0);
+  CHECK(report.summary().energy_per_sample_pj() < report.summary().energy_pj() / 12);
   const energy::EnergyModel model(config::default_energy_table());
   CHECK(report::recompute_energy_pj(report, model) == report.summary().energy_pj());
 }

@@ -1,6 +1,7 @@
 #include "workloads/dfa/dfa_job.h"
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 
 #include "platform/base/errors.h"
@@ -37,8 +38,13 @@ double stat_sum(const Report& r, const std::string& suffix, int phase = -1) {
 
 std::string compare(const DfaJobResult& result, const std::vector<uint32_t>& reference_predictions,
                     const workloads::NetworkWeights& reference_weights, const SampleCounts& counts) {
+  // Training predictions, then test predictions.
+  std::vector<uint32_t> chip_predictions;
+  for (const auto& o : result.chip_outcomes) chip_predictions.push_back(o.predicted);
+  for (const auto& o : result.chip_test_outcomes) chip_predictions.push_back(o.predicted);
+  if (chip_predictions.size() != reference_predictions.size()) return "sample counts differ";
   for (std::size_t s = 0; s < reference_predictions.size(); ++s) {
-    if (result.chip_outcomes[s].predicted != reference_predictions[s]) {
+    if (chip_predictions[s] != reference_predictions[s]) {
       return "sample " + std::to_string(s) + ": predictions differ";
     }
   }
@@ -93,6 +99,16 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   order.resize(samples);
   schedule.sample_indices = order;
   schedule.encoder_indices.assign(order.begin(), order.end());  // epoch 0: the sample's index
+  const workloads::Dataset& test = loaded.split.test;
+  const uint32_t test_samples = run.samples() == 0 ? test.count : run.samples();
+  if (test_samples > test.count) {
+    throw ConfigError("run.samples = " + std::to_string(test_samples) + ": the test split has only " +
+                      std::to_string(test.count));
+  }
+  schedule.test_data = &test;
+  for (uint32_t i = 0; i < test_samples; ++i) {
+    schedule.test_indices.push_back(static_cast<uint32_t>(uint64_t{i} * test.count / test_samples));
+  }
   schedule.time_steps = run.time_steps();
   schedule.layers = static_cast<uint32_t>(sizes.size() - 1);
   schedule.encoder = run.encoder();
@@ -127,9 +143,16 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
       chip.core(slot.core_index).set_program(programs.back().get());
     }
   }
-  DfaHostProgram host(schedule, chip, [&](uint32_t done) {
-    if (options.progress) options.progress(done, samples);
-  });
+  // The report as it stands when training ends: energy per trained sample comes from it.
+  Report training_report;
+  DfaHostProgram host(
+      schedule, chip,
+      [&](uint32_t done) {
+        if (options.progress) options.progress(done, samples + test_samples);
+      },
+      [&] {
+        training_report = report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
+      });
   chip.host().set_program(&host);
 
   DfaJobResult result;
@@ -138,17 +161,21 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   result.chip_wall_seconds = seconds_since(start);
   chip.finish();
   result.chip_outcomes = host.outcomes();
+  result.chip_test_outcomes = host.test_outcomes();
   result.chip_weights = chip::read_back_weights(chip, initial, weight_bits);
 
   Report& report = result.report;
   report = report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
   report.set_kind("dfa");
-  workloads::AccuracyMeter meter;
-  for (const auto& o : result.chip_outcomes) meter.add(o.label, o.predicted);
+  workloads::AccuracyMeter train_meter, test_meter;
+  for (const auto& o : result.chip_outcomes) train_meter.add(o.label, o.predicted);
+  for (const auto& o : result.chip_test_outcomes) test_meter.add(o.label, o.predicted);
+  const workloads::AccuracyMeter& meter = test_samples > 0 ? test_meter : train_meter;
   Summary& summary = *report.mutable_summary();
   summary.set_samples(samples);
-  summary.set_accuracy(meter.accuracy());  // training accuracy: predictions before each update
-  summary.set_energy_per_sample_pj(samples > 0 ? summary.energy_pj() / samples : 0);
+  summary.set_accuracy(meter.accuracy());
+  // Per trained sample: the energy of the run up to the end of training.
+  summary.set_energy_per_sample_pj(samples > 0 ? training_report.summary().energy_pj() / samples : 0);
   for (uint32_t c = 0; c < workloads::kClasses; ++c) {
     ClassAccuracy* ca = summary.add_per_class();
     ca->set_label(c);
@@ -156,10 +183,16 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
     ca->set_correct(static_cast<uint32_t>(meter.class_correct()[c]));
     ca->set_accuracy(meter.per_class()[c]);
   }
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "Trained on %u samples (one epoch in the seed's order): training accuracy %.2f %% "
+                "(each sample predicted before its update); then %u test samples: accuracy %.2f %%. "
+                "Energy per trained sample %.3f uJ (training only; the total includes the test pass).",
+                samples, 100 * train_meter.accuracy(), test_samples, 100 * test_meter.accuracy(),
+                summary.energy_per_sample_pj() * 1e-6);
+  report.add_notes(line);
   job::fill_provenance(report, chip_config, run, options.energy, train, loaded.dir, options.command_line);
   job::fill_speed(report, result.chip_wall_seconds);
-  report.add_notes("DFA training on the chip: accuracy is the training accuracy (each sample "
-                   "predicted before its update); energy per sample is per trained sample.");
   report.add_notes("Weights are preloaded into the synapse SRAMs before the run; that load is not counted.");
 
   if (options.check_reference) {
@@ -169,6 +202,9 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
     for (std::size_t s = 0; s < order.size(); ++s) {
       const uint32_t d = order[s];
       predictions.push_back(reference.train(train.sample(d), train.labels[d], d, result.reference_counts));
+    }
+    for (uint32_t d : schedule.test_indices) {
+      predictions.push_back(reference.infer(test.sample(d), d, &result.reference_counts));
     }
     result.reference_wall_seconds = seconds_since(reference_start);
     report.mutable_speed()->set_reference_wall_seconds(result.reference_wall_seconds);

@@ -1,7 +1,8 @@
 // Sparse-DFA training on the chip, end to end: the network mapped and loaded, the firmware
-// trains on the first N samples of the epoch-0 training order, the report shows every phase,
-// and the functional reference trains on the same samples so that predictions, weights and
-// counts can be compared bit for bit.
+// trains on the first N samples of the epoch-0 training order and then runs the test samples
+// as inference; the report shows every phase, the test accuracy and the energy per trained
+// sample, and the functional reference runs the same samples so that predictions, trained
+// weights and counts can be compared bit for bit.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +24,7 @@ namespace nmsim::dfa {
 
 struct DfaJobOptions {
   ChipConfig chip;
-  RunConfig run;  // run.training.train_samples: samples trained (0: the whole split)
+  RunConfig run;  // training.train_samples trained (0: all), then run.samples tested (0: all)
   EnergyTable energy;
   std::optional<trace::TraceOptions> trace;
   bool check_reference = true;
@@ -33,7 +34,8 @@ struct DfaJobOptions {
 
 struct DfaJobResult {
   Report report;
-  std::vector<ChipTrainingOutcome> chip_outcomes;
+  std::vector<ChipTrainingOutcome> chip_outcomes;       // training samples
+  std::vector<ChipTrainingOutcome> chip_test_outcomes;  // test samples after training
   workloads::NetworkWeights chip_weights;  // read back after training
   bool reference_checked = false;
   bool reference_matches = false;

@@ -16,34 +16,37 @@ ErrorCost error_cost(uint32_t classes) {
 DfaCoreProgram::DfaCoreProgram(const DfaSchedule& schedule)
     : m_schedule(schedule), m_encoder(schedule.encoder, schedule.seed, schedule.time_steps) {}
 
-void DfaCoreProgram::run(core::NeuronCore& core) {
+void DfaCoreProgram::forward(core::NeuronCore& core, uint64_t encoder_index, Phase after) {
   const core::CoreLayout& layout = core.layout();
   const uint32_t T = m_schedule.time_steps;
   const uint32_t L = m_schedule.layers;
+  core.reset_neurons();
+  if (layout.first_layer) m_encoder.start(core.input_pixels().data(), layout.fan_in, encoder_index);
+  for (uint32_t t = 0; t < T; ++t) {
+    for (uint32_t l = 1; l <= L; ++l) {
+      if (layout.layer == l) {
+        if (layout.first_layer) {
+          m_encoder.step(t, m_input_spikes);
+          core.set_input_spikes(m_input_spikes);
+        }
+        core.integrate();
+        core.fire();
+        core.send_spikes();
+      }
+      core.barrier(t + 1 == T && l == L ? after : Phase::kForward);
+    }
+  }
+}
+
+void DfaCoreProgram::run(core::NeuronCore& core) {
+  const core::CoreLayout& layout = core.layout();
   m_counts.assign(layout.neuron_count, 0);
   m_factors.assign(layout.neuron_count, 0);
   m_error.assign(layout.last_layer ? layout.neuron_count : 0, 0);
   m_logits = m_probabilities = m_error;
   for (std::size_t s = 0; s < m_schedule.sample_indices.size(); ++s) {
     core.barrier(Phase::kForward);  // pixels and label are loaded
-    core.reset_neurons();
-    if (layout.first_layer) {
-      m_encoder.start(core.input_pixels().data(), layout.fan_in, m_schedule.encoder_indices[s]);
-    }
-    for (uint32_t t = 0; t < T; ++t) {
-      for (uint32_t l = 1; l <= L; ++l) {
-        if (layout.layer == l) {
-          if (layout.first_layer) {
-            m_encoder.step(t, m_input_spikes);
-            core.set_input_spikes(m_input_spikes);
-          }
-          core.integrate();
-          core.fire();
-          core.send_spikes();
-        }
-        core.barrier(t + 1 == T && l == L ? Phase::kBackward : Phase::kForward);
-      }
-    }
+    forward(core, m_schedule.encoder_indices[s], Phase::kBackward);
     for (uint32_t j = 0; j < layout.neuron_count; ++j) m_counts[j] = core.spike_counts()[j];
     if (layout.last_layer) backward_output(core);
     core.barrier(Phase::kBackward);  // errors delivered
@@ -51,6 +54,10 @@ void DfaCoreProgram::run(core::NeuronCore& core) {
     core.barrier(Phase::kUpdate);
     update(core);
     core.barrier(Phase::kHostIo);
+  }
+  for (uint32_t index : m_schedule.test_indices) {
+    core.barrier(Phase::kForward);  // pixels are loaded
+    forward(core, index, Phase::kHostIo);
   }
 }
 
@@ -97,42 +104,44 @@ void DfaCoreProgram::update(core::NeuronCore& core) {
 }
 
 DfaHostProgram::DfaHostProgram(const DfaSchedule& schedule, chip::Chip& chip,
-                               std::function<void(uint32_t)> progress)
-    : m_schedule(schedule), m_chip(chip), m_progress(std::move(progress)) {
-  m_outcomes.resize(schedule.sample_indices.size());
-}
+                               std::function<void(uint32_t)> progress, std::function<void()> training_done)
+    : m_schedule(schedule),
+      m_chip(chip),
+      m_progress(std::move(progress)),
+      m_training_done(std::move(training_done)) {}
 
-void DfaHostProgram::load(host::HostLink& link, uint32_t sample) {
-  const uint32_t index = m_schedule.sample_indices[sample];
-  const uint8_t* pixels = m_schedule.data->sample(index);
+void DfaHostProgram::load(host::HostLink& link, const workloads::Dataset& data, uint32_t index, bool label) {
+  const uint8_t* pixels = data.sample(index);
   for (const auto& slot : m_chip.mapping().layers.front()) {
     auto& buffer = m_chip.core(slot.core_index).input_pixels();
     std::memcpy(buffer.data(), pixels, buffer.size());
     link.transfer_to_chip(buffer.size() + sizeof(uint32_t));  // pixels + encoder index register
   }
+  if (!label) return;
   const auto& output = m_chip.mapping().layers.back().front();
-  m_chip.core(output.core_index).host_registers()[0] = m_schedule.data->labels[index];
-  link.transfer_to_chip(sizeof(int32_t));  // the label
+  m_chip.core(output.core_index).host_registers()[0] = data.labels[index];
+  link.transfer_to_chip(sizeof(int32_t));
 }
 
-void DfaHostProgram::read_outputs(host::HostLink& link, uint32_t sample) {
+ChipTrainingOutcome DfaHostProgram::read_outputs(host::HostLink& link, const workloads::Dataset& data,
+                                                 uint32_t index) {
   const auto& slot = m_chip.mapping().layers.back().front();
   core::NeuronCore& core = m_chip.core(slot.core_index);
-  std::vector<uint32_t> counts(core.spike_counts().begin(), core.spike_counts().begin() + slot.neuron_count);
-  std::vector<int32_t> potentials(core.potentials().begin(), core.potentials().begin() + slot.neuron_count);
+  const std::vector<uint32_t> counts(core.spike_counts().begin(), core.spike_counts().begin() + slot.neuron_count);
+  const std::vector<int32_t> potentials(core.potentials().begin(), core.potentials().begin() + slot.neuron_count);
   link.transfer_from_chip(uint64_t{slot.neuron_count} * (1 + sizeof(int32_t)));
-  ChipTrainingOutcome& outcome = m_outcomes[sample];
-  outcome.label = m_schedule.data->labels[m_schedule.sample_indices[sample]];
+  ChipTrainingOutcome outcome;
+  outcome.label = data.labels[index];
   outcome.predicted = workloads::predict(counts, potentials);
-  if (m_progress) m_progress(sample + 1);
+  return outcome;
 }
 
 void DfaHostProgram::run(host::HostLink& link) {
-  const auto samples = static_cast<uint32_t>(m_schedule.sample_indices.size());
   const uint32_t forward_barriers = m_schedule.time_steps * m_schedule.layers;
-  for (uint32_t s = 0; s < samples; ++s) {
-    if (s > 0) read_outputs(link, s - 1);
-    load(link, s);
+  const auto& train = m_schedule.sample_indices;
+  uint32_t done = 0;
+  for (std::size_t s = 0; s < train.size(); ++s) {
+    load(link, *m_schedule.data, train[s], true);
     link.barrier(Phase::kForward);
     for (uint32_t b = 1; b <= forward_barriers; ++b) {
       link.barrier(b == forward_barriers ? Phase::kBackward : Phase::kForward);
@@ -140,8 +149,20 @@ void DfaHostProgram::run(host::HostLink& link) {
     link.barrier(Phase::kBackward);
     link.barrier(Phase::kUpdate);
     link.barrier(Phase::kHostIo);
+    // The outputs are those of the forward pass: the update does not touch them.
+    m_outcomes.push_back(read_outputs(link, *m_schedule.data, train[s]));
+    if (m_progress) m_progress(++done);
   }
-  if (samples > 0) read_outputs(link, samples - 1);
+  if (m_training_done) m_training_done();
+  for (uint32_t index : m_schedule.test_indices) {
+    load(link, *m_schedule.test_data, index, false);
+    link.barrier(Phase::kForward);
+    for (uint32_t b = 1; b <= forward_barriers; ++b) {
+      link.barrier(b == forward_barriers ? Phase::kHostIo : Phase::kForward);
+    }
+    m_test_outcomes.push_back(read_outputs(link, *m_schedule.test_data, index));
+    if (m_progress) m_progress(++done);
+  }
 }
 
 }  // namespace nmsim::dfa

@@ -15,6 +15,8 @@
 // Barriers (identical on every participant): barrier(forward) after the host's load, T x L
 // forward barriers (the last one into backward), barrier(backward) after the errors were
 // sent, barrier(update) after the deltas, barrier(host_io) after the updates.
+// After training, the test samples run as inference (forward only, no update):
+// barrier(forward), T x L barriers, the last one into host_io.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +39,8 @@ struct DfaSchedule {
   const workloads::Dataset* data = nullptr;  // the training split
   std::vector<uint32_t> sample_indices;      // into data, in training order
   std::vector<uint64_t> encoder_indices;     // the Bernoulli encoder's sample index of each
+  const workloads::Dataset* test_data = nullptr;  // evaluated after training (inference only)
+  std::vector<uint32_t> test_indices;             // into test_data (also the encoder index)
   uint32_t time_steps = 0;
   uint32_t layers = 0;  // L, excluding the input layer
   ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
@@ -64,6 +68,9 @@ class DfaCoreProgram : public core::Program {
   void backward_output(core::NeuronCore& core);
   void backward_hidden(core::NeuronCore& core);
   void update(core::NeuronCore& core);
+  // The forward pass of one sample: T steps x L layers with their barriers, the last one
+  // into `after`.
+  void forward(core::NeuronCore& core, uint64_t encoder_index, Phase after);
 
   const DfaSchedule& m_schedule;
   workloads::RateEncoder m_encoder;
@@ -80,18 +87,24 @@ struct ChipTrainingOutcome {
 
 class DfaHostProgram : public host::HostProgram {
  public:
-  DfaHostProgram(const DfaSchedule& schedule, chip::Chip& chip, std::function<void(uint32_t)> progress);
+  // progress(done) after each sample (training, then test); training_done() once the last
+  // training sample's outputs were read, before the test samples start (a report snapshot).
+  DfaHostProgram(const DfaSchedule& schedule, chip::Chip& chip, std::function<void(uint32_t)> progress,
+                 std::function<void()> training_done);
   void run(host::HostLink& link) override;
   const std::vector<ChipTrainingOutcome>& outcomes() const { return m_outcomes; }
+  const std::vector<ChipTrainingOutcome>& test_outcomes() const { return m_test_outcomes; }
 
  private:
-  void load(host::HostLink& link, uint32_t sample);
-  void read_outputs(host::HostLink& link, uint32_t sample);
+  void load(host::HostLink& link, const workloads::Dataset& data, uint32_t index, bool label);
+  ChipTrainingOutcome read_outputs(host::HostLink& link, const workloads::Dataset& data, uint32_t index);
 
   const DfaSchedule& m_schedule;
   chip::Chip& m_chip;
   std::function<void(uint32_t)> m_progress;
+  std::function<void()> m_training_done;
   std::vector<ChipTrainingOutcome> m_outcomes;
+  std::vector<ChipTrainingOutcome> m_test_outcomes;
 };
 
 }  // namespace nmsim::dfa
