@@ -153,7 +153,7 @@ TEST_CASE("ff reference: without the gate the saturated neuron is pushed further
   REQUIRE(ref.last_counts().weights_written == 4);
 }
 
-TEST_CASE("ff reference: weights saturate at weight_width_bits; zero deltas are no writes",
+TEST_CASE("ff reference: weights saturate at weight_width_bits, zero deltas are no writes",
           "[ff]") {
   // 8-bit weights ([-128, 127]) and lr_shift -2 (x4): label 0 gives
   //   d00 = 458 * 4 = 1832 -> 60 + 1832 saturates at 127; d01 = -232 * 4 = -928 -> -128;
