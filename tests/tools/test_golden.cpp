@@ -108,11 +108,12 @@ void check_golden(const std::string& name, const std::string& args) {
 }  // namespace
 
 TEST_CASE("golden: inference of 5 digits on the default chip", "[golden]") {
-  check_golden("inference_default_5", "run --set samples=5");
+  check_golden("inference_default_5", "run --set workload=WORKLOAD_INFERENCE --set samples=5");
 }
 
 TEST_CASE("golden: inference with two hidden layers, unicast, 2 cores per node", "[golden]") {
-  check_golden("inference_unicast_2x", "run --set samples=3 --set network.hidden_sizes=300,100 "
+  check_golden("inference_unicast_2x", "run --set workload=WORKLOAD_INFERENCE --set samples=3 "
+               "--set network.hidden_sizes=300,100 "
                "--set cores_per_node=2 --set core.neurons=128 --set noc.replication=REPLICATION_UNICAST");
 }
 
@@ -120,4 +121,8 @@ TEST_CASE("golden: synthetic transpose traffic on a 4 x 4 mesh", "[golden]") {
   check_golden("traffic_transpose_4x4", "traffic --set traffic.pattern=TRAFFIC_TRANSPOSE "
                "--set traffic.injection_rate=0.1 --set traffic.packet_length_flits=3 "
                "--set traffic.measure_cycles=2000");
+}
+
+TEST_CASE("golden: sparse DFA training of 20 samples, then 10 test samples", "[golden]") {
+  check_golden("dfa_default_20", "run --set training.train_samples=20 --set samples=10");
 }
