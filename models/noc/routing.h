@@ -35,18 +35,20 @@ bool x_first(Routing routing, const MeshShape& shape, uint32_t src);
 unsigned route_port(Routing routing, const MeshShape& shape, uint32_t src, uint32_t here,
                     uint32_t dest);
 // The same decision on coordinates (the engine keeps them per node: no division per hop).
+// Written as selects, not branches: the directions depend on random destinations, so
+// branches on them are mispredicted about half the time.
 inline unsigned route_port_xy(bool x_first, uint32_t here_x, uint32_t here_y, uint32_t dest_x,
                               uint32_t dest_y) {
   const unsigned x_step = dest_x > here_x ? kEast : kWest;
   const unsigned y_step = dest_y > here_y ? kSouth : kNorth;
-  if (x_first) {
-    if (dest_x != here_x) return x_step;
-    if (dest_y != here_y) return y_step;
-  } else {
-    if (dest_y != here_y) return y_step;
-    if (dest_x != here_x) return x_step;
-  }
-  return kLocal;
+  const unsigned first = x_first ? x_step : y_step;
+  const unsigned second = x_first ? y_step : x_step;
+  const bool first_done = x_first ? dest_x == here_x : dest_y == here_y;
+  const bool second_done = x_first ? dest_y == here_y : dest_x == here_x;
+  unsigned port = kLocal;
+  port = second_done ? port : second;
+  port = first_done ? port : first;
+  return port;
 }
 
 }  // namespace nmsim::noc
