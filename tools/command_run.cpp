@@ -34,37 +34,27 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   Report report;
   bool mismatch = false;
   std::string difference;
+  // Both jobs take the same options and give the same kind of result.
+  const auto run_job = [&](auto job, auto run) {
+    job.chip = configs.chip;
+    job.run = configs.run;
+    job.energy = configs.energy;
+    job.trace = resolve_trace(vm);
+    job.check_reference = vm.count("no-check") == 0;
+    job.command_line = command_line;
+    job.progress = on_progress;
+    const auto result = run(job);
+    report = result.report;
+    mismatch = result.reference_checked && !result.reference_matches;
+    difference = result.mismatch;
+  };
   switch (configs.run.workload()) {
-    case WORKLOAD_INFERENCE: {
-      inference::InferenceJobOptions job;
-      job.chip = configs.chip;
-      job.run = configs.run;
-      job.energy = configs.energy;
-      job.trace = resolve_trace(vm);
-      job.check_reference = vm.count("no-check") == 0;
-      job.command_line = command_line;
-      job.progress = on_progress;
-      const inference::InferenceJobResult result = inference::run_inference_job(job);
-      report = result.report;
-      mismatch = result.reference_checked && !result.reference_matches;
-      difference = result.mismatch;
+    case WORKLOAD_INFERENCE:
+      run_job(inference::InferenceJobOptions{}, inference::run_inference_job);
       break;
-    }
-    case WORKLOAD_DFA: {
-      dfa::DfaJobOptions job;
-      job.chip = configs.chip;
-      job.run = configs.run;
-      job.energy = configs.energy;
-      job.trace = resolve_trace(vm);
-      job.check_reference = vm.count("no-check") == 0;
-      job.command_line = command_line;
-      job.progress = on_progress;
-      const dfa::DfaJobResult result = dfa::run_dfa_job(job);
-      report = result.report;
-      mismatch = result.reference_checked && !result.reference_matches;
-      difference = result.mismatch;
+    case WORKLOAD_DFA:
+      run_job(dfa::DfaJobOptions{}, dfa::run_dfa_job);
       break;
-    }
     default:
       throw ConfigError("run.workload = " + Workload_Name(configs.run.workload()) +
                         ": not on the chip yet (FF runs as a reference study: nmsim study)");

@@ -277,26 +277,23 @@ void NeuronCore::send_spikes() {
 }
 
 void NeuronCore::send_value(uint32_t tree_id, uint32_t index, int32_t value) {
-  const Cycle start = m_ctx.clock.now();
-  m_trace_phase.set(start, kSend);
   m_packet = noc::Packet{};
   m_packet.kind = noc::PacketKind::kMulticast;
   m_packet.tree_id = tree_id;
-  m_packet.type = noc::PacketType::kValue;
-  m_packet.length_flits = m_value_packet_flits;
-  m_packet.payload = index;
-  m_packet.value = value;
-  inject(start);
-  busy_until(start + 1, m_send_cycles);
+  send_value_packet(index, value);
 }
 
 void NeuronCore::send_value_to(uint32_t node, uint32_t core, uint32_t index, int32_t value) {
-  const Cycle start = m_ctx.clock.now();
-  m_trace_phase.set(start, kSend);
   m_packet = noc::Packet{};
   m_packet.kind = noc::PacketKind::kUnicast;
   m_packet.dest_node = node;
   m_packet.dest_core = core;
+  send_value_packet(index, value);
+}
+
+void NeuronCore::send_value_packet(uint32_t index, int32_t value) {
+  const Cycle start = m_ctx.clock.now();
+  m_trace_phase.set(start, kSend);
   m_packet.type = noc::PacketType::kValue;
   m_packet.length_flits = m_value_packet_flits;
   m_packet.payload = index;

@@ -141,6 +141,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   int32_t weight_at(const uint8_t* row, uint32_t j) const;
   // Hands m_packet to the network interface, entering its queue at `at`.
   void inject(Cycle at);
+  // Completes m_packet (addressed by the caller) as a graded value and sends it: 1 cycle.
+  void send_value_packet(uint32_t index, int32_t value);
   uint64_t cycles_per_state_word() const { return m_state_ports == 1 ? 2 : 1; }
 
   const uint32_t m_neurons;

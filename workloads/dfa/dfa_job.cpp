@@ -173,16 +173,9 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   const workloads::AccuracyMeter& meter = test_samples > 0 ? test_meter : train_meter;
   Summary& summary = *report.mutable_summary();
   summary.set_samples(samples);
-  summary.set_accuracy(meter.accuracy());
   // Per trained sample: the energy of the run up to the end of training.
   summary.set_energy_per_sample_pj(samples > 0 ? training_report.summary().energy_pj() / samples : 0);
-  for (uint32_t c = 0; c < workloads::kClasses; ++c) {
-    ClassAccuracy* ca = summary.add_per_class();
-    ca->set_label(c);
-    ca->set_samples(static_cast<uint32_t>(meter.class_total()[c]));
-    ca->set_correct(static_cast<uint32_t>(meter.class_correct()[c]));
-    ca->set_accuracy(meter.per_class()[c]);
-  }
+  job::fill_accuracy(summary, meter);
   char line[256];
   std::snprintf(line, sizeof line,
                 "Trained on %u samples (one epoch in the seed's order): training accuracy %.2f %% "

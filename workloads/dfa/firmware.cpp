@@ -5,6 +5,7 @@
 #include "platform/base/errors.h"
 #include "platform/chip/chip.h"
 #include "workloads/common/metrics.h"
+#include "workloads/job/forward_pass.h"
 
 namespace nmsim::dfa {
 
@@ -16,27 +17,6 @@ ErrorCost error_cost(uint32_t classes) {
 DfaCoreProgram::DfaCoreProgram(const DfaSchedule& schedule)
     : m_schedule(schedule), m_encoder(schedule.encoder, schedule.seed, schedule.time_steps) {}
 
-void DfaCoreProgram::forward(core::NeuronCore& core, uint64_t encoder_index, Phase after) {
-  const core::CoreLayout& layout = core.layout();
-  const uint32_t T = m_schedule.time_steps;
-  const uint32_t L = m_schedule.layers;
-  core.reset_neurons();
-  if (layout.first_layer) m_encoder.start(core.input_pixels().data(), layout.fan_in, encoder_index);
-  for (uint32_t t = 0; t < T; ++t) {
-    for (uint32_t l = 1; l <= L; ++l) {
-      if (layout.layer == l) {
-        if (layout.first_layer) {
-          m_encoder.step(t, m_input_spikes);
-          core.set_input_spikes(m_input_spikes);
-        }
-        core.integrate();
-        core.fire();
-        core.send_spikes();
-      }
-      core.barrier(t + 1 == T && l == L ? after : Phase::kForward);
-    }
-  }
-}
 
 void DfaCoreProgram::run(core::NeuronCore& core) {
   const core::CoreLayout& layout = core.layout();
@@ -46,7 +26,8 @@ void DfaCoreProgram::run(core::NeuronCore& core) {
   m_logits = m_probabilities = m_error;
   for (std::size_t s = 0; s < m_schedule.sample_indices.size(); ++s) {
     core.barrier(Phase::kForward);  // pixels and label are loaded
-    forward(core, m_schedule.encoder_indices[s], Phase::kBackward);
+    job::run_forward_pass(core, m_encoder, m_input_spikes, m_schedule.encoder_indices[s], m_schedule.time_steps,
+                          m_schedule.layers, Phase::kBackward);
     for (uint32_t j = 0; j < layout.neuron_count; ++j) m_counts[j] = core.spike_counts()[j];
     if (layout.last_layer) backward_output(core);
     core.barrier(Phase::kBackward);  // errors delivered
@@ -57,7 +38,8 @@ void DfaCoreProgram::run(core::NeuronCore& core) {
   }
   for (uint32_t index : m_schedule.test_indices) {
     core.barrier(Phase::kForward);  // pixels are loaded
-    forward(core, index, Phase::kHostIo);
+    job::run_forward_pass(core, m_encoder, m_input_spikes, index, m_schedule.time_steps, m_schedule.layers,
+                          Phase::kHostIo);
   }
 }
 

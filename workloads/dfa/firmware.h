@@ -68,9 +68,6 @@ class DfaCoreProgram : public core::Program {
   void backward_output(core::NeuronCore& core);
   void backward_hidden(core::NeuronCore& core);
   void update(core::NeuronCore& core);
-  // The forward pass of one sample: T steps x L layers with their barriers, the last one
-  // into `after`.
-  void forward(core::NeuronCore& core, uint64_t encoder_index, Phase after);
 
   const DfaSchedule& m_schedule;
   workloads::RateEncoder m_encoder;

@@ -72,6 +72,7 @@
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
 #include "workloads/common/encoder.h"
+#include "workloads/common/network.h"
 #include "workloads/common/weights.h"
 #include "workloads/dfa/params.h"
 #include "workloads/dfa/rule.h"
@@ -80,11 +81,9 @@ namespace nmsim::dfa {
 
 
 
-// Neuron parameters from run.network.neuron and chip.core.state_width_bits.
-core::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip);
+using workloads::neuron_params;  // run.network.neuron with the chip's state width
 
-// [784, run.network.hidden_sizes..., 10].
-std::vector<uint32_t> layer_sizes(const RunConfig& run);
+using workloads::layer_sizes;  // [784, hidden..., 10]
 
 struct SampleCounts {
   uint64_t sops_forward = 0;

@@ -5,6 +5,7 @@
 #include "platform/base/errors.h"
 #include "platform/chip/chip.h"
 #include "workloads/common/metrics.h"
+#include "workloads/job/forward_pass.h"
 
 namespace nmsim::inference {
 
@@ -15,32 +16,15 @@ InferenceCoreProgram::InferenceCoreProgram(const InferenceSchedule& schedule, Sp
 
 void InferenceCoreProgram::run(core::NeuronCore& core) {
   const core::CoreLayout& layout = core.layout();
-  const uint32_t T = m_schedule.time_steps;
-  const uint32_t L = m_schedule.layers;
   for (std::size_t s = 0; s < m_schedule.sample_indices.size(); ++s) {
     core.barrier(Phase::kForward);  // pixels are loaded
-    core.reset_neurons();
-    if (layout.first_layer) {
-      m_encoder.start(core.input_pixels().data(), layout.fan_in, m_schedule.sample_indices[s]);
-    }
-    for (uint32_t t = 0; t < T; ++t) {
-      for (uint32_t l = 1; l <= L; ++l) {
-        if (layout.layer == l) {
-          if (layout.first_layer) {
-            m_encoder.step(t, m_input_spikes);
-            core.set_input_spikes(m_input_spikes);
-          }
-          core.integrate();
-          core.fire();
-          core.send_spikes();
-          if (m_record != nullptr) {
-            SpikeBitmap& layer_spikes = (*m_record)[s][t][l];
-            for (uint32_t j : core.fired()) layer_spikes.set(layout.first_neuron + j);
-          }
-        }
-        core.barrier(t + 1 == T && l == L ? Phase::kHostIo : Phase::kForward);
-      }
-    }
+    const auto record = [&](uint32_t t) {
+      SpikeBitmap& layer_spikes = (*m_record)[s][t][layout.layer];
+      for (uint32_t j : core.fired()) layer_spikes.set(layout.first_neuron + j);
+    };
+    job::run_forward_pass(core, m_encoder, m_input_spikes, m_schedule.sample_indices[s], m_schedule.time_steps,
+                          m_schedule.layers, Phase::kHostIo,
+                          m_record != nullptr ? std::function<void(uint32_t)>(record) : nullptr);
   }
 }
 

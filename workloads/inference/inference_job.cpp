@@ -64,26 +64,7 @@ std::string compare(const std::vector<ChipSampleOutcome>& chip,
 
 }  // namespace
 
-std::vector<uint32_t> layer_sizes(const RunConfig& run) {
-  std::vector<uint32_t> sizes{workloads::kImagePixels};
-  for (uint32_t h : run.network().hidden_sizes()) sizes.push_back(h);
-  sizes.push_back(workloads::kClasses);
-  return sizes;
-}
 
-core::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip) {
-  const NeuronConfig& n = run.network().neuron();
-  core::NeuronParams p;
-  p.threshold = static_cast<int32_t>(n.threshold());
-  p.leak = n.leak_mode() == LEAK_SHIFT      ? core::Leak::kShift
-           : n.leak_mode() == LEAK_SUBTRACT ? core::Leak::kSubtract
-                                            : core::Leak::kNone;
-  p.leak_amount = n.leak_amount();
-  p.reset = n.reset_mode() == RESET_ZERO ? core::Reset::kZero : core::Reset::kSubtract;
-  p.refractory_steps = n.refractory_steps();
-  p.state_width_bits = chip.core().state_width_bits();
-  return p;
-}
 
 InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
   const ChipConfig& chip_config = options.chip;
@@ -181,15 +162,8 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
   for (const auto& o : result.chip_outcomes) meter.add(o.label, o.predicted);
   Summary& summary = *report.mutable_summary();
   summary.set_samples(samples);
-  summary.set_accuracy(meter.accuracy());
   summary.set_energy_per_sample_pj(samples > 0 ? summary.energy_pj() / samples : 0);
-  for (uint32_t c = 0; c < workloads::kClasses; ++c) {
-    ClassAccuracy* ca = summary.add_per_class();
-    ca->set_label(c);
-    ca->set_samples(static_cast<uint32_t>(meter.class_total()[c]));
-    ca->set_correct(static_cast<uint32_t>(meter.class_correct()[c]));
-    ca->set_accuracy(meter.per_class()[c]);
-  }
+  job::fill_accuracy(summary, meter);
 
   job::fill_provenance(report, chip_config, run, options.energy, data.test, data_dir, options.command_line);
   if (run.network().weights_file().empty()) {

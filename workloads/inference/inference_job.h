@@ -14,6 +14,7 @@
 #include "proto/energy.pb.h"
 #include "proto/report.pb.h"
 #include "proto/run.pb.h"
+#include "workloads/common/network.h"
 #include "workloads/inference/firmware.h"
 #include "workloads/inference/reference.h"
 
@@ -45,8 +46,7 @@ struct InferenceJobResult {
 // process: it elaborates a SystemC design.
 InferenceJobResult run_inference_job(const InferenceJobOptions& options);
 
-// The layer sizes of the run's network: [784, hidden..., 10].
-std::vector<uint32_t> layer_sizes(const RunConfig& run);
-core::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip);
+using workloads::layer_sizes;
+using workloads::neuron_params;
 
 }  // namespace nmsim::inference

@@ -43,6 +43,18 @@ void fill_provenance(Report& report, const ChipConfig& chip, const RunConfig& ru
   p.set_weights_source(run.network().weights_file().empty() ? "random from seed" : run.network().weights_file());
 }
 
+void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter) {
+  summary.set_accuracy(meter.accuracy());
+  const std::vector<double> per_class = meter.per_class();
+  for (std::size_t c = 0; c < per_class.size(); ++c) {
+    ClassAccuracy* ca = summary.add_per_class();
+    ca->set_label(static_cast<uint32_t>(c));
+    ca->set_samples(static_cast<uint32_t>(meter.class_total()[c]));
+    ca->set_correct(static_cast<uint32_t>(meter.class_correct()[c]));
+    ca->set_accuracy(per_class[c]);
+  }
+}
+
 void fill_speed(Report& report, double chip_wall_seconds) {
   Speed& speed = *report.mutable_speed();
   speed.set_wall_seconds(chip_wall_seconds);

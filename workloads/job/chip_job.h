@@ -9,6 +9,7 @@
 #include "proto/report.pb.h"
 #include "proto/run.pb.h"
 #include "workloads/common/dataset.h"
+#include "workloads/common/metrics.h"
 
 namespace nmsim::job {
 
@@ -24,6 +25,9 @@ LoadedData load_data(const RunConfig& run);
 void fill_provenance(Report& report, const ChipConfig& chip, const RunConfig& run, const EnergyTable& energy,
                      const workloads::Dataset& dataset, const std::string& data_dir,
                      const std::string& command_line);
+
+// Accuracy and per-class accuracy into the summary.
+void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter);
 
 // Wall time and simulated cycles and SOPs per wall second.
 void fill_speed(Report& report, double chip_wall_seconds);
