@@ -64,7 +64,7 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
       "nmsim bench [OPTIONS]: simulator speed on fixed workloads (each one nmsim process)");
   options.add_options()
       ("help,h", "this help")
-      ("measure-cycles", po::value<uint64_t>()->default_value(20000), "NoC runs: measured cycles")
+      ("measure-cycles", po::value<uint64_t>()->default_value(60000), "NoC runs: measured cycles")
       ("samples", po::value<uint32_t>()->default_value(500), "inference run: MNIST test samples");
   po::variables_map vm;
   if (parse_or_help(args, options, vm)) return kExitOk;
