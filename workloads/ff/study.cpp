@@ -1,5 +1,7 @@
 #include "workloads/ff/study.h"
 
+#include "workloads/common/training_order.h"
+
 #include <chrono>
 #include <numeric>
 #include <string>
@@ -67,18 +69,12 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
                    "sends nothing backward");
   if (options.class_adaptation) report.add_notes("class-aware complexity adaptation on");
 
-  std::vector<uint32_t> order(train_count);
+  // The whole split in the epoch's order (workloads/common/training_order.h); an epoch of
+  // train_count samples takes the first ones, so a subsampled run still sees every class.
+  std::vector<uint32_t> order;
   for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch) {
     const auto start = std::chrono::steady_clock::now();
-    std::iota(order.begin(), order.end(), 0u);
-    if (training.shuffle()) {
-      for (uint32_t k = train_count - 1; k >= 1; --k) {
-        const uint32_t j = static_cast<uint32_t>(workloads::prng_uniform(
-            run.seed(), workloads::Stream::kShuffle, (uint64_t{epoch} << 32) + k, 0,
-            static_cast<int32_t>(k)));
-        std::swap(order[k], order[j]);
-      }
-    }
+    workloads::training_order(order, data.train.count, run.seed(), epoch, training.shuffle());
     ref.set_lr_shift(options.lr_shift + static_cast<int32_t>(epoch * options.lr_shift_per_epoch));
     EpochResult result;
     result.set_epoch(epoch + 1);

@@ -1,11 +1,9 @@
 // The FF accuracy study: trains the functional reference on a data set for
 // run.training().epochs() epochs and evaluates the test split after each one.
 //
-// Order of training samples: with run.training().shuffle(), epoch e (0-based) visits a
-// Fisher-Yates permutation of the training split: starting from the identity, for
-// k = n-1 down to 1: swap(order[k], order[j]) with
-//   j = prng_uniform(seed, Stream::kShuffle, (e << 32) + k, 0, k);
-// without shuffle, the split's order. The first train_samples (0: all) are trained.
+// Order of training samples: workloads/common/training_order.h (with shuffle, epoch e visits
+// a Fisher-Yates permutation of the whole training split; without, the split's order). The
+// first train_samples (0: all) of that order are trained, so a subsample has every class.
 // Sample indices (the Bernoulli encoder's draws): training sample i of epoch e uses
 // e * train.count + i, test sample i uses 2^40 + i (a fresh draw per visit, never shared).
 // Test samples: all of the split, or run.samples() of them strided evenly (sample
