@@ -82,10 +82,7 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   const mapper::Mapping mapping = mapper::map_network(chip_config, sizes);
   if (mapping.layers.back().size() != 1) throw ConfigError("the DFA firmware needs the output layer on one core");
   const uint32_t weight_bits = chip_config.core().weight_width_bits();
-  const workloads::NetworkWeights initial =
-      run.network().weights_file().empty()
-          ? workloads::random_weights(sizes, run.network().init_weight_range(), run.seed())
-          : workloads::load_weights(run.network().weights_file(), sizes, weight_bits);
+  const workloads::NetworkWeights initial = job::initial_weights(run, sizes, weight_bits);
 
   DfaSchedule schedule;
   schedule.data = &train;
@@ -100,15 +97,9 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   schedule.sample_indices = order;
   schedule.encoder_indices.assign(order.begin(), order.end());  // epoch 0: the sample's index
   const workloads::Dataset& test = loaded.split.test;
-  const uint32_t test_samples = run.samples() == 0 ? test.count : run.samples();
-  if (test_samples > test.count) {
-    throw ConfigError("run.samples = " + std::to_string(test_samples) + ": the test split has only " +
-                      std::to_string(test.count));
-  }
   schedule.test_data = &test;
-  for (uint32_t i = 0; i < test_samples; ++i) {
-    schedule.test_indices.push_back(static_cast<uint32_t>(uint64_t{i} * test.count / test_samples));
-  }
+  schedule.test_indices = job::test_indices(run, test);
+  const auto test_samples = static_cast<uint32_t>(schedule.test_indices.size());
   schedule.time_steps = run.time_steps();
   schedule.layers = static_cast<uint32_t>(sizes.size() - 1);
   schedule.encoder = run.encoder();
@@ -120,13 +111,7 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   }
 
   SimContext ctx(config::clock_period_ps(chip_config));
-  std::unique_ptr<trace::Tracer> tracer;
-  if (options.trace) {
-    trace::TraceOptions trace_options = *options.trace;
-    trace_options.period_ps = ctx.clock.period_ps();
-    tracer = std::make_unique<trace::Tracer>(trace_options);
-    ctx.tracer = tracer.get();
-  }
+  const std::unique_ptr<trace::Tracer> tracer = job::make_tracer(options.trace, ctx);
   chip::Chip chip("chip", chip_config, ctx);
   chip.configure(mapping, schedule.neuron);
   chip::preload_weights(chip, initial, weight_bits);

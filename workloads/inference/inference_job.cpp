@@ -80,33 +80,12 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
   const std::vector<uint32_t> sizes = layer_sizes(run);
   const mapper::Mapping mapping = mapper::map_network(chip_config, sizes);
   const uint32_t weight_bits = chip_config.core().weight_width_bits();
-  const workloads::NetworkWeights weights =
-      run.network().weights_file().empty()
-          ? workloads::random_weights(sizes, run.network().init_weight_range(), run.seed())
-          : workloads::load_weights(run.network().weights_file(), sizes, weight_bits);
-  for (const auto& layer : weights.layers) {
-    const int32_t limit = 1 << (weight_bits - 1);
-    for (int32_t w : layer.w) {
-      if (w < -limit || w >= limit) {
-        throw ConfigError("run.network.init_weight_range = " +
-                          std::to_string(run.network().init_weight_range()) + ": weights must fit " +
-                          "chip.core.weight_width_bits = " + std::to_string(weight_bits));
-      }
-    }
-  }
+  const workloads::NetworkWeights weights = job::initial_weights(run, sizes, weight_bits);
 
   InferenceSchedule schedule;
   schedule.data = &data.test;
-  const uint32_t samples = run.samples() == 0 ? data.test.count : run.samples();
-  if (samples > data.test.count) {
-    throw ConfigError("run.samples = " + std::to_string(samples) + ": the test split has only " +
-                      std::to_string(data.test.count));
-  }
-  // An even stride over the test split: its files are ordered by class, so the first N
-  // samples would all be zeros.
-  for (uint32_t i = 0; i < samples; ++i) {
-    schedule.sample_indices.push_back(static_cast<uint32_t>(uint64_t{i} * data.test.count / samples));
-  }
+  schedule.sample_indices = job::test_indices(run, data.test);
+  const auto samples = static_cast<uint32_t>(schedule.sample_indices.size());
   schedule.time_steps = run.time_steps();
   schedule.layers = static_cast<uint32_t>(sizes.size() - 1);
   schedule.encoder = run.encoder();
@@ -124,13 +103,7 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
 
   // Elaborate and run the chip.
   SimContext ctx(config::clock_period_ps(chip_config));
-  std::unique_ptr<trace::Tracer> tracer;
-  if (options.trace) {
-    trace::TraceOptions trace_options = *options.trace;
-    trace_options.period_ps = ctx.clock.period_ps();
-    tracer = std::make_unique<trace::Tracer>(trace_options);
-    ctx.tracer = tracer.get();
-  }
+  const std::unique_ptr<trace::Tracer> tracer = job::make_tracer(options.trace, ctx);
   chip::Chip chip("chip", chip_config, ctx);
   const core::NeuronParams params = neuron_params(run, chip_config);
   chip.configure(mapping, params);

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/text_format.h>
 
+#include "platform/base/errors.h"
 #include "platform/config/loader.h"
 #include "platform/energy/energy_model.h"
 
@@ -41,6 +42,44 @@ void fill_provenance(Report& report, const ChipConfig& chip, const RunConfig& ru
   p.set_dataset(dataset.name + " (" + data_dir + ")");
   p.set_dataset_hash(dataset.content_hash);
   p.set_weights_source(run.network().weights_file().empty() ? "random from seed" : run.network().weights_file());
+}
+
+workloads::NetworkWeights initial_weights(const RunConfig& run, const std::vector<uint32_t>& sizes,
+                                          uint32_t weight_width_bits) {
+  workloads::NetworkWeights weights =
+      run.network().weights_file().empty()
+          ? workloads::random_weights(sizes, run.network().init_weight_range(), run.seed())
+          : workloads::load_weights(run.network().weights_file(), sizes, weight_width_bits);
+  const int32_t limit = 1 << (weight_width_bits - 1);
+  for (const auto& layer : weights.layers) {
+    for (int32_t w : layer.w) {
+      if (w < -limit || w >= limit) {
+        throw ConfigError("run.network.init_weight_range = " + std::to_string(run.network().init_weight_range()) +
+                          ": weights must fit chip.core.weight_width_bits = " + std::to_string(weight_width_bits));
+      }
+    }
+  }
+  return weights;
+}
+
+std::vector<uint32_t> test_indices(const RunConfig& run, const workloads::Dataset& test) {
+  const uint32_t samples = run.samples() == 0 ? test.count : run.samples();
+  if (samples > test.count) {
+    throw ConfigError("run.samples = " + std::to_string(samples) + ": the test split has only " +
+                      std::to_string(test.count));
+  }
+  std::vector<uint32_t> indices;
+  for (uint32_t i = 0; i < samples; ++i) indices.push_back(static_cast<uint32_t>(uint64_t{i} * test.count / samples));
+  return indices;
+}
+
+std::unique_ptr<trace::Tracer> make_tracer(const std::optional<trace::TraceOptions>& options, SimContext& ctx) {
+  if (!options) return nullptr;
+  trace::TraceOptions trace_options = *options;
+  trace_options.period_ps = ctx.clock.period_ps();
+  auto tracer = std::make_unique<trace::Tracer>(trace_options);
+  ctx.tracer = tracer.get();
+  return tracer;
 }
 
 void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter) {

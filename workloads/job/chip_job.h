@@ -2,7 +2,10 @@
 // speed, and the simulator's clock-to-wall bookkeeping.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "proto/chip.pb.h"
 #include "proto/energy.pb.h"
@@ -10,6 +13,9 @@
 #include "proto/run.pb.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/metrics.h"
+#include "workloads/common/weights.h"
+#include "platform/base/sim_context.h"
+#include "platform/trace/tracer.h"
 
 namespace nmsim::job {
 
@@ -25,6 +31,18 @@ LoadedData load_data(const RunConfig& run);
 void fill_provenance(Report& report, const ChipConfig& chip, const RunConfig& run, const EnergyTable& energy,
                      const workloads::Dataset& dataset, const std::string& data_dir,
                      const std::string& command_line);
+
+// The run's initial weights: drawn from the seed, or loaded from run.network.weights_file;
+// ConfigError if a weight does not fit the chip's weight width.
+workloads::NetworkWeights initial_weights(const RunConfig& run, const std::vector<uint32_t>& sizes,
+                                          uint32_t weight_width_bits);
+
+// run.samples test samples (0: all), an even stride over the test split (its files are
+// ordered by class, so the first N would all be zeros); ConfigError if too many.
+std::vector<uint32_t> test_indices(const RunConfig& run, const workloads::Dataset& test);
+
+// A VCD tracer for the run if one was asked for, attached to ctx (null otherwise).
+std::unique_ptr<trace::Tracer> make_tracer(const std::optional<trace::TraceOptions>& options, SimContext& ctx);
 
 // Accuracy and per-class accuracy into the summary.
 void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter);
