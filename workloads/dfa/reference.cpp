@@ -26,37 +26,19 @@ const std::vector<uint32_t>& checked_sizes(const std::vector<uint32_t>& sizes,
                                            const workloads::NetworkWeights& weights,
                                            const core::NeuronParams& neuron,
                                            const DfaParams& params, uint32_t time_steps) {
+  workloads::check_network(sizes, weights, neuron);
   if (sizes.size() < 3) throw ConfigError("network.hidden_sizes: DFA needs a hidden layer");
-  for (size_t l = 0; l < sizes.size(); ++l)
-    if (sizes[l] == 0) throw ConfigError("network: layer " + std::to_string(l) + " is empty");
   if (sizes.back() > 255) throw ConfigError("network: at most 255 classes");
-  if (weights.layers.size() != sizes.size() - 1)
-    throw ConfigError("network: " + std::to_string(weights.layers.size()) +
-                      " weight layers for " + std::to_string(sizes.size() - 1) + " layers");
   if (params.weight_width_bits < 2 || params.weight_width_bits > 16)
     throw ConfigError("core.weight_width_bits: DFA needs 2..16");
   const int32_t wmax = (1 << (params.weight_width_bits - 1)) - 1;
   for (size_t k = 0; k < weights.layers.size(); ++k) {
-    const workloads::LayerWeightsData& w = weights.layers[k];
-    if (w.inputs != sizes[k] || w.outputs != sizes[k + 1] ||
-        w.w.size() != uint64_t{w.inputs} * w.outputs)
-      throw ConfigError("network: weights of layer " + std::to_string(k + 1) + " are " +
-                        std::to_string(w.inputs) + "x" + std::to_string(w.outputs) +
-                        ", expected " + std::to_string(sizes[k]) + "x" +
-                        std::to_string(sizes[k + 1]));
-    for (int32_t v : w.w)
+    for (int32_t v : weights.layers[k].w)
       if (v > wmax || v < -wmax - 1)
         throw ConfigError("network: a weight of layer " + std::to_string(k + 1) +
                           " does not fit core.weight_width_bits = " +
                           std::to_string(params.weight_width_bits));
   }
-  if (neuron.state_width_bits < 2 || neuron.state_width_bits > 32)
-    throw ConfigError("core.state_width_bits: must be 2..32");
-  const int64_t max_state = (int64_t{1} << (neuron.state_width_bits - 1)) - 1;
-  if (neuron.threshold < 1 || neuron.threshold > max_state)
-    throw ConfigError("network.neuron.threshold: must be 1.." + std::to_string(max_state));
-  if (neuron.refractory_steps > 255)
-    throw ConfigError("network.neuron.refractory_steps: must fit 8 bits");
   if (time_steps == 0 || time_steps > 255) throw ConfigError("time_steps: must be 1..255");
   return sizes;
 }

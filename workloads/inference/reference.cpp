@@ -5,6 +5,7 @@
 
 #include "platform/base/errors.h"
 #include "workloads/common/metrics.h"
+#include "workloads/common/network.h"
 
 namespace nmsim::inference {
 namespace {
@@ -12,29 +13,7 @@ namespace {
 const std::vector<uint32_t>& checked_sizes(const std::vector<uint32_t>& sizes,
                                            const workloads::NetworkWeights& weights,
                                            const core::NeuronParams& params) {
-  if (sizes.size() < 2) throw ConfigError("network: needs an input and an output layer");
-  for (size_t l = 0; l < sizes.size(); ++l)
-    if (sizes[l] == 0) throw ConfigError("network: layer " + std::to_string(l) + " is empty");
-  if (weights.layers.size() != sizes.size() - 1)
-    throw ConfigError("network: " + std::to_string(weights.layers.size()) +
-                      " weight layers for " + std::to_string(sizes.size() - 1) + " layers");
-  for (size_t k = 0; k < weights.layers.size(); ++k) {
-    const workloads::LayerWeightsData& w = weights.layers[k];
-    if (w.inputs != sizes[k] || w.outputs != sizes[k + 1] ||
-        w.w.size() != uint64_t{w.inputs} * w.outputs)
-      throw ConfigError("network: weights of layer " + std::to_string(k + 1) + " are " +
-                        std::to_string(w.inputs) + "x" + std::to_string(w.outputs) +
-                        ", expected " + std::to_string(sizes[k]) + "x" +
-                        std::to_string(sizes[k + 1]));
-  }
-  if (params.state_width_bits < 2 || params.state_width_bits > 32)
-    throw ConfigError("core.state_width_bits: must be 2..32");
-  const int64_t max_state = (int64_t{1} << (params.state_width_bits - 1)) - 1;
-  if (params.threshold < 1 || params.threshold > max_state)
-    throw ConfigError("network.neuron.threshold: must be 1.." + std::to_string(max_state) +
-                      " for a " + std::to_string(params.state_width_bits) + "-bit state");
-  if (params.refractory_steps > 255)
-    throw ConfigError("network.neuron.refractory_steps: must fit 8 bits");
+  workloads::check_network(sizes, weights, params);
   return sizes;
 }
 
