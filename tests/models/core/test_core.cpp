@@ -13,8 +13,11 @@
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
 #include "platform/mapper/mapper.h"
+#include "tests/models/core/testbench.h"
 
 using namespace nmsim;
+using testing::LambdaProgram;
+using testing::stat_total;
 
 namespace {
 
@@ -43,14 +46,6 @@ ChipConfig small_chip() {
 
 int16_t weight(uint32_t axon, uint32_t j) { return static_cast<int16_t>(axon * 7 + j * 300); }
 
-class LambdaProgram : public core::Program {
- public:
-  explicit LambdaProgram(std::function<void(core::NeuronCore&)> body) : m_body(std::move(body)) {}
-  void run(core::NeuronCore& core) override { m_body(core); }
-
- private:
-  std::function<void(core::NeuronCore&)> m_body;
-};
 
 struct Bench {
   ChipConfig config = small_chip();
@@ -87,25 +82,10 @@ TEST_CASE("core: one time step of one core with a known input spike set", "[core
   core::NeuronCore& core = bench.chip.core(0);
   REQUIRE(bench.mapping.layers[0][0].row_bytes == 16);
 
-  std::vector<uint64_t> marks;  // cycle after each call
-  LambdaProgram program([&](core::NeuronCore& c) {
-    auto mark = [&] { marks.push_back(bench.ctx.clock.now().value()); };
-    mark();
-    c.reset_neurons();
-    mark();
-    SpikeBitmap inputs(100);
-    inputs.set(3);
-    inputs.set(70);
-    inputs.set(71);
-    c.set_input_spikes(inputs);
-    mark();
-    c.integrate();
-    mark();
-    c.fire();
-    mark();
-  });
+  testing::OneStepProgram program(bench.ctx, 100, {3, 70, 71});
   core.set_program(&program);
   sc_core::sc_start();
+  const std::vector<uint64_t>& marks = program.marks();
 
   REQUIRE(marks.size() == 5);
   // reset: ceil(8/4) = 2 state words + fill 2 = 4 cycles.
@@ -128,15 +108,9 @@ TEST_CASE("core: one time step of one core with a known input spike set", "[core
   CHECK(sram.reads()[phase] == 6);   // 3 rows x 2 words
   CHECK(sram.writes()[phase] == 0);  // the preload went through the backdoor
   CHECK(sram.bank_conflicts()[phase] == 0);
-  // Stats by name.
-  uint64_t sops = 0, state_reads = 0, state_writes = 0, rows = 0, encoder = 0;
-  for (const auto& s : core.stats()) {
-    if (s.name == "sops") sops = s.counter->total();
-    if (s.name == "state_reads") state_reads = s.counter->total();
-    if (s.name == "state_writes") state_writes = s.counter->total();
-    if (s.name == "rows_fetched") rows = s.counter->total();
-    if (s.name == "encoder_ops") encoder = s.counter->total();
-  }
+  const uint64_t sops = stat_total(core, "sops"), rows = stat_total(core, "rows_fetched");
+  const uint64_t state_reads = stat_total(core, "state_reads"), state_writes = stat_total(core, "state_writes");
+  const uint64_t encoder = stat_total(core, "encoder_ops");
   CHECK(sops == 24);               // 3 spikes x 8 neurons
   CHECK(rows == 3);
   CHECK(state_reads == 3 * 2 + 2);        // integrate 3 rows x 2 words + scan 2 words
@@ -318,12 +292,9 @@ TEST_CASE("core: learning-rule support: axon counts, scaled updates, value accum
     CHECK(row70[j] == weight(70, j));
   }
   // The 10 accumulated values are SOPs: 3 x 2 + 2 x ... rows integrated x 8 neurons + 10.
-  uint64_t sops = 0, adds = 0, multiplies = 0;
-  for (const auto& s : core.stats()) {
-    if (s.name == "sops") sops = s.counter->total();
-    if (s.name == "controller_adds") adds = s.counter->total();
-    if (s.name == "controller_multiplies") multiplies = s.counter->total();
-  }
+  const uint64_t sops = stat_total(core, "sops");
+  const uint64_t adds = stat_total(core, "controller_adds");
+  const uint64_t multiplies = stat_total(core, "controller_multiplies");
   CHECK(sops == (2 + 3 + 3) * 8 + 10);  // rows integrated: 2, then 3, then 3
   CHECK(adds == 20);
   CHECK(multiplies == 11);

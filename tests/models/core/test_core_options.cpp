@@ -16,19 +16,16 @@
 #include "platform/energy/energy_model.h"
 #include "platform/mapper/mapper.h"
 #include "platform/report/report_builder.h"
+#include "tests/models/core/testbench.h"
 
 using namespace nmsim;
+using testing::LambdaProgram;
+using testing::stat_total;
+using testing::write_row;
 
 namespace {
 
-class LambdaProgram : public core::Program {
- public:
-  explicit LambdaProgram(std::function<void(core::NeuronCore&)> body) : m_body(std::move(body)) {}
-  void run(core::NeuronCore& core) override { m_body(core); }
 
- private:
-  std::function<void(core::NeuronCore&)> m_body;
-};
 
 // Packs signed weights of `width` bits little-endian, weight j at bit j * width.
 std::vector<uint8_t> pack(const std::vector<int32_t>& weights, uint32_t width, std::size_t bytes) {
@@ -43,15 +40,6 @@ std::vector<uint8_t> pack(const std::vector<int32_t>& weights, uint32_t width, s
   return row;
 }
 
-void write_row(core::NeuronCore& core, uint64_t address, std::vector<uint8_t>& row) {
-  tlm::tlm_generic_payload p;
-  p.set_command(tlm::TLM_WRITE_COMMAND);
-  p.set_address(address);
-  p.set_data_ptr(row.data());
-  p.set_data_length(static_cast<unsigned>(row.size()));
-  p.set_streaming_width(static_cast<unsigned>(row.size()));
-  REQUIRE(core.sram_socket->transport_dbg(p) == row.size());
-}
 
 // A 1 x 1 chip with one small core; the caller sets the widths and the SRAM.
 ChipConfig small_chip(uint32_t neurons, uint32_t lanes, uint32_t max_axons) {
@@ -68,13 +56,6 @@ ChipConfig small_chip(uint32_t neurons, uint32_t lanes, uint32_t max_axons) {
   return chip;
 }
 
-uint64_t stat_total(const core::NeuronCore& core, const std::string& name) {
-  for (const auto& s : core.stats()) {
-    if (s.name == name) return s.counter->total();
-  }
-  FAIL("no stat " << name);
-  return 0;
-}
 
 }  // namespace
 
@@ -214,25 +195,10 @@ TEST_CASE("core options: a single-port state memory takes 2 cycles a word in int
     std::vector<uint8_t> row = pack(weights, 16, 16);
     write_row(core, a * 16, row);
   }
-  std::vector<uint64_t> marks;
-  LambdaProgram program([&](core::NeuronCore& c) {
-    auto mark = [&] { marks.push_back(ctx.clock.now().value()); };
-    mark();
-    c.reset_neurons();
-    mark();
-    SpikeBitmap inputs(100);
-    inputs.set(3);
-    inputs.set(70);
-    inputs.set(71);
-    c.set_input_spikes(inputs);
-    mark();
-    c.integrate();
-    mark();
-    c.fire();
-    mark();
-  });
+  testing::OneStepProgram program(ctx, 100, {3, 70, 71});
   core.set_program(&program);
   sc_core::sc_start();
+  const std::vector<uint64_t>& marks = program.marks();
 
   REQUIRE(marks.size() == 5);
   // reset writes only: 2 words x 1 cycle + fill 2 = 4 (as with 2 ports).

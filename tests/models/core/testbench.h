@@ -1,0 +1,78 @@
+// What the core tests share: a program written as a lambda, the SRAM backdoor, stat lookup
+// and the timed "one time step" sequence.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <tlm>
+
+#include "models/core/neuron_core.h"
+#include "platform/base/sim_context.h"
+
+namespace nmsim::testing {
+
+class LambdaProgram : public core::Program {
+ public:
+  explicit LambdaProgram(std::function<void(core::NeuronCore&)> body) : m_body(std::move(body)) {}
+  void run(core::NeuronCore& core) override { m_body(core); }
+
+ private:
+  std::function<void(core::NeuronCore&)> m_body;
+};
+
+// Writes raw row bytes into the core's synapse SRAM through the uncounted backdoor.
+inline void write_row(core::NeuronCore& core, uint64_t address, std::vector<uint8_t>& row) {
+  tlm::tlm_generic_payload p;
+  p.set_command(tlm::TLM_WRITE_COMMAND);
+  p.set_address(address);
+  p.set_data_ptr(row.data());
+  p.set_data_length(static_cast<unsigned>(row.size()));
+  p.set_streaming_width(static_cast<unsigned>(row.size()));
+  REQUIRE(core.sram_socket->transport_dbg(p) == row.size());
+}
+
+// The total of the stat `name` the object registered; a missing stat fails the test.
+inline uint64_t stat_total(const StatGroup& group, const std::string& name) {
+  for (const auto& s : group.stats()) {
+    if (s.name == name) return s.counter->total();
+  }
+  FAIL("no stat " << name);
+  return 0;
+}
+
+// Installs a program that resets the neurons, encodes `axons` (of `lines`) as input spikes,
+// integrates and fires, and records the cycle before the first and after each call (5
+// marks). Call sc_start() afterwards.
+class OneStepProgram : public core::Program {
+ public:
+  OneStepProgram(const SimContext& ctx, uint32_t lines, std::vector<uint32_t> axons)
+      : m_ctx(ctx), m_lines(lines), m_axons(std::move(axons)) {}
+  void run(core::NeuronCore& c) override {
+    mark();
+    c.reset_neurons();
+    mark();
+    SpikeBitmap inputs(m_lines);
+    for (uint32_t a : m_axons) inputs.set(a);
+    c.set_input_spikes(inputs);
+    mark();
+    c.integrate();
+    mark();
+    c.fire();
+    mark();
+  }
+  const std::vector<uint64_t>& marks() const { return m_marks; }
+
+ private:
+  void mark() { m_marks.push_back(m_ctx.clock.now().value()); }
+  const SimContext& m_ctx;
+  const uint32_t m_lines;
+  const std::vector<uint32_t> m_axons;
+  std::vector<uint64_t> m_marks;
+};
+
+}  // namespace nmsim::testing
