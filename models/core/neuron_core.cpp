@@ -133,8 +133,31 @@ void NeuronCore::busy_until(Cycle end, PhaseCounter& unit_cycles) {
   m_ctx.clock.wait_until(end);
 }
 
-int32_t NeuronCore::weight_at(const uint8_t* row, uint32_t j) const {
-  return read_weight(row, j, m_weight_width_bits);  // the one row layout (weight_row.h)
+void NeuronCore::accumulate_row(const uint8_t* row, uint32_t n) {
+  // The hot loop of the simulator (one iteration per SOP): the weight width and whether
+  // refractory masking is on are decided once per row, not per synapse.
+  int32_t* const u = m_potentials.data();
+  const uint8_t* const refractory = m_refractory.data();
+  const bool masked = m_params.refractory_steps > 0;
+  const uint32_t bits = m_state_width_bits;
+  const auto add = [&](uint32_t j, int32_t w) {
+    if (!masked || refractory[j] == 0) u[j] = accumulate(u[j], w, bits);
+  };
+  switch (m_weight_width_bits) {
+    case 16:
+      for (uint32_t j = 0; j < n; ++j) {
+        int16_t w;
+        std::memcpy(&w, row + 2 * j, sizeof w);  // little-endian rows (weight_row.h)
+        add(j, w);
+      }
+      break;
+    case 8:
+      for (uint32_t j = 0; j < n; ++j) add(j, static_cast<int8_t>(row[j]));
+      break;
+    default:
+      for (uint32_t j = 0; j < n; ++j) add(j, read_weight(row, j, m_weight_width_bits));
+      break;
+  }
 }
 
 void NeuronCore::reset_neurons() {
@@ -195,12 +218,7 @@ void NeuronCore::integrate() {
     // the second (neuron_core.h), so the pass may start a cycle before the data is ready.
     const Cycle needed_by = m_state_ports == 1 ? Cycle(ready.value() - 1) : ready;
     const Cycle accumulate_start = max(needed_by, accumulator_free);
-    const uint8_t* row = m_row_buffers[buffer].data();
-    for (uint32_t j = 0; j < n; ++j) {
-      if (m_refractory[j] == 0) {
-        m_potentials[j] = accumulate(m_potentials[j], weight_at(row, j), m_state_width_bits);
-      }
-    }
+    accumulate_row(m_row_buffers[buffer].data(), n);
     accumulator_free = accumulate_start + accumulate_cycles;
     buffer_free[buffer] = accumulator_free;
     ++rows;

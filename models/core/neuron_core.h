@@ -138,7 +138,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void controller();  // SC_THREAD: runs the program
   // Waits until `end`, charging the cycles to the core and to one unit.
   void busy_until(Cycle end, PhaseCounter& unit_cycles);
-  int32_t weight_at(const uint8_t* row, uint32_t j) const;
+  // Accumulates one fetched weight row into the potentials of the core's n neurons.
+  void accumulate_row(const uint8_t* row, uint32_t n);
   // Hands m_packet to the network interface, entering its queue at `at`.
   void inject(Cycle at);
   // Completes m_packet (addressed by the caller) as a graded value and sends it: 1 cycle.
