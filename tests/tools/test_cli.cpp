@@ -203,3 +203,13 @@ TEST_CASE("cli: the default run trains with sparse DFA on the chip, then tests",
   CHECK(json.find("Trained on 40 samples") != std::string::npos);
   CHECK(json.find("bit-exact match") != std::string::npos);
 }
+
+TEST_CASE("cli: weights that do not fit the chip's weight width are refused", "[cli]") {
+  TempDir dir;
+  // Drawn weights: the range is checked against chip.core.weight_width_bits (8 here).
+  const auto drawn = nmsim(dir, "run --set core.weight_width_bits=8 --set network.init_weight_range=2000 "
+                                "--json r.json");
+  CHECK(drawn.status == 2);
+  CHECK(drawn.err.find("init_weight_range") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("r.json")));
+}

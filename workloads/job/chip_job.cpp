@@ -46,20 +46,11 @@ void fill_provenance(Report& report, const ChipConfig& chip, const RunConfig& ru
 
 workloads::NetworkWeights initial_weights(const RunConfig& run, const std::vector<uint32_t>& sizes,
                                           uint32_t weight_width_bits) {
-  workloads::NetworkWeights weights =
-      run.network().weights_file().empty()
-          ? workloads::random_weights(sizes, run.network().init_weight_range(), run.seed())
-          : workloads::load_weights(run.network().weights_file(), sizes, weight_width_bits);
-  const int32_t limit = 1 << (weight_width_bits - 1);
-  for (const auto& layer : weights.layers) {
-    for (int32_t w : layer.w) {
-      if (w < -limit || w >= limit) {
-        throw ConfigError("run.network.init_weight_range = " + std::to_string(run.network().init_weight_range()) +
-                          ": weights must fit chip.core.weight_width_bits = " + std::to_string(weight_width_bits));
-      }
-    }
-  }
-  return weights;
+  // Both paths are already checked against the weight width: the drawn range by
+  // config::validate(run, chip), a loaded file by load_weights.
+  return run.network().weights_file().empty()
+             ? workloads::random_weights(sizes, run.network().init_weight_range(), run.seed())
+             : workloads::load_weights(run.network().weights_file(), sizes, weight_width_bits);
 }
 
 std::vector<uint32_t> test_indices(const RunConfig& run, const workloads::Dataset& test) {

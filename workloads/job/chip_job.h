@@ -32,8 +32,8 @@ void fill_provenance(Report& report, const ChipConfig& chip, const RunConfig& ru
                      const workloads::Dataset& dataset, const std::string& data_dir,
                      const std::string& command_line);
 
-// The run's initial weights: drawn from the seed, or loaded from run.network.weights_file;
-// ConfigError if a weight does not fit the chip's weight width.
+// The run's initial weights: drawn from the seed, or loaded from run.network.weights_file
+// (DataError for a damaged file or a weight that does not fit the chip's weight width).
 workloads::NetworkWeights initial_weights(const RunConfig& run, const std::vector<uint32_t>& sizes,
                                           uint32_t weight_width_bits);
 
