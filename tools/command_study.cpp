@@ -16,6 +16,8 @@
 #include "workloads/common/weights.h"
 #include "workloads/dfa/study.h"
 #include "workloads/ff/study.h"
+#include "workloads/spide/study.h"
+#include "workloads/convex/study.h"
 
 namespace po = boost::program_options;
 
@@ -73,9 +75,15 @@ int command_study(const std::vector<std::string>& args, const std::string& comma
       }
       report = ff::run_study(run, configs.chip, data, on_epoch);
       break;
+    case WORKLOAD_SPIDE:
+      report = spide::run_study(run, configs.chip, data, on_epoch);
+      break;
+    case WORKLOAD_CONVEX:
+      report = convex::run_study(run, configs.chip, data, on_epoch);
+      break;
     default:
       throw ConfigError("run.workload = " + Workload_Name(run.workload()) +
-                        ": nmsim study needs a training workload (WORKLOAD_DFA, WORKLOAD_FF)");
+                        ": nmsim study needs a training workload (WORKLOAD_DFA, WORKLOAD_FF, WORKLOAD_SPIDE, WORKLOAD_CONVEX)");
   }
   report.set_nmsim_version(NMSIM_VERSION);
   google::protobuf::TextFormat::PrintToString(run, report.mutable_run_config());

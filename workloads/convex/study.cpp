@@ -1,0 +1,13 @@
+#include "workloads/convex/study.h"
+
+#include "platform/base/errors.h"
+
+namespace nmsim::convex {
+
+// Placeholder until the functional reference lands (issue 5).
+StudyReport run_study(const RunConfig&, const ChipConfig&, const workloads::DatasetSplit&,
+                      const std::function<void(const EpochResult&)>&) {
+  throw ConfigError("run.workload: the convex reconstruction reference study is not implemented yet");
+}
+
+}  // namespace nmsim::convex
