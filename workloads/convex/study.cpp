@@ -1,13 +1,208 @@
 #include "workloads/convex/study.h"
 
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/text_format.h>
+
 #include "platform/base/errors.h"
+#include "workloads/common/metrics.h"
+#include "workloads/common/training_order.h"
+#include "workloads/convex/reference.h"
 
 namespace nmsim::convex {
+namespace {
 
-// Placeholder until the functional reference lands (issue 5).
-StudyReport run_study(const RunConfig&, const ChipConfig&, const workloads::DatasetSplit&,
-                      const std::function<void(const EpochResult&)>&) {
-  throw ConfigError("run.workload: the convex reconstruction reference study is not implemented yet");
+constexpr uint64_t kTestSampleIndexBase = uint64_t{1} << 40;
+
+std::string network_name(const ConvexOptions& o) {
+  return "784-" + std::to_string(o.units) + "-10, T = " + std::to_string(o.time_steps) +
+         (o.features == CONVEX_FEATURES_SPIKE_TRAIN ? ", spike-train features" : ", count features") +
+         (o.group_norm == CONVEX_GROUP_NORM_L1 ? ", group norm l1" : ", group norm l_inf");
+}
+
+std::string number(double v) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
+
+// Runs the hidden units on the listed samples of a split and keeps their spike trains.
+FeatureStore compute_features(HiddenUnits& hidden, const workloads::Dataset& split,
+                              const std::vector<uint32_t>& samples, uint64_t index_base) {
+  FeatureStore store;
+  store.words = hidden.words();
+  store.bits.resize(size_t{store.words} * samples.size());
+  store.input_spikes.resize(samples.size());
+  SpikeTrains trains;
+  for (size_t s = 0; s < samples.size(); ++s) {
+    hidden.run(split.sample(samples[s]), index_base + samples[s], trains);
+    std::copy(trains.bits.begin(), trains.bits.end(), store.bits.begin() + s * store.words);
+    store.input_spikes[s] = static_cast<uint32_t>(trains.input_spikes);
+  }
+  return store;
+}
+
+}  // namespace
+
+StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
+                      const workloads::DatasetSplit& data,
+                      const std::function<void(const EpochResult&)>& on_epoch) {
+  const TrainingConfig& training = run.training();
+  if (training.epochs() < 1) throw ConfigError("run.training.epochs: must be >= 1");
+  const ConvexOptions options = options_from_config(run, chip);
+  if (training.batch_size() != 1 && training.batch_size() != options.batch_size)
+    throw ConfigError("run.training.batch_size = " + std::to_string(training.batch_size()) +
+                      ": convex solves with run.convex.batch_size (" + std::to_string(options.batch_size) +
+                      "); leave run.training.batch_size at 1 or set it equal");
+  if (!run.network().weights_file().empty())
+    throw ConfigError("run.network.weights_file: convex draws its witness weights from the seed "
+                      "(surrogate-trained hidden weights, SG-CVX, are not implemented)");
+
+  const uint32_t train_count = data.train.count;
+  const uint32_t train_samples = training.train_samples() == 0 ? train_count : training.train_samples();
+  if (train_samples > train_count)
+    throw ConfigError("run.training.train_samples = " + std::to_string(train_samples) +
+                      ": the training split has only " + std::to_string(train_count));
+  const uint32_t test_samples = run.samples() == 0 ? data.test.count : run.samples();
+  if (test_samples > data.test.count)
+    throw ConfigError("run.samples = " + std::to_string(test_samples) + ": the test split has only " +
+                      std::to_string(data.test.count));
+
+  StudyReport report;
+  report.set_workload("convex");
+  google::protobuf::TextFormat::PrintToString(run, report.mutable_run_config());
+  report.set_dataset(data.train.name + " + " + data.test.name);
+  report.set_dataset_hash(data.train.content_hash);
+  report.set_network(network_name(options));
+  report.set_nmsim_version(NMSIM_VERSION);
+
+  // The fixed training set and the test samples, and their spike trains (computed once).
+  const auto features_start = std::chrono::steady_clock::now();
+  std::vector<uint32_t> order;
+  workloads::training_order(order, train_count, run.seed(), 0, training.shuffle());
+  const std::vector<uint32_t> train_set(order.begin(), order.begin() + train_samples);
+  std::vector<uint32_t> test_set(test_samples);
+  for (uint32_t k = 0; k < test_samples; ++k)
+    test_set[k] = static_cast<uint32_t>(uint64_t{k} * data.test.count / test_samples);
+  std::vector<uint32_t> all_units(options.units);
+  for (uint32_t j = 0; j < options.units; ++j) all_units[j] = j;
+  HiddenUnits hidden(options, all_units);
+  const FeatureStore train_store = compute_features(hidden, data.train, train_set, 0);
+  const FeatureStore test_store = compute_features(hidden, data.test, test_set, kTestSampleIndexBase);
+  std::vector<uint8_t> train_labels(train_samples), test_labels(test_samples);
+  for (uint32_t s = 0; s < train_samples; ++s) train_labels[s] = data.train.labels[train_set[s]];
+  for (uint32_t s = 0; s < test_samples; ++s) test_labels[s] = data.test.labels[test_set[s]];
+  uint64_t train_input_spikes = 0;
+  for (uint32_t n : train_store.input_spikes) train_input_spikes += n;
+  const double features_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - features_start).count();
+
+  ConvexReadout readout(options);
+  std::vector<uint32_t> positions(train_samples);
+  for (uint32_t s = 0; s < train_samples; ++s) positions[s] = s;
+  readout.set_training_set(train_store, train_labels, positions);
+  report.add_notes("beta_max = " + std::to_string(readout.beta_max()) + ", beta = " + number(readout.beta()) +
+                   " (beta_fraction " + number(options.beta_fraction) + "), objective of v = 0: " +
+                   number(readout.initial_objective()));
+  report.add_notes("hidden spike trains of " + std::to_string(train_samples) + " training and " +
+                   std::to_string(test_samples) + " test samples computed once in " +
+                   number(features_seconds) + " s (not in the epochs' wall times)");
+  report.add_notes("counts are totals over the epoch's training samples: sops_forward = hidden SOPs, "
+                   "readout_additions = readout forward additions, sops_update = gradient additions, "
+                   "weight_writes = readout weights changed; objective_additions = the objective pass");
+
+  double previous = readout.initial_objective();
+  std::vector<uint32_t> predictions(options.batch_size);
+  std::vector<uint32_t> visit;
+  for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    EpochResult result;
+    result.set_epoch(epoch + 1);
+    workloads::training_order(visit, train_samples, run.seed(), epoch, training.shuffle());
+    workloads::AccuracyMeter train_meter;
+    uint64_t readout_additions = 0, gradient_additions = 0, writes = 0;
+    for (uint32_t k = 0; k < train_samples; k += options.batch_size) {
+      const uint32_t b = std::min(options.batch_size, train_samples - k);
+      const StepCounts c = readout.step(train_store, train_labels, visit.data() + k, b, epoch, predictions.data());
+      for (uint32_t s = 0; s < b; ++s) train_meter.add(train_labels[visit[k + s]], predictions[s]);
+      readout_additions += c.readout_additions;
+      gradient_additions += c.gradient_additions;
+      writes += c.weights_written;
+    }
+    result.set_train_samples(train_samples);
+    result.set_train_accuracy(train_meter.accuracy());
+    result.set_sops_forward(train_input_spikes * options.units);
+    result.set_readout_additions(readout_additions);
+    result.set_sops_update(gradient_additions);
+    result.set_weight_writes(writes);
+    result.set_beta(readout.beta());
+
+    const Objective objective = readout.objective(train_store, train_labels, positions);
+    const double change = previous > 0 ? std::fabs(previous - objective.value) / previous : 0;
+    previous = objective.value;
+    result.set_objective(objective.value);
+    result.set_objective_relative_change(change);
+    result.set_objective_additions(objective.additions);
+    const bool converged = options.tolerance > 0 && change < options.tolerance;
+    const bool last = converged || epoch + 1 == training.epochs();
+
+    // Test split: the whole network, and the pruned one's SOPs from the same spike trains.
+    const std::vector<uint32_t> kept = readout.kept_units();
+    std::vector<uint8_t> kept_mask(options.units, 0);
+    for (uint32_t j : kept) kept_mask[j] = 1;
+    result.set_kept_units(static_cast<uint32_t>(kept.size()));
+    workloads::AccuracyMeter test_meter;
+    uint64_t sops_whole = 0, sops_pruned = 0;
+    std::vector<int64_t> test_outputs(size_t{test_samples} * kClasses);
+    for (uint32_t s = 0; s < test_samples; ++s) {
+      const uint64_t* bits = test_store.sample(s);
+      uint64_t additions = 0;
+      test_meter.add(test_labels[s], readout.predict(bits, test_outputs.data() + size_t{s} * kClasses, &additions));
+      sops_whole += uint64_t{test_store.input_spikes[s]} * options.units + additions;
+      sops_pruned += uint64_t{test_store.input_spikes[s]} * kept.size() +
+                     kClasses * readout.kept_active_features(bits, kept_mask);
+    }
+    result.set_test_accuracy(test_meter.accuracy());
+    for (double v : test_meter.per_class()) result.add_test_per_class(v);
+    result.set_inference_sops_per_sample(static_cast<double>(sops_whole) / test_samples);
+    result.set_pruned_inference_sops_per_sample(static_cast<double>(sops_pruned) / test_samples);
+
+    if (last) {
+      // The reconstructed network, run from the pixels on the kept units only.
+      PrunedNetwork pruned = readout.reconstruct();
+      workloads::AccuracyMeter pruned_meter;
+      uint64_t pruned_sops = 0;
+      for (uint32_t s = 0; s < test_samples; ++s) {
+        int64_t out[kClasses];
+        pruned_sops += pruned.outputs(data.test.sample(test_set[s]), kTestSampleIndexBase + test_set[s], out);
+        for (uint32_t k = 0; k < kClasses; ++k)
+          NMSIM_ASSERT(out[k] == test_outputs[size_t{s} * kClasses + k],
+                       "convex: the pruned network's outputs differ from the whole network's");
+        pruned_meter.add(test_labels[s], argmax(out));
+      }
+      NMSIM_ASSERT(pruned_sops == sops_pruned, "convex: the pruned network's SOPs differ from the count");
+      NMSIM_ASSERT(pruned_meter.correct() == test_meter.correct(), "convex: pruning changed the accuracy");
+      result.set_pruned_test_accuracy(pruned_meter.accuracy());
+      report.add_notes(converged ? "converged after epoch " + std::to_string(epoch + 1) +
+                                       ": objective's relative change " + number(change) + " < tolerance " +
+                                       number(options.tolerance)
+                                 : "not converged after " + std::to_string(epoch + 1) +
+                                       " epochs: objective's relative change in the last epoch " +
+                                       number(change) + " (tolerance " + number(options.tolerance) + ")");
+      report.add_notes("reconstructed network: " + std::to_string(kept.size()) + " of " +
+                       std::to_string(options.units) + " units kept; run from the pixels it gives the same "
+                       "outputs on all " + std::to_string(test_samples) + " test samples");
+    }
+    result.set_wall_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    *report.add_epochs() = result;
+    if (on_epoch) on_epoch(result);
+    if (last) break;
+  }
+  return report;
 }
 
 }  // namespace nmsim::convex

@@ -1,5 +1,25 @@
-// The convex reconstruction accuracy study: trains the functional reference on a data set for
-// run.training().epochs() epochs and evaluates the test split after each one.
+// The convex reconstruction accuracy study: solves the readout of the functional reference
+// (workloads/convex/reference.h) on a data set for up to run.training().epochs() epochs,
+// and evaluates the test split and the pruned network after each one.
+//
+// Training set: the first N = train_samples (0: all) samples of the split in the order of
+// epoch 0 (workloads/common/training_order.h), fixed for the whole run, since the convex
+// problem is over one data set. Epoch e visits it in the order training_order(N, seed, e,
+// shuffle) of positions in that set, in batches of run.convex.batch_size.
+// Sample indices (the Bernoulli encoder's draws): a training sample's split index, a test
+// sample's 2^40 + its index, the same in every epoch. The hidden units are fixed, so their
+// spike trains are computed once per sample and kept (a chip would recompute them, or
+// store them: the counts below charge the recomputation to every epoch).
+// Test samples: all of the split, or run.samples() of them strided evenly.
+// After each epoch: the objective over the training set (its relative change; training
+// stops below run.convex.tolerance), the kept units, test accuracy, the mean inference SOPs
+// per test sample of the whole and the pruned network. After the last epoch the pruned
+// network is built from the kept units and run from the pixels on the test samples; its
+// outputs must equal the whole network's on every sample (NMSIM_ASSERT).
+// Counts in EpochResult are totals over the epoch's training samples: sops_forward =
+// hidden SOPs, readout_additions = readout forward additions, sops_update = gradient
+// additions, weight_writes = readout weights changed; sops_feedback and
+// hidden_weight_writes are 0 (nothing is sent back; the witness weights never change).
 #pragma once
 
 #include <functional>

@@ -1,0 +1,436 @@
+#include "workloads/convex/reference.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include "platform/base/errors.h"
+#include "workloads/common/fixed_point.h"
+#include "workloads/common/prng.h"
+
+namespace nmsim::convex {
+namespace {
+
+constexpr int64_t kUniformSumMean = 131070;  // 4 * 65535 / 2
+constexpr int64_t kSqrt3Q16 = 113512;        // round(sqrt(3) * 2^16)
+constexpr uint32_t kMaxEtaShift = 62;        // round_shift's limit
+
+uint32_t words_for(uint64_t bits) { return static_cast<uint32_t>((bits + 63) / 64); }
+
+// Spike count of bits [start, start + len).
+uint32_t count_range(const uint64_t* bits, uint64_t start, uint32_t len) {
+  uint32_t n = 0;
+  while (len > 0) {
+    const uint32_t offset = static_cast<uint32_t>(start & 63);
+    const uint32_t take = std::min<uint32_t>(len, 64 - offset);
+    const uint64_t mask = take == 64 ? ~uint64_t{0} : ((uint64_t{1} << take) - 1);
+    n += static_cast<uint32_t>(__builtin_popcountll((bits[start >> 6] >> offset) & mask));
+    start += take;
+    len -= take;
+  }
+  return n;
+}
+
+// Calls f(feature, value) for every nonzero feature of a sample, ascending.
+template <typename F>
+void for_each_feature(const ConvexOptions& o, const uint64_t* bits, uint32_t units, F&& f) {
+  const uint32_t t_steps = o.time_steps;
+  if (o.features == CONVEX_FEATURES_SPIKE_TRAIN) {
+    const uint32_t words = words_for(uint64_t{units} * t_steps);
+    for (uint32_t w = 0; w < words; ++w) {
+      uint64_t word = bits[w];
+      while (word) {
+        f(w * 64 + static_cast<uint32_t>(__builtin_ctzll(word)), 1);
+        word &= word - 1;
+      }
+    }
+    return;
+  }
+  for (uint32_t j = 0; j < units; ++j) {
+    const uint32_t a = count_range(bits, uint64_t{j} * t_steps, t_steps);
+    if (a) f(j, static_cast<int32_t>(a));
+  }
+}
+
+int32_t saturate32(int64_t v) { return core::saturate(v, 32); }
+
+}  // namespace
+
+ConvexOptions options_from_config(const RunConfig& run, const ChipConfig& chip) {
+  if (run.network().hidden_sizes_size() != 1)
+    throw ConfigError("run.network.hidden_sizes: convex reconstruction needs exactly one "
+                      "hidden layer (P parallel units), got " +
+                      std::to_string(run.network().hidden_sizes_size()));
+  ConvexOptions o;
+  o.units = run.network().hidden_sizes(0);
+  o.time_steps = run.time_steps();
+  const NeuronConfig& n = run.network().neuron();
+  o.neuron.threshold = static_cast<int32_t>(n.threshold());
+  o.neuron.leak = n.leak_mode() == LEAK_SHIFT      ? core::Leak::kShift
+                  : n.leak_mode() == LEAK_SUBTRACT ? core::Leak::kSubtract
+                                                   : core::Leak::kNone;
+  o.neuron.leak_amount = n.leak_amount();
+  o.neuron.reset = n.reset_mode() == RESET_ZERO ? core::Reset::kZero : core::Reset::kSubtract;
+  o.neuron.refractory_steps = n.refractory_steps();
+  o.neuron.state_width_bits = chip.core().state_width_bits();
+  o.weight_width_bits = chip.core().weight_width_bits();
+  o.encoder = run.encoder();
+  o.seed = run.seed();
+  const ConvexConfig& c = run.convex();
+  o.witness_sigma = c.witness_sigma();
+  o.features = c.features();
+  o.eta_shift = c.eta_shift();
+  o.eta_decay_epochs = c.eta_decay_epochs();
+  o.batch_size = c.batch_size();
+  o.beta_fraction = c.beta_fraction();
+  o.group_norm = c.group_norm();
+  o.tolerance = c.tolerance();
+  o.readout_fraction_bits = c.readout_fraction_bits();
+  check_options(o);
+  return o;
+}
+
+void check_options(const ConvexOptions& o) {
+  if (o.units == 0) throw ConfigError("run.network.hidden_sizes[0]: P must be >= 1 unit");
+  if (o.time_steps == 0 || o.time_steps > 255) throw ConfigError("run.time_steps: must be 1..255");
+  if (o.neuron.state_width_bits < 2 || o.neuron.state_width_bits > 32)
+    throw ConfigError("chip.core.state_width_bits: must be 2..32");
+  const int64_t max_state = (int64_t{1} << (o.neuron.state_width_bits - 1)) - 1;
+  if (o.neuron.threshold < 1 || o.neuron.threshold > max_state)
+    throw ConfigError("run.network.neuron.threshold: must be 1.." + std::to_string(max_state));
+  if (o.neuron.refractory_steps > 255)
+    throw ConfigError("run.network.neuron.refractory_steps: must fit 8 bits");
+  if (o.weight_width_bits < 2 || o.weight_width_bits > 16)
+    throw ConfigError("chip.core.weight_width_bits: convex needs 2..16");
+  if (o.witness_sigma < 1) throw ConfigError("run.convex.witness_sigma: must be >= 1");
+  const int64_t largest = core::round_shift(kUniformSumMean * o.witness_sigma * kSqrt3Q16, 32);
+  const int64_t max_weight = (int64_t{1} << (o.weight_width_bits - 1)) - 1;
+  if (largest > max_weight)
+    throw ConfigError("run.convex.witness_sigma = " + std::to_string(o.witness_sigma) +
+                      ": the largest witness weight, " + std::to_string(largest) +
+                      " (3.47 sigma), must fit chip.core.weight_width_bits = " +
+                      std::to_string(o.weight_width_bits) + " (<= " + std::to_string(max_weight) + ")");
+  if (o.features != CONVEX_FEATURES_SPIKE_TRAIN && o.features != CONVEX_FEATURES_COUNT)
+    throw ConfigError("run.convex.features: must be CONVEX_FEATURES_SPIKE_TRAIN or CONVEX_FEATURES_COUNT");
+  if (o.group_norm != CONVEX_GROUP_NORM_L1 && o.group_norm != CONVEX_GROUP_NORM_LINF)
+    throw ConfigError("run.convex.group_norm: must be CONVEX_GROUP_NORM_L1 or CONVEX_GROUP_NORM_LINF");
+  if (o.eta_shift > 40) throw ConfigError("run.convex.eta_shift = " + std::to_string(o.eta_shift) + ": must be 0..40");
+  if (o.batch_size < 1 || o.batch_size > 65536)
+    throw ConfigError("run.convex.batch_size = " + std::to_string(o.batch_size) + ": must be 1..65536");
+  if (!(o.beta_fraction >= 0 && o.beta_fraction <= 1))
+    throw ConfigError("run.convex.beta_fraction = " + std::to_string(o.beta_fraction) + ": must be in [0, 1]");
+  if (!(o.tolerance >= 0 && o.tolerance <= 1))
+    throw ConfigError("run.convex.tolerance = " + std::to_string(o.tolerance) + ": must be in [0, 1]");
+  if (o.readout_fraction_bits < 8 || o.readout_fraction_bits > 24)
+    throw ConfigError("run.convex.readout_fraction_bits = " + std::to_string(o.readout_fraction_bits) +
+                      ": must be 8..24");
+  // Readout rows are indexed in 32 bits.
+  if (uint64_t{o.units} * o.time_steps * kClasses > (uint64_t{1} << 31))
+    throw ConfigError("run.network.hidden_sizes[0] = " + std::to_string(o.units) +
+                      ": P * T * 10 readout weights must be < 2^31");
+}
+
+int32_t witness_weight(uint64_t seed, uint32_t sigma, uint32_t unit, uint32_t input) {
+  const uint64_t r = workloads::prng_u64(seed, workloads::Stream::kWitness, uint64_t{unit} * kInputs + input);
+  int64_t s = 0;
+  for (int k = 0; k < 4; ++k) s += static_cast<int64_t>((r >> (16 * k)) & 0xFFFF);
+  return static_cast<int32_t>(core::round_shift((s - kUniformSumMean) * sigma * kSqrt3Q16, 32));
+}
+
+uint32_t features_per_unit(const ConvexOptions& o) {
+  return o.features == CONVEX_FEATURES_SPIKE_TRAIN ? o.time_steps : 1;
+}
+
+// ---- Hidden units ----
+
+HiddenUnits::HiddenUnits(const ConvexOptions& o, std::vector<uint32_t> ids)
+    : m_options(o),
+      m_ids(std::move(ids)),
+      m_words(words_for(uint64_t{m_ids.size()} * o.time_steps)),
+      m_encoder(o.encoder, o.seed, o.time_steps) {
+  check_options(o);
+  const size_t k = m_ids.size();
+  m_weights.resize(size_t{kInputs} * k);
+  for (size_t u = 0; u < k; ++u) {
+    NMSIM_ASSERT(m_ids[u] < o.units, "HiddenUnits: unit id out of range");
+    for (uint32_t i = 0; i < kInputs; ++i)
+      m_weights[i * k + u] = witness_weight(o.seed, o.witness_sigma, m_ids[u], i);
+  }
+  m_potentials.resize(k);
+  m_refractory.resize(k);
+  m_input.resize(kInputs);
+}
+
+void HiddenUnits::run(const uint8_t* pixels, uint64_t sample_index, SpikeTrains& out) {
+  const uint32_t k = size();
+  const uint32_t t_steps = m_options.time_steps;
+  const uint32_t width = m_options.neuron.state_width_bits;
+  const bool masked = m_options.neuron.refractory_steps > 0;
+  out.bits.assign(m_words, 0);
+  out.input_spikes = 0;
+  std::fill(m_potentials.begin(), m_potentials.end(), 0);
+  std::fill(m_refractory.begin(), m_refractory.end(), 0);
+  int32_t* const u = m_potentials.data();
+  uint8_t* const refractory = m_refractory.data();
+  m_encoder.start(pixels, kInputs, sample_index);
+  const int32_t hi = width >= 32 ? INT32_MAX : (int32_t{1} << (width - 1)) - 1;
+  const int32_t lo = width >= 32 ? INT32_MIN : -hi - 1;
+  for (uint32_t t = 0; t < t_steps; ++t) {
+    m_encoder.step(t, m_input);
+    m_input.for_each([&](uint32_t i) {
+      ++out.input_spikes;
+      const int32_t* row = m_weights.data() + size_t{i} * k;
+      if (masked || width > 30) {
+        for (uint32_t j = 0; j < k; ++j)
+          if (refractory[j] == 0) u[j] = core::accumulate(u[j], row[j], width);
+      } else {  // potentials fit 30 bits and weights 16: the int32 sum cannot overflow
+        for (uint32_t j = 0; j < k; ++j) {
+          int32_t v = u[j] + row[j];
+          v = v < lo ? lo : v;
+          u[j] = v > hi ? hi : v;
+        }
+      }
+    });
+    for (uint32_t j = 0; j < k; ++j) {
+      if (core::fire_step(u[j], refractory[j], m_options.neuron)) {
+        const uint64_t bit = uint64_t{j} * t_steps + t;
+        out.bits[bit >> 6] |= uint64_t{1} << (bit & 63);
+      }
+    }
+  }
+  out.hidden_sops = out.input_spikes * k;
+}
+
+// ---- Readout ----
+
+uint64_t readout_outputs(const ConvexOptions& o, const uint64_t* bits, uint32_t units,
+                         const int32_t* v, int64_t out[kClasses]) {
+  for (uint32_t k = 0; k < kClasses; ++k) out[k] = 0;
+  uint64_t active = 0;
+  for_each_feature(o, bits, units, [&](uint32_t f, int32_t x) {
+    ++active;
+    const int32_t* row = v + size_t{f} * kClasses;
+    for (uint32_t k = 0; k < kClasses; ++k) out[k] += int64_t{x} * row[k];
+  });
+  return active * kClasses;
+}
+
+uint32_t argmax(const int64_t out[kClasses]) {
+  uint32_t best = 0;
+  for (uint32_t k = 1; k < kClasses; ++k)
+    if (out[k] > out[best]) best = k;
+  return best;
+}
+
+ConvexReadout::ConvexReadout(const ConvexOptions& o)
+    : m_options(o),
+      m_group_rows(features_per_unit(o)),
+      m_group_size(features_per_unit(o) * kClasses) {
+  check_options(o);
+  m_v.assign(size_t{o.units} * m_group_size, 0);
+  m_gradient.assign(m_v.size(), 0);
+}
+
+void ConvexReadout::set_training_set(const FeatureStore& store, const std::vector<uint8_t>& labels,
+                                     const std::vector<uint32_t>& set) {
+  if (set.empty()) throw ConfigError("run.training.train_samples: the training set is empty");
+  // C = H^T Y in counts: per feature row, per class.
+  std::vector<uint64_t> c(m_v.size(), 0);
+  for (uint32_t s : set) {
+    const uint32_t label = labels[s];
+    for_each_feature(m_options, store.sample(s), m_options.units,
+                     [&](uint32_t f, int32_t x) { c[size_t{f} * kClasses + label] += x; });
+  }
+  m_beta_max = 0;
+  for (uint32_t j = 0; j < m_options.units; ++j) {
+    const uint64_t* g = c.data() + size_t{j} * m_group_size;
+    uint64_t dual = 0;
+    for (uint32_t n = 0; n < m_group_size; ++n)
+      dual = m_options.group_norm == CONVEX_GROUP_NORM_L1 ? std::max(dual, g[n]) : dual + g[n];
+    m_beta_max = std::max(m_beta_max, dual);
+  }
+  m_beta_q = static_cast<int64_t>(std::floor(
+      m_options.beta_fraction * static_cast<double>(m_beta_max) *
+          static_cast<double>(int64_t{1} << m_options.readout_fraction_bits) + 0.5));
+  m_training_samples = static_cast<uint32_t>(set.size());
+}
+
+double ConvexReadout::beta() const {
+  return static_cast<double>(m_beta_q) / static_cast<double>(int64_t{1} << m_options.readout_fraction_bits);
+}
+
+uint32_t ConvexReadout::eta_shift(uint32_t epoch) const {
+  const uint32_t decay = m_options.eta_decay_epochs ? epoch / m_options.eta_decay_epochs : 0;
+  return std::min(kMaxEtaShift, m_options.eta_shift + decay);
+}
+
+uint64_t ConvexReadout::tau_fine(uint32_t b, uint32_t epoch) const {
+  NMSIM_ASSERT(m_training_samples > 0, "ConvexReadout: set_training_set first");
+  using u128 = unsigned __int128;
+  const u128 d = u128{m_training_samples} << eta_shift(epoch);
+  const u128 num = (u128{static_cast<uint64_t>(m_beta_q)} * b << 16) + d / 2;
+  const u128 tau = num / d;
+  NMSIM_ASSERT(tau < (u128{1} << 62), "ConvexReadout: threshold out of range");
+  return static_cast<uint64_t>(tau);
+}
+
+uint32_t ConvexReadout::predict(const uint64_t* bits, int64_t out[kClasses], uint64_t* additions) const {
+  const uint64_t adds = readout_outputs(m_options, bits, m_options.units, m_v.data(), out);
+  if (additions) *additions += adds;
+  return argmax(out);
+}
+
+void ConvexReadout::prox_l1(int32_t* v, uint32_t n, int64_t tau) {
+  if (tau <= 0) return;
+  for (uint32_t i = 0; i < n; ++i) {
+    const int64_t x = v[i];
+    v[i] = static_cast<int32_t>(x > tau ? x - tau : (x < -tau ? x + tau : 0));
+  }
+}
+
+void ConvexReadout::prox_linf(int32_t* v, uint32_t n, int64_t tau) {
+  if (tau <= 0) return;
+  int64_t sum = 0, top = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const int64_t a = v[i] < 0 ? -int64_t{v[i]} : v[i];
+    sum += a;
+    top = std::max(top, a);
+  }
+  if (sum <= tau) {
+    for (uint32_t i = 0; i < n; ++i) v[i] = 0;
+    return;
+  }
+  const auto excess = [&](int64_t theta) {
+    int64_t s = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      const int64_t a = v[i] < 0 ? -int64_t{v[i]} : v[i];
+      if (a > theta) s += a - theta;
+    }
+    return s;
+  };
+  int64_t lo = 0, hi = top;
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo + 1) / 2;
+    if (excess(mid) >= tau) lo = mid;
+    else hi = mid - 1;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    if (v[i] > lo) v[i] = static_cast<int32_t>(lo);
+    else if (v[i] < -lo) v[i] = static_cast<int32_t>(-lo);
+  }
+}
+
+int64_t ConvexReadout::group_norm(const int32_t* v, uint32_t n, ConvexGroupNorm norm) {
+  int64_t r = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const int64_t a = v[i] < 0 ? -int64_t{v[i]} : v[i];
+    r = norm == CONVEX_GROUP_NORM_L1 ? r + a : std::max(r, a);
+  }
+  return r;
+}
+
+StepCounts ConvexReadout::step(const FeatureStore& store, const std::vector<uint8_t>& labels,
+                               const uint32_t* batch, uint32_t b, uint32_t epoch,
+                               uint32_t* predictions) {
+  NMSIM_ASSERT(m_training_samples > 0, "ConvexReadout: set_training_set first");
+  StepCounts counts;
+  const int64_t target = int64_t{1} << m_options.readout_fraction_bits;
+  std::fill(m_gradient.begin(), m_gradient.end(), 0);
+  for (uint32_t s = 0; s < b; ++s) {
+    const uint64_t* bits = store.sample(batch[s]);
+    int64_t out[kClasses];
+    predictions[s] = predict(bits, out, &counts.readout_additions);
+    int32_t e[kClasses];
+    for (uint32_t k = 0; k < kClasses; ++k)
+      e[k] = saturate32(out[k] - (k == labels[batch[s]] ? target : 0));
+    for_each_feature(m_options, bits, m_options.units, [&](uint32_t f, int32_t x) {
+      int64_t* g = m_gradient.data() + size_t{f} * kClasses;
+      for (uint32_t k = 0; k < kClasses; ++k) g[k] += int64_t{x} * e[k];
+      counts.gradient_additions += kClasses;
+    });
+  }
+  m_before = m_v;
+  const int shift = static_cast<int>(eta_shift(epoch));
+  for (size_t n = 0; n < m_v.size(); ++n)
+    if (m_gradient[n] != 0) m_v[n] = saturate32(int64_t{m_v[n]} - core::round_shift(m_gradient[n], shift));
+  const uint64_t before = static_cast<uint64_t>(m_tau_accumulator >> 16);
+  m_tau_accumulator += tau_fine(b, epoch);
+  const int64_t tau = static_cast<int64_t>(static_cast<uint64_t>(m_tau_accumulator >> 16) - before);
+  if (tau > 0) {
+    for (uint32_t j = 0; j < m_options.units; ++j) {
+      int32_t* group = m_v.data() + size_t{j} * m_group_size;
+      if (m_options.group_norm == CONVEX_GROUP_NORM_L1) prox_l1(group, m_group_size, tau);
+      else prox_linf(group, m_group_size, tau);
+    }
+  }
+  for (size_t n = 0; n < m_v.size(); ++n) counts.weights_written += m_v[n] != m_before[n];
+  return counts;
+}
+
+Objective ConvexReadout::objective(const FeatureStore& store, const std::vector<uint8_t>& labels,
+                                   const std::vector<uint32_t>& set) const {
+  Objective r;
+  const uint32_t q = m_options.readout_fraction_bits;
+  const int64_t target = int64_t{1} << q;
+  for (uint32_t s : set) {
+    int64_t out[kClasses];
+    const uint32_t predicted = predict(store.sample(s), out, &r.additions);
+    r.correct += predicted == labels[s];
+    for (uint32_t k = 0; k < kClasses; ++k) {
+      const int64_t e = saturate32(out[k] - (k == labels[s] ? target : 0));
+      r.loss += static_cast<uint64_t>(core::round_shift(e * e, static_cast<int>(q)));
+    }
+  }
+  for (uint32_t j = 0; j < m_options.units; ++j)
+    r.group_norms += group_norm(m_v.data() + size_t{j} * m_group_size, m_group_size, m_options.group_norm);
+  const __int128 penalty = static_cast<__int128>(m_beta_q) * r.group_norms;
+  r.value = static_cast<double>(r.loss) / std::ldexp(1.0, static_cast<int>(q) + 1) +
+            static_cast<double>(penalty) / std::ldexp(1.0, 2 * static_cast<int>(q));
+  return r;
+}
+
+std::vector<uint32_t> ConvexReadout::kept_units() const {
+  std::vector<uint32_t> kept;
+  for (uint32_t j = 0; j < m_options.units; ++j) {
+    const int32_t* group = m_v.data() + size_t{j} * m_group_size;
+    if (std::any_of(group, group + m_group_size, [](int32_t x) { return x != 0; })) kept.push_back(j);
+  }
+  return kept;
+}
+
+PrunedNetwork ConvexReadout::reconstruct() const {
+  std::vector<uint32_t> kept = kept_units();
+  std::vector<int32_t> rows;
+  rows.reserve(kept.size() * m_group_size);
+  for (uint32_t j : kept) {
+    const int32_t* group = m_v.data() + size_t{j} * m_group_size;
+    rows.insert(rows.end(), group, group + m_group_size);
+  }
+  return PrunedNetwork(m_options, std::move(kept), std::move(rows));
+}
+
+uint64_t ConvexReadout::kept_active_features(const uint64_t* bits,
+                                             const std::vector<uint8_t>& kept_mask) const {
+  uint64_t n = 0;
+  for_each_feature(m_options, bits, m_options.units,
+                   [&](uint32_t f, int32_t) { n += kept_mask[f / m_group_rows]; });
+  return n;
+}
+
+// ---- Pruned network ----
+
+PrunedNetwork::PrunedNetwork(const ConvexOptions& o, std::vector<uint32_t> kept,
+                             std::vector<int32_t> readout)
+    : m_options(o), m_hidden(o, std::move(kept)), m_readout(std::move(readout)) {
+  NMSIM_ASSERT(m_readout.size() == size_t{m_hidden.size()} * features_per_unit(o) * kClasses,
+               "PrunedNetwork: readout rows do not match the kept units");
+}
+
+uint64_t PrunedNetwork::outputs(const uint8_t* pixels, uint64_t sample_index, int64_t out[kClasses]) {
+  m_hidden.run(pixels, sample_index, m_trains);
+  return m_trains.hidden_sops +
+         readout_outputs(m_options, m_trains.bits.data(), m_hidden.size(), m_readout.data(), out);
+}
+
+}  // namespace nmsim::convex

@@ -1,0 +1,257 @@
+// Functional reference of convex parameter reconstruction (ALGORITHMS.md section 3): the
+// plain-C++ integer model that the chip firmware must match bit for bit (witness weights,
+// spikes, readout outputs, readout weights after every step, kept units, counts of work).
+// This comment is the specification.
+//
+// Network: 784 inputs -> P parallel integrate-and-fire units with fixed random input
+// ("witness") weights -> a linear readout v of F x 10 int32 weights, F = P * T (spike-train
+// features) or F = P (count features). Only v is learned; the problem is convex in v.
+// Readout numbers are fixed point with Q = readout_fraction_bits fraction bits (Q16 by
+// default): 1.0 = 2^Q.
+//
+// 1. Witness weight of unit j (0..P-1) and input i (0..783), regenerable anywhere:
+//      r = prng_u64(seed, Stream::kWitness, j * 784 + i)       (workloads/common/prng.h)
+//      S = sum over k = 0..3 of ((r >> 16k) & 0xFFFF)           (four 16-bit uniforms)
+//      w = round_shift((S - 131070) * sigma * 113512, 32)       (models/core/rounding.h)
+//    S - 131070 is symmetric around 0 with standard deviation 2^16 / sqrt(3), and
+//    113512 = round(sqrt(3) * 2^16), so w is approximately Gaussian with standard deviation
+//    sigma (a sum of four uniforms; |w| <= 3.47 sigma, which must fit the weight width).
+// 2. Hidden units, per sample, exactly the inference reference's one layer
+//    (workloads/inference/reference.h) with layer sizes [784, P]: potentials and refractory
+//    counters start at 0; for t = 0..T-1: s_0 = encoder.step(t); for each input i set in
+//    s_0, ascending, for each unit j ascending: if refractory[j] == 0:
+//    u[j] = accumulate(u[j], w_ji, state_width_bits) (saturating); then for each j:
+//    h_j[t] = fire_step(u[j], refractory[j], neuron). Hidden SOPs = input spikes * P.
+//    The sample index of the Bernoulli encoder is fixed per sample (the study: the split
+//    index for training samples, 2^40 + index for test samples), so the features of a
+//    sample, and with them the convex problem, are the same in every epoch.
+// 3. Features, the bits x_f of a sample: spike trains (default): f = j * T + t,
+//    x_f = h_j[t] in {0, 1}; counts: f = j, x_f = a_j = sum_t h_j[t] in 0..T. Unit j's group
+//    is readout rows G_j = {j * T .. j * T + T - 1} (spike trains) or {j}.
+// 4. Readout forward: o_k = sum over f with x_f != 0, ascending, of x_f * v[f][k], k = 0..9,
+//    accumulated exactly (64 bits; a chip needs 32 + log2(F * T) bits). Spike trains: one
+//    addition per active feature and class; counts: one multiply-add. Readout additions =
+//    10 * (active features). Prediction: argmax_k o_k, ties to the lower class.
+//    Residual e_k = saturate_32(o_k - y_k), y_k = 2^Q for the label, 0 otherwise.
+// 5. Training: the problem is
+//      min over v of J(v) = 1/2 sum over training samples of ||o - y||^2
+//                           + beta * sum over units j of N(v[G_j])
+//    with N the group norm: l1 (sum of |v|, default) or l_inf (max |v|). It is solved by
+//    proximal mini-batch gradient descent. The N training samples are visited in batches of
+//    b = batch_size consecutive samples (the last batch of an epoch may be shorter). One
+//    step over a batch:
+//      a. For every sample of the batch, in order, with v as it was before the step: o, the
+//         prediction, e (4). Gradient accumulation g[f][k] += x_f * e_k (int64; spike
+//         trains: additions only). Gradient additions = 10 * active features per sample.
+//      b. Gradient step, every weight: v[f][k] = saturate_32(v[f][k] - round_shift(g[f][k],
+//         eta_shift_e)), with eta_shift_e = eta_shift + floor(epoch / eta_decay_epochs)
+//         (epoch 0-based; no decay if eta_decay_epochs = 0).
+//      c. Proximal step with threshold tau_n (below), per unit group:
+//         l1:    v = sign(v) * max(|v| - tau_n, 0) for every weight of the group;
+//         l_inf: with A = sum over the group of |v|: if A <= tau_n the group becomes 0;
+//                otherwise theta = the largest integer in 0..max|v| with
+//                sum over the group of max(|v| - theta, 0) >= tau_n (bisection: lo = 0,
+//                hi = max|v|; while lo < hi: mid = lo + (hi - lo + 1) / 2; if the sum at mid
+//                >= tau_n then lo = mid else hi = mid - 1), and every v = sign(v) min(|v|,
+//                theta) (x - projection of x onto the l1 ball of radius tau_n: the prox of
+//                tau_n * max|.|; no divider needed).
+//      d. Weights written = weights whose value after c differs from before a.
+//    Threshold: the prox of step size eta of the share b / N of the regulariser is
+//    eta * beta * b / N in real units. beta is held as beta_q = floor(beta_fraction *
+//    beta_max * 2^Q + 1/2) (IEEE double, computed once on the host), and the threshold in
+//    readout LSB carries 16 more fraction bits so a small one is not lost to rounding:
+//      tau_fine(b, eta_shift_e) = floor((beta_q * b * 2^16 + D / 2) / D),  D = N * 2^eta_shift_e
+//    (128-bit integers). An accumulator A_tau (starts at 0 when training starts, never
+//    reset) adds tau_fine before each step; tau_n = floor(A_tau / 2^16) after the add minus
+//    floor(A_tau / 2^16) before it, so the thresholds applied sum to the exact total.
+//    beta_max = the smallest beta for which v = 0 is optimal = max over units j of the dual
+//    norm of the gradient at v = 0, C[G_j] with C[f][k] = sum over training samples with
+//    label k of x_f (H^T Y in counts, integers): max_{f in G_j, k} C (l1 norm) or the sum
+//    of C over the group (l_inf norm). beta_fraction = 1 prunes every unit, 0 none.
+// 6. Objective at the end of an epoch, over all N training samples with the final v:
+//      L = sum over samples and k of round_shift(e_k^2, Q)   (Q-bit fixed point, uint64)
+//      R = sum over units of N(v[G_j])                         (Q-bit fixed point)
+//      J = L / 2^(Q+1) + beta_q * R / 2^(2Q)                   (reported as a double)
+//    Relative change = |J_prev - J| / J_prev (J_prev of the previous epoch; before the first
+//    epoch v = 0, so J_prev = N / 2). Training stops when it is below tolerance, or at the
+//    last epoch. Objective additions = 10 * active features per sample (one readout pass).
+// 7. Reconstruction: unit j is kept iff some weight of G_j is not 0. The pruned network is
+//    the kept units (ascending, with their witness weights, regenerated from j as in 1) and
+//    their readout rows. Its outputs o equal the whole network's on every sample, since the
+//    units do not interact and a pruned unit's readout rows are 0: the study asserts it.
+//    Inference SOPs per sample: input spikes * units + readout additions (4).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/core/neuron_datapath.h"
+#include "platform/base/spike_bitmap.h"
+#include "proto/chip.pb.h"
+#include "proto/run.pb.h"
+#include "workloads/common/encoder.h"
+
+namespace nmsim::convex {
+
+inline constexpr uint32_t kClasses = 10;
+inline constexpr uint32_t kInputs = 784;
+
+struct ConvexOptions {
+  uint32_t units = 1000;  // P
+  uint32_t time_steps = 8;
+  core::NeuronParams neuron;
+  uint32_t weight_width_bits = 16;
+  ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
+  uint64_t seed = 1;
+  uint32_t witness_sigma = 2500;
+  ::nmsim::ConvexFeatures features = ::nmsim::CONVEX_FEATURES_SPIKE_TRAIN;
+  uint32_t eta_shift = 17;
+  uint32_t eta_decay_epochs = 0;
+  uint32_t batch_size = 64;
+  double beta_fraction = 0;
+  ::nmsim::ConvexGroupNorm group_norm = ::nmsim::CONVEX_GROUP_NORM_L1;
+  double tolerance = 0;
+  uint32_t readout_fraction_bits = 16;
+};
+
+// From a validated run and chip config (P, T, neuron, seed, encoder from run; widths from
+// chip.core; the rest from run.convex). ConfigError if there is not exactly one hidden layer.
+ConvexOptions options_from_config(const ::nmsim::RunConfig& run, const ::nmsim::ChipConfig& chip);
+
+// ConfigError naming the field for options out of range.
+void check_options(const ConvexOptions& o);
+
+// Step 1: the witness weight of unit j and input i.
+int32_t witness_weight(uint64_t seed, uint32_t sigma, uint32_t unit, uint32_t input);
+
+// Readout features per unit group: T (spike trains) or 1 (counts).
+uint32_t features_per_unit(const ConvexOptions& o);
+
+// Spike trains of one sample: bit j * T + t of `bits` is h_j[t] (P * T bits, packed in
+// 64-bit words, unused high bits 0).
+struct SpikeTrains {
+  std::vector<uint64_t> bits;
+  uint64_t input_spikes = 0;
+  uint64_t hidden_sops = 0;
+};
+
+// Step 2 for a set of units (all P, or the kept ones of a pruned network): unit k of the
+// layer is original unit ids[k], whose witness weights it regenerates.
+class HiddenUnits {
+ public:
+  HiddenUnits(const ConvexOptions& o, std::vector<uint32_t> ids);
+  // Runs one sample; out.bits has ids.size() * T bits (bit k * T + t).
+  void run(const uint8_t* pixels, uint64_t sample_index, SpikeTrains& out);
+  uint32_t size() const { return static_cast<uint32_t>(m_ids.size()); }
+  uint32_t words() const { return m_words; }
+  const std::vector<uint32_t>& ids() const { return m_ids; }
+
+ private:
+  const ConvexOptions m_options;
+  const std::vector<uint32_t> m_ids;
+  const uint32_t m_words;
+  std::vector<int32_t> m_weights;  // row per input: [i * size + k]
+  std::vector<int32_t> m_potentials;
+  std::vector<uint8_t> m_refractory;
+  SpikeBitmap m_input;
+  workloads::RateEncoder m_encoder;
+};
+
+// Step 4 for `units` units: o[k] from spike-train bits and readout rows v (row f holds 10
+// weights). Returns the readout additions (10 per active feature).
+uint64_t readout_outputs(const ConvexOptions& o, const uint64_t* bits, uint32_t units,
+                         const int32_t* v, int64_t out[kClasses]);
+uint32_t argmax(const int64_t out[kClasses]);
+
+// A stored set of samples' spike trains (the study computes them once: the hidden units
+// are fixed, so every epoch sees the same features).
+struct FeatureStore {
+  uint32_t words = 0;  // per sample
+  std::vector<uint64_t> bits;
+  std::vector<uint32_t> input_spikes;
+  const uint64_t* sample(uint32_t s) const { return bits.data() + size_t{s} * words; }
+};
+
+struct Objective {
+  uint64_t loss = 0;       // L, Q bits
+  int64_t group_norms = 0; // R, Q bits
+  double value = 0;        // J
+  uint32_t correct = 0;    // training samples predicted right with the final v
+  uint64_t additions = 0;
+};
+
+struct StepCounts {
+  uint64_t readout_additions = 0;
+  uint64_t gradient_additions = 0;
+  uint64_t weights_written = 0;
+};
+
+// The pruned network of step 7: runs samples from pixels on the kept units only.
+class PrunedNetwork {
+ public:
+  PrunedNetwork(const ConvexOptions& o, std::vector<uint32_t> kept, std::vector<int32_t> readout);
+  // o of one sample; returns its inference SOPs (input SOPs + readout additions).
+  uint64_t outputs(const uint8_t* pixels, uint64_t sample_index, int64_t out[kClasses]);
+  uint32_t kept_units() const { return m_hidden.size(); }
+
+ private:
+  const ConvexOptions m_options;
+  HiddenUnits m_hidden;
+  const std::vector<int32_t> m_readout;
+  SpikeTrains m_trains;
+};
+
+// The readout solver (steps 4-7) over the N training samples of a FeatureStore.
+class ConvexReadout {
+ public:
+  explicit ConvexReadout(const ConvexOptions& o);
+
+  // beta from H^T Y of the training set (step 5): labels[s] of store sample s, for the
+  // samples listed in `set` (N = set.size()). Sets beta_max, beta_q and N.
+  void set_training_set(const FeatureStore& store, const std::vector<uint8_t>& labels,
+                        const std::vector<uint32_t>& set);
+  // One step over a batch of samples (indices into the store); writes each sample's
+  // prediction (made before the step) to predictions[]. epoch selects eta's decay.
+  StepCounts step(const FeatureStore& store, const std::vector<uint8_t>& labels,
+                  const uint32_t* batch, uint32_t b, uint32_t epoch, uint32_t* predictions);
+  // Step 6 over the training set.
+  Objective objective(const FeatureStore& store, const std::vector<uint8_t>& labels,
+                      const std::vector<uint32_t>& set) const;
+  // Step 4 with the current v.
+  uint32_t predict(const uint64_t* bits, int64_t out[kClasses], uint64_t* additions) const;
+
+  // Step 7.
+  std::vector<uint32_t> kept_units() const;
+  PrunedNetwork reconstruct() const;
+  // Active features of kept units in a sample (readout additions of the pruned network / 10).
+  uint64_t kept_active_features(const uint64_t* bits, const std::vector<uint8_t>& kept_mask) const;
+
+  const std::vector<int32_t>& weights() const { return m_v; }  // [f * 10 + k]
+  std::vector<int32_t>& mutable_weights() { return m_v; }
+  uint64_t beta_max() const { return m_beta_max; }
+  int64_t beta_q() const { return m_beta_q; }
+  double beta() const;  // real units
+  uint64_t tau_fine(uint32_t b, uint32_t epoch) const;
+  uint32_t eta_shift(uint32_t epoch) const;
+  // J of v = 0 (every residual is -y): N / 2.
+  double initial_objective() const { return 0.5 * m_training_samples; }
+
+  // Prox of one group (step 5c), exposed for tests.
+  static void prox_l1(int32_t* v, uint32_t n, int64_t tau);
+  static void prox_linf(int32_t* v, uint32_t n, int64_t tau);
+  static int64_t group_norm(const int32_t* v, uint32_t n, ::nmsim::ConvexGroupNorm norm);
+
+ private:
+  const ConvexOptions m_options;
+  const uint32_t m_group_rows;  // feature rows per unit
+  const uint32_t m_group_size;  // weights per unit (rows * 10)
+  std::vector<int32_t> m_v;
+  std::vector<int64_t> m_gradient;
+  std::vector<int32_t> m_before;
+  uint64_t m_beta_max = 0;
+  int64_t m_beta_q = 0;
+  uint32_t m_training_samples = 0;
+  unsigned __int128 m_tau_accumulator = 0;
+};
+
+}  // namespace nmsim::convex
