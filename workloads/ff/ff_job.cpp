@@ -109,28 +109,38 @@ void add_counts(const SampleCounts& c, FfWorkTotals& totals) {
 }
 
 // The leaders' records of sample s against the reference's layer states; "" if equal.
-std::string compare_records(const FfJobResult& result, const FfReference& ref, std::size_t s, bool training,
-                            const std::string& what) {
-  const std::size_t layers = result.chip_records.size();
-  for (std::size_t l = 1; l <= layers; ++l) {
-    const LeaderRecord& chip = result.chip_records[l - 1][s];
-    const LayerState& state = ref.layer(static_cast<uint32_t>(l));
-    const std::string where = what + ", layer " + std::to_string(l) + ": ";
+// `sample` indexes the records (training samples, then test samples).
+const char* compare_records(const FfJobResult& result, const FfReference& ref, std::size_t sample, bool training,
+                            uint32_t* layer) {
+  const auto layers = static_cast<uint32_t>(result.chip_records.size());
+  for (uint32_t l = 1; l <= layers; ++l) {
+    const LeaderRecord& chip = result.chip_records[l - 1][sample];
+    const LayerState& state = ref.layer(l);
+    *layer = l;
     for (uint32_t c = 0; c < kClasses; ++c) {
-      if (chip.goodness[c] != state.goodness_sum[c]) return where + "goodness sums differ";
-      if (chip.logits[c] != state.logits[c]) return where + "logits differ";
-      if (training && chip.class_error[c] != state.class_error[c]) return where + "class errors differ";
+      if (chip.goodness[c] != state.goodness_sum[c]) return "goodness sums differ";
+      if (chip.logits[c] != state.logits[c]) return "logits differ";
+      if (training && chip.class_error[c] != state.class_error[c]) return "class errors differ";
     }
     if (l != layers) continue;
     for (uint32_t c = 0; c < kClasses; ++c) {
       int64_t potential = 0;
-      const uint32_t begin = ref.group_start(static_cast<uint32_t>(l), c);
-      const uint32_t end = begin + ref.group_size(static_cast<uint32_t>(l), c);
+      const uint32_t begin = ref.group_start(l, c), end = begin + ref.group_size(l, c);
       for (uint32_t j = begin; j < end; ++j) potential += state.potentials[j];
-      if (chip.potential[c] != potential) return where + "group potential sums differ";
+      if (chip.potential[c] != potential) return "group potential sums differ";
     }
   }
-  return "";
+  return nullptr;
+}
+
+// One sample's comparison: prediction, then the leaders' records; "" if equal.
+std::string compare_sample(const FfJobResult& result, const FfReference& ref, std::size_t sample, bool training,
+                           uint32_t chip_predicted, uint32_t reference_predicted, std::size_t number) {
+  const auto what = [&] { return std::string(training ? "training" : "test") + " sample " + std::to_string(number); };
+  if (chip_predicted != reference_predicted) return what() + ": predictions differ";
+  uint32_t layer = 0;
+  const char* difference = compare_records(result, ref, sample, training, &layer);
+  return difference == nullptr ? "" : what() + ", layer " + std::to_string(layer) + ": " + difference;
 }
 
 std::string compare_counts(const Report& r, const FfWorkTotals& t) {
@@ -255,6 +265,15 @@ FfJobResult run_ff_job(const FfJobOptions& options) {
                 samples, 100 * train_meter.accuracy(), test_samples, 100 * test_meter.accuracy(),
                 summary.energy_per_sample_pj() * 1e-6);
   report.add_notes(line);
+  if (samples > 0) {
+    std::string per_phase = "Per trained sample by phase (training part of the run):";
+    for (const PhaseSummary& p : training_report.phases()) {
+      std::snprintf(line, sizeof line, " %s %.0f cycles, %.3f uJ;", p.phase().c_str(),
+                    static_cast<double>(p.cycles()) / samples, p.energy_pj() / samples * 1e-6);
+      per_phase += line;
+    }
+    report.add_notes(per_phase);
+  }
   job::fill_provenance(report, chip_config, run, options.energy, train, loaded.dir, options.command_line);
   job::fill_speed(report, result.chip_wall_seconds);
   report.add_notes("Weights are preloaded into the synapse SRAMs before the run; that load is not counted.");
@@ -265,18 +284,15 @@ FfJobResult run_ff_job(const FfJobOptions& options) {
     for (std::size_t s = 0; s < order.size() && result.mismatch.empty(); ++s) {
       const uint32_t d = order[s];
       const uint32_t predicted = reference.train(train.sample(d), train.labels[d], d);
-      const std::string what = "training sample " + std::to_string(s);
-      if (predicted != result.chip_outcomes[s].predicted) result.mismatch = what + ": predictions differ";
-      if (result.mismatch.empty()) result.mismatch = compare_records(result, reference, s, true, what);
+      result.mismatch = compare_sample(result, reference, s, true, result.chip_outcomes[s].predicted, predicted, s);
       add_counts(reference.last_counts(), totals);
       add_core_work(reference, mapping, totals);
     }
     for (std::size_t k = 0; k < schedule.test_indices.size() && result.mismatch.empty(); ++k) {
       const uint32_t i = schedule.test_indices[k];
       const uint32_t predicted = reference.predict(test.sample(i), schedule.test_encoder_indices[k]);
-      const std::string what = "test sample " + std::to_string(k);
-      if (predicted != result.chip_test_outcomes[k].predicted) result.mismatch = what + ": predictions differ";
-      if (result.mismatch.empty()) result.mismatch = compare_records(result, reference, samples + k, false, what);
+      result.mismatch =
+          compare_sample(result, reference, samples + k, false, result.chip_test_outcomes[k].predicted, predicted, k);
       add_counts(reference.last_counts(), totals);
     }
     result.reference_wall_seconds = seconds_since(reference_start);
