@@ -1,13 +1,113 @@
 #include "workloads/spide/study.h"
 
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/text_format.h>
+
 #include "platform/base/errors.h"
+#include "workloads/common/metrics.h"
+#include "workloads/common/training_order.h"
+#include "workloads/spide/reference.h"
+
+#ifndef NMSIM_VERSION
+#define NMSIM_VERSION "unknown"
+#endif
 
 namespace nmsim::spide {
+namespace {
 
-// Placeholder until the functional reference lands (issue 5).
-StudyReport run_study(const RunConfig&, const ChipConfig&, const workloads::DatasetSplit&,
-                      const std::function<void(const EpochResult&)>&) {
-  throw ConfigError("run.workload: the SPIDE reference study is not implemented yet");
+constexpr uint64_t kTestSampleIndexBase = uint64_t{1} << 40;
+
+std::string network_text(const SpideOptions& o) {
+  return std::to_string(o.inputs) + "-" + std::to_string(o.hidden) + "(recurrent)-" +
+         std::to_string(o.classes) + ", T_f = " + std::to_string(o.forward_steps) +
+         ", T_b = " + std::to_string(o.backward_steps);
+}
+
+void add_counts(EpochResult& r, const SampleCounts& c) {
+  r.set_sops_forward(r.sops_forward() + c.sops_input + c.sops_recurrent + c.sops_readout);
+  r.set_sops_feedback(r.sops_feedback() + c.sops_backward + c.sops_gradient);
+  r.set_sops_update(r.sops_update() + c.update_ops);
+  r.set_weight_writes(r.weight_writes() + c.weights_written);
+  r.set_hidden_weight_writes(r.hidden_weight_writes() + c.hidden_weights_written);
+  r.set_forward_spikes(r.forward_spikes() + c.forward_spikes);
+  r.set_backward_spikes(r.backward_spikes() + c.backward_spikes);
+  r.set_sops_forward_recurrent(r.sops_forward_recurrent() + c.sops_recurrent);
+  r.set_sops_gradient(r.sops_gradient() + c.sops_gradient);
+  r.set_active_neurons(r.active_neurons() + c.active_neurons);
+  r.set_rows_written(r.rows_written() + c.rows_written);
+  r.set_gradient_clamped(r.gradient_clamped() + c.gradient_clamped);
+}
+
+}  // namespace
+
+StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
+                      const workloads::DatasetSplit& data,
+                      const std::function<void(const EpochResult&)>& on_epoch,
+                      SpideMatrices* trained) {
+  const TrainingConfig& training = run.training();
+  if (training.batch_size() != 1)
+    throw ConfigError("run.training.batch_size = " + std::to_string(training.batch_size()) +
+                      ": the SPIDE reference trains online only (1)");
+  if (training.epochs() < 1) throw ConfigError("run.training.epochs = 0: must be >= 1");
+  const SpideOptions options = options_from_config(run, chip);
+  if (data.train.pixels_per_sample != options.inputs || data.test.pixels_per_sample != options.inputs)
+    throw DataError(data.train.name + ": samples of " + std::to_string(data.train.pixels_per_sample) +
+                    " pixels, the network takes " + std::to_string(options.inputs));
+  const uint32_t train_count = data.train.count;
+  const uint32_t train_samples = training.train_samples() == 0 ? train_count : training.train_samples();
+  if (train_samples > train_count)
+    throw ConfigError("run.training.train_samples = " + std::to_string(train_samples) +
+                      ": the training split has only " + std::to_string(train_count));
+  const uint32_t test_samples = run.samples() == 0 ? data.test.count : run.samples();
+  if (test_samples > data.test.count)
+    throw ConfigError("run.samples = " + std::to_string(test_samples) + ": the test split has only " +
+                      std::to_string(data.test.count));
+  SpideReference reference(options, random_matrices(options));
+
+  StudyReport report;
+  report.set_workload("spide");
+  google::protobuf::TextFormat::PrintToString(run, report.mutable_run_config());
+  report.set_dataset(data.train.name.substr(0, data.train.name.find('/')));
+  report.set_dataset_hash(data.train.content_hash);
+  report.set_network(network_text(options));
+  report.set_nmsim_version(NMSIM_VERSION);
+  report.add_notes("counts are totals over the epoch's training samples; run.time_steps is not "
+                   "used (spide.forward_steps and backward_steps are)");
+
+  std::vector<uint32_t> order(train_count);
+  for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    workloads::training_order(order, train_count, run.seed(), epoch, training.shuffle());
+    if (options.lr_decay_epochs > 0)
+      reference.set_extra_lr_shift(static_cast<int32_t>(epoch / options.lr_decay_epochs));
+    EpochResult result;
+    result.set_epoch(epoch + 1);
+    workloads::AccuracyMeter train_meter(options.classes);
+    for (uint32_t s = 0; s < train_samples; ++s) {
+      const uint32_t d = order[s];
+      const uint32_t label = data.train.labels[d];
+      train_meter.add(label, reference.train(data.train.sample(d), label, uint64_t{epoch} * train_count + d));
+      add_counts(result, reference.last_counts());
+    }
+    result.set_train_samples(train_samples);
+    result.set_train_accuracy(train_meter.accuracy());
+    workloads::AccuracyMeter test_meter(options.classes);
+    for (uint32_t s = 0; s < test_samples; ++s) {
+      const auto d = static_cast<uint32_t>(uint64_t{s} * data.test.count / test_samples);
+      test_meter.add(data.test.labels[d], reference.predict(data.test.sample(d), kTestSampleIndexBase + d));
+    }
+    result.set_test_accuracy(test_meter.accuracy());
+    for (double v : test_meter.per_class()) result.add_test_per_class(v);
+    result.set_wall_seconds(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    *report.add_epochs() = result;
+    if (on_epoch) on_epoch(result);
+  }
+  if (trained) *trained = reference.weights();
+  return report;
 }
 
 }  // namespace nmsim::spide

@@ -1,0 +1,19 @@
+// The three weight matrices of a SPIDE network (input F, recurrent W, readout O) and their
+// initial values from the seed (reference.h gives the layout and the PRNG indices).
+#pragma once
+
+#include "workloads/common/weights.h"
+#include "workloads/spide/options.h"
+
+namespace nmsim::spide {
+
+struct SpideMatrices {
+  workloads::LayerWeightsData input;      // F: inputs x N
+  workloads::LayerWeightsData recurrent;  // W: N x N, row = presynaptic neuron
+  workloads::LayerWeightsData readout;    // O: N x classes
+};
+
+// F, W, O uniform in [-range, range] of their init ranges, drawn from options.seed.
+SpideMatrices random_matrices(const SpideOptions& options);
+
+}  // namespace nmsim::spide

@@ -1,0 +1,50 @@
+// The parameters of a SPIDE network and its learning rule (reference.h is the
+// specification of what each one controls), and their checks.
+#pragma once
+
+#include <cstdint>
+
+#include "proto/chip.pb.h"
+#include "proto/run.pb.h"
+
+namespace nmsim::spide {
+
+enum class Loss : uint8_t { kSoftmaxCrossEntropy, kSquaredError };
+
+struct SpideOptions {
+  uint32_t inputs = 784;
+  uint32_t hidden = 100;          // N
+  uint32_t classes = 10;
+  uint32_t forward_steps = 16;    // T_f
+  uint32_t backward_steps = 16;   // T_b
+  int32_t threshold = 1 << 14;    // theta; theta_b = theta / 2
+  uint32_t state_width_bits = 24; // potentials u, v and output accumulators o
+  uint32_t weight_width_bits = 16;
+  ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
+  uint64_t seed = 1;
+  Loss loss = Loss::kSoftmaxCrossEntropy;
+  uint32_t logit_shift = 8;
+  uint32_t gradient_shift = 7;
+  int32_t input_lr_shift = 4;
+  int32_t recurrent_lr_shift = 6;
+  int32_t readout_lr_shift = 6;
+  uint32_t lr_decay_epochs = 0;  // used by the study
+  int32_t input_init_range = 2000;
+  int32_t recurrent_init_range = 500;
+  int32_t readout_init_range = 500;
+};
+
+// From a run config (run.spide, run.network.hidden_sizes and neuron, run.encoder,
+// run.seed) and the chip's state and weight widths. ConfigError naming the field for
+// anything SPIDE cannot run (see check_options) and for a neuron that is not IF with reset
+// by subtraction and no refractory period.
+SpideOptions options_from_config(const ::nmsim::RunConfig& run, const ::nmsim::ChipConfig& chip);
+
+// ConfigError naming the field: no inputs, hidden outside 1..4096, classes outside
+// 2..255, steps outside 1..64, a state width outside 8..32 or too narrow for theta,
+// theta < 2 (theta_b = theta / 2 must be >= 1), a weight width outside 2..16, an init range
+// outside 0..the largest weight, shifts out of range (logit 0..30, gradient 0..40,
+// learning rates -16..32).
+void check_options(const SpideOptions& options);
+
+}  // namespace nmsim::spide
