@@ -311,3 +311,31 @@ TEST_CASE("convex study: 400 MNIST samples well above chance, deterministic, pru
   run.mutable_training()->set_batch_size(16);
   REQUIRE_THROWS_AS(nmsim::convex::run_study(run, chip, data, {}), nmsim::ConfigError);
 }
+
+TEST_CASE("convex schedule: the batch doubles up to the training set and eta halves with it", "[convex]") {
+  ConvexOptions o = tiny_options();
+  o.batch_size = 64;
+  o.eta_shift = 16;
+  o.batch_growth_epochs = 3;
+  o.eta_decay_epochs = 10;
+  ConvexReadout r(o);
+  FeatureStore store;
+  store.words = 1;
+  store.bits.assign(1000, 1);
+  store.input_spikes.assign(1000, 0);
+  std::vector<uint32_t> set(1000);
+  for (uint32_t s = 0; s < 1000; ++s) set[s] = s;
+  r.set_training_set(store, std::vector<uint8_t>(1000, 0), set);
+  REQUIRE(r.batch_size(0) == 64);
+  REQUIRE(r.eta_shift(0) == 16);
+  REQUIRE(r.batch_size(2) == 64);
+  REQUIRE(r.batch_size(3) == 128);
+  REQUIRE(r.eta_shift(3) == 17);
+  REQUIRE(r.batch_size(9) == 512);
+  REQUIRE(r.eta_shift(9) == 19);
+  // Epoch 12: 64 * 16 = 1024 > N: the whole set (1000), eta by floor(log2(1000 / 64)) = 3,
+  // plus one decay step (epoch 12 / 10).
+  REQUIRE(r.batch_size(12) == 1000);
+  REQUIRE(r.eta_shift(12) == 16 + 3 + 1);
+  REQUIRE(r.eta_shift(1000) == 62);  // capped: round_shift takes shifts below 63
+}

@@ -82,6 +82,7 @@ ConvexOptions options_from_config(const RunConfig& run, const ChipConfig& chip) 
   o.features = c.features();
   o.eta_shift = c.eta_shift();
   o.eta_decay_epochs = c.eta_decay_epochs();
+  o.batch_growth_epochs = c.batch_growth_epochs();
   o.batch_size = c.batch_size();
   o.beta_fraction = c.beta_fraction();
   o.group_norm = c.group_norm();
@@ -260,9 +261,20 @@ double ConvexReadout::beta() const {
   return static_cast<double>(m_beta_q) / static_cast<double>(int64_t{1} << m_options.readout_fraction_bits);
 }
 
+uint32_t ConvexReadout::batch_size(uint32_t epoch) const {
+  NMSIM_ASSERT(m_training_samples > 0, "ConvexReadout: set_training_set first");
+  uint64_t b = m_options.batch_size;
+  const uint32_t doublings = m_options.batch_growth_epochs ? epoch / m_options.batch_growth_epochs : 0;
+  for (uint32_t d = 0; d < doublings && b < m_training_samples; ++d) b *= 2;
+  return static_cast<uint32_t>(std::min<uint64_t>(b, m_training_samples));
+}
+
 uint32_t ConvexReadout::eta_shift(uint32_t epoch) const {
   const uint32_t decay = m_options.eta_decay_epochs ? epoch / m_options.eta_decay_epochs : 0;
-  return std::min(kMaxEtaShift, m_options.eta_shift + decay);
+  uint32_t growth = 0;
+  if (m_training_samples > 0)
+    while ((uint64_t{m_options.batch_size} << (growth + 1)) <= batch_size(epoch)) ++growth;
+  return std::min(kMaxEtaShift, m_options.eta_shift + decay + growth);
 }
 
 uint64_t ConvexReadout::tau_fine(uint32_t b, uint32_t epoch) const {

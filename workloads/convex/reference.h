@@ -37,15 +37,17 @@
 //      min over v of J(v) = 1/2 sum over training samples of ||o - y||^2
 //                           + beta * sum over units j of N(v[G_j])
 //    with N the group norm: l1 (sum of |v|, default) or l_inf (max |v|). It is solved by
-//    proximal mini-batch gradient descent. The N training samples are visited in batches of
-//    b = batch_size consecutive samples (the last batch of an epoch may be shorter). One
-//    step over a batch:
+//    proximal mini-batch gradient descent. In epoch e (0-based) the N training samples are
+//    visited in batches of b_e = min(batch_size * 2^floor(e / batch_growth_epochs), N)
+//    consecutive samples (the last batch of an epoch may be shorter; no growth if
+//    batch_growth_epochs = 0). One step over a batch:
 //      a. For every sample of the batch, in order, with v as it was before the step: o, the
 //         prediction, e (4). Gradient accumulation g[f][k] += x_f * e_k (int64; spike
 //         trains: additions only). Gradient additions = 10 * active features per sample.
 //      b. Gradient step, every weight: v[f][k] = saturate_32(v[f][k] - round_shift(g[f][k],
-//         eta_shift_e)), with eta_shift_e = eta_shift + floor(epoch / eta_decay_epochs)
-//         (epoch 0-based; no decay if eta_decay_epochs = 0).
+//         eta_shift_e)), with eta_shift_e = min(62, eta_shift + floor(e / eta_decay_epochs)
+//         + floor(log2(b_e / batch_size))) (a term is 0 if its period is 0): a doubled batch halves
+//         eta, so the step per sample stays while the gradient noise per step falls.
 //      c. Proximal step with threshold tau_n (below), per unit group:
 //         l1:    v = sign(v) * max(|v| - tau_n, 0) for every weight of the group;
 //         l_inf: with A = sum over the group of |v|: if A <= tau_n the group becomes 0;
@@ -107,6 +109,7 @@ struct ConvexOptions {
   ::nmsim::ConvexFeatures features = ::nmsim::CONVEX_FEATURES_SPIKE_TRAIN;
   uint32_t eta_shift = 17;
   uint32_t eta_decay_epochs = 0;
+  uint32_t batch_growth_epochs = 0;
   uint32_t batch_size = 64;
   double beta_fraction = 0;
   ::nmsim::ConvexGroupNorm group_norm = ::nmsim::CONVEX_GROUP_NORM_L1;
@@ -233,6 +236,7 @@ class ConvexReadout {
   double beta() const;  // real units
   uint64_t tau_fine(uint32_t b, uint32_t epoch) const;
   uint32_t eta_shift(uint32_t epoch) const;
+  uint32_t batch_size(uint32_t epoch) const;  // b_e
   // J of v = 0 (every residual is -y): N / 2.
   double initial_objective() const { return 0.5 * m_training_samples; }
 

@@ -116,7 +116,7 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
                    "weight_writes = readout weights changed; objective_additions = the objective pass");
 
   double previous = readout.initial_objective();
-  std::vector<uint32_t> predictions(options.batch_size);
+  std::vector<uint32_t> predictions(train_samples);
   std::vector<uint32_t> visit;
   for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch) {
     const auto start = std::chrono::steady_clock::now();
@@ -125,8 +125,9 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     workloads::training_order(visit, train_samples, run.seed(), epoch, training.shuffle());
     workloads::AccuracyMeter train_meter;
     uint64_t readout_additions = 0, gradient_additions = 0, writes = 0;
-    for (uint32_t k = 0; k < train_samples; k += options.batch_size) {
-      const uint32_t b = std::min(options.batch_size, train_samples - k);
+    const uint32_t batch = readout.batch_size(epoch);
+    for (uint32_t k = 0; k < train_samples; k += batch) {
+      const uint32_t b = std::min(batch, train_samples - k);
       const StepCounts c = readout.step(train_store, train_labels, visit.data() + k, b, epoch, predictions.data());
       for (uint32_t s = 0; s < b; ++s) train_meter.add(train_labels[visit[k + s]], predictions[s]);
       readout_additions += c.readout_additions;
