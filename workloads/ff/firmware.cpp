@@ -234,8 +234,12 @@ void FfHostProgram::load_label(host::HostLink& link, uint32_t label, uint32_t al
   for (const FfLayerPlan& plan : m_schedule.layers) {
     auto& registers = m_chip.core(plan.leader_core_index).host_registers();
     registers[kLabelRegister] = static_cast<int32_t>(label);
+    if (!m_schedule.class_adaptation) {
+      link.transfer_to_chip(sizeof(int32_t));
+      continue;
+    }
     registers[kAlphaRegister] = static_cast<int32_t>(alpha);
-    link.transfer_to_chip(m_schedule.class_adaptation ? 2 * sizeof(int32_t) : sizeof(int32_t));
+    link.transfer_to_chip(2 * sizeof(int32_t));
   }
 }
 
