@@ -228,7 +228,8 @@ TEST_CASE("convex: the default run preset has a complete convex block", "[convex
   REQUIRE(o.features == nmsim::CONVEX_FEATURES_SPIKE_TRAIN);
   REQUIRE(o.group_norm == nmsim::CONVEX_GROUP_NORM_L1);
   REQUIRE(o.batch_size == 64);
-  REQUIRE(o.readout_fraction_bits == 16);
+  REQUIRE(o.readout_fraction_bits == 20);
+  REQUIRE(o.batch_growth_epochs == 4);
   REQUIRE(o.units == run.network().hidden_sizes(0));
 }
 
@@ -333,9 +334,9 @@ TEST_CASE("convex schedule: the batch doubles up to the training set and eta hal
   REQUIRE(r.eta_shift(3) == 17);
   REQUIRE(r.batch_size(9) == 512);
   REQUIRE(r.eta_shift(9) == 19);
-  // Epoch 12: 64 * 16 = 1024 > N: the whole set (1000), eta by floor(log2(1000 / 64)) = 3,
-  // plus one decay step (epoch 12 / 10).
+  // Epoch 12: 64 * 16 = 1024 > N: the whole set (1000), eta by ceil(log2(1000 / 64)) = 4
+  // (a step per sample no larger than before), plus one decay step (epoch 12 / 10).
   REQUIRE(r.batch_size(12) == 1000);
-  REQUIRE(r.eta_shift(12) == 16 + 3 + 1);
+  REQUIRE(r.eta_shift(12) == 16 + 4 + 1);
   REQUIRE(r.eta_shift(1000) == 62);  // capped: round_shift takes shifts below 63
 }

@@ -273,7 +273,7 @@ uint32_t ConvexReadout::eta_shift(uint32_t epoch) const {
   const uint32_t decay = m_options.eta_decay_epochs ? epoch / m_options.eta_decay_epochs : 0;
   uint32_t growth = 0;
   if (m_training_samples > 0)
-    while ((uint64_t{m_options.batch_size} << (growth + 1)) <= batch_size(epoch)) ++growth;
+    while ((uint64_t{m_options.batch_size} << growth) < batch_size(epoch)) ++growth;
   return std::min(kMaxEtaShift, m_options.eta_shift + decay + growth);
 }
 

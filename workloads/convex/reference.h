@@ -46,8 +46,10 @@
 //         trains: additions only). Gradient additions = 10 * active features per sample.
 //      b. Gradient step, every weight: v[f][k] = saturate_32(v[f][k] - round_shift(g[f][k],
 //         eta_shift_e)), with eta_shift_e = min(62, eta_shift + floor(e / eta_decay_epochs)
-//         + floor(log2(b_e / batch_size))) (a term is 0 if its period is 0): a doubled batch halves
-//         eta, so the step per sample stays while the gradient noise per step falls.
+//         + ceil(log2(b_e / batch_size))) (a term is 0 if its period is 0): a doubled batch
+//         halves eta, so the step per sample stays while the gradient noise per step falls
+//         (ceil: a batch capped at N between two powers of two must not take a larger step
+//         per sample; with floor, full-batch steps diverged).
 //      c. Proximal step with threshold tau_n (below), per unit group:
 //         l1:    v = sign(v) * max(|v| - tau_n, 0) for every weight of the group;
 //         l_inf: with A = sum over the group of |v|: if A <= tau_n the group becomes 0;
