@@ -1,5 +1,7 @@
 #include "models/core/learning_engine.h"
 
+#include <algorithm>
+
 #include "models/core/neuron_datapath.h"
 #include "models/core/rounding.h"
 #include "models/core/weight_row.h"
@@ -30,6 +32,40 @@ void LearningEngine::configure(uint32_t weights_per_row, uint64_t row_bytes) {
   m_scaled.assign(weights_per_row, 0);
 }
 
+void LearningEngine::attach_transposed_copy(sram::Sram* copy, uint32_t first_row) {
+  NMSIM_ASSERT(m_row_bytes > 0, "transposed copy attached before configure()");
+  NMSIM_ASSERT(m_copy == nullptr, "transposed copy attached twice");
+  m_copy = copy;
+  m_copy_first_row = first_row;
+  m_copy_word.assign(copy->word_bytes(), 0);
+  m_copy_mask.assign(copy->word_bytes(), 0);
+  add_stat("transposed_copy_writes", "words",
+           "bit-masked word writes keeping the transposed copy equal to the updated rows",
+           m_copy_writes);
+}
+
+Cycle LearningEngine::write_copy_column(uint32_t i, const int32_t* deltas, Cycle start) {
+  // Column i of the copy: weight i of every copy row j whose weight changed.
+  const uint32_t word_bits = m_copy->word_bytes() * 8;
+  const uint32_t per_word = word_bits / m_weight_width_bits;
+  const uint64_t word_offset = uint64_t{i / per_word} * m_copy->word_bytes();
+  const uint32_t slot = i % per_word;
+  std::fill(m_copy_mask.begin(), m_copy_mask.end(), 0);
+  write_weight(m_copy_mask.data(), slot, m_weight_width_bits, -1);  // all ones in the slot
+  Cycle done = start;
+  uint64_t words = 0;
+  for (uint32_t j = 0; j < m_weights_per_row; ++j) {
+    if (deltas[j] == 0) continue;
+    write_weight(m_copy_word.data(), slot, m_weight_width_bits,
+                 read_weight(m_buffer.data(), j, m_weight_width_bits));
+    done = m_copy->write_masked(uint64_t{j} * m_row_bytes + word_offset, m_copy_word.data(),
+                                m_copy_mask.data(), start);
+    ++words;
+  }
+  m_copy_writes.add(m_ctx.phase.current(), words);
+  return done;
+}
+
 Cycle LearningEngine::read_row(uint32_t row, int32_t* weights, Cycle start) {
   NMSIM_ASSERT(m_row_bytes > 0, "learning engine used before configure()");
   const Cycle ready = m_sram.access(false, uint64_t{row} * m_row_bytes,
@@ -55,7 +91,10 @@ Cycle LearningEngine::update_row(uint32_t row, const int32_t* deltas, Cycle star
     write_weight(m_buffer.data(), j, m_weight_width_bits, updated);
   }
   const Cycle modified = ready + (m_weights_per_row + m_lanes - 1) / m_lanes;
-  const Cycle done = m_sram.access(true, address, length, m_buffer.data(), modified);
+  Cycle done = m_sram.access(true, address, length, m_buffer.data(), modified);
+  if (m_copy != nullptr && row >= m_copy_first_row && row - m_copy_first_row < m_weights_per_row) {
+    done = max(done, write_copy_column(row - m_copy_first_row, deltas, modified));
+  }
   m_modify_ops.add(phase, m_weights_per_row);
   m_weight_updates.add(phase, changed);
   m_rows_updated.add(phase);

@@ -6,6 +6,12 @@
 //   r = last read issue + R); the update unit adds the deltas, `lanes` weights per cycle, in
 //   ceil(n / lanes) cycles from r (weights saturate at the weight width); the row is written
 //   back from r + ceil(n / lanes), complete at the last write issue + W.
+// With a transposed copy attached (TRANSPOSED_COPY, neuron_core.h), an update of a row of the
+// copied block (row first_row + i) also writes column i of the copy: for every weight j with
+// a non-zero delta, one bit-masked word write (Sram::write_masked) of copy row j, issued
+// through the copy's own in-order queue from the end of the modify (the same cycle the main
+// row's write-back starts); the update completes when both are written. Copy rows are a
+// row's length apart, so these writes usually fall in one bank: the copy's price is paid here.
 // Rows are updated one after another (no overlap between rows): a simple engine whose cost
 // is easy to state; a pipelined engine is a design option for the training workloads to
 // compare.
@@ -30,6 +36,9 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
 
   // Row geometry (from the mapping).
   void configure(uint32_t weights_per_row, uint64_t row_bytes);
+  // Keeps `copy` equal to the transpose of rows [first_row, first_row + weights_per_row):
+  // copy row j, weight i = row first_row + i, weight j (same row geometry).
+  void attach_transposed_copy(sram::Sram* copy, uint32_t first_row);
 
   // w[j] = saturate(w[j] + deltas[j]) for the row at index `row`; returns the cycle the
   // write-back completes. Does not wait: the caller (the core's controller) does.
@@ -46,8 +55,13 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
 
   const PhaseCounter& weight_updates() const { return m_weight_updates; }
   const PhaseCounter& rows_updated() const { return m_rows_updated; }
+  const PhaseCounter& transposed_copy_writes() const { return m_copy_writes; }
 
  private:
+  // Writes column i of the transposed copy from the modified row in m_buffer, one masked word
+  // per non-zero delta, from `start`; returns the completion cycle (start if none).
+  Cycle write_copy_column(uint32_t i, const int32_t* deltas, Cycle start);
+
   sram::Sram& m_sram;
   SimContext& m_ctx;
   const uint32_t m_lanes;
@@ -56,6 +70,11 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
   uint64_t m_row_bytes = 0;
   std::vector<uint8_t> m_buffer;
   std::vector<int32_t> m_scaled;  // d of update_row_scaled
+  sram::Sram* m_copy = nullptr;   // the transposed copy, if attached
+  uint32_t m_copy_first_row = 0;
+  std::vector<uint8_t> m_copy_word;  // one word of the copy and its bit mask
+  std::vector<uint8_t> m_copy_mask;
+  PhaseCounter m_copy_writes;
   PhaseCounter m_modify_ops;
   PhaseCounter m_multiplies;
   PhaseCounter m_weight_updates;

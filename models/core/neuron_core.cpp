@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "models/core/neuron_core_internal.h"
+#include "models/core/ternary_spike.h"
 #include "models/core/weight_row.h"
 #include "platform/base/errors.h"
 
@@ -9,10 +11,17 @@ namespace nmsim::core {
 
 namespace {
 
-uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-
-// Activity codes of the traced `activity` signal.
-enum Activity : uint64_t { kIdle = 0, kReset, kEncode, kIntegrate, kFire, kSend, kBarrierWait };
+// The second synapse array of TRANSPOSED_COPY: the first's geometry and timing, sized for the
+// transposed block of the core's own neurons (neurons rows of neurons weights), rounded up
+// to whole bank rows.
+SramConfig transposed_copy_config(const CoreConfig& config) {
+  SramConfig copy = config.synapse_sram();
+  const uint64_t bytes = uint64_t{config.neurons()} *
+                         row_bytes(config.neurons(), config.weight_width_bits(), copy.word_width_bits());
+  const uint64_t unit = uint64_t{copy.banks()} * (copy.word_width_bits() / 8);
+  copy.set_size_bytes(ceil_div(bytes, unit) * unit);
+  return copy;
+}
 
 }  // namespace
 
@@ -37,7 +46,9 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
       m_ctx(ctx),
       m_barrier(barrier),
       m_sram("sram", config.synapse_sram(), ctx),
-      m_learning("learning", m_sram, ctx, config.accumulate_lanes(), config.weight_width_bits()) {
+      m_learning("learning", m_sram, ctx, config.accumulate_lanes(), config.weight_width_bits()),
+      m_couples(config.has_ternary_couples() && config.ternary_couples()),
+      m_transposed_read(config.has_transposed_read() ? config.transposed_read() : TRANSPOSED_READ_NONE) {
   NMSIM_ASSERT(m_neurons > 0 && m_lanes > 0 && m_scan_bits > 0 && m_encoder_lanes > 0,
                "core config not validated");
   NMSIM_ASSERT(m_weight_width_bits >= 1 && m_weight_width_bits <= 16, "core config not validated");
@@ -95,6 +106,55 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   add_leakage({LeakageKind::kCoreLogic});
   add_leakage({LeakageKind::kSram, state_kb});
 
+  if (m_transposed_read != TRANSPOSED_READ_NONE && !m_couples) {
+    throw ConfigError(std::string(this->name()) + ": chip.core.transposed_read = " +
+                      TransposedRead_Name(m_transposed_read) +
+                      ": the transposed read feeds the couples; needs chip.core.ternary_couples: true");
+  }
+  if (m_transposed_read != TRANSPOSED_READ_NONE && m_transposed_read != TRANSPOSED_COPY &&
+      m_transposed_read != COLUMN_READ) {
+    throw ConfigError(std::string(this->name()) +
+                      ": chip.core.transposed_read must be TRANSPOSED_READ_NONE, TRANSPOSED_COPY or COLUMN_READ");
+  }
+  if (m_couples) {
+    m_couple_potentials.assign(m_neurons, 0);
+    m_couple_drives.assign(m_neurons, 0);
+    m_couple_counts.assign(m_neurons, 0);
+    m_couple_mask.resize(m_neurons);
+    m_couple_out_positive.resize(m_neurons);
+    m_couple_out_negative.resize(m_neurons);
+    m_axon_negative.resize(m_max_axons);
+    m_senders.resize(std::max(m_max_axons, m_neurons));
+    // Couple memory and drive memory: each as large as the state memory, costed like it.
+    add_stat("couple_reads", "words", "couple memory reads (lanes couple potentials a word)",
+             m_couple_reads, {EnergyKind::kStateRead, state_kb, state_word_bits});
+    add_stat("couple_writes", "words", "couple memory writes (lanes couple potentials a word)",
+             m_couple_writes, {EnergyKind::kStateWrite, state_kb, state_word_bits});
+    add_stat("drive_reads", "words", "couple drive memory reads (lanes drives a word)", m_drive_reads,
+             {EnergyKind::kStateRead, state_kb, state_word_bits});
+    add_stat("drive_writes", "words", "couple drive memory writes (lanes drives a word)",
+             m_drive_writes, {EnergyKind::kStateWrite, state_kb, state_word_bits});
+    add_stat("drive_adds", "adds", "drives added to couple potentials by the fire scan", m_drive_adds,
+             {EnergyKind::kAdd, 0, m_state_width_bits});
+    add_stat("couple_compares", "compares",
+             "couple threshold compares, two a couple per fire scan",
+             m_couple_compares, {EnergyKind::kAdd, 0, m_state_width_bits});
+    add_stat("mask_compares", "compares", "spike-count compares deriving the couples' send mask",
+             m_mask_compares, {EnergyKind::kAdd, 0, 8});
+    add_stat("couple_resets", "adds", "couple potentials reset by -+2 theta_b on firing", m_couple_resets,
+             {EnergyKind::kAdd, 0, m_state_width_bits});
+    add_stat("couple_spikes", "spikes", "couples that fired +1 or -1 (mask or not)", m_couple_spikes);
+    add_stat("transposed_senders", "spikes", "senders integrated through the transposed weights",
+             m_transposed_senders);
+    add_leakage({LeakageKind::kSram, 2 * state_kb});
+  }
+  if (m_transposed_read == TRANSPOSED_COPY) {
+    m_transposed_sram = std::make_unique<sram::Sram>("transposed_sram", transposed_copy_config(config), ctx);
+    m_transposed_socket =
+        std::make_unique<tlm_utils::simple_initiator_socket<NeuronCore>>("transposed_sram_socket");
+    m_transposed_socket->bind(m_transposed_sram->socket);
+  }
+
   if (m_ctx.tracer != nullptr) {
     const std::string base = this->name();
     m_trace_busy = m_ctx.tracer->add_signal(base + ".busy", 1);
@@ -114,6 +174,10 @@ void NeuronCore::configure(const CoreLayout& layout, const NeuronParams& params)
   for (auto& buffer : m_row_buffers) buffer.assign(layout.row_bytes, 0);
   m_learning.configure(layout.neuron_count, layout.row_bytes);
   if (layout.first_layer) m_input_pixels.assign(layout.fan_in, 0);
+  if (m_transposed_read == COLUMN_READ) {
+    for (auto& column : m_column_buffers) column.assign(layout.neuron_count, 0);
+    m_word_buffer.assign(m_sram.word_bytes(), 0);
+  }
 }
 
 void NeuronCore::controller() {
@@ -184,22 +248,16 @@ void NeuronCore::set_input_spikes(const SpikeBitmap& spikes) {
 }
 
 void NeuronCore::integrate() {
+  NMSIM_ASSERT(!m_couples || m_axon_negative.count() == 0,
+               "integrate() with -1 couple spikes pending: integrate_couples() takes them");
   const Cycle start = m_ctx.clock.now();
   const Phase phase = m_ctx.phase.current();
   const uint32_t n = m_layout.neuron_count;
   const uint64_t state_words = ceil_div(n, m_lanes);
-  const uint64_t accumulate_cycles = state_words * cycles_per_state_word();
   const sc_core::sc_time now_time = sc_core::sc_time_stamp();
-
-  Cycle accumulator_free = start;
-  std::array<Cycle, 2> buffer_free = {start, start};
-  uint64_t rows = 0;
   m_trace_phase.set(start, kIntegrate);
-  m_axon_spikes.for_each([&](uint32_t axon) {
+  const auto fetch = [&](uint32_t axon, std::size_t buffer, Cycle request) {
     if (m_axon_counts[axon] < 255) ++m_axon_counts[axon];
-    const std::size_t buffer = rows & 1;
-    const Cycle found = start + (axon / m_scan_bits + 1);
-    const Cycle request = max(found, buffer_free[buffer]);
     // Fetch the row through the SRAM's TLM socket; the start cycle travels as the delay.
     m_sram_payload.set_command(tlm::TLM_READ_COMMAND);
     m_sram_payload.set_address(axon * m_layout.row_bytes);
@@ -212,17 +270,13 @@ void NeuronCore::integrate() {
     sc_core::sc_time delay = m_ctx.clock.to_time(request) - now_time;
     sram_socket->b_transport(m_sram_payload, delay);
     NMSIM_ASSERT(m_sram_payload.is_response_ok(), "weight row outside the synapse SRAM");
-    const Cycle ready = m_ctx.clock.cycle_of(now_time + delay);
-
-    // Single port: the first cycle of a word reads its state, the weights are needed in
-    // the second (neuron_core.h), so the pass may start a cycle before the data is ready.
-    const Cycle needed_by = m_state_ports == 1 ? Cycle(ready.value() - 1) : ready;
-    const Cycle accumulate_start = max(needed_by, accumulator_free);
+    return m_ctx.clock.cycle_of(now_time + delay);
+  };
+  const auto accumulate = [&](uint32_t, std::size_t buffer) {
     accumulate_row(m_row_buffers[buffer].data(), n);
-    accumulator_free = accumulate_start + accumulate_cycles;
-    buffer_free[buffer] = accumulator_free;
-    ++rows;
-  });
+  };
+  uint64_t rows = 0;
+  const Cycle accumulator_free = sender_pipeline(m_axon_spikes, start, fetch, accumulate, &rows);
   m_axon_spikes.clear();
   m_rows_fetched.add(phase, rows);
   m_sops.add(phase, rows * n);
@@ -361,8 +415,13 @@ void NeuronCore::deliver(const noc::Packet& packet, Cycle at) {
     m_values_received.add(packet.phase);
     return;
   }
-  NMSIM_ASSERT(packet.payload < m_layout.fan_in, "spike for an axon this core does not have");
-  m_axon_spikes.set(packet.payload);
+  const uint32_t axon = spike_address(packet.payload);
+  NMSIM_ASSERT(axon < m_layout.fan_in, "spike for an axon this core does not have");
+  if (spike_is_negative(packet.payload)) {
+    NMSIM_ASSERT(m_couples, "a -1 spike for a core without ternary couples");
+    m_axon_negative.set(axon);
+  }
+  m_axon_spikes.set(axon);
   m_spikes_received.add(packet.phase);
 }
 

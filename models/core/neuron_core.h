@@ -34,6 +34,43 @@
 // - accumulate_values(ops): ceil(ops / lanes) + fill cycles, ops SOPs.
 // - controller_compute(cycles, ...): the stated cycles.
 // - barrier(): see Barrier.
+// Ternary neuron couples (chip.core.ternary_couples; SPIDE's backward stage; the why of each
+// choice is in models/core/README.md). A = ceil(n / lanes) x (2 with one state port, else 1):
+// - Storage: a couple memory (n potentials v_i of state_width_bits, `lanes` per word, the
+//   state memory's geometry and port count, so the couple pass runs at the integrate rate), a
+//   drive memory (n drives g_i, same geometry), a send-mask bit and a signed spike counter per
+//   neuron. Together 2 x n x state_width_bits of memory beside the state memory.
+// - reset_couples(): clears v, the counters and the outputs, sets the mask to all ones:
+//   ceil(n / lanes) + fill cycles, ceil(n / lanes) couple writes.
+// - set_couple_drive(g): the controller writes the drive memory a word (lanes drives) a
+//   cycle: ceil(n / lanes) cycles, ceil(n / lanes) drive writes.
+// - set_couple_send_mask(bits): the controller writes 32 mask bits a cycle: ceil(n / 32).
+//   set_couple_send_mask_from_counts(lo, hi): m_i = lo < spike count_i < hi by the scan unit,
+//   two compares per neuron: ceil(n / lanes) + fill cycles (SPIDE: lo = 0, hi = T_f).
+// - fire_couples(add_drive): the scan reads each couple word (and with add_drive its drive
+//   word, v = sat(v + g) first), compares v with +-theta_b (2 compares a neuron), resets the
+//   fired ones by -+2 theta_b and writes the word back: A + fill cycles, ceil(n / lanes) couple
+//   reads and writes (+ drive reads, n drive adds), 2n compares, one add per fired couple. All
+//   couples fire and count (the counts are SPIDE's beta); the mask gates only what is sent.
+// - send_couple_spikes(tree): one single-flit spike packet a cycle per masked +-1 spike, in
+//   ascending neuron order; the sign rides in the AER flit (ternary_spike.h).
+// - integrate_couples(): the signed spikes delivered since the last call (a -1 spike sets its
+//   axon's bit in a second, negative bitmap) through the ordinary weight rows, timed exactly
+//   as integrate(); the lane subtracts the weight of a -1 spike. Couples are never masked by
+//   refractoriness, and the input-rate counters (axon_counts) do not count these spikes.
+// - integrate_couples_transposed(plus, minus): v_i += sum_j +-W_ji over local senders j (the
+//   core's own neurons, e.g. its masked couple spikes) through the transposed recurrent block
+//   (set_transposed_block): the priority encoder scans the n sender bits as integrate() scans
+//   axons, double-buffered as integrate(), A cycles of accumulate per sender, and
+//     TRANSPOSED_COPY: sender j's row of the copy (words_per_row words at j * row_bytes of the
+//       second array, banked like the first) is fetched as integrate() fetches a row;
+//     COLUMN_READ: n single-word reads through the synapse SRAM's in-order queue, one per
+//       receiver i: the word of row first_axon + i holding weight j (word j * w / word_bits);
+//       the column is ready when its last word is. Row starts are a row apart, so with
+//       WORD interleaving and words_per_row a multiple of banks (or BLOCK interleaving) all n
+//       words hit one bank: n cycles per sender, where a row takes words_per_row / banks.
+//   Ends at max(last accumulate end, s + ceil(n / scan_bits)) + fill; n SOPs per sender.
+// - Learning with TRANSPOSED_COPY writes both arrays (learning_engine.h).
 // Every call advances the core's time (wait()) by exactly what it costs; the core is busy
 // for those cycles and idle otherwise (an idle core is never clocked by the simulator).
 #pragma once
@@ -128,6 +165,36 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   const std::vector<uint8_t>& spike_counts() const { return m_spike_counts; }
   const std::vector<int32_t>& potentials() const { return m_potentials; }
 
+  // --- ternary neuron couples (chip.core.ternary_couples; see the top of this file) ---
+  // Which rows hold the recurrent weights of the core's own neurons: row first_axon + i is
+  // neuron i's axon. Set up before the run; needed by the transposed read.
+  void set_transposed_block(uint32_t first_axon);
+  // Fills the transposed copy from the main array's block through the uncounted backdoor, as
+  // the initial weights are loaded (call after them). TRANSPOSED_COPY only.
+  void load_transposed_copy();
+  void reset_couples();
+  void set_couple_drive(const int32_t* drives);  // n drives, saturated to the state width
+  void set_couple_send_mask(const SpikeBitmap& mask);
+  void set_couple_send_mask_from_counts(uint8_t above, uint8_t below);
+  // Returns the number of couples that fired (+1 or -1).
+  uint32_t fire_couples(bool add_drive);
+  void send_couple_spikes(uint32_t tree_id);
+  void integrate_couples();
+  void integrate_couples_transposed(const SpikeBitmap& positive, const SpikeBitmap& negative);
+  // This step's masked outputs (what send_couple_spikes sends), local neuron indices.
+  const SpikeBitmap& couple_spikes_positive() const { return m_couple_out_positive; }
+  const SpikeBitmap& couple_spikes_negative() const { return m_couple_out_negative; }
+  const SpikeBitmap& couple_send_mask() const { return m_couple_mask; }
+  // Per neuron since reset_couples: (+1 spikes) - (-1 spikes), mask or not.
+  const std::vector<int16_t>& couple_counts() const { return m_couple_counts; }
+  const std::vector<int32_t>& couple_potentials() const { return m_couple_potentials; }
+  TransposedRead transposed_read() const { return m_transposed_read; }
+  // The second synapse array of TRANSPOSED_COPY (null otherwise).
+  sram::Sram* transposed_sram() { return m_transposed_sram.get(); }
+  tlm_utils::simple_initiator_socket<NeuronCore>* transposed_sram_socket() {
+    return m_transposed_socket.get();
+  }
+
   // PacketSink: a spike packet arrives; sets the axon's bit in the spike bitmap.
   void deliver(const noc::Packet& packet, Cycle at) override;
 
@@ -136,6 +203,21 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
 
  private:
   void controller();  // SC_THREAD: runs the program
+  // The integrate pipeline shared by every one-fetch-per-sender pass (the top of this file):
+  // the priority encoder finds sender `line` at start + line / scan_bits + 1; fetch(line,
+  // buffer, request) starts its weights' fetch into row buffer `buffer` no earlier than
+  // `request` and returns the cycle they are ready; accumulate(line, buffer) adds them.
+  // Returns the cycle the accumulator is free after the last sender; *senders counts them.
+  template <typename Fetch, typename Accumulate>
+  Cycle sender_pipeline(const SpikeBitmap& lines, Cycle start, Fetch&& fetch,
+                        Accumulate&& accumulate, uint64_t* senders);
+  // Adds one weight row (or a gathered column of decoded weights) to the couples, negated
+  // for a -1 spike.
+  void accumulate_couple_row(const uint8_t* row, uint32_t n, bool negative);
+  void accumulate_couple_column(const int32_t* column, uint32_t n, bool negative);
+  // Counts a couple pass's SOPs and couple-memory accesses and waits for its end.
+  void finish_couple_pass(Cycle start, Cycle accumulator_free, uint64_t senders, uint32_t lines);
+  void require_couples(const char* call) const;
   // Waits until `end`, charging the cycles to the core and to one unit.
   void busy_until(Cycle end, PhaseCounter& unit_cycles);
   // Accumulates one fetched weight row into the potentials of the core's n neurons.
@@ -162,6 +244,11 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   Barrier& m_barrier;
   sram::Sram m_sram;
   LearningEngine m_learning;
+  const bool m_couples;
+  const TransposedRead m_transposed_read;
+  // TRANSPOSED_COPY: the second synapse array and the port bound to it.
+  std::unique_ptr<sram::Sram> m_transposed_sram;
+  std::unique_ptr<tlm_utils::simple_initiator_socket<NeuronCore>> m_transposed_socket;
 
   CoreLayout m_layout;
   NeuronParams m_params;
@@ -178,6 +265,19 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   SpikeBitmap m_fired_bitmap;
   std::vector<uint32_t> m_fired;
   std::array<std::vector<uint8_t>, 2> m_row_buffers;
+  // Couples (sized only when enabled).
+  std::vector<int32_t> m_couple_potentials;
+  std::vector<int32_t> m_couple_drives;
+  std::vector<int16_t> m_couple_counts;
+  SpikeBitmap m_couple_mask;
+  SpikeBitmap m_couple_out_positive;
+  SpikeBitmap m_couple_out_negative;
+  SpikeBitmap m_axon_negative;   // axons whose delivered spike was -1
+  SpikeBitmap m_senders;         // scratch: positive | negative senders
+  std::array<std::vector<int32_t>, 2> m_column_buffers;  // COLUMN_READ: gathered columns
+  std::vector<uint8_t> m_word_buffer;                    // COLUMN_READ: one SRAM word
+  bool m_has_transposed_block = false;
+  uint32_t m_transposed_first_axon = 0;
   tlm::tlm_generic_payload m_sram_payload;
   tlm::tlm_generic_payload m_noc_payload;
   noc::Packet m_packet;
@@ -204,6 +304,16 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   PhaseCounter m_controller_adds;
   PhaseCounter m_controller_multiplies;
   PhaseCounter m_idle_cycles;
+  PhaseCounter m_couple_reads;
+  PhaseCounter m_couple_writes;
+  PhaseCounter m_drive_reads;
+  PhaseCounter m_drive_writes;
+  PhaseCounter m_drive_adds;
+  PhaseCounter m_couple_compares;
+  PhaseCounter m_mask_compares;
+  PhaseCounter m_couple_resets;
+  PhaseCounter m_couple_spikes;
+  PhaseCounter m_transposed_senders;
 
   trace::Signal m_trace_busy;
   trace::Signal m_trace_phase;

@@ -55,4 +55,30 @@ inline bool fire_step(int32_t& u, uint8_t& refractory, const NeuronParams& p) {
   return true;
 }
 
+// SPIDE's ternary neuron couple (ALGORITHMS.md section 4): a positive and a negative partner
+// sharing one potential v, so the couple emits +1, 0 or -1 per step. The threshold is half
+// the reset step: theta_b = theta / 2, reset by 2 theta_b, which halves the rate's
+// quantisation error (the paper's modified reset).
+inline int32_t couple_threshold(const NeuronParams& p) { return p.threshold / 2; }
+
+// One accumulate lane for a signed (ternary) spike: v += w or v -= w, saturating. The lane
+// negates the weight (invert and carry-in of the same adder), so it costs what an add does.
+inline int32_t accumulate_signed(int32_t v, int32_t w, bool negative, uint32_t state_width_bits) {
+  return saturate(negative ? int64_t{v} - w : int64_t{v} + w, state_width_bits);
+}
+
+// The couple's fire step: two compares. +1 when v >= theta_b (v -= 2 theta_b), -1 when
+// v <= -theta_b (v += 2 theta_b), else 0. Neither reset can leave the state word's range.
+inline int couple_fire_step(int32_t& v, int32_t theta_b) {
+  if (v >= theta_b) {
+    v -= 2 * theta_b;
+    return 1;
+  }
+  if (v <= -theta_b) {
+    v += 2 * theta_b;
+    return -1;
+  }
+  return 0;
+}
+
 }  // namespace nmsim::core

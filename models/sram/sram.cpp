@@ -147,6 +147,21 @@ Cycle Sram::access(bool write, uint64_t address, uint32_t length_bytes, uint8_t*
   return last_issue + m_read_latency_cycles;
 }
 
+Cycle Sram::write_masked(uint64_t address, const uint8_t* data, const uint8_t* bit_mask,
+                         Cycle start) {
+  NMSIM_ASSERT(check(address, m_word_bytes) == tlm::TLM_OK_RESPONSE,
+               std::string(name()) + ": illegal masked write at " + std::to_string(address));
+  const Phase phase = m_ctx.phase.current();
+  const Cycle issue = issue_word(bank_of(address / m_word_bytes), start, phase);
+  for (uint32_t b = 0; b < m_word_bytes; ++b) {
+    uint8_t& stored = m_data[address + b];
+    stored = static_cast<uint8_t>((stored & ~bit_mask[b]) | (data[b] & bit_mask[b]));
+  }
+  m_writes.add(phase);
+  m_bits_written.add(phase, m_word_bits);
+  return issue + m_write_latency_cycles;
+}
+
 void Sram::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
   const tlm::tlm_command command = payload.get_command();
   if (command == tlm::TLM_IGNORE_COMMAND) {

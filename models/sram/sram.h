@@ -55,6 +55,11 @@ class Sram : public sc_core::sc_module, public StatGroup {
   // read into or written from; null means timing and counts only.
   Cycle access(bool write, uint64_t address, uint32_t length_bytes, uint8_t* data, Cycle start);
 
+  // A bit-masked write of one word (the write enables SRAM compilers offer per bit): the
+  // bits of `data` where `bit_mask` is 1 replace the stored ones, the others are kept.
+  // Timed and counted as one word write; both buffers are word_bytes long.
+  Cycle write_masked(uint64_t address, const uint8_t* data, const uint8_t* bit_mask, Cycle start);
+
   // Which bank holds a word (word address = byte address / word bytes).
   uint32_t bank_of(uint64_t word) const;
 
