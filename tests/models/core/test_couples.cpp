@@ -263,3 +263,21 @@ TEST_CASE("couples: a transposed read without couples is a config error naming t
     CHECK(message.find("ternary_couples") != std::string::npos);
   }
 }
+
+TEST_CASE("couples: the signed accumulate lane negates and saturates at the state width",
+          "[core][couples]") {
+  // 16-bit state: -32768..32767.
+  CHECK(core::accumulate_signed(100, 30, true, 16) == 70);
+  CHECK(core::accumulate_signed(100, -30, true, 16) == 130);
+  CHECK(core::accumulate_signed(32000, -1000, true, 16) == 32767);   // - (-1000) saturates up
+  CHECK(core::accumulate_signed(-32000, 1000, true, 16) == -32768);  // - 1000 saturates down
+  CHECK(core::accumulate_signed(0, -32768, true, 16) == 32767);      // negating the minimum
+  CHECK(core::accumulate_signed(32767, 1, false, 16) == 32767);
+  // The fire step at the edges of the range: no overflow.
+  int32_t v = 32767;
+  CHECK(core::couple_fire_step(v, 8192) == 1);
+  CHECK(v == 32767 - 16384);
+  v = -32768;
+  CHECK(core::couple_fire_step(v, 8192) == -1);
+  CHECK(v == -32768 + 16384);
+}
