@@ -340,3 +340,33 @@ TEST_CASE("convex schedule: the batch doubles up to the training set and eta hal
   REQUIRE(r.eta_shift(12) == 16 + 4 + 1);
   REQUIRE(r.eta_shift(1000) == 62);  // capped: round_shift takes shifts below 63
 }
+
+TEST_CASE("convex refit: only the kept units learn, without the penalty", "[convex]") {
+  const ConvexOptions o = tiny_options();
+  const FeatureStore store = tiny_store();
+  const std::vector<uint8_t> labels = {1, 0};
+  ConvexReadout r(o);
+  r.set_training_set(store, labels, {0, 1});
+  const uint32_t batch[] = {0, 1};
+  uint32_t predicted[2];
+  r.step(store, labels, batch, 2, 0, predicted);  // v[0] = (16384, 16384), v[1][0] = v[3][1] = 16384
+  r.restrict_to({0});                              // unit 0 = rows 0 and 1
+  REQUIRE(r.restricted());
+  REQUIRE(r.beta_q() == 0);
+  REQUIRE(v_at(r, 3, 1) == 0);  // unit 1's row is cleared
+  REQUIRE(r.kept_units() == std::vector<uint32_t>{0});
+  // Step: o(s0) = (16384, 16384) from row 0 alone (row 3 is unit 1's), e = (16384, -49152);
+  // o(s1) = (32768, 16384), e = (-32768, 16384). g[0] = (-16384, -32768), g[1] = (-32768, 16384);
+  // no prox (beta = 0): v[0] = (24576, 32768), v[1] = (32768, -8192); unit 1 stays 0.
+  const nmsim::convex::StepCounts c = r.step(store, labels, batch, 2, 0, predicted);
+  REQUIRE(v_at(r, 0, 0) == 24576);
+  REQUIRE(v_at(r, 0, 1) == 32768);
+  REQUIRE(v_at(r, 1, 0) == 32768);
+  REQUIRE(v_at(r, 1, 1) == -8192);
+  REQUIRE(v_at(r, 3, 0) == 0);
+  REQUIRE(v_at(r, 3, 1) == 0);
+  // Sample 0 has one kept feature (row 0), sample 1 two (rows 0 and 1).
+  REQUIRE(c.readout_additions == 3 * 10);
+  REQUIRE(c.gradient_additions == 3 * 10);
+  REQUIRE(c.weights_written == 4);
+}

@@ -83,6 +83,7 @@ ConvexOptions options_from_config(const RunConfig& run, const ChipConfig& chip) 
   o.eta_shift = c.eta_shift();
   o.eta_decay_epochs = c.eta_decay_epochs();
   o.batch_growth_epochs = c.batch_growth_epochs();
+  o.refit_epochs = c.refit_epochs();
   o.batch_size = c.batch_size();
   o.beta_fraction = c.beta_fraction();
   o.group_norm = c.group_norm();
@@ -288,9 +289,34 @@ uint64_t ConvexReadout::tau_fine(uint32_t b, uint32_t epoch) const {
 }
 
 uint32_t ConvexReadout::predict(const uint64_t* bits, int64_t out[kClasses], uint64_t* additions) const {
-  const uint64_t adds = readout_outputs(m_options, bits, m_options.units, m_v.data(), out);
-  if (additions) *additions += adds;
+  if (m_support.empty()) {
+    const uint64_t adds = readout_outputs(m_options, bits, m_options.units, m_v.data(), out);
+    if (additions) *additions += adds;
+    return argmax(out);
+  }
+  // Restricted (step 8): the pruned network's readout, kept units' features only.
+  for (uint32_t k = 0; k < kClasses; ++k) out[k] = 0;
+  uint64_t active = 0;
+  for_each_feature(m_options, bits, m_options.units, [&](uint32_t f, int32_t x) {
+    if (!m_support[f / m_group_rows]) return;
+    ++active;
+    const int32_t* row = m_v.data() + size_t{f} * kClasses;
+    for (uint32_t k = 0; k < kClasses; ++k) out[k] += int64_t{x} * row[k];
+  });
+  if (additions) *additions += active * kClasses;
   return argmax(out);
+}
+
+void ConvexReadout::restrict_to(const std::vector<uint32_t>& kept) {
+  m_support.assign(m_options.units, 0);
+  for (uint32_t j : kept) {
+    NMSIM_ASSERT(j < m_options.units, "restrict_to: unit id out of range");
+    m_support[j] = 1;
+  }
+  for (uint32_t j = 0; j < m_options.units; ++j)
+    if (!m_support[j])
+      std::fill(m_v.begin() + size_t{j} * m_group_size, m_v.begin() + size_t{j + 1} * m_group_size, 0);
+  m_beta_q = 0;
 }
 
 void ConvexReadout::prox_l1(int32_t* v, uint32_t n, int64_t tau) {
@@ -357,6 +383,7 @@ StepCounts ConvexReadout::step(const FeatureStore& store, const std::vector<uint
     for (uint32_t k = 0; k < kClasses; ++k)
       e[k] = saturate32(out[k] - (k == labels[batch[s]] ? target : 0));
     for_each_feature(m_options, bits, m_options.units, [&](uint32_t f, int32_t x) {
+      if (!m_support.empty() && !m_support[f / m_group_rows]) return;
       int64_t* g = m_gradient.data() + size_t{f} * kClasses;
       for (uint32_t k = 0; k < kClasses; ++k) g[k] += int64_t{x} * e[k];
       counts.gradient_additions += kClasses;

@@ -84,6 +84,13 @@
 //    their readout rows. Its outputs o equal the whole network's on every sample, since the
 //    units do not interact and a pruned unit's readout rows are 0: the study asserts it.
 //    Inference SOPs per sample: input spikes * units + readout additions (4).
+// 8. Refit (refit_epochs > 0): after the solve stops, the kept units' readout is solved
+//    again without the penalty, as the pruned network would be trained on its own:
+//    beta_q = 0 (so every tau_n = 0), and the features of pruned units are skipped in the
+//    forward pass and the gradient (their rows are 0 and stay 0; readout and gradient
+//    additions count kept features only). The schedule (b_e, eta_shift_e) restarts at
+//    epoch 0, the stop rule is the same, with J_prev = J of the solve's final v without the
+//    penalty.
 #pragma once
 
 #include <cstdint>
@@ -112,6 +119,7 @@ struct ConvexOptions {
   uint32_t eta_shift = 17;
   uint32_t eta_decay_epochs = 0;
   uint32_t batch_growth_epochs = 0;
+  uint32_t refit_epochs = 0;
   uint32_t batch_size = 64;
   double beta_fraction = 0;
   ::nmsim::ConvexGroupNorm group_norm = ::nmsim::CONVEX_GROUP_NORM_L1;
@@ -225,6 +233,10 @@ class ConvexReadout {
   // Step 4 with the current v.
   uint32_t predict(const uint64_t* bits, int64_t out[kClasses], uint64_t* additions) const;
 
+  // Step 8: from now on only the listed units learn, without the penalty.
+  void restrict_to(const std::vector<uint32_t>& kept);
+  bool restricted() const { return !m_support.empty(); }
+
   // Step 7.
   std::vector<uint32_t> kept_units() const;
   PrunedNetwork reconstruct() const;
@@ -258,6 +270,7 @@ class ConvexReadout {
   int64_t m_beta_q = 0;
   uint32_t m_training_samples = 0;
   unsigned __int128 m_tau_accumulator = 0;
+  std::vector<uint8_t> m_support;  // per unit, after restrict_to (empty: all units)
 };
 
 }  // namespace nmsim::convex

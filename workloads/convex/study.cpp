@@ -24,7 +24,7 @@ std::string network_name(const ConvexOptions& o) {
          (o.group_norm == CONVEX_GROUP_NORM_L1 ? ", group norm l1" : ", group norm l_inf");
 }
 
-std::string number(double v) {
+std::string number_text(double v) {
   char text[64];
   std::snprintf(text, sizeof text, "%.6g", v);
   return text;
@@ -105,12 +105,12 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
   std::vector<uint32_t> positions(train_samples);
   for (uint32_t s = 0; s < train_samples; ++s) positions[s] = s;
   readout.set_training_set(train_store, train_labels, positions);
-  report.add_notes("beta_max = " + std::to_string(readout.beta_max()) + ", beta = " + number(readout.beta()) +
-                   " (beta_fraction " + number(options.beta_fraction) + "), objective of v = 0: " +
-                   number(readout.initial_objective()));
+  report.add_notes("beta_max = " + std::to_string(readout.beta_max()) + ", beta = " + number_text(readout.beta()) +
+                   " (beta_fraction " + number_text(options.beta_fraction) + "), objective of v = 0: " +
+                   number_text(readout.initial_objective()));
   report.add_notes("hidden spike trains of " + std::to_string(train_samples) + " training and " +
                    std::to_string(test_samples) + " test samples computed once in " +
-                   number(features_seconds) + " s (not in the epochs' wall times)");
+                   number_text(features_seconds) + " s (not in the epochs' wall times)");
   report.add_notes("counts are totals over the epoch's training samples: sops_forward = hidden SOPs, "
                    "readout_additions = readout forward additions, sops_update = gradient additions, "
                    "weight_writes = readout weights changed; objective_additions = the objective pass");
@@ -118,11 +118,15 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
   double previous = readout.initial_objective();
   std::vector<uint32_t> predictions(train_samples);
   std::vector<uint32_t> visit;
-  for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch) {
+  uint32_t number = 0;  // epochs so far, both phases
+  // One epoch: training with the schedule of epoch `epoch` of its phase, the objective, the
+  // test split; the pruned network's check after a phase's last epoch. True if it was the last.
+  const auto run_epoch = [&](uint32_t epoch, uint32_t epochs, bool refit) {
     const auto start = std::chrono::steady_clock::now();
     EpochResult result;
-    result.set_epoch(epoch + 1);
-    workloads::training_order(visit, train_samples, run.seed(), epoch, training.shuffle());
+    result.set_epoch(++number);
+    result.set_refit(refit);
+    workloads::training_order(visit, train_samples, run.seed(), number - 1, training.shuffle());
     workloads::AccuracyMeter train_meter;
     uint64_t readout_additions = 0, gradient_additions = 0, writes = 0;
     const uint32_t batch = readout.batch_size(epoch);
@@ -136,7 +140,8 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     }
     result.set_train_samples(train_samples);
     result.set_train_accuracy(train_meter.accuracy());
-    result.set_sops_forward(train_input_spikes * options.units);
+    const uint32_t hidden_units = refit ? static_cast<uint32_t>(readout.kept_units().size()) : options.units;
+    result.set_sops_forward(train_input_spikes * hidden_units);
     result.set_readout_additions(readout_additions);
     result.set_sops_update(gradient_additions);
     result.set_weight_writes(writes);
@@ -149,7 +154,7 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     result.set_objective_relative_change(change);
     result.set_objective_additions(objective.additions);
     const bool converged = options.tolerance > 0 && change < options.tolerance;
-    const bool last = converged || epoch + 1 == training.epochs();
+    const bool last = converged || epoch + 1 == epochs;
 
     // Test split: the whole network, and the pruned one's SOPs from the same spike trains.
     const std::vector<uint32_t> kept = readout.kept_units();
@@ -159,11 +164,11 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     workloads::AccuracyMeter test_meter;
     uint64_t sops_whole = 0, sops_pruned = 0;
     std::vector<int64_t> test_outputs(size_t{test_samples} * kClasses);
+    const std::vector<uint8_t> all_units_mask(options.units, 1);
     for (uint32_t s = 0; s < test_samples; ++s) {
       const uint64_t* bits = test_store.sample(s);
-      uint64_t additions = 0;
-      test_meter.add(test_labels[s], readout.predict(bits, test_outputs.data() + size_t{s} * kClasses, &additions));
-      sops_whole += uint64_t{test_store.input_spikes[s]} * options.units + additions;
+      test_meter.add(test_labels[s], readout.predict(bits, test_outputs.data() + size_t{s} * kClasses, nullptr));
+      sops_whole += uint64_t{test_store.input_spikes[s]} * options.units + kClasses * readout.kept_active_features(bits, all_units_mask);
       sops_pruned += uint64_t{test_store.input_spikes[s]} * kept.size() +
                      kClasses * readout.kept_active_features(bits, kept_mask);
     }
@@ -188,20 +193,30 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
       NMSIM_ASSERT(pruned_sops == sops_pruned, "convex: the pruned network's SOPs differ from the count");
       NMSIM_ASSERT(pruned_meter.correct() == test_meter.correct(), "convex: pruning changed the accuracy");
       result.set_pruned_test_accuracy(pruned_meter.accuracy());
-      report.add_notes(converged ? "converged after epoch " + std::to_string(epoch + 1) +
-                                       ": objective's relative change " + number(change) + " < tolerance " +
-                                       number(options.tolerance)
-                                 : "not converged after " + std::to_string(epoch + 1) +
-                                       " epochs: objective's relative change in the last epoch " +
-                                       number(change) + " (tolerance " + number(options.tolerance) + ")");
-      report.add_notes("reconstructed network: " + std::to_string(kept.size()) + " of " +
-                       std::to_string(options.units) + " units kept; run from the pixels it gives the same "
-                       "outputs on all " + std::to_string(test_samples) + " test samples");
+      const std::string phase = refit ? "refit" : "solve";
+      report.add_notes(converged ? phase + " converged after epoch " + std::to_string(number) +
+                                       ": objective's relative change " + number_text(change) + " < tolerance " +
+                                       number_text(options.tolerance)
+                                 : phase + " not converged after epoch " + std::to_string(number) +
+                                       ": objective's relative change in the last epoch " +
+                                       number_text(change) + " (tolerance " + number_text(options.tolerance) + ")");
+      report.add_notes((refit ? "refitted network: " : "reconstructed network: ") + std::to_string(kept.size()) +
+                       " of " + std::to_string(options.units) + " units kept; run from the pixels it gives the "
+                       "same outputs on all " + std::to_string(test_samples) + " test samples");
     }
     result.set_wall_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     *report.add_epochs() = result;
     if (on_epoch) on_epoch(result);
-    if (last) break;
+    return last;
+  };
+
+  for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch)
+    if (run_epoch(epoch, training.epochs(), false)) break;
+  if (options.refit_epochs > 0) {
+    readout.restrict_to(readout.kept_units());
+    previous = readout.objective(train_store, train_labels, positions).value;
+    for (uint32_t epoch = 0; epoch < options.refit_epochs; ++epoch)
+      if (run_epoch(epoch, options.refit_epochs, true)) break;
   }
   return report;
 }

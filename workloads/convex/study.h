@@ -16,6 +16,10 @@
 // per test sample of the whole and the pruned network. After the last epoch the pruned
 // network is built from the kept units and run from the pixels on the test samples; its
 // outputs must equal the whole network's on every sample (NMSIM_ASSERT).
+// Refit (run.convex.refit_epochs > 0): then up to refit_epochs more epochs (EpochResult.refit,
+// epoch numbers continuing) re-solve the kept units' readout without the penalty (reference.h
+// step 8), ending with the same check of the pruned network. Shuffle orders continue with
+// the epoch number. Hidden SOPs of a refit epoch are those of the kept units.
 // Counts in EpochResult are totals over the epoch's training samples: sops_forward =
 // hidden SOPs, readout_additions = readout forward additions, sops_update = gradient
 // additions, weight_writes = readout weights changed; sops_feedback and
