@@ -32,7 +32,7 @@ namespace {
 // weights are the recurrent block (row i = neuron i's axon). 32-bit words hold 2 weights: a
 // row is words 2i, 2i + 1, in banks 0 and 1 (WORD interleaving); 2 ports, read latency 2,
 // write latency 1. The copy has the same geometry: copy row j = words 2j, 2j + 1.
-ChipConfig block_chip(TransposedRead option) {
+ChipConfig block_chip(TransposedRead option, uint32_t state_ports) {
   ChipConfig chip = config::default_chip_config();
   chip.set_mesh_width(1);
   chip.set_mesh_height(1);
@@ -44,6 +44,7 @@ ChipConfig block_chip(TransposedRead option) {
   core.set_pipeline_fill_cycles(2);
   core.set_ternary_couples(true);
   core.set_transposed_read(option);
+  core.set_state_memory_ports(state_ports);
   SramConfig& sram = *core.mutable_synapse_sram();
   sram.set_size_bytes(4 * 8);
   sram.set_word_width_bits(32);
@@ -64,8 +65,8 @@ struct BlockBench {
   SimContext ctx;
   chip::Chip chip;
   core::NeuronCore& core;
-  explicit BlockBench(TransposedRead option)
-      : config(block_chip(option)),
+  explicit BlockBench(TransposedRead option, uint32_t state_ports = 2)
+      : config(block_chip(option, state_ports)),
         ctx(config::clock_period_ps(config)),
         chip("chip", config, ctx),
         core(chip.core(0)) {
@@ -113,14 +114,14 @@ void run_step(BlockBench& b, StepResult& r) {
   b.chip.finish();
 }
 
-void check_step_values(const StepResult& r) {
+void check_step_values(const StepResult& r, uint64_t fire_cycles = 4) {
   // v_i = M(i,0) + M(i,2) - M(i,3) = (i+1) 1000 + (i+1) 1000 - 600 - (i+1) 1000 + 900.
   CHECK(r.v_before_fire == std::vector<int32_t>{1300, 2300, 3300, 4300});
   // With the drives: 8192 (+1), 2300 (0), -8192 (-1), 9300 (+1).
   CHECK(r.plus == std::vector<uint32_t>{0, 3});
   CHECK(r.minus == std::vector<uint32_t>{2});
-  // The fire scan: 2 words + fill 2.
-  CHECK(r.fire_cycles == 4);
+  // The fire scan: 2 words + fill 2 (2 ports).
+  CHECK(r.fire_cycles == fire_cycles);
 }
 
 double stat_energy(const Report& report, const std::string& suffix) {
@@ -266,4 +267,21 @@ TEST_CASE("transposed read: a weight update under TRANSPOSED_COPY writes both ar
   // Copy row 2 from s = 7 + reset 4 = 11: found s+1, words 4, 5 issue s+1, ready s+3;
   // accumulate s+3..s+5; + fill 2 = 7.
   CHECK(transposed_cycles == 7);
+}
+
+TEST_CASE("transposed read: with a single-port state memory a couple word takes 2 cycles",
+          "[core][transposed]") {
+  BlockBench b(TRANSPOSED_COPY, 1);
+  StepResult r;
+  run_step(b, r);
+  // Fire scan: 2 words x 2 cycles + fill 2.
+  check_step_values(r, 6);
+  // From s = 6 (reset writes only: 2 + 2; drive 2); A = 2 words x 2 = 4 cycles a sender,
+  // starting up to a cycle before the row is ready (the weights are used in a word's 2nd cycle):
+  //  j = 0: issue s+1, ready s+3; start s+2, free s+6.
+  //  j = 2: issue s+2, ready s+4; start max(s+3, s+6) = s+6, free s+10.
+  //  j = 3: buffer 0 free s+6: issue s+6, ready s+8; start max(s+7, s+10), free s+14.
+  //  end = s+14 + fill 2 = s+16.
+  CHECK(r.transposed_cycles == 16);
+  CHECK(b.core.transposed_sram()->reads().total() == 6);
 }
