@@ -152,6 +152,8 @@ TEST_CASE("transposed read: TRANSPOSED_COPY fetches one copy row per sender", "[
   CHECK(copy.reads().total() == 6);
   CHECK(copy.bank_conflicts().total() == 0);
   CHECK(b.core.synapse_sram().reads().total() == 0);
+  CHECK(copy.writes().total() == 0);  // a backward step writes no weights
+  CHECK(b.core.synapse_sram().writes().total() == 0);
   CHECK(stat_total(b.core, "sops") == 3 * 4);
   CHECK(stat_total(b.core, "transposed_senders") == 3);
   CHECK(stat_total(b.core, "couple_reads") == 3 * 2 + 2);       // 3 senders + the scan
@@ -203,6 +205,7 @@ TEST_CASE("transposed read: COLUMN_READ reads one word per (receiver, sender), a
   CHECK(r.transposed_cycles == 17);
   CHECK(b.core.synapse_sram().reads().total() == 3 * 4);
   CHECK(b.core.synapse_sram().bank_conflicts().total() == 8);
+  CHECK(b.core.synapse_sram().writes().total() == 0);
   CHECK(b.core.transposed_sram() == nullptr);
   CHECK(stat_total(b.core, "sops") == 3 * 4);
   CHECK(stat_total(b.core, "couple_reads") == 3 * 2 + 2);
