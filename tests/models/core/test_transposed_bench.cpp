@@ -3,7 +3,7 @@
 // active (51 of 512, signs alternating), then the weight update of 51 rows (every weight
 // of each row changed). Each option runs in its own process; the figures (cycles, SRAM reads
 // and writes, energy per phase from the default 28 nm table) print as one line each:
-//   build-core/tests/models/core/test_transposed_bench
+//   ctest --test-dir build -R "transposed bench" -V
 // (models/core/README.md quotes them). The checks pin the structural counts, and the
 // couple potentials against a plain-integer sum, so the figures cannot drift unnoticed.
 #include <catch2/catch.hpp>
