@@ -288,3 +288,32 @@ TEST_CASE("transposed read: with a single-port state memory a couple word takes 
   CHECK(r.transposed_cycles == 16);
   CHECK(b.core.transposed_sram()->reads().total() == 6);
 }
+
+TEST_CASE("transposed read: an outer-product update (SPIDE's rule) keeps the copy too",
+          "[core][transposed][learning]") {
+  BlockBench b(TRANSPOSED_COPY);
+  // d_j = round_shift(factor_j x 3, 1): 7 x 3 / 2 = 10.5 -> 11, -2 x 3 / 2 = -3, 0, 1 x 3 / 2 -> 2.
+  const int32_t factors[4] = {7, -2, 0, 1};
+  bool written = false;
+  LambdaProgram program([&](core::NeuronCore& c) { written = c.update_weights_scaled(3, factors, 3, 1); });
+  b.core.set_program(&program);
+  sc_core::sc_start();
+  CHECK(written);
+  // Weight 3 of copy rows 0, 1 and 3 (non-zero deltas): 3 masked writes.
+  CHECK(b.core.transposed_sram()->writes().total() == 3);
+  CHECK(stat_total(b.core, "sops") == 0);
+  std::vector<uint8_t> copy_bytes(32);
+  tlm::tlm_generic_payload q;
+  q.set_command(tlm::TLM_READ_COMMAND);
+  q.set_address(0);
+  q.set_data_length(32);
+  q.set_streaming_width(32);
+  q.set_data_ptr(copy_bytes.data());
+  REQUIRE((*b.core.transposed_sram_socket())->transport_dbg(q) == 32);
+  const int32_t deltas[4] = {11, -3, 0, 2};
+  for (uint32_t j = 0; j < 4; ++j) {
+    for (uint32_t i = 0; i < 4; ++i) {
+      CHECK(core::read_weight(copy_bytes.data() + 8 * j, i, 16) == m(i, j) + (i == 3 ? deltas[j] : 0));
+    }
+  }
+}
