@@ -25,11 +25,22 @@ int command_run(const std::vector<std::string>& args, const std::string& command
        "write the report as JSON (written only when the run succeeds)")
       ("no-table", "do not print the readable report")
       ("no-check", "skip the functional reference check (chip vs reference, bit-exact)")
+      ("save-weights", po::value<std::string>()->value_name("FILE"),
+       "DFA: save the weights trained on the chip (nmsim.Weights) for --set network.weights_file=FILE "
+       "(written only when the run succeeds)")
       ("quiet,q", "no progress display");
   options.add(config_options()).add(trace_options());
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const ResolvedConfigs configs = resolve_configs(vm);
+  // Only DFA trains a layered network that inference can load (FF's layers end in class
+  // groups, not an output layer): refuse before simulating anything.
+  const bool save_weights = vm.count("save-weights") > 0;
+  if (save_weights && configs.run.workload() != WORKLOAD_DFA) {
+    throw ConfigError("--save-weights: run.workload = " + Workload_Name(configs.run.workload()) +
+                      " trains no inference network (only WORKLOAD_DFA does)");
+  }
+  workloads::NetworkWeights trained;
   Progress progress("samples", vm.count("quiet") > 0);
   const auto on_progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
   Report report;
@@ -48,13 +59,14 @@ int command_run(const std::vector<std::string>& args, const std::string& command
     report = result.report;
     mismatch = result.reference_checked && !result.reference_matches;
     difference = result.mismatch;
+    return result;
   };
   switch (configs.run.workload()) {
     case WORKLOAD_INFERENCE:
       run_job(inference::InferenceJobOptions{}, inference::run_inference_job);
       break;
     case WORKLOAD_DFA:
-      run_job(dfa::DfaJobOptions{}, dfa::run_dfa_job);
+      trained = run_job(dfa::DfaJobOptions{}, dfa::run_dfa_job).chip_weights;
       break;
     case WORKLOAD_FF:
       run_job(ff::FfJobOptions{}, ff::run_ff_job);
@@ -66,6 +78,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
 
   if (vm.count("no-table") == 0) std::cout << report::to_table(report);
   report::write_file_atomically(vm["json"].as<std::string>(), report::to_json(report));
+  if (save_weights && !mismatch) workloads::save_weights(vm["save-weights"].as<std::string>(), trained);
   if (mismatch) {
     std::cerr << "nmsim: internal error: the chip disagrees with the functional reference: "
               << difference << "\n";

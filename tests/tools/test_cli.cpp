@@ -213,3 +213,36 @@ TEST_CASE("cli: weights that do not fit the chip's weight width are refused", "[
   CHECK(drawn.err.find("init_weight_range") != std::string::npos);
   CHECK_FALSE(exists(dir.file("r.json")));
 }
+
+TEST_CASE("cli: weights trained on the chip are saved, equal the reference's, and load", "[cli][dfa]") {
+  TempDir dir;
+  const std::string network = " --set network.hidden_sizes=64 --set training.train_samples=30 --set samples=10";
+  const auto chip = nmsim(dir, "run --quiet --no-table --json r.json --save-weights chip.pb" + network);
+  INFO(chip.err);
+  REQUIRE(chip.status == 0);
+  // The study's first epoch trains the same samples in the same order: same bits.
+  const auto study = nmsim(dir, "study --json s.json --save-weights reference.pb" + network);
+  REQUIRE(study.status == 0);
+  const std::string saved = slurp(dir.file("chip.pb"));
+  CHECK(saved.size() > 64 * (784 + 10));  // at least a byte per weight
+  CHECK(saved == slurp(dir.file("reference.pb")));
+  const auto inference = nmsim(dir, "run --quiet --no-table --json i.json --set workload=WORKLOAD_INFERENCE "
+                                    "--set network.weights_file=chip.pb" + network);
+  INFO(inference.err);
+  CHECK(inference.status == 0);
+}
+
+TEST_CASE("cli: FF trains on the chip; only DFA saves inference weights", "[cli][ff]") {
+  TempDir dir;
+  const std::string ff = " --set workload=WORKLOAD_FF --set network.hidden_sizes=40 "
+                         "--set training.train_samples=10 --set samples=10";
+  const auto refused = nmsim(dir, "run --quiet --json r.json --save-weights w.pb" + ff);
+  CHECK(refused.status == 2);
+  CHECK(refused.err.find("--save-weights") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("r.json")));
+  CHECK_FALSE(exists(dir.file("w.pb")));
+  const auto run = nmsim(dir, "run --quiet --json r.json" + ff);
+  INFO(run.err);
+  REQUIRE(run.status == 0);
+  CHECK(slurp(dir.file("r.json")).find("bit-exact") != std::string::npos);
+}
