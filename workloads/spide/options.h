@@ -11,6 +11,7 @@ namespace nmsim::spide {
 
 enum class Loss : uint8_t { kSoftmaxCrossEntropy, kSquaredError };
 
+// Defaults are the preset's (platform/presets/run_default.textproto, spide block).
 struct SpideOptions {
   uint32_t inputs = 784;
   uint32_t hidden = 100;          // N
@@ -24,11 +25,11 @@ struct SpideOptions {
   uint64_t seed = 1;
   Loss loss = Loss::kSoftmaxCrossEntropy;
   uint32_t logit_shift = 8;
-  uint32_t gradient_shift = 7;
-  int32_t input_lr_shift = 4;
+  uint32_t gradient_shift = 4;
+  int32_t input_lr_shift = 3;
   int32_t recurrent_lr_shift = 6;
   int32_t readout_lr_shift = 6;
-  uint32_t lr_decay_epochs = 0;  // used by the study
+  uint32_t lr_decay_epochs = 2;  // used by the study
   int32_t input_init_range = 2000;
   int32_t recurrent_init_range = 500;
   int32_t readout_init_range = 500;
