@@ -232,7 +232,7 @@ TEST_CASE("cli: weights trained on the chip are saved, equal the reference's, an
   CHECK(inference.status == 0);
 }
 
-TEST_CASE("cli: FF trains on the chip; only DFA saves inference weights", "[cli][ff]") {
+TEST_CASE("cli: FF trains on the chip, and only DFA saves inference weights", "[cli][ff]") {
   TempDir dir;
   const std::string ff = " --set workload=WORKLOAD_FF --set network.hidden_sizes=40 "
                          "--set training.train_samples=10 --set samples=10";
