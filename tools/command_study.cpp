@@ -55,12 +55,26 @@ int command_study(const std::vector<std::string>& args, const std::string& comma
                               : run.data_dir();
   const workloads::DatasetSplit data = workloads::load_dataset(run.dataset(), dir);
 
-  std::cout << "epoch   train acc    test acc   hidden writes/sample   wall s\n";
-  const auto on_epoch = [](const EpochResult& e) {
-    const double per_sample =
-        e.train_samples() ? static_cast<double>(e.hidden_weight_writes()) / e.train_samples() : 0;
-    std::printf("%5u  %s  %s  %21.1f  %7.1f\n", e.epoch(), percent(e.train_accuracy()).c_str(),
-                percent(e.test_accuracy()).c_str(), per_sample, e.wall_seconds());
+  // One line per epoch; each algorithm adds the figures its study is judged by.
+  const Workload workload = run.workload();
+  std::cout << "epoch   train acc    test acc   hidden writes/sample   wall s";
+  if (workload == WORKLOAD_SPIDE) std::cout << "   fwd spikes/sample   bwd spikes/sample";
+  if (workload == WORKLOAD_CONVEX) std::cout << "      objective   rel change   kept units";
+  std::cout << "\n";
+  const auto on_epoch = [workload](const EpochResult& e) {
+    const auto per_sample = [&e](uint64_t total) {
+      return e.train_samples() ? static_cast<double>(total) / e.train_samples() : 0.0;
+    };
+    std::printf("%5u  %s  %s  %21.1f  %7.1f", e.epoch(), percent(e.train_accuracy()).c_str(),
+                percent(e.test_accuracy()).c_str(), per_sample(e.hidden_weight_writes()), e.wall_seconds());
+    if (workload == WORKLOAD_SPIDE) {
+      std::printf("  %18.1f  %18.1f", per_sample(e.forward_spikes()), per_sample(e.backward_spikes()));
+    }
+    if (workload == WORKLOAD_CONVEX) {
+      std::printf("  %13.1f  %11.2e  %11u%s", e.objective(), e.objective_relative_change(), e.kept_units(),
+                  e.refit() ? "  (refit)" : "");
+    }
+    std::printf("\n");
     std::fflush(stdout);
   };
   StudyReport report;
