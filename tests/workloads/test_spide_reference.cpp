@@ -336,3 +336,23 @@ TEST_CASE("spide study: 400 MNIST samples lift test accuracy far above chance", 
   run.mutable_training()->set_batch_size(16);
   REQUIRE_THROWS_AS(nmsim::spide::run_study(run, chip, data, {}), nmsim::ConfigError);
 }
+
+TEST_CASE("spide: initial F and O are a layered 784-N-10 network's weights, W its own stream",
+          "[spide]") {
+  SpideOptions o;
+  o.hidden = 20;
+  o.input_init_range = o.recurrent_init_range = o.readout_init_range = 1500;
+  const SpideMatrices m = nmsim::spide::random_matrices(o);
+  const nmsim::workloads::NetworkWeights layered =
+      nmsim::workloads::random_weights({784, 20, 10}, 1500, o.seed);
+  REQUIRE(m.input.w == layered.layers[0].w);
+  REQUIRE(m.readout.w == layered.layers[1].w);
+  REQUIRE(m.recurrent.inputs == 20);
+  REQUIRE(m.recurrent.outputs == 20);
+  REQUIRE(m.recurrent.w[0] ==
+          nmsim::workloads::prng_uniform(o.seed, nmsim::workloads::Stream::kWeights, uint64_t{2} << 40,
+                                         -1500, 1500));
+  // Each matrix keeps its own range.
+  o.recurrent_init_range = 0;
+  for (int32_t v : nmsim::spide::random_matrices(o).recurrent.w) REQUIRE(v == 0);
+}
