@@ -200,7 +200,7 @@ TEST_CASE("cli: the default run trains with sparse DFA on the chip, then tests",
   CHECK(r.out.find("nmsim report (dfa)") != std::string::npos);
   CHECK(r.out.find("update") != std::string::npos);
   const std::string json = slurp(dir.file("r.json"));
-  CHECK(json.find("Trained on 40 samples") != std::string::npos);
+  CHECK(json.find("trained on 40 samples") != std::string::npos);
   CHECK(json.find("bit-exact match") != std::string::npos);
 }
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "platform/base/errors.h"
+#include "workloads/common/network.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/prng.h"
 
@@ -65,15 +66,7 @@ ConvexOptions options_from_config(const RunConfig& run, const ChipConfig& chip) 
   ConvexOptions o;
   o.units = run.network().hidden_sizes(0);
   o.time_steps = run.time_steps();
-  const NeuronConfig& n = run.network().neuron();
-  o.neuron.threshold = static_cast<int32_t>(n.threshold());
-  o.neuron.leak = n.leak_mode() == LEAK_SHIFT      ? core::Leak::kShift
-                  : n.leak_mode() == LEAK_SUBTRACT ? core::Leak::kSubtract
-                                                   : core::Leak::kNone;
-  o.neuron.leak_amount = n.leak_amount();
-  o.neuron.reset = n.reset_mode() == RESET_ZERO ? core::Reset::kZero : core::Reset::kSubtract;
-  o.neuron.refractory_steps = n.refractory_steps();
-  o.neuron.state_width_bits = chip.core().state_width_bits();
+  o.neuron = workloads::neuron_params(run, chip);
   o.weight_width_bits = chip.core().weight_width_bits();
   o.encoder = run.encoder();
   o.seed = run.seed();

@@ -12,7 +12,6 @@
 #include "platform/mapper/mapper.h"
 #include "platform/report/report_builder.h"
 #include "workloads/common/metrics.h"
-#include "workloads/common/training_order.h"
 #include "workloads/job/chip_job.h"
 
 namespace nmsim::dfa {
@@ -86,14 +85,8 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
 
   DfaSchedule schedule;
   schedule.data = &train;
-  const uint32_t samples = run.training().train_samples() == 0 ? train.count : run.training().train_samples();
-  if (samples > train.count) {
-    throw ConfigError("run.training.train_samples = " + std::to_string(samples) +
-                      ": the training split has only " + std::to_string(train.count));
-  }
-  std::vector<uint32_t> order;
-  workloads::training_order(order, train.count, run.seed(), 0, run.training().shuffle());
-  order.resize(samples);
+  const std::vector<uint32_t> order = job::training_samples(run, train);
+  const auto samples = static_cast<uint32_t>(order.size());
   schedule.sample_indices = order;
   schedule.encoder_indices.assign(order.begin(), order.end());  // epoch 0: the sample's index
   const workloads::Dataset& test = loaded.split.test;
@@ -155,20 +148,7 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   workloads::AccuracyMeter train_meter, test_meter;
   for (const auto& o : result.chip_outcomes) train_meter.add(o.label, o.predicted);
   for (const auto& o : result.chip_test_outcomes) test_meter.add(o.label, o.predicted);
-  const workloads::AccuracyMeter& meter = test_samples > 0 ? test_meter : train_meter;
-  Summary& summary = *report.mutable_summary();
-  summary.set_samples(samples);
-  // Per trained sample: the energy of the run up to the end of training.
-  summary.set_energy_per_sample_pj(samples > 0 ? training_report.summary().energy_pj() / samples : 0);
-  job::fill_accuracy(summary, meter);
-  char line[256];
-  std::snprintf(line, sizeof line,
-                "Trained on %u samples (one epoch in the seed's order): training accuracy %.2f %% "
-                "(each sample predicted before its update); then %u test samples: accuracy %.2f %%. "
-                "Energy per trained sample %.3f uJ (training only; the total includes the test pass).",
-                samples, 100 * train_meter.accuracy(), test_samples, 100 * test_meter.accuracy(),
-                summary.energy_per_sample_pj() * 1e-6);
-  report.add_notes(line);
+  job::fill_training_summary(report, training_report, "Sparse DFA", train_meter, test_meter);
   job::fill_provenance(report, chip_config, run, options.energy, train, loaded.dir, options.command_line);
   job::fill_speed(report, result.chip_wall_seconds);
   report.add_notes("Weights are preloaded into the synapse SRAMs before the run; that load is not counted.");

@@ -14,7 +14,6 @@
 #include "platform/report/report_builder.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/metrics.h"
-#include "workloads/common/training_order.h"
 #include "workloads/ff/reference.h"
 #include "workloads/job/chip_job.h"
 
@@ -181,14 +180,8 @@ FfJobResult run_ff_job(const FfJobOptions& options) {
 
   FfSchedule schedule;
   schedule.data = &train;
-  const uint32_t samples = run.training().train_samples() == 0 ? train.count : run.training().train_samples();
-  if (samples > train.count) {
-    throw ConfigError("run.training.train_samples = " + std::to_string(samples) +
-                      ": the training split has only " + std::to_string(train.count));
-  }
-  std::vector<uint32_t> order;
-  workloads::training_order(order, train.count, run.seed(), 0, run.training().shuffle());
-  order.resize(samples);
+  const std::vector<uint32_t> order = job::training_samples(run, train);
+  const auto samples = static_cast<uint32_t>(order.size());
   schedule.sample_indices = order;
   schedule.encoder_indices.assign(order.begin(), order.end());  // epoch 0: the sample's index
   schedule.test_data = &test;
@@ -250,30 +243,7 @@ FfJobResult run_ff_job(const FfJobOptions& options) {
   workloads::AccuracyMeter train_meter, test_meter;
   for (const auto& o : result.chip_outcomes) train_meter.add(o.label, o.predicted);
   for (const auto& o : result.chip_test_outcomes) test_meter.add(o.label, o.predicted);
-  const workloads::AccuracyMeter& meter = test_samples > 0 ? test_meter : train_meter;
-  Summary& summary = *report.mutable_summary();
-  summary.set_samples(samples);
-  // Per trained sample: the energy of the run up to the end of training.
-  summary.set_energy_per_sample_pj(samples > 0 ? training_report.summary().energy_pj() / samples : 0);
-  job::fill_accuracy(summary, meter);
-  char line[320];
-  std::snprintf(line, sizeof line,
-                "FF (class groups, layer-local) trained on %u samples (one epoch in the seed's order): "
-                "training accuracy %.2f %% (each sample predicted before its update); then %u test samples "
-                "(forward only): accuracy %.2f %%. Energy per trained sample %.3f uJ (training only; the "
-                "total includes the test pass).",
-                samples, 100 * train_meter.accuracy(), test_samples, 100 * test_meter.accuracy(),
-                summary.energy_per_sample_pj() * 1e-6);
-  report.add_notes(line);
-  if (samples > 0) {
-    std::string per_phase = "Per trained sample by phase (training part of the run):";
-    for (const PhaseSummary& p : training_report.phases()) {
-      std::snprintf(line, sizeof line, " %s %.0f cycles, %.3f uJ;", p.phase().c_str(),
-                    static_cast<double>(p.cycles()) / samples, p.energy_pj() / samples * 1e-6);
-      per_phase += line;
-    }
-    report.add_notes(per_phase);
-  }
+  job::fill_training_summary(report, training_report, "FF (class groups, layer-local)", train_meter, test_meter);
   job::fill_provenance(report, chip_config, run, options.energy, train, loaded.dir, options.command_line);
   job::fill_speed(report, result.chip_wall_seconds);
   report.add_notes("Weights are preloaded into the synapse SRAMs before the run; that load is not counted.");
@@ -313,6 +283,7 @@ FfJobResult run_ff_job(const FfJobOptions& options) {
                          ? "Functional reference: bit-exact match (predictions, goodness sums, logits, class errors, "
                            "trained weights, forward SOPs, weights and rows written, update multiplies)."
                          : "Functional reference MISMATCH: " + result.mismatch);
+    char line[320];
     std::snprintf(line, sizeof line,
                   "Learning work: %llu update products with a non-zero error (reference), %llu multiplied by the "
                   "learning engines (whole rows of every core with a non-zero error); %llu weights and %llu "

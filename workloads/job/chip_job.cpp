@@ -1,10 +1,13 @@
 #include "workloads/job/chip_job.h"
 
+#include <cstdio>
+
 #include <google/protobuf/text_format.h>
 
 #include "platform/base/errors.h"
 #include "platform/config/loader.h"
 #include "platform/energy/energy_model.h"
+#include "workloads/common/training_order.h"
 
 namespace nmsim::job {
 
@@ -53,6 +56,18 @@ workloads::NetworkWeights initial_weights(const RunConfig& run, const std::vecto
              : workloads::load_weights(run.network().weights_file(), sizes, weight_width_bits);
 }
 
+std::vector<uint32_t> training_samples(const RunConfig& run, const workloads::Dataset& train) {
+  const uint32_t samples = run.training().train_samples() == 0 ? train.count : run.training().train_samples();
+  if (samples > train.count) {
+    throw ConfigError("run.training.train_samples = " + std::to_string(samples) +
+                      ": the training split has only " + std::to_string(train.count));
+  }
+  std::vector<uint32_t> order;
+  workloads::training_order(order, train.count, run.seed(), 0, run.training().shuffle());
+  order.resize(samples);
+  return order;
+}
+
 std::vector<uint32_t> test_indices(const RunConfig& run, const workloads::Dataset& test) {
   const uint32_t samples = run.samples() == 0 ? test.count : run.samples();
   if (samples > test.count) {
@@ -83,6 +98,33 @@ void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter) {
     ca->set_correct(static_cast<uint32_t>(meter.class_correct()[c]));
     ca->set_accuracy(per_class[c]);
   }
+}
+
+void fill_training_summary(Report& report, const Report& training_report, const std::string& algorithm,
+                           const workloads::AccuracyMeter& train, const workloads::AccuracyMeter& test) {
+  Summary& summary = *report.mutable_summary();
+  const uint64_t trained = train.total();
+  summary.set_samples(trained);
+  summary.set_energy_per_sample_pj(trained > 0 ? training_report.summary().energy_pj() / trained : 0);
+  fill_accuracy(summary, test.total() > 0 ? test : train);
+  char line[320];
+  std::snprintf(line, sizeof line,
+                "%s trained on %llu samples (one epoch in the seed's order): training accuracy %.2f %% "
+                "(each sample predicted before its update); then %llu test samples (forward only): "
+                "accuracy %.2f %%. Energy per trained sample %.3f uJ (training only; the total includes "
+                "the test pass).",
+                algorithm.c_str(), static_cast<unsigned long long>(trained), 100 * train.accuracy(),
+                static_cast<unsigned long long>(test.total()), 100 * test.accuracy(),
+                summary.energy_per_sample_pj() * 1e-6);
+  report.add_notes(line);
+  if (trained == 0) return;
+  std::string per_phase = "Per trained sample by phase (training part of the run):";
+  for (const PhaseSummary& p : training_report.phases()) {
+    std::snprintf(line, sizeof line, " %s %.0f cycles, %.3f uJ;", p.phase().c_str(),
+                  static_cast<double>(p.cycles()) / trained, p.energy_pj() / trained * 1e-6);
+    per_phase += line;
+  }
+  report.add_notes(per_phase);
 }
 
 void fill_speed(Report& report, double chip_wall_seconds) {

@@ -37,6 +37,10 @@ void fill_provenance(Report& report, const ChipConfig& chip, const RunConfig& ru
 workloads::NetworkWeights initial_weights(const RunConfig& run, const std::vector<uint32_t>& sizes,
                                           uint32_t weight_width_bits);
 
+// The training samples a chip run trains: the first run.training.train_samples (0: all) of
+// epoch 0's order (workloads/common/training_order.h); ConfigError if too many.
+std::vector<uint32_t> training_samples(const RunConfig& run, const workloads::Dataset& train);
+
 // run.samples test samples (0: all), an even stride over the test split (its files are
 // ordered by class, so the first N would all be zeros); ConfigError if too many.
 std::vector<uint32_t> test_indices(const RunConfig& run, const workloads::Dataset& test);
@@ -46,6 +50,14 @@ std::unique_ptr<trace::Tracer> make_tracer(const std::optional<trace::TraceOptio
 
 // Accuracy and per-class accuracy into the summary.
 void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter);
+
+// A training run's summary: samples trained, energy per trained sample (the energy of the run
+// up to the end of training, from training_report), accuracy and per-class accuracy of the
+// test samples (of the training samples when none were tested), and a note with both
+// accuracies that begins with `algorithm`, and one with the cycles and energy of each phase per
+// trained sample.
+void fill_training_summary(Report& report, const Report& training_report, const std::string& algorithm,
+                           const workloads::AccuracyMeter& train, const workloads::AccuracyMeter& test);
 
 // Wall time and simulated cycles and SOPs per wall second.
 void fill_speed(Report& report, double chip_wall_seconds);
