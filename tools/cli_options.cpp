@@ -1,11 +1,14 @@
 #include "tools/cli_options.h"
 
+#include <cctype>
 #include <iostream>
 
+#include "platform/base/errors.h"
 #include "platform/config/describe.h"
 #include "platform/config/loader.h"
 #include "platform/config/override.h"
 #include "platform/config/presets.h"
+#include "proto/run.pb.h"
 
 namespace po = boost::program_options;
 
@@ -34,6 +37,10 @@ po::options_description config_options() {
        "energy table file merged over the default 28 nm table, or a preset name (28nm, odin_28nm, loihi_14nm)")
       ("traffic", po::value<std::string>()->value_name("FILE"),
        "synthetic traffic config file (nmsim traffic)")
+      ("workload", po::value<std::string>()->value_name("NAME"),
+       "inference, dfa, ff, spide or convex: the same as --set workload=WORKLOAD_NAME")
+      ("dataset", po::value<std::string>()->value_name("NAME"),
+       "mnist or fashion_mnist: the same as --set dataset=DATASET_NAME")
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
        "override one field, e.g. --set noc.buffer_depth_flits=8 --set network.hidden_sizes=256,128; "
        "repeatable, applied in order after the files");
@@ -41,6 +48,11 @@ po::options_description config_options() {
 }
 
 namespace {
+
+std::string upper_case(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
 
 bool is_file_path(const std::string& s) {
   return s.find('/') != std::string::npos || s.find('.') != std::string::npos;
@@ -61,6 +73,23 @@ ResolvedConfigs resolve_configs(const po::variables_map& vm) {
   c.energy = energy.empty() || is_file_path(energy) ? config::load_energy_table(energy)
                                                     : config::energy_preset(energy);
   c.traffic = config::load_traffic_config(arg("traffic"));
+  // The short names are applied before the --set overrides, which may refine them.
+  if (vm.count("workload")) {
+    const std::string name = vm["workload"].as<std::string>();
+    Workload workload;
+    if (!Workload_Parse("WORKLOAD_" + upper_case(name), &workload) || workload == WORKLOAD_UNSPECIFIED) {
+      throw ConfigError("--workload " + name + ": expects inference, dfa, ff, spide or convex");
+    }
+    c.run.set_workload(workload);
+  }
+  if (vm.count("dataset")) {
+    const std::string name = vm["dataset"].as<std::string>();
+    Dataset dataset;
+    if (!Dataset_Parse("DATASET_" + upper_case(name), &dataset) || dataset == DATASET_UNSPECIFIED) {
+      throw ConfigError("--dataset " + name + ": expects mnist or fashion_mnist");
+    }
+    c.run.set_dataset(dataset);
+  }
   if (vm.count("set")) {
     for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) {
       config::apply_override(c.chip, c.run, c.energy, c.traffic, assignment);

@@ -246,3 +246,19 @@ TEST_CASE("cli: FF trains on the chip, and only DFA saves inference weights", "[
   REQUIRE(run.status == 0);
   CHECK(slurp(dir.file("r.json")).find("bit-exact") != std::string::npos);
 }
+
+TEST_CASE("cli: --workload and --dataset name the run's workload and data set", "[cli]") {
+  TempDir dir;
+  const auto study = nmsim(dir, "study --workload ff --dataset mnist --set network.hidden_sizes=20 "
+                                "--set training.train_samples=50 --set samples=20 --json s.json");
+  INFO(study.err);
+  REQUIRE(study.status == 0);
+  CHECK(slurp(dir.file("s.json")).find("WORKLOAD_FF") != std::string::npos);
+  const auto workload = nmsim(dir, "run --workload fff --json r.json");
+  CHECK(workload.status == 2);
+  CHECK(workload.err.find("--workload fff") != std::string::npos);
+  const auto dataset = nmsim(dir, "run --dataset fashion --json r.json");
+  CHECK(dataset.status == 2);
+  CHECK(dataset.err.find("fashion_mnist") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("r.json")));
+}
