@@ -6,17 +6,14 @@
 #include <string>
 #include <vector>
 
-#include <google/protobuf/text_format.h>
-
 #include "platform/base/errors.h"
 #include "workloads/common/metrics.h"
+#include "workloads/common/study_setup.h"
 #include "workloads/common/training_order.h"
 #include "workloads/convex/reference.h"
 
 namespace nmsim::convex {
 namespace {
-
-constexpr uint64_t kTestSampleIndexBase = uint64_t{1} << 40;
 
 std::string network_name(const ConvexOptions& o) {
   return "784-" + std::to_string(o.units) + "-10, T = " + std::to_string(o.time_steps) +
@@ -63,36 +60,22 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
                       "(surrogate-trained hidden weights, SG-CVX, are not implemented)");
 
   const uint32_t train_count = data.train.count;
-  const uint32_t train_samples = training.train_samples() == 0 ? train_count : training.train_samples();
-  if (train_samples > train_count)
-    throw ConfigError("run.training.train_samples = " + std::to_string(train_samples) +
-                      ": the training split has only " + std::to_string(train_count));
-  const uint32_t test_samples = run.samples() == 0 ? data.test.count : run.samples();
-  if (test_samples > data.test.count)
-    throw ConfigError("run.samples = " + std::to_string(test_samples) + ": the test split has only " +
-                      std::to_string(data.test.count));
-
-  StudyReport report;
-  report.set_workload("convex");
-  google::protobuf::TextFormat::PrintToString(run, report.mutable_run_config());
-  report.set_dataset(data.train.name + " + " + data.test.name);
-  report.set_dataset_hash(data.train.content_hash);
-  report.set_network(network_name(options));
-  report.set_nmsim_version(NMSIM_VERSION);
+  const workloads::StudySamples samples = workloads::study_samples(run, data);
+  const uint32_t train_samples = samples.train_per_epoch;
+  const std::vector<uint32_t>& test_set = samples.test_indices;
+  const auto test_samples = static_cast<uint32_t>(test_set.size());
+  StudyReport report = workloads::study_report("convex", run, data, network_name(options), NMSIM_VERSION);
 
   // The fixed training set and the test samples, and their spike trains (computed once).
   const auto features_start = std::chrono::steady_clock::now();
   std::vector<uint32_t> order;
   workloads::training_order(order, train_count, run.seed(), 0, training.shuffle());
   const std::vector<uint32_t> train_set(order.begin(), order.begin() + train_samples);
-  std::vector<uint32_t> test_set(test_samples);
-  for (uint32_t k = 0; k < test_samples; ++k)
-    test_set[k] = static_cast<uint32_t>(uint64_t{k} * data.test.count / test_samples);
   std::vector<uint32_t> all_units(options.units);
   for (uint32_t j = 0; j < options.units; ++j) all_units[j] = j;
   HiddenUnits hidden(options, all_units);
   const FeatureStore train_store = compute_features(hidden, data.train, train_set, 0);
-  const FeatureStore test_store = compute_features(hidden, data.test, test_set, kTestSampleIndexBase);
+  const FeatureStore test_store = compute_features(hidden, data.test, test_set, workloads::kTestSampleIndexBase);
   std::vector<uint8_t> train_labels(train_samples), test_labels(test_samples);
   for (uint32_t s = 0; s < train_samples; ++s) train_labels[s] = data.train.labels[train_set[s]];
   for (uint32_t s = 0; s < test_samples; ++s) test_labels[s] = data.test.labels[test_set[s]];
@@ -184,7 +167,7 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
       uint64_t pruned_sops = 0;
       for (uint32_t s = 0; s < test_samples; ++s) {
         int64_t out[kClasses];
-        pruned_sops += pruned.outputs(data.test.sample(test_set[s]), kTestSampleIndexBase + test_set[s], out);
+        pruned_sops += pruned.outputs(data.test.sample(test_set[s]), workloads::kTestSampleIndexBase + test_set[s], out);
         for (uint32_t k = 0; k < kClasses; ++k)
           NMSIM_ASSERT(out[k] == test_outputs[size_t{s} * kClasses + k],
                        "convex: the pruned network's outputs differ from the whole network's");

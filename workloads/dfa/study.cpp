@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include <google/protobuf/text_format.h>
 
 #include "platform/base/errors.h"
 #include "workloads/common/metrics.h"
 #include "workloads/common/prng.h"
+#include "workloads/common/study_setup.h"
 #include "workloads/dfa/reference.h"
 
 #ifndef NMSIM_VERSION
@@ -52,21 +52,10 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
   DfaReference reference(sizes, std::move(weights), neuron, params, run.time_steps(),
                          run.encoder(), run.seed());
 
-  const uint32_t train_count = training.train_samples() == 0 || training.train_samples() > data.train.count
-                                   ? data.train.count
-                                   : training.train_samples();
-  const uint32_t test_count = run.samples() == 0 ? data.test.count : run.samples();
-  if (test_count > data.test.count)
-    throw ConfigError("run.samples = " + std::to_string(test_count) + ": the test split has only " +
-                      std::to_string(data.test.count));
-
-  StudyReport report;
-  report.set_workload("dfa");
-  google::protobuf::TextFormat::PrintToString(run, report.mutable_run_config());
-  report.set_dataset(data.train.name.substr(0, data.train.name.find('/')));
-  report.set_dataset_hash(data.train.content_hash);
-  report.set_network(network_text(sizes, run.time_steps()));
-  report.set_nmsim_version(NMSIM_VERSION);
+  const workloads::StudySamples samples = workloads::study_samples(run, data);
+  const uint32_t train_count = samples.train_per_epoch;
+  StudyReport report =
+      workloads::study_report("dfa", run, data, network_text(sizes, run.time_steps()), NMSIM_VERSION);
   report.add_notes(std::string(params.feedback == Feedback::kSparse ? "sparse" : "dense") +
                    " feedback; counts are totals over the epoch's training samples");
 
@@ -86,8 +75,7 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
       train_meter.add(label, predicted);
     }
     workloads::AccuracyMeter test_meter(workloads::kClasses);
-    for (uint32_t s = 0; s < test_count; ++s) {
-      const auto d = static_cast<uint32_t>(uint64_t{s} * data.test.count / test_count);
+    for (const uint32_t d : samples.test_indices) {
       test_meter.add(data.test.labels[d], reference.infer(data.test.sample(d), d));
     }
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;

@@ -14,6 +14,7 @@
 #include "platform/report/report_builder.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/metrics.h"
+#include "workloads/common/study_setup.h"
 #include "workloads/ff/reference.h"
 #include "workloads/job/chip_job.h"
 
@@ -24,7 +25,6 @@ namespace {
 using WallClock = std::chrono::steady_clock;
 
 // The FF study's encoder index of test sample i (study.h): never shared with training.
-constexpr uint64_t kTestSampleIndexBase = uint64_t{1} << 40;
 
 double seconds_since(WallClock::time_point start) {
   return std::chrono::duration<double>(WallClock::now() - start).count();
@@ -186,7 +186,7 @@ FfJobResult run_ff_job(const FfJobOptions& options) {
   schedule.encoder_indices.assign(order.begin(), order.end());  // epoch 0: the sample's index
   schedule.test_data = &test;
   schedule.test_indices = job::test_indices(run, test);
-  for (uint32_t i : schedule.test_indices) schedule.test_encoder_indices.push_back(kTestSampleIndexBase + i);
+  for (uint32_t i : schedule.test_indices) schedule.test_encoder_indices.push_back(workloads::kTestSampleIndexBase + i);
   const auto test_samples = static_cast<uint32_t>(schedule.test_indices.size());
   schedule.time_steps = ff.time_steps;
   schedule.state_width_bits = ff.neuron.state_width_bits;

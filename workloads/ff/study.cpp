@@ -7,18 +7,16 @@
 #include <string>
 #include <vector>
 
-#include <google/protobuf/text_format.h>
 
 #include "platform/base/errors.h"
 #include "workloads/common/metrics.h"
 #include "workloads/common/prng.h"
+#include "workloads/common/study_setup.h"
 #include "workloads/common/weights.h"
 #include "workloads/ff/reference.h"
 
 namespace nmsim::ff {
 namespace {
-
-constexpr uint64_t kTestSampleIndexBase = uint64_t{1} << 40;
 
 std::string network_name(const FfOptions& o) {
   std::string s = std::to_string(o.layer_sizes[0]);
@@ -46,25 +44,9 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
   FfReference ref(options, initial);
 
   const uint32_t train_count = data.train.count;
-  const uint32_t train_samples =
-      training.train_samples() == 0 ? train_count : training.train_samples();
-  if (train_samples > train_count)
-    throw ConfigError("run.training.train_samples = " + std::to_string(train_samples) +
-                      ": the training split has only " + std::to_string(train_count));
-  const uint32_t test_samples = run.samples() == 0 ? data.test.count : run.samples();
-  if (test_samples > data.test.count)
-    throw ConfigError("run.samples = " + std::to_string(test_samples) +
-                      ": the test split has only " + std::to_string(data.test.count));
-
-  StudyReport report;
-  report.set_workload("ff");
-  std::string text;
-  google::protobuf::TextFormat::PrintToString(run, &text);
-  report.set_run_config(text);
-  report.set_dataset(data.train.name + " + " + data.test.name);
-  report.set_dataset_hash(data.train.content_hash);
-  report.set_network(network_name(options));
-  report.set_nmsim_version(NMSIM_VERSION);
+  const workloads::StudySamples samples = workloads::study_samples(run, data);
+  const uint32_t train_samples = samples.train_per_epoch;
+  StudyReport report = workloads::study_report("ff", run, data, network_name(options), NMSIM_VERSION);
   report.add_notes("counts are totals over the epoch's training samples; sops_feedback = 0: FF "
                    "sends nothing backward");
   if (options.class_adaptation) report.add_notes("class-aware complexity adaptation on");
@@ -95,9 +77,9 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     result.set_train_accuracy(train_meter.accuracy());
 
     workloads::AccuracyMeter test_meter;
-    for (uint32_t k = 0; k < test_samples; ++k) {
-      const uint32_t i = static_cast<uint32_t>(uint64_t{k} * data.test.count / test_samples);
-      test_meter.add(data.test.labels[i], ref.predict(data.test.sample(i), kTestSampleIndexBase + i));
+    for (const uint32_t i : samples.test_indices) {
+      test_meter.add(data.test.labels[i],
+                     ref.predict(data.test.sample(i), workloads::kTestSampleIndexBase + i));
     }
     result.set_test_accuracy(test_meter.accuracy());
     for (double v : test_meter.per_class()) result.add_test_per_class(v);

@@ -7,6 +7,7 @@
 #include "platform/base/errors.h"
 #include "platform/config/loader.h"
 #include "platform/energy/energy_model.h"
+#include "workloads/common/study_setup.h"
 #include "workloads/common/training_order.h"
 
 namespace nmsim::job {
@@ -69,14 +70,7 @@ std::vector<uint32_t> training_samples(const RunConfig& run, const workloads::Da
 }
 
 std::vector<uint32_t> test_indices(const RunConfig& run, const workloads::Dataset& test) {
-  const uint32_t samples = run.samples() == 0 ? test.count : run.samples();
-  if (samples > test.count) {
-    throw ConfigError("run.samples = " + std::to_string(samples) + ": the test split has only " +
-                      std::to_string(test.count));
-  }
-  std::vector<uint32_t> indices;
-  for (uint32_t i = 0; i < samples; ++i) indices.push_back(static_cast<uint32_t>(uint64_t{i} * test.count / samples));
-  return indices;
+  return workloads::evenly_strided(run.samples(), test.count);
 }
 
 std::unique_ptr<trace::Tracer> make_tracer(const std::optional<trace::TraceOptions>& options, SimContext& ctx) {
