@@ -4,10 +4,9 @@
 #include <string>
 #include <vector>
 
-#include <google/protobuf/text_format.h>
-
 #include "platform/base/errors.h"
 #include "workloads/common/metrics.h"
+#include "workloads/common/study_setup.h"
 #include "workloads/common/training_order.h"
 #include "workloads/spide/reference.h"
 
@@ -17,8 +16,6 @@
 
 namespace nmsim::spide {
 namespace {
-
-constexpr uint64_t kTestSampleIndexBase = uint64_t{1} << 40;
 
 std::string network_text(const SpideOptions& o) {
   return std::to_string(o.inputs) + "-" + std::to_string(o.hidden) + "(recurrent)-" +
@@ -57,23 +54,11 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     throw DataError(data.train.name + ": samples of " + std::to_string(data.train.pixels_per_sample) +
                     " pixels, the network takes " + std::to_string(options.inputs));
   const uint32_t train_count = data.train.count;
-  const uint32_t train_samples = training.train_samples() == 0 ? train_count : training.train_samples();
-  if (train_samples > train_count)
-    throw ConfigError("run.training.train_samples = " + std::to_string(train_samples) +
-                      ": the training split has only " + std::to_string(train_count));
-  const uint32_t test_samples = run.samples() == 0 ? data.test.count : run.samples();
-  if (test_samples > data.test.count)
-    throw ConfigError("run.samples = " + std::to_string(test_samples) + ": the test split has only " +
-                      std::to_string(data.test.count));
+  const workloads::StudySamples samples = workloads::study_samples(run, data);
+  const uint32_t train_samples = samples.train_per_epoch;
   SpideReference reference(options, random_matrices(options));
 
-  StudyReport report;
-  report.set_workload("spide");
-  google::protobuf::TextFormat::PrintToString(run, report.mutable_run_config());
-  report.set_dataset(data.train.name.substr(0, data.train.name.find('/')));
-  report.set_dataset_hash(data.train.content_hash);
-  report.set_network(network_text(options));
-  report.set_nmsim_version(NMSIM_VERSION);
+  StudyReport report = workloads::study_report("spide", run, data, network_text(options), NMSIM_VERSION);
   report.add_notes("counts are totals over the epoch's training samples; run.time_steps is not "
                    "used (spide.forward_steps and backward_steps are)");
 
@@ -95,9 +80,9 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     result.set_train_samples(train_samples);
     result.set_train_accuracy(train_meter.accuracy());
     workloads::AccuracyMeter test_meter(options.classes);
-    for (uint32_t s = 0; s < test_samples; ++s) {
-      const auto d = static_cast<uint32_t>(uint64_t{s} * data.test.count / test_samples);
-      test_meter.add(data.test.labels[d], reference.predict(data.test.sample(d), kTestSampleIndexBase + d));
+    for (const uint32_t d : samples.test_indices) {
+      test_meter.add(data.test.labels[d],
+                     reference.predict(data.test.sample(d), workloads::kTestSampleIndexBase + d));
     }
     result.set_test_accuracy(test_meter.accuracy());
     for (double v : test_meter.per_class()) result.add_test_per_class(v);
