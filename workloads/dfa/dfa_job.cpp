@@ -18,22 +18,9 @@ namespace nmsim::dfa {
 
 namespace {
 
-using WallClock = std::chrono::steady_clock;
-
-double seconds_since(WallClock::time_point start) {
-  return std::chrono::duration<double>(WallClock::now() - start).count();
-}
-
-// Sum of a report's stats whose name ends with `suffix`, in one phase or all (phase < 0).
-double stat_sum(const Report& r, const std::string& suffix, int phase = -1) {
-  double sum = 0;
-  for (const auto& s : r.stats()) {
-    const std::string& n = s.name();
-    if (n.size() < suffix.size() || n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
-    sum += phase < 0 ? s.value() : s.by_phase(phase);
-  }
-  return sum;
-}
+using job::seconds_since;
+using job::stat_sum;
+using job::WallClock;
 
 std::string compare(const DfaJobResult& result, const std::vector<uint32_t>& reference_predictions,
                     const workloads::NetworkWeights& reference_weights, const SampleCounts& counts) {

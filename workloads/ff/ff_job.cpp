@@ -22,24 +22,9 @@ namespace nmsim::ff {
 
 namespace {
 
-using WallClock = std::chrono::steady_clock;
-
-// The FF study's encoder index of test sample i (study.h): never shared with training.
-
-double seconds_since(WallClock::time_point start) {
-  return std::chrono::duration<double>(WallClock::now() - start).count();
-}
-
-// Sum of a report's stats whose name ends with `suffix`, in one phase or all (phase < 0).
-double stat_sum(const Report& r, const std::string& suffix, int phase = -1) {
-  double sum = 0;
-  for (const auto& s : r.stats()) {
-    const std::string& n = s.name();
-    if (n.size() < suffix.size() || n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
-    sum += phase < 0 ? s.value() : s.by_phase(phase);
-  }
-  return sum;
-}
+using job::seconds_since;
+using job::stat_sum;
+using job::WallClock;
 
 // The class groups and logit constants of every layer, as the host computes them once per
 // run (reference.h steps 1-2), and the leaders and error trees of the mapping.

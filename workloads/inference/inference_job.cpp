@@ -23,11 +23,8 @@ namespace nmsim::inference {
 
 namespace {
 
-using WallClock = std::chrono::steady_clock;
-
-double seconds_since(WallClock::time_point start) {
-  return std::chrono::duration<double>(WallClock::now() - start).count();
-}
+using job::seconds_since;
+using job::WallClock;
 
 
 // Compares chip and reference outcomes and counts; returns the first difference or "".

@@ -121,6 +121,20 @@ void fill_training_summary(Report& report, const Report& training_report, const 
   report.add_notes(per_phase);
 }
 
+double seconds_since(WallClock::time_point start) {
+  return std::chrono::duration<double>(WallClock::now() - start).count();
+}
+
+double stat_sum(const Report& report, const std::string& suffix, int phase) {
+  double sum = 0;
+  for (const auto& s : report.stats()) {
+    const std::string& n = s.name();
+    if (n.size() < suffix.size() || n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    sum += phase < 0 ? s.value() : s.by_phase(phase);
+  }
+  return sum;
+}
+
 void fill_speed(Report& report, double chip_wall_seconds) {
   Speed& speed = *report.mutable_speed();
   speed.set_wall_seconds(chip_wall_seconds);

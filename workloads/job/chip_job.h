@@ -2,6 +2,7 @@
 // speed, and the simulator's clock-to-wall bookkeeping.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,6 +59,14 @@ void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter);
 // trained sample.
 void fill_training_summary(Report& report, const Report& training_report, const std::string& algorithm,
                            const workloads::AccuracyMeter& train, const workloads::AccuracyMeter& test);
+
+// Wall-clock seconds since `start` (the chip's and the reference's speed in the report).
+using WallClock = std::chrono::steady_clock;
+double seconds_since(WallClock::time_point start);
+
+// Sum of a report's stats whose name ends with `suffix`, in one phase or all (phase < 0): the
+// chip's counts that a job compares with its reference's.
+double stat_sum(const Report& report, const std::string& suffix, int phase = -1);
 
 // Wall time and simulated cycles and SOPs per wall second.
 void fill_speed(Report& report, double chip_wall_seconds);
