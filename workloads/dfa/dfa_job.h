@@ -19,18 +19,11 @@
 #include "workloads/common/weights.h"
 #include "workloads/dfa/firmware.h"
 #include "workloads/dfa/reference.h"
+#include "workloads/job/chip_job.h"
 
 namespace nmsim::dfa {
 
-struct DfaJobOptions {
-  ChipConfig chip;
-  RunConfig run;  // training.train_samples trained (0: all), then run.samples tested (0: all)
-  EnergyTable energy;
-  std::optional<trace::TraceOptions> trace;
-  bool check_reference = true;
-  std::function<void(uint32_t done, uint32_t total)> progress;
-  std::string command_line;
-};
+using DfaJobOptions = job::JobOptions;
 
 struct DfaJobResult {
   Report report;

@@ -20,18 +20,11 @@
 #include "proto/run.pb.h"
 #include "workloads/common/weights.h"
 #include "workloads/ff/firmware.h"
+#include "workloads/job/chip_job.h"
 
 namespace nmsim::ff {
 
-struct FfJobOptions {
-  ChipConfig chip;
-  RunConfig run;  // training.train_samples trained (0: all), then run.samples tested (0: all)
-  EnergyTable energy;
-  std::optional<trace::TraceOptions> trace;
-  bool check_reference = true;
-  std::function<void(uint32_t done, uint32_t total)> progress;
-  std::string command_line;
-};
+using FfJobOptions = job::JobOptions;
 
 // The reference's work over the whole run (training and test samples), and what it implies
 // for the chip's per-core learning engines (a class group may span cores, so a layer row is

@@ -16,19 +16,13 @@
 #include "proto/run.pb.h"
 #include "workloads/common/network.h"
 #include "workloads/inference/firmware.h"
+#include "workloads/job/chip_job.h"
 #include "workloads/inference/reference.h"
 
 namespace nmsim::inference {
 
-struct InferenceJobOptions {
-  ChipConfig chip;
-  RunConfig run;
-  EnergyTable energy;
-  std::optional<trace::TraceOptions> trace;  // VCD output
-  bool check_reference = true;               // run the functional model too and compare
-  std::function<void(uint32_t done, uint32_t total)> progress;
-  std::string command_line;
-  SpikeRecord* spike_record = nullptr;       // tests: the chip's spikes per sample/step/layer
+struct InferenceJobOptions : job::JobOptions {
+  SpikeRecord* spike_record = nullptr;  // tests: the chip's spikes per sample/step/layer
 };
 
 struct InferenceJobResult {

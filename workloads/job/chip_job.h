@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,18 @@
 #include "platform/trace/tracer.h"
 
 namespace nmsim::job {
+
+// What every chip job takes: the resolved configs, the trace, whether to check the functional
+// reference, a progress callback and the command line for the report's provenance.
+struct JobOptions {
+  ChipConfig chip;
+  RunConfig run;  // training jobs: training.train_samples trained (0: all), then run.samples tested
+  EnergyTable energy;
+  std::optional<trace::TraceOptions> trace;  // VCD output
+  bool check_reference = true;               // run the functional reference too and compare
+  std::function<void(uint32_t done, uint32_t total)> progress;
+  std::string command_line;
+};
 
 // The run's data set (run.data_dir, or the default install location); DataError if damaged.
 struct LoadedData {
