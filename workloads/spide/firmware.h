@@ -1,0 +1,116 @@
+// SPIDE training firmware (reference.h is the specification of the arithmetic): one hidden
+// core holds the whole recurrent layer, an output core holds the readout.
+// Hidden core rows: axon j < N is hidden neuron j's own spike (row j = W[j][*]: a spike's
+// AER address is its neuron index, so the core's own spikes of step t-1 land on axons 0..N-1
+// through its multicast tree, which also reaches the output core), axon N + i is input line i
+// (row N + i = F[i][*]). The transposed block starts at axon 0.
+// Per training sample:
+//   forward   T_f steps; in step t the hidden core integrates its axons (inputs x[t] and its
+//             own spikes s[t-1]), fires, loads the encoder's x[t+1] (this clears the axon
+//             bitmap, so it must come before the send) and sends s[t]; barrier; the output
+//             core integrates s[t] (it never fires: its potentials are o); barrier.
+//   backward  the output core computes z, p, err on its scalar datapath, reads the N rows of
+//             O (old weights) and forms g = clamp(round_shift(O err, shift)), sending every
+//             non-zero g_i as a graded value to the hidden core. The output core computes
+//             O err because it holds O: the hidden core would need a second copy of O (N x 10
+//             words kept equal under every update) to do it, and N values cost N packets,
+//             about N / 10 x the 10 error packets, cheap next to a forward stage. Barrier.
+//             The hidden core loads g into the couple drives, masks couples by 0 < a < T_f
+//             and runs T_b couple steps locally: the transposed read of the previous step's
+//             masked +-1 spikes, then the fire scan with the drive. Barrier.
+//   update    F (rows N + i, x_i > 0), W (rows i, a_i > 0), O (rows j, a_j > 0) through the
+//             learning engines: w += round_shift(factor * count, shift), factor = -delta or -err.
+// Barriers (identical on every participant): forward after the host's load, 2 per forward
+// step (the last one into backward), backward after g was sent, update after the couples,
+// host_io after the updates.
+// Order of additions: the chip adds W's row-major recurrent spikes before the inputs (lower
+// axons first) and, in the backward stage, the transposed spikes before the drive; the
+// reference adds them the other way round. Sums are equal unless a potential saturates in
+// between (24-bit state, 16-bit weights: not for any network one core holds with the
+// preset's ranges).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "models/core/neuron_core.h"
+#include "models/host/host_link.h"
+#include "workloads/common/encoder.h"
+#include "workloads/spide/options.h"
+
+namespace nmsim::chip { class Chip; }
+namespace nmsim::mapper { struct Mapping; }
+
+namespace nmsim::spide {
+
+struct SpideSchedule {
+  SpideOptions options;
+  std::vector<const uint8_t*> pixels;  // per training sample, options.inputs bytes
+  std::vector<uint32_t> labels;
+  std::vector<uint64_t> encoder_indices;
+  uint32_t hidden_core = 0;            // core indices in the chip
+  uint32_t output_core = 1;
+  uint32_t hidden_node = 0;            // where the output core sends g
+  uint32_t hidden_core_in_node = 0;
+};
+
+// What the chip computed for one training sample (for the comparison with the reference).
+struct SpideChipRecord {
+  uint32_t predicted = 0;
+  std::vector<uint32_t> hidden_counts;  // a
+  std::vector<int32_t> gradient;        // g
+  std::vector<int32_t> delta;           // m beta
+  uint64_t backward_spikes = 0;         // masked ternary spikes
+  uint64_t backward_senders = 0;        // masked spikes of steps < T_b - 1 (transposed reads)
+  uint32_t active = 0;                  // couples in the mask
+};
+
+// Lays SPIDE out on a chip: `mapping` = mapper::map_network(chip config, {N + inputs, N,
+// classes}) (the hidden core's fan-in is its own N neurons, then the inputs). Configures the
+// chip, replaces the hidden core's tree by one to itself and the output core (its spikes are
+// its own next step's recurrent input), names the transposed block (axons 0..N-1) and fills
+// the schedule's core fields. Call before preloading the weights.
+void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const core::NeuronParams& neuron,
+                    SpideSchedule& schedule);
+
+// The output core's error and gradient on its scalar datapath: per class the logit shift, a
+// table read and an add (softmax), a 32-cycle reciprocal, a multiply per class; then one
+// multiply-add per (neuron, non-zero error) and a shift and clamp per neuron.
+void charge_error_and_gradient(core::NeuronCore& core, uint32_t classes, uint32_t hidden, uint32_t nonzero_errors);
+
+class SpideCoreProgram : public core::Program {
+ public:
+  explicit SpideCoreProgram(const SpideSchedule& schedule);
+  void run(core::NeuronCore& core) override;
+  const std::vector<SpideChipRecord>& records() const { return m_records; }
+
+ private:
+  void forward_hidden(core::NeuronCore& core, uint64_t encoder_index);
+  void forward_output(core::NeuronCore& core);
+  void gradient_output(core::NeuronCore& core);
+  void backward_hidden(core::NeuronCore& core, SpideChipRecord& record);
+  void update_hidden(core::NeuronCore& core);
+  void update_output(core::NeuronCore& core);
+  void encode(core::NeuronCore& core, uint32_t t);
+
+  const SpideSchedule& m_schedule;
+  workloads::RateEncoder m_encoder;
+  SpikeBitmap m_input_spikes, m_axon_spikes, m_plus, m_minus;
+  std::vector<int32_t> m_logits, m_probabilities, m_error, m_row, m_gradient, m_factors;
+  std::vector<SpideChipRecord> m_records;
+};
+
+class SpideHostProgram : public host::HostProgram {
+ public:
+  SpideHostProgram(const SpideSchedule& schedule, chip::Chip& chip);
+  void run(host::HostLink& link) override;
+  const std::vector<uint32_t>& predictions() const { return m_predictions; }
+
+ private:
+  const SpideSchedule& m_schedule;
+  chip::Chip& m_chip;
+  std::vector<uint32_t> m_predictions;
+};
+
+}  // namespace nmsim::spide
