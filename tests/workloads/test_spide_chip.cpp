@@ -1,6 +1,6 @@
 // SPIDE trained on the chip (workloads/spide/firmware.h) against the functional reference:
 // a 784-24-10 network, the hidden layer and its recurrence on one 32-neuron core, the
-// readout on a second core, 6 samples; predictions, hidden spike counts, the gradient drive,
+// readout on a second core, 6 training samples and 3 test samples; predictions, hidden spike counts, the gradient drive,
 // the masked ternary counts (delta), backward spikes, every trained weight of F, W and O and
 // the SOPs of both stages, bit for bit, under both transposed reads.
 #include <catch2/catch.hpp>
@@ -24,6 +24,7 @@ using namespace nmsim;
 namespace {
 
 constexpr uint32_t kSamples = 6;
+constexpr uint32_t kTests = 3;  // forward only, after training
 
 uint64_t stat_total(const StatGroup& group, const std::string& name) {
   for (const auto& s : group.stats())
@@ -71,7 +72,7 @@ void run_case(TransposedRead read) {
 
   const spide::SpideMatrices initial = spide::random_matrices(o);
   spide::SpideReference reference(o, initial);
-  const auto pixels = images(kSamples, o.inputs);
+  const auto pixels = images(kSamples + kTests, o.inputs);
 
   spide::SpideSchedule schedule;
   schedule.options = o;
@@ -79,6 +80,11 @@ void run_case(TransposedRead read) {
     schedule.pixels.push_back(pixels[s].data());
     schedule.labels.push_back(s % o.classes);
     schedule.encoder_indices.push_back(s);
+  }
+  for (uint32_t s = kSamples; s < kSamples + kTests; ++s) {
+    schedule.test_pixels.push_back(pixels[s].data());
+    schedule.test_labels.push_back(s % o.classes);
+    schedule.test_encoder_indices.push_back(1000 + s);
   }
 
   SimContext ctx(config::clock_period_ps(config));
@@ -113,6 +119,7 @@ void run_case(TransposedRead read) {
     totals += c;
     const spide::SpideChipRecord& r = hidden_program.records()[s];
     CHECK(host.predictions()[s] == predicted);
+    CHECK(host.outputs()[s] == reference.outputs());
     CHECK(r.hidden_counts == reference.hidden_counts());
     CHECK(r.gradient == reference.gradient());
     std::vector<int32_t> delta(o.hidden);
@@ -129,7 +136,13 @@ void run_case(TransposedRead read) {
   CHECK(totals.forward_spikes > 0);
   CHECK(backward_spikes > 0);
   CHECK(weights_written > 0);
+  CHECK(totals.hidden_weights_written > 0);  // F and W moved, not only O
 
+  REQUIRE(host.test_predictions().size() == kTests);
+  for (uint32_t s = 0; s < kTests; ++s) {
+    CHECK(host.test_predictions()[s] == reference.predict(pixels[kSamples + s].data(), 1000 + kSamples + s));
+    totals += reference.last_counts();  // forward SOPs of the test samples
+  }
   const workloads::NetworkWeights trained = chip::read_back_weights(chip, start, o.weight_width_bits);
   const workloads::NetworkWeights expected = chip_weights(reference.weights(), o);
   CHECK(trained.layers[0].w == expected.layers[0].w);  // W and F

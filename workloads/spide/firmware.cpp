@@ -63,9 +63,9 @@ void SpideCoreProgram::run(core::NeuronCore& core) {
     SpideChipRecord record;
     core.barrier(Phase::kForward);  // pixels and label are loaded
     if (hidden) {
-      forward_hidden(core, m_schedule.encoder_indices[s]);
+      forward_hidden(core, m_schedule.encoder_indices[s], Phase::kBackward);
     } else {
-      forward_output(core);
+      forward_output(core, Phase::kBackward);
       gradient_output(core);
     }
     core.barrier(Phase::kBackward);  // g delivered
@@ -79,6 +79,14 @@ void SpideCoreProgram::run(core::NeuronCore& core) {
     core.barrier(Phase::kHostIo);
     if (hidden) m_records.push_back(std::move(record));
   }
+  for (uint64_t index : m_schedule.test_encoder_indices) {
+    core.barrier(Phase::kForward);  // pixels are loaded
+    if (hidden) {
+      forward_hidden(core, index, Phase::kHostIo);
+    } else {
+      forward_output(core, Phase::kHostIo);
+    }
+  }
 }
 
 void SpideCoreProgram::encode(core::NeuronCore& core, uint32_t t) {
@@ -89,7 +97,7 @@ void SpideCoreProgram::encode(core::NeuronCore& core, uint32_t t) {
   core.set_input_spikes(m_axon_spikes);
 }
 
-void SpideCoreProgram::forward_hidden(core::NeuronCore& core, uint64_t encoder_index) {
+void SpideCoreProgram::forward_hidden(core::NeuronCore& core, uint64_t encoder_index, Phase after) {
   const uint32_t steps = m_schedule.options.forward_steps;
   core.reset_neurons();
   m_encoder.start(core.input_pixels().data(), m_schedule.options.inputs, encoder_index);
@@ -100,17 +108,17 @@ void SpideCoreProgram::forward_hidden(core::NeuronCore& core, uint64_t encoder_i
     if (t + 1 < steps) encode(core, t + 1);  // clears the bitmap: before this step's spikes return
     core.send_spikes();
     core.barrier(Phase::kForward);  // s[t] delivered here and at the output core
-    core.barrier(t + 1 == steps ? Phase::kBackward : Phase::kForward);
+    core.barrier(t + 1 == steps ? after : Phase::kForward);
   }
 }
 
-void SpideCoreProgram::forward_output(core::NeuronCore& core) {
+void SpideCoreProgram::forward_output(core::NeuronCore& core, Phase after) {
   const uint32_t steps = m_schedule.options.forward_steps;
   core.reset_neurons();
   for (uint32_t t = 0; t < steps; ++t) {
     core.barrier(Phase::kForward);
     core.integrate();  // o += O^T s[t]; no fire scan: the outputs only accumulate
-    core.barrier(t + 1 == steps ? Phase::kBackward : Phase::kForward);
+    core.barrier(t + 1 == steps ? after : Phase::kForward);
   }
 }
 
@@ -193,32 +201,56 @@ void SpideCoreProgram::update_output(core::NeuronCore& core) {
     if (a[j] != 0) core.update_weights_scaled(j, m_factors.data(), a[j], o.readout_lr_shift);
 }
 
-SpideHostProgram::SpideHostProgram(const SpideSchedule& schedule, chip::Chip& chip)
-    : m_schedule(schedule), m_chip(chip) {}
+SpideHostProgram::SpideHostProgram(const SpideSchedule& schedule, chip::Chip& chip, std::function<void()> progress,
+                                   std::function<void()> training_done)
+    : m_schedule(schedule), m_chip(chip), m_progress(std::move(progress)), m_training_done(std::move(training_done)) {}
+
+void SpideHostProgram::load(host::HostLink& link, const uint8_t* pixels) {
+  const uint32_t inputs = m_schedule.options.inputs;
+  std::memcpy(m_chip.core(m_schedule.hidden_core).input_pixels().data(), pixels, inputs);
+  link.transfer_to_chip(inputs + sizeof(uint32_t));  // pixels + encoder index register
+}
+
+void SpideHostProgram::forward_barriers(host::HostLink& link, Phase after) {
+  const uint32_t steps = m_schedule.options.forward_steps;
+  link.barrier(Phase::kForward);
+  for (uint32_t t = 0; t < steps; ++t) {
+    link.barrier(Phase::kForward);
+    link.barrier(t + 1 == steps ? after : Phase::kForward);
+  }
+}
+
+uint32_t SpideHostProgram::read_prediction(host::HostLink& link, bool keep_outputs) {
+  const uint32_t classes = m_schedule.options.classes;
+  const std::vector<int32_t>& o = m_chip.core(m_schedule.output_core).potentials();
+  link.transfer_from_chip(uint64_t{classes} * sizeof(int32_t));
+  uint32_t best = 0;
+  for (uint32_t k = 1; k < classes; ++k)
+    if (o[k] > o[best]) best = k;
+  if (keep_outputs) m_outputs.emplace_back(o.begin(), o.begin() + classes);
+  return best;
+}
 
 void SpideHostProgram::run(host::HostLink& link) {
-  const SpideOptions& o = m_schedule.options;
-  core::NeuronCore& hidden = m_chip.core(m_schedule.hidden_core);
   core::NeuronCore& output = m_chip.core(m_schedule.output_core);
   for (std::size_t s = 0; s < m_schedule.pixels.size(); ++s) {
-    std::memcpy(hidden.input_pixels().data(), m_schedule.pixels[s], o.inputs);
-    link.transfer_to_chip(o.inputs + sizeof(uint32_t));  // pixels + encoder index register
+    load(link, m_schedule.pixels[s]);
     output.host_registers()[0] = static_cast<int32_t>(m_schedule.labels[s]);
     link.transfer_to_chip(sizeof(int32_t));
-    link.barrier(Phase::kForward);
-    for (uint32_t t = 0; t < o.forward_steps; ++t) {
-      link.barrier(Phase::kForward);
-      link.barrier(t + 1 == o.forward_steps ? Phase::kBackward : Phase::kForward);
-    }
+    forward_barriers(link, Phase::kBackward);
     link.barrier(Phase::kBackward);
     link.barrier(Phase::kUpdate);
     link.barrier(Phase::kHostIo);
     // o: the output core's potentials, untouched by the backward stage and the update.
-    link.transfer_from_chip(uint64_t{o.classes} * sizeof(int32_t));
-    uint32_t best = 0;
-    for (uint32_t k = 1; k < o.classes; ++k)
-      if (output.potentials()[k] > output.potentials()[best]) best = k;
-    m_predictions.push_back(best);
+    m_predictions.push_back(read_prediction(link, true));
+    if (m_progress) m_progress();
+  }
+  if (m_training_done) m_training_done();
+  for (const uint8_t* pixels : m_schedule.test_pixels) {
+    load(link, pixels);
+    forward_barriers(link, Phase::kHostIo);
+    m_test_predictions.push_back(read_prediction(link, false));
+    if (m_progress) m_progress();
   }
 }
 

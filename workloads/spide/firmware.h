@@ -22,7 +22,8 @@
 //             learning engines: w += round_shift(factor * count, shift), factor = -delta or -err.
 // Barriers (identical on every participant): forward after the host's load, 2 per forward
 // step (the last one into backward), backward after g was sent, update after the couples,
-// host_io after the updates.
+// host_io after the updates. Test samples after training: forward after the load, 2 per
+// step, the last one into host_io.
 // Order of additions: the chip adds W's row-major recurrent spikes before the inputs (lower
 // axons first) and, in the backward stage, the transposed spikes before the drive; the
 // reference adds them the other way round. Sums are equal unless a potential saturates in
@@ -49,6 +50,10 @@ struct SpideSchedule {
   std::vector<const uint8_t*> pixels;  // per training sample, options.inputs bytes
   std::vector<uint32_t> labels;
   std::vector<uint64_t> encoder_indices;
+  // Tested after training: the forward stage only, no update.
+  std::vector<const uint8_t*> test_pixels;
+  std::vector<uint32_t> test_labels;
+  std::vector<uint64_t> test_encoder_indices;
   uint32_t hidden_core = 0;            // core indices in the chip
   uint32_t output_core = 1;
   uint32_t hidden_node = 0;            // where the output core sends g
@@ -86,8 +91,8 @@ class SpideCoreProgram : public core::Program {
   const std::vector<SpideChipRecord>& records() const { return m_records; }
 
  private:
-  void forward_hidden(core::NeuronCore& core, uint64_t encoder_index);
-  void forward_output(core::NeuronCore& core);
+  void forward_hidden(core::NeuronCore& core, uint64_t encoder_index, Phase after);
+  void forward_output(core::NeuronCore& core, Phase after);
   void gradient_output(core::NeuronCore& core);
   void backward_hidden(core::NeuronCore& core, SpideChipRecord& record);
   void update_hidden(core::NeuronCore& core);
@@ -103,14 +108,25 @@ class SpideCoreProgram : public core::Program {
 
 class SpideHostProgram : public host::HostProgram {
  public:
-  SpideHostProgram(const SpideSchedule& schedule, chip::Chip& chip);
+  // progress() after each sample; training_done() once the last training sample's outputs
+  // were read, before the test samples (a report snapshot).
+  SpideHostProgram(const SpideSchedule& schedule, chip::Chip& chip, std::function<void()> progress = {},
+                   std::function<void()> training_done = {});
   void run(host::HostLink& link) override;
-  const std::vector<uint32_t>& predictions() const { return m_predictions; }
+  const std::vector<uint32_t>& predictions() const { return m_predictions; }  // training, before the update
+  const std::vector<uint32_t>& test_predictions() const { return m_test_predictions; }
+  const std::vector<std::vector<int32_t>>& outputs() const { return m_outputs; }  // o, training samples
 
  private:
+  uint32_t read_prediction(host::HostLink& link, bool keep_outputs);
+  void load(host::HostLink& link, const uint8_t* pixels);
+  void forward_barriers(host::HostLink& link, Phase after);
+
   const SpideSchedule& m_schedule;
   chip::Chip& m_chip;
-  std::vector<uint32_t> m_predictions;
+  std::function<void()> m_progress, m_training_done;
+  std::vector<uint32_t> m_predictions, m_test_predictions;
+  std::vector<std::vector<int32_t>> m_outputs;
 };
 
 }  // namespace nmsim::spide
