@@ -14,10 +14,12 @@
 #include "platform/chip/weights_io.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
+#include "platform/energy/energy_model.h"
 #include "platform/mapper/mapper.h"
 #include "workloads/spide/firmware.h"
 #include "workloads/spide/matrices.h"
 #include "workloads/spide/reference.h"
+#include "workloads/spide/spide_job.h"
 
 using namespace nmsim;
 
@@ -161,4 +163,42 @@ TEST_CASE("spide chip: 784-24-10 on two cores, transposed copy, equals the refer
 
 TEST_CASE("spide chip: 784-24-10 on two cores, column reads, equals the reference bit for bit", "[spide][equivalence]") {
   run_case(COLUMN_READ);
+}
+
+TEST_CASE("spide chip job: 8 MNIST samples trained and 8 tested on a 784-32-10 network match the reference",
+          "[spide][equivalence]") {
+  spide::SpideJobOptions o;
+  o.chip = config::default_chip_config();
+  o.chip.mutable_core()->set_neurons(32);
+  o.chip.mutable_core()->set_ternary_couples(true);
+  o.chip.mutable_core()->set_transposed_read(TRANSPOSED_COPY);
+  o.run = config::default_run_config();
+  o.run.set_workload(WORKLOAD_SPIDE);
+  o.run.mutable_network()->clear_hidden_sizes();
+  o.run.mutable_network()->add_hidden_sizes(32);
+  o.run.mutable_training()->set_train_samples(8);
+  o.run.set_samples(8);
+  o.energy = config::default_energy_table();
+  const spide::SpideJobResult r = spide::run_spide_job(o);
+  INFO(r.mismatch);
+  REQUIRE(r.reference_checked);
+  REQUIRE(r.reference_matches);
+  CHECK(r.predictions.size() == 8);
+  CHECK(r.test_predictions.size() == 8);
+  CHECK(r.reference_counts.hidden_weights_written > 0);
+  CHECK(r.reference_counts.backward_spikes > 0);
+  CHECK(r.report.summary().energy_per_sample_pj() > 0);
+}
+
+TEST_CASE("spide chip job: a hidden layer one core cannot hold is a ConfigError naming the field", "[spide]") {
+  spide::SpideJobOptions o;
+  o.chip = config::default_chip_config();
+  o.chip.mutable_core()->set_ternary_couples(true);
+  o.chip.mutable_core()->set_transposed_read(COLUMN_READ);
+  o.run = config::default_run_config();
+  o.run.set_workload(WORKLOAD_SPIDE);
+  o.run.mutable_network()->clear_hidden_sizes();
+  o.run.mutable_network()->add_hidden_sizes(241);  // 241 + 784 > 1024 axons
+  o.energy = config::default_energy_table();
+  CHECK_THROWS_WITH(spide::run_spide_job(o), Catch::Contains("run.network.hidden_sizes[0]") && Catch::Contains("max_axons"));
 }
