@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -201,4 +202,29 @@ TEST_CASE("spide chip job: a hidden layer one core cannot hold is a ConfigError 
   o.run.mutable_network()->add_hidden_sizes(241);  // 241 + 784 > 1024 axons
   o.energy = config::default_energy_table();
   CHECK_THROWS_WITH(spide::run_spide_job(o), Catch::Contains("run.network.hidden_sizes[0]") && Catch::Contains("max_axons"));
+}
+
+// Benchmark, not a unit test (hidden: not registered with ctest). The README's "On the chip"
+// figures: 200 MNIST samples trained, 200 tested, 784-240-10 (the largest hidden layer whose
+// rows, its own 240 and the 784 inputs, fit one default core's 1024 axons). Run:
+//   build/tests/workloads/test_spide_chip "[.spide-bench]" (add "copy" or "column" to pick)
+TEST_CASE("spide chip benchmark: MNIST 200 + 200, 784-240-10, transposed copy", "[.spide-bench][copy]") {
+  spide::SpideJobOptions o;
+  o.chip = config::default_chip_config();
+  o.chip.mutable_core()->set_ternary_couples(true);
+  o.chip.mutable_core()->set_transposed_read(TRANSPOSED_COPY);
+  o.run = config::default_run_config();
+  o.run.set_workload(WORKLOAD_SPIDE);
+  o.run.mutable_network()->clear_hidden_sizes();
+  o.run.mutable_network()->add_hidden_sizes(240);
+  o.run.mutable_training()->set_train_samples(200);
+  o.run.set_samples(200);
+  o.energy = config::default_energy_table();
+  const spide::SpideJobResult r = spide::run_spide_job(o);
+  for (const auto& note : r.report.notes()) std::printf("%s\n", note.c_str());
+  for (const auto& p : r.report.phases())
+    std::printf("phase %s: %llu cycles, %.3f uJ\n", p.phase().c_str(), static_cast<unsigned long long>(p.cycles()),
+                p.energy_pj() * 1e-6);
+  std::printf("chip %.1f s, reference %.1f s\n", r.chip_wall_seconds, r.reference_wall_seconds);
+  REQUIRE(r.reference_matches);
 }

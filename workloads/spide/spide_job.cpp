@@ -1,5 +1,6 @@
 #include "workloads/spide/spide_job.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -171,21 +172,22 @@ SpideJobResult run_spide_job(const SpideJobOptions& options) {
   job::fill_speed(report, result.chip_wall_seconds);
   report.add_notes("Weights are preloaded into the synapse SRAMs before the run; that load is not counted.");
   {
-    uint64_t active = 0, backward_spikes = 0;
+    uint64_t active = 0, backward_spikes = 0, forward_spikes = 0;
     for (const auto& r : result.records) {
       active += r.active;
       backward_spikes += r.backward_spikes;
+      for (uint32_t a : r.hidden_counts) forward_spikes += a;
     }
     const double n = double(std::max<std::size_t>(result.records.size(), 1));
-    
-
-    char note[256];
+    char note[320];
     std::snprintf(note, sizeof note,
-                  "SPIDE per trained sample: %.1f running couples of %u, %.1f backward (ternary) spikes",
-                  double(active) / n, o.hidden, double(backward_spikes) / n);
+                  "SPIDE per trained sample: %.1f hidden spikes (%.2f %% of %u neurons x %u steps), %.1f running "
+                  "couples, %.1f backward ternary spikes (%.2f %% of %u couples x %u steps).",
+                  double(forward_spikes) / n, 100.0 * double(forward_spikes) / (n * o.hidden * o.forward_steps),
+                  o.hidden, o.forward_steps, double(active) / n, double(backward_spikes) / n,
+                  100.0 * double(backward_spikes) / (n * o.hidden * o.backward_steps), o.hidden, o.backward_steps);
     report.add_notes(note);
   }
-
   if (options.check_reference) {
     SpideReference reference(o, initial);
     std::vector<uint32_t> predictions, test_predictions;
