@@ -208,11 +208,11 @@ TEST_CASE("spide chip job: a hidden layer one core cannot hold is a ConfigError 
 // figures: 200 MNIST samples trained, 200 tested, 784-240-10 (the largest hidden layer whose
 // rows, its own 240 and the 784 inputs, fit one default core's 1024 axons). Run:
 //   build/tests/workloads/test_spide_chip "[.spide-bench]" (add "copy" or "column" to pick)
-TEST_CASE("spide chip benchmark: MNIST 200 + 200, 784-240-10, transposed copy", "[.spide-bench][copy]") {
+void run_benchmark(TransposedRead read) {
   spide::SpideJobOptions o;
   o.chip = config::default_chip_config();
   o.chip.mutable_core()->set_ternary_couples(true);
-  o.chip.mutable_core()->set_transposed_read(TRANSPOSED_COPY);
+  o.chip.mutable_core()->set_transposed_read(read);
   o.run = config::default_run_config();
   o.run.set_workload(WORKLOAD_SPIDE);
   o.run.mutable_network()->clear_hidden_sizes();
@@ -227,4 +227,12 @@ TEST_CASE("spide chip benchmark: MNIST 200 + 200, 784-240-10, transposed copy", 
                 p.energy_pj() * 1e-6);
   std::printf("chip %.1f s, reference %.1f s\n", r.chip_wall_seconds, r.reference_wall_seconds);
   REQUIRE(r.reference_matches);
+}
+
+TEST_CASE("spide chip benchmark: MNIST 200 + 200, 784-240-10, transposed copy", "[.spide-bench][copy]") {
+  run_benchmark(TRANSPOSED_COPY);
+}
+
+TEST_CASE("spide chip benchmark: MNIST 200 + 200, 784-240-10, column reads", "[.spide-bench][column]") {
+  run_benchmark(COLUMN_READ);
 }
