@@ -191,7 +191,7 @@ TEST_CASE("spide chip job: 8 MNIST samples trained and 8 tested on a 784-32-10 n
   CHECK(r.report.summary().energy_per_sample_pj() > 0);
 }
 
-TEST_CASE("spide chip job: a hidden layer one core cannot hold is a ConfigError naming the field", "[spide]") {
+TEST_CASE("spide chip job: a hidden layer one core cannot hold, or a weights file, is a ConfigError naming the field", "[spide]") {
   spide::SpideJobOptions o;
   o.chip = config::default_chip_config();
   o.chip.mutable_core()->set_ternary_couples(true);
@@ -202,6 +202,9 @@ TEST_CASE("spide chip job: a hidden layer one core cannot hold is a ConfigError 
   o.run.mutable_network()->add_hidden_sizes(241);  // 241 + 784 > 1024 axons
   o.energy = config::default_energy_table();
   CHECK_THROWS_WITH(spide::run_spide_job(o), Catch::Contains("run.network.hidden_sizes[0]") && Catch::Contains("max_axons"));
+  o.run.mutable_network()->set_hidden_sizes(0, 32);
+  o.run.mutable_network()->set_weights_file("weights.pb");
+  CHECK_THROWS_WITH(spide::run_spide_job(o), Catch::Contains("run.network.weights_file"));
 }
 
 // Benchmark, not a unit test (hidden: not registered with ctest). The README's "On the chip"

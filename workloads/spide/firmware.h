@@ -27,8 +27,8 @@
 // Order of additions: the chip adds W's row-major recurrent spikes before the inputs (lower
 // axons first) and, in the backward stage, the transposed spikes before the drive; the
 // reference adds them the other way round. Sums are equal unless a potential saturates in
-// between (24-bit state, 16-bit weights: not for any network one core holds with the
-// preset's ranges).
+// between (the hardware's ascending axon scan fixes the first order; the couple pass cannot
+// add the drive first). The job's reference check would report such a difference.
 #pragma once
 
 #include <cstdint>

@@ -47,6 +47,8 @@ void check_chip(const SpideOptions& o, const ChipConfig& chip, const RunConfig& 
   if (run.training().batch_size() != 1)
     throw ConfigError("run.training.batch_size = " + std::to_string(run.training().batch_size()) +
                       ": the SPIDE firmware trains online (1)");
+  if (!run.network().weights_file().empty())
+    throw ConfigError("run.network.weights_file: the SPIDE chip job draws F, W and O from run.seed (no weight file yet)");
   if (!chip.core().ternary_couples())
     throw ConfigError("chip.core.ternary_couples = false: SPIDE's backward stage runs on the ternary couples");
   if (chip.core().transposed_read() != TRANSPOSED_COPY && chip.core().transposed_read() != COLUMN_READ)

@@ -37,7 +37,7 @@ struct SpideJobResult {
 // ConfigError for what SPIDE on the chip cannot run: batch_size != 1, a hidden layer plus
 // the inputs that do not fit one core (chip.core.neurons, chip.core.max_axons), no ternary
 // couples or transposed read (chip.core.ternary_couples, chip.core.transposed_read), a
-// state or weight width other than the chip's.
+// weights file (run.network.weights_file: F, W and O come from run.seed).
 SpideJobResult run_spide_job(const SpideJobOptions& options);
 
 }  // namespace nmsim::spide
