@@ -12,6 +12,7 @@
 #include "workloads/dfa/dfa_job.h"
 #include "workloads/ff/ff_job.h"
 #include "workloads/inference/inference_job.h"
+#include "workloads/spide/spide_job.h"
 
 namespace po = boost::program_options;
 
@@ -70,6 +71,9 @@ int command_run(const std::vector<std::string>& args, const std::string& command
       break;
     case WORKLOAD_FF:
       run_job(ff::FfJobOptions{}, ff::run_ff_job);
+      break;
+    case WORKLOAD_SPIDE:
+      run_job(spide::SpideJobOptions{}, spide::run_spide_job);
       break;
     default:
       throw ConfigError("run.workload = " + Workload_Name(configs.run.workload()) + ": not on the chip yet");

@@ -262,3 +262,20 @@ TEST_CASE("cli: --workload and --dataset name the run's workload and data set", 
   CHECK(dataset.err.find("fashion_mnist") != std::string::npos);
   CHECK_FALSE(exists(dir.file("r.json")));
 }
+
+TEST_CASE("cli: SPIDE trains on the chip with ternary couples, and says which option it lacks", "[cli][spide]") {
+  TempDir dir;
+  const std::string spide = " --workload spide --set network.hidden_sizes=32 "
+                            "--set training.train_samples=8 --set samples=8";
+  const auto missing = nmsim(dir, "run --quiet --json r.json" + spide);
+  CHECK(missing.status == 2);
+  CHECK(missing.err.find("chip.core.ternary_couples") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("r.json")));
+  const auto run = nmsim(dir, "run --quiet --json r.json --set core.ternary_couples=true "
+                              "--set core.transposed_read=TRANSPOSED_COPY" + spide);
+  INFO(run.err);
+  REQUIRE(run.status == 0);
+  const std::string json = slurp(dir.file("r.json"));
+  CHECK(json.find("SPIDE trained on 8 samples") != std::string::npos);
+  CHECK(json.find("bit-exact match") != std::string::npos);
+}
