@@ -11,7 +11,6 @@
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/mapper/mapper.h"
-#include "platform/report/report_builder.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/metrics.h"
 #include "workloads/common/study_setup.h"
@@ -208,22 +207,19 @@ FfJobResult run_ff_job(const FfJobOptions& options) {
         if (options.progress) options.progress(done, samples + test_samples);
       },
       [&] {
-        training_report = report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
+        training_report = job::chip_report(chip, energy, ctx);
       });
   chip.host().set_program(&host);
 
   FfJobResult result;
-  const auto start = WallClock::now();
-  sc_core::sc_start();
-  result.chip_wall_seconds = seconds_since(start);
-  chip.finish();
+  result.chip_wall_seconds = job::simulate(chip);
   result.chip_outcomes = host.outcomes();
   result.chip_test_outcomes = host.test_outcomes();
   for (const FfCoreProgram* leader : leaders) result.chip_records.push_back(leader->records());
   result.chip_weights = chip::read_back_weights(chip, initial, weight_bits);
 
   Report& report = result.report;
-  report = report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
+  report = job::chip_report(chip, energy, ctx);
   report.set_kind("ff");
   workloads::AccuracyMeter train_meter, test_meter;
   for (const auto& o : result.chip_outcomes) train_meter.add(o.label, o.predicted);

@@ -13,7 +13,6 @@
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/mapper/mapper.h"
-#include "platform/report/report_builder.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/metrics.h"
 #include "workloads/common/weights.h"
@@ -119,14 +118,11 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
   chip.host().set_program(&host_program);
 
   InferenceJobResult result;
-  const auto chip_start = WallClock::now();
-  sc_core::sc_start();
-  result.chip_wall_seconds = seconds_since(chip_start);
-  chip.finish();
+  result.chip_wall_seconds = job::simulate(chip);
   result.chip_outcomes = host_program.outcomes();
 
   Report& report = result.report;
-  report = report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
+  report = job::chip_report(chip, energy, ctx);
   report.set_kind("inference");
   workloads::AccuracyMeter meter;
   for (const auto& o : result.chip_outcomes) meter.add(o.label, o.predicted);

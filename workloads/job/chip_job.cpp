@@ -5,8 +5,10 @@
 #include <google/protobuf/text_format.h>
 
 #include "platform/base/errors.h"
+#include "platform/chip/chip.h"
 #include "platform/config/loader.h"
 #include "platform/energy/energy_model.h"
+#include "platform/report/report_builder.h"
 #include "workloads/common/study_setup.h"
 #include "workloads/common/training_order.h"
 
@@ -123,6 +125,18 @@ void fill_training_summary(Report& report, const Report& training_report, const 
 
 double seconds_since(WallClock::time_point start) {
   return std::chrono::duration<double>(WallClock::now() - start).count();
+}
+
+double simulate(chip::Chip& chip) {
+  const auto start = WallClock::now();
+  sc_core::sc_start();
+  const double seconds = seconds_since(start);
+  chip.finish();
+  return seconds;
+}
+
+Report chip_report(const chip::Chip& chip, const energy::EnergyModel& energy, const SimContext& ctx) {
+  return report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
 }
 
 double stat_sum(const Report& report, const std::string& suffix, int phase) {

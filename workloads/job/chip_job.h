@@ -19,6 +19,9 @@
 #include "platform/base/sim_context.h"
 #include "platform/trace/tracer.h"
 
+namespace nmsim::chip { class Chip; }
+namespace nmsim::energy { class EnergyModel; }
+
 namespace nmsim::job {
 
 // What every chip job takes: the resolved configs, the trace, whether to check the functional
@@ -76,6 +79,14 @@ void fill_training_summary(Report& report, const Report& training_report, const 
 // Wall-clock seconds since `start` (the chip's and the reference's speed in the report).
 using WallClock = std::chrono::steady_clock;
 double seconds_since(WallClock::time_point start);
+
+// Runs the simulation to its end, then closes the chip's statistics; returns the wall
+// seconds the simulation took.
+double simulate(chip::Chip& chip);
+
+// The chip's report as it stands: counts and energy of every phase so far (a job takes one
+// when training ends, for the energy per trained sample, and one at the end).
+Report chip_report(const chip::Chip& chip, const energy::EnergyModel& energy, const SimContext& ctx);
 
 // Sum of a report's stats whose name ends with `suffix`, in one phase or all (phase < 0): the
 // chip's counts that a job compares with its reference's.

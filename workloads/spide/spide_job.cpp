@@ -10,7 +10,6 @@
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/mapper/mapper.h"
-#include "platform/report/report_builder.h"
 #include "workloads/common/metrics.h"
 #include "workloads/common/study_setup.h"
 
@@ -147,14 +146,11 @@ SpideJobResult run_spide_job(const SpideJobOptions& options) {
       [&] {
         if (options.progress) options.progress(++done, total);
       },
-      [&] { training_report = report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps()); });
+      [&] { training_report = job::chip_report(chip, energy, ctx); });
   chip.host().set_program(&host);
 
   SpideJobResult result;
-  const auto wall = WallClock::now();
-  sc_core::sc_start();
-  result.chip_wall_seconds = seconds_since(wall);
-  chip.finish();
+  result.chip_wall_seconds = job::simulate(chip);
   result.labels = schedule.labels;
   result.predictions = host.predictions();
   result.test_labels = schedule.test_labels;
@@ -163,7 +159,7 @@ SpideJobResult run_spide_job(const SpideJobOptions& options) {
   result.chip_weights = from_chip_layout(chip::read_back_weights(chip, start, o.weight_width_bits), o);
 
   Report& report = result.report;
-  report = report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
+  report = job::chip_report(chip, energy, ctx);
   report.set_kind("spide");
   workloads::AccuracyMeter train_meter, test_meter;
   for (std::size_t s = 0; s < result.labels.size(); ++s) train_meter.add(result.labels[s], result.predictions[s]);
