@@ -279,3 +279,20 @@ TEST_CASE("cli: SPIDE trains on the chip with ternary couples, and says which op
   CHECK(json.find("SPIDE trained on 8 samples") != std::string::npos);
   CHECK(json.find("bit-exact match") != std::string::npos);
 }
+
+TEST_CASE("cli: study prints each algorithm's own figures per epoch", "[cli][study]") {
+  TempDir dir;
+  const std::string small = " --set network.hidden_sizes=20 --set training.train_samples=100 --set samples=20 --json s.json";
+  const auto convex = nmsim(dir, "study --workload convex" + small);
+  INFO(convex.err);
+  REQUIRE(convex.status == 0);
+  CHECK(convex.out.find("objective") != std::string::npos);
+  CHECK(convex.out.find("kept units") != std::string::npos);
+  const auto spide = nmsim(dir, "study --workload spide" + small);
+  INFO(spide.err);
+  REQUIRE(spide.status == 0);
+  CHECK(spide.out.find("bwd spikes/sample") != std::string::npos);
+  const auto dfa = nmsim(dir, "study --workload dfa" + small);
+  REQUIRE(dfa.status == 0);
+  CHECK(dfa.out.find("kept units") == std::string::npos);
+}
