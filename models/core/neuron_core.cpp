@@ -47,6 +47,7 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
       m_barrier(barrier),
       m_sram("sram", config.synapse_sram(), ctx),
       m_learning("learning", m_sram, ctx, config.accumulate_lanes(), config.weight_width_bits()),
+      m_readout(m_sram, ctx, config.accumulate_lanes(), config.spike_scan_bits_per_cycle()),
       m_couples(config.has_ternary_couples() && config.ternary_couples()),
       m_transposed_read(config.has_transposed_read() ? config.transposed_read() : TRANSPOSED_READ_NONE) {
   NMSIM_ASSERT(m_neurons > 0 && m_lanes > 0 && m_scan_bits > 0 && m_encoder_lanes > 0,
@@ -180,6 +181,21 @@ void NeuronCore::configure(const CoreLayout& layout, const NeuronParams& params)
   }
 }
 
+void NeuronCore::set_weight_generator(const WeightGenerator* generator) {
+  NMSIM_ASSERT(m_generator == nullptr, "a core's weight generator is set once, before the run");
+  if (generator == nullptr) return;
+  m_generator = generator;
+  m_generator_cost = generator->cost();
+  for (auto& row : m_generated_rows) row.assign(m_neurons, 0);
+  // Registered only here, so reports of stored-weight cores do not change.
+  add_stat("generated_weights", "weights", "weights computed by the weight generator (n per row)",
+           m_generated_weights);
+  add_stat("generator_multiplies", "multiplies", "32-bit multiplies of the weight generator",
+           m_generator_multiplies, {EnergyKind::kMultiply, 0, 32});
+  add_stat("generator_adds", "adds", "32-bit adds (and add-sized logic ops) of the weight generator",
+           m_generator_adds, {EnergyKind::kAdd, 0, 32});
+}
+
 void NeuronCore::controller() {
   if (m_program == nullptr) return;  // an unused core: never clocked
   m_program->run(*this);
@@ -221,6 +237,19 @@ void NeuronCore::accumulate_row(const uint8_t* row, uint32_t n) {
     default:
       for (uint32_t j = 0; j < n; ++j) add(j, read_weight(row, j, m_weight_width_bits));
       break;
+  }
+}
+
+void NeuronCore::accumulate_generated_row(const int32_t* weights, uint32_t n) {
+  int32_t* const u = m_potentials.data();
+  const uint8_t* const refractory = m_refractory.data();
+  const uint32_t bits = m_state_width_bits;
+  if (m_params.refractory_steps > 0) {
+    for (uint32_t j = 0; j < n; ++j) {
+      if (refractory[j] == 0) u[j] = accumulate(u[j], weights[j], bits);
+    }
+  } else {
+    for (uint32_t j = 0; j < n; ++j) u[j] = accumulate(u[j], weights[j], bits);
   }
 }
 
@@ -276,7 +305,28 @@ void NeuronCore::integrate() {
     accumulate_row(m_row_buffers[buffer].data(), n);
   };
   uint64_t rows = 0;
-  const Cycle accumulator_free = sender_pipeline(m_axon_spikes, start, fetch, accumulate, &rows);
+  Cycle accumulator_free;
+  if (m_generator == nullptr) {
+    accumulator_free = sender_pipeline(m_axon_spikes, start, fetch, accumulate, &rows);
+  } else {
+    // One row at a time through the generator's lanes, then its pipeline (top of the header).
+    Cycle generator_free = start;
+    const auto generate = [&](uint32_t axon, std::size_t buffer, Cycle request) {
+      if (m_axon_counts[axon] < 255) ++m_axon_counts[axon];
+      m_generator->generate_row(axon, n, m_generated_rows[buffer].data());
+      const Cycle begin = max(request, generator_free);
+      generator_free = begin + state_words;
+      return generator_free + m_generator_cost.latency_cycles;
+    };
+    const auto accumulate_generated = [&](uint32_t, std::size_t buffer) {
+      accumulate_generated_row(m_generated_rows[buffer].data(), n);
+    };
+    accumulator_free = sender_pipeline(m_axon_spikes, start, generate, accumulate_generated, &rows);
+    const uint64_t weights = rows * n;
+    m_generated_weights.add(phase, weights);
+    m_generator_multiplies.add(phase, weights * m_generator_cost.multiplies_32bit);
+    m_generator_adds.add(phase, weights * m_generator_cost.adds_32bit);
+  }
   m_axon_spikes.clear();
   m_rows_fetched.add(phase, rows);
   m_sops.add(phase, rows * n);
@@ -375,6 +425,7 @@ void NeuronCore::send_value_packet(uint32_t index, int32_t value) {
 }
 
 void NeuronCore::update_weights(uint32_t axon, const int32_t* deltas) {
+  NMSIM_ASSERT(m_generator == nullptr, "learning on generated weights: they are read-only");
   NMSIM_ASSERT(axon < m_layout.fan_in, "weight update of an axon the core does not have");
   const Cycle done = m_learning.update_row(axon, deltas, m_ctx.clock.now());
   busy_until(done, m_learn_cycles);
@@ -382,6 +433,7 @@ void NeuronCore::update_weights(uint32_t axon, const int32_t* deltas) {
 
 bool NeuronCore::update_weights_scaled(uint32_t axon, const int32_t* factors, int32_t scale,
                                        int shift) {
+  NMSIM_ASSERT(m_generator == nullptr, "learning on generated weights: they are read-only");
   NMSIM_ASSERT(axon < m_layout.fan_in, "weight update of an axon the core does not have");
   bool written = false;
   const Cycle done =
@@ -404,6 +456,7 @@ void NeuronCore::controller_compute(uint64_t cycles, uint64_t adds, uint64_t mul
 }
 
 void NeuronCore::read_weights(uint32_t axon, int32_t* weights) {
+  NMSIM_ASSERT(m_generator == nullptr, "learning on generated weights: they are read-only");
   NMSIM_ASSERT(axon < m_layout.fan_in, "weight read of an axon the core does not have");
   const Cycle ready = m_learning.read_row(axon, weights, m_ctx.clock.now());
   busy_until(ready, m_learn_cycles);
@@ -430,6 +483,52 @@ void NeuronCore::finalize(const std::array<uint64_t, kPhaseCount>& phase_cycles)
   for (std::size_t p = 0; p < kPhaseCount; ++p) {
     const uint64_t busy = m_busy_cycles.by_phase[p];
     m_idle_cycles.by_phase[p] = phase_cycles[p] > busy ? phase_cycles[p] - busy : 0;
+  }
+}
+
+// --- readout unit (the arithmetic and timing are in readout_unit.cpp) ---
+
+void NeuronCore::configure_readout(const ReadoutLayout& layout) {
+  m_readout.configure(layout, *this);
+  add_stat("readout_cycles", "cycles", "cycles of the readout unit", m_readout_cycles, {EnergyKind::kActiveCycle});
+}
+
+void NeuronCore::readout_forward(const SpikeBitmap& rows, int64_t* sums) {
+  busy_until(m_readout.forward(rows, sums, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
+}
+
+void NeuronCore::readout_accumulate(const SpikeBitmap& rows, const int32_t* residuals) {
+  busy_until(m_readout.accumulate(rows, residuals, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
+}
+
+void NeuronCore::readout_step(int shift, int64_t tau, ReadoutNorm norm) {
+  busy_until(m_readout.step(shift, tau, norm, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
+}
+
+int64_t NeuronCore::readout_group_norms(ReadoutNorm norm) {
+  int64_t total = 0;
+  busy_until(m_readout.group_norms(norm, &total, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
+  return total;
+}
+
+uint64_t NeuronCore::readout_dual_norm(ReadoutNorm norm) {
+  uint64_t largest = 0;
+  busy_until(m_readout.dual_norm(norm, &largest, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
+  return largest;
+}
+
+void NeuronCore::peek_readout(std::vector<int32_t>& weights) {
+  const ReadoutLayout& layout = m_readout.layout();
+  weights.assign(uint64_t{m_readout.rows()} * layout.values, 0);
+  std::vector<uint8_t> row(m_readout.row_bytes());
+  tlm::tlm_generic_payload p;
+  for (uint32_t r = 0; r < m_readout.rows(); ++r) {
+    p.set_command(tlm::TLM_READ_COMMAND);
+    p.set_address(m_readout.row_address(r));
+    p.set_data_ptr(row.data());
+    p.set_data_length(static_cast<unsigned>(row.size()));
+    NMSIM_ASSERT(sram_socket->transport_dbg(p) == row.size(), "readout row outside the synapse SRAM");
+    std::memcpy(weights.data() + uint64_t{r} * layout.values, row.data(), sizeof(int32_t) * layout.values);
   }
 }
 

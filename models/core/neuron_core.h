@@ -12,6 +12,14 @@
 //   A = ceil(n / lanes) cycles (reading and writing A state words of `lanes` potentials).
 //   The pass ends at max(last accumulate end, s + ceil(fan_in / scan_bits)) + fill.
 //   SOPs: n per spike (refractory neurons are masked but the row is processed).
+// - With a weight generator (set_weight_generator; weight_generator.h) integrate() takes each
+//   row from the generator instead of the SRAM (no SRAM access). The generator has one lane
+//   per accumulate lane and produces one row at a time: a row's generation begins at
+//   g = max(request, previous row's g + ceil(n / lanes)) (request as above: found and a row
+//   buffer free) and its data is ready at g + ceil(n / lanes) + L, L = the generator's
+//   latency_cycles; the accumulate and the end of the pass are as above. Counted: n generated
+//   weights per row, n x the generator's multiplies and adds per weight (32-bit each).
+//   Generated weights are read-only: update_weights*, read_weights assert.
 // - Weights (weight_width_bits = w, any 1..16 dividing the SRAM word): signed two's
 //   complement, packed little-endian in the row, weight j at bit offset j * w.
 // - state_memory_ports (1 or 2, unset = 2): with 2 a state word is read and written in the
@@ -89,6 +97,8 @@
 #include "models/core/core_layout.h"
 #include "models/core/neuron_datapath.h"
 #include "models/core/program.h"
+#include "models/core/readout_unit.h"
+#include "models/core/weight_generator.h"
 #include "models/noc/packet.h"
 #include "models/sram/sram.h"
 #include "platform/base/sim_context.h"
@@ -111,6 +121,10 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // --- set up before the simulation starts (by the chip and the workload) ---
   void configure(const CoreLayout& layout, const NeuronParams& params);
   void set_program(Program* program) { m_program = program; }
+  // Rows for integrate() from `generator` (not owned; outlives the run) instead of the synapse
+  // SRAM; null (the default) = stored weights. Set before the run.
+  void set_weight_generator(const WeightGenerator* generator);
+  const WeightGenerator* weight_generator() const { return m_generator; }
   sram::Sram& synapse_sram() { return m_sram; }
   const CoreLayout& layout() const { return m_layout; }
   uint32_t node() const { return m_node; }
@@ -195,6 +209,17 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
     return m_transposed_socket.get();
   }
 
+  // --- readout unit (readout_unit.h: a dense readout learned in the synapse SRAM) ---
+  // Once, before the run; its rows start at layout.base, above the synapse rows.
+  void configure_readout(const ReadoutLayout& layout);
+  void readout_forward(const SpikeBitmap& rows, int64_t* sums);  // sums[k] += rows' weights
+  void readout_accumulate(const SpikeBitmap& rows, const int32_t* residuals);
+  void readout_step(int shift, int64_t tau, ReadoutNorm norm);
+  int64_t readout_group_norms(ReadoutNorm norm);
+  uint64_t readout_dual_norm(ReadoutNorm norm);  // and clears the accumulators
+  // Uncounted backdoor: the readout weights, [row * values + k].
+  void peek_readout(std::vector<int32_t>& weights);
+
   // PacketSink: a spike packet arrives; sets the axon's bit in the spike bitmap.
   void deliver(const noc::Packet& packet, Cycle at) override;
 
@@ -222,6 +247,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void busy_until(Cycle end, PhaseCounter& unit_cycles);
   // Accumulates one fetched weight row into the potentials of the core's n neurons.
   void accumulate_row(const uint8_t* row, uint32_t n);
+  // The same for a generated row of decoded weights.
+  void accumulate_generated_row(const int32_t* weights, uint32_t n);
   // Hands m_packet to the network interface, entering its queue at `at`.
   void inject(Cycle at);
   // Completes m_packet (addressed by the caller) as a graded value and sends it: 1 cycle.
@@ -244,6 +271,7 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   Barrier& m_barrier;
   sram::Sram m_sram;
   LearningEngine m_learning;
+  ReadoutUnit m_readout;
   const bool m_couples;
   const TransposedRead m_transposed_read;
   // TRANSPOSED_COPY: the second synapse array and the port bound to it.
@@ -265,6 +293,10 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   SpikeBitmap m_fired_bitmap;
   std::vector<uint32_t> m_fired;
   std::array<std::vector<uint8_t>, 2> m_row_buffers;
+  // Weight generator (null: rows from the SRAM) and its two row buffers (sized once).
+  const WeightGenerator* m_generator = nullptr;
+  GeneratorCost m_generator_cost;
+  std::array<std::vector<int32_t>, 2> m_generated_rows;
   // Couples (sized only when enabled).
   std::vector<int32_t> m_couple_potentials;
   std::vector<int32_t> m_couple_drives;
@@ -314,6 +346,10 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   PhaseCounter m_couple_resets;
   PhaseCounter m_couple_spikes;
   PhaseCounter m_transposed_senders;
+  PhaseCounter m_readout_cycles;
+  PhaseCounter m_generated_weights;
+  PhaseCounter m_generator_multiplies;
+  PhaseCounter m_generator_adds;
 
   trace::Signal m_trace_busy;
   trace::Signal m_trace_phase;
