@@ -66,7 +66,9 @@ double EnergyModel::event_pj(const EnergyEvent& event) const {
              m_table.register_file_access_factor().value();
     case EnergyKind::kAdd: {
       const Quantity& q = w <= 8 ? m_table.add_8bit() : w <= 16 ? m_table.add_16bit() : m_table.add_32bit();
-      return q.value() * control;
+      // A wider add is a chain of 32-bit adds (a 64-bit accumulator: two).
+      const double words = w <= 32 ? 1.0 : static_cast<double>((w + 31) / 32);
+      return q.value() * control * words;
     }
     case EnergyKind::kMultiply: {
       const Quantity& q =
