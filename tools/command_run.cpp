@@ -13,6 +13,7 @@
 #include "workloads/ff/ff_job.h"
 #include "workloads/inference/inference_job.h"
 #include "workloads/spide/spide_job.h"
+#include "workloads/convex/convex_job.h"
 
 namespace po = boost::program_options;
 
@@ -74,6 +75,9 @@ int command_run(const std::vector<std::string>& args, const std::string& command
       break;
     case WORKLOAD_SPIDE:
       run_job(spide::SpideJobOptions{}, spide::run_spide_job);
+      break;
+    case WORKLOAD_CONVEX:
+      run_job(convex::ConvexJobOptions{}, convex::run_convex_job);
       break;
     default:
       throw ConfigError("run.workload = " + Workload_Name(configs.run.workload()) + ": not on the chip yet");

@@ -237,18 +237,35 @@ void ConvexReadout::set_training_set(const FeatureStore& store, const std::vecto
     for_each_feature(m_options, store.sample(s), m_options.units,
                      [&](uint32_t f, int32_t x) { c[size_t{f} * kClasses + label] += x; });
   }
-  m_beta_max = 0;
+  uint64_t beta_max = 0;
   for (uint32_t j = 0; j < m_options.units; ++j) {
     const uint64_t* g = c.data() + size_t{j} * m_group_size;
     uint64_t dual = 0;
     for (uint32_t n = 0; n < m_group_size; ++n)
       dual = m_options.group_norm == CONVEX_GROUP_NORM_L1 ? std::max(dual, g[n]) : dual + g[n];
-    m_beta_max = std::max(m_beta_max, dual);
+    beta_max = std::max(beta_max, dual);
   }
+  set_beta_max(beta_max, static_cast<uint32_t>(set.size()));
+}
+
+void ConvexReadout::set_beta_max(uint64_t beta_max, uint32_t training_samples) {
+  m_beta_max = beta_max;
   m_beta_q = static_cast<int64_t>(std::floor(
       m_options.beta_fraction * static_cast<double>(m_beta_max) *
           static_cast<double>(int64_t{1} << m_options.readout_fraction_bits) + 0.5));
-  m_training_samples = static_cast<uint32_t>(set.size());
+  m_training_samples = training_samples;
+}
+
+int64_t ConvexReadout::next_threshold(uint32_t b, uint32_t epoch) {
+  const uint64_t before = static_cast<uint64_t>(m_tau_accumulator >> 16);
+  m_tau_accumulator += tau_fine(b, epoch);
+  return static_cast<int64_t>(static_cast<uint64_t>(m_tau_accumulator >> 16) - before);
+}
+
+double ConvexReadout::objective_value(uint64_t loss, int64_t group_norms) const {
+  const int q = static_cast<int>(m_options.readout_fraction_bits);
+  const __int128 penalty = static_cast<__int128>(m_beta_q) * group_norms;
+  return static_cast<double>(loss) / std::ldexp(1.0, q + 1) + static_cast<double>(penalty) / std::ldexp(1.0, 2 * q);
 }
 
 double ConvexReadout::beta() const {
@@ -386,9 +403,7 @@ StepCounts ConvexReadout::step(const FeatureStore& store, const std::vector<uint
   const int shift = static_cast<int>(eta_shift(epoch));
   for (size_t n = 0; n < m_v.size(); ++n)
     if (m_gradient[n] != 0) m_v[n] = saturate32(int64_t{m_v[n]} - core::round_shift(m_gradient[n], shift));
-  const uint64_t before = static_cast<uint64_t>(m_tau_accumulator >> 16);
-  m_tau_accumulator += tau_fine(b, epoch);
-  const int64_t tau = static_cast<int64_t>(static_cast<uint64_t>(m_tau_accumulator >> 16) - before);
+  const int64_t tau = next_threshold(b, epoch);
   if (tau > 0) {
     for (uint32_t j = 0; j < m_options.units; ++j) {
       int32_t* group = m_v.data() + size_t{j} * m_group_size;
@@ -416,9 +431,7 @@ Objective ConvexReadout::objective(const FeatureStore& store, const std::vector<
   }
   for (uint32_t j = 0; j < m_options.units; ++j)
     r.group_norms += group_norm(m_v.data() + size_t{j} * m_group_size, m_group_size, m_options.group_norm);
-  const __int128 penalty = static_cast<__int128>(m_beta_q) * r.group_norms;
-  r.value = static_cast<double>(r.loss) / std::ldexp(1.0, static_cast<int>(q) + 1) +
-            static_cast<double>(penalty) / std::ldexp(1.0, 2 * static_cast<int>(q));
+  r.value = objective_value(r.loss, r.group_norms);
   return r;
 }
 

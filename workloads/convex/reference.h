@@ -227,6 +227,14 @@ class ConvexReadout {
   // prediction (made before the step) to predictions[]. epoch selects eta's decay.
   StepCounts step(const FeatureStore& store, const std::vector<uint8_t>& labels,
                   const uint32_t* batch, uint32_t b, uint32_t epoch, uint32_t* predictions);
+  // The host's side of set_training_set when the chip counted H^T Y itself: N and beta_max
+  // (beta_q as set_training_set computes it).
+  void set_beta_max(uint64_t beta_max, uint32_t training_samples);
+  // Step 5's threshold tau_n of the next step over a batch of b in `epoch`, advancing the
+  // accumulator (step() calls it; the chip's host calls it for the firmware).
+  int64_t next_threshold(uint32_t b, uint32_t epoch);
+  // J of step 6 from L and R.
+  double objective_value(uint64_t loss, int64_t group_norms) const;
   // Step 6 over the training set.
   Objective objective(const FeatureStore& store, const std::vector<uint8_t>& labels,
                       const std::vector<uint32_t>& set) const;

@@ -97,7 +97,8 @@ void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter) {
 }
 
 void fill_training_summary(Report& report, const Report& training_report, const std::string& algorithm,
-                           const workloads::AccuracyMeter& train, const workloads::AccuracyMeter& test) {
+                           const workloads::AccuracyMeter& train, const workloads::AccuracyMeter& test,
+                           const std::string& schedule) {
   Summary& summary = *report.mutable_summary();
   const uint64_t trained = train.total();
   summary.set_samples(trained);
@@ -105,11 +106,11 @@ void fill_training_summary(Report& report, const Report& training_report, const 
   fill_accuracy(summary, test.total() > 0 ? test : train);
   char line[320];
   std::snprintf(line, sizeof line,
-                "%s trained on %llu samples (one epoch in the seed's order): training accuracy %.2f %% "
+                "%s trained on %llu samples (%s): training accuracy %.2f %% "
                 "(each sample predicted before its update); then %llu test samples (forward only): "
                 "accuracy %.2f %%. Energy per trained sample %.3f uJ (training only; the total includes "
                 "the test pass).",
-                algorithm.c_str(), static_cast<unsigned long long>(trained), 100 * train.accuracy(),
+                algorithm.c_str(), static_cast<unsigned long long>(trained), schedule.c_str(), 100 * train.accuracy(),
                 static_cast<unsigned long long>(test.total()), 100 * test.accuracy(),
                 summary.energy_per_sample_pj() * 1e-6);
   report.add_notes(line);

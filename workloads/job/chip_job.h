@@ -73,8 +73,10 @@ void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter);
 // test samples (of the training samples when none were tested), and a note with both
 // accuracies that begins with `algorithm`, and one with the cycles and energy of each phase per
 // trained sample.
+// `schedule` says what the trained samples were (a parenthesis in the note).
 void fill_training_summary(Report& report, const Report& training_report, const std::string& algorithm,
-                           const workloads::AccuracyMeter& train, const workloads::AccuracyMeter& test);
+                           const workloads::AccuracyMeter& train, const workloads::AccuracyMeter& test,
+                           const std::string& schedule = "one epoch in the seed's order");
 
 // Wall-clock seconds since `start` (the chip's and the reference's speed in the report).
 using WallClock = std::chrono::steady_clock;

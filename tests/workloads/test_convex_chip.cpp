@@ -1,0 +1,88 @@
+// Convex reconstruction trained on the chip (workloads/convex/firmware.h) against the
+// functional reference: P units over several cores, a few epochs of proximal steps on real
+// MNIST samples; beta_max, every training prediction, the objective's L and R per epoch,
+// every readout weight, the test predictions and the counts, bit for bit.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "platform/config/loader.h"
+#include "workloads/convex/convex_job.h"
+
+using namespace nmsim;
+
+namespace {
+
+convex::ConvexJobOptions tiny_job(uint32_t units, uint32_t neurons_per_core) {
+  convex::ConvexJobOptions o;
+  o.chip = config::default_chip_config();
+  o.chip.mutable_core()->set_neurons(neurons_per_core);
+  o.run = config::default_run_config();
+  o.run.set_workload(WORKLOAD_CONVEX);
+  o.run.mutable_network()->clear_hidden_sizes();
+  o.run.mutable_network()->add_hidden_sizes(units);
+  o.run.set_time_steps(4);
+  o.run.mutable_training()->set_train_samples(24);
+  o.run.mutable_training()->set_epochs(3);
+  o.run.set_samples(6);
+  ConvexConfig& c = *o.run.mutable_convex();
+  c.set_batch_size(4);
+  c.set_batch_growth_epochs(1);  // batches of 4, 8, 16
+  c.set_eta_shift(10);           // few active features: a large step still converges
+  c.set_beta_fraction(0.05);
+  c.set_tolerance(0);            // every epoch
+  c.set_readout_fraction_bits(16);
+  o.energy = config::default_energy_table();
+  return o;
+}
+
+void require_match(const convex::ConvexJobResult& r) {
+  INFO(r.mismatch);
+  REQUIRE(r.reference_checked);
+  REQUIRE(r.reference_matches);
+}
+
+}  // namespace
+
+TEST_CASE("convex chip job: 3 epochs of a 784-24 (3 cores) readout, stored witness weights, l1, match the reference",
+          "[convex][equivalence]") {
+  const convex::ConvexJobResult r = convex::run_convex_job(tiny_job(24, 8));
+  require_match(r);
+  REQUIRE(r.epochs.size() == 3);
+  CHECK(r.epochs[0].predictions.size() == 24);
+  CHECK(r.beta_max > 0);
+  CHECK(r.epochs[2].objective < r.epochs[0].objective);
+  CHECK(r.test_predictions.size() == 6);
+  CHECK(r.report.summary().samples() == 72);  // 3 epochs x 24 visits
+  CHECK(r.report.summary().energy_per_sample_pj() > 0);
+}
+
+TEST_CASE("convex chip job: l_inf, regenerated witness weights and the stop rule match the reference",
+          "[convex][equivalence]") {
+  convex::ConvexJobOptions o = tiny_job(20, 8);  // 8 + 6 + 6 units
+  o.run.mutable_convex()->set_group_norm(CONVEX_GROUP_NORM_LINF);
+  o.run.mutable_convex()->set_beta_fraction(0.2);
+  o.run.mutable_convex()->set_witness_weights(CONVEX_WITNESS_REGENERATED);
+  o.run.mutable_training()->set_epochs(6);
+  o.run.mutable_convex()->set_tolerance(0.2);  // stops once an epoch changes J by < 20 %
+  const convex::ConvexJobResult r = convex::run_convex_job(o);
+  require_match(r);
+  REQUIRE(r.converged);
+  CHECK(r.epochs.size() < 6);
+  CHECK(r.epochs.back().relative_change < 0.2);
+  CHECK(r.kept_units.size() < 20);  // the penalty pruned some units
+}
+
+TEST_CASE("convex chip job: what the chip cannot run is a ConfigError naming the field", "[convex]") {
+  convex::ConvexJobOptions o = tiny_job(24, 8);
+  o.run.mutable_convex()->set_features(CONVEX_FEATURES_COUNT);
+  CHECK_THROWS_WITH(convex::run_convex_job(o), Catch::Contains("run.convex.features"));
+  o = tiny_job(24, 8);
+  o.run.mutable_convex()->set_refit_epochs(2);
+  CHECK_THROWS_WITH(convex::run_convex_job(o), Catch::Contains("run.convex.refit_epochs"));
+  // 256 units a core: 392 KB of witness rows + 80 KB readout + 160 KB gradients > 512 KB.
+  o = tiny_job(256, 256);
+  o.run.set_time_steps(8);
+  CHECK_THROWS_WITH(convex::run_convex_job(o), Catch::Contains("chip.core.synapse_sram.size_bytes") &&
+                                                   Catch::Contains("CONVEX_WITNESS_REGENERATED"));
+}

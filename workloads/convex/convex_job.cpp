@@ -1,0 +1,313 @@
+#include "workloads/convex/convex_job.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "platform/base/errors.h"
+#include "platform/chip/chip.h"
+#include "platform/chip/weights_io.h"
+#include "platform/config/validate.h"
+#include "platform/energy/energy_model.h"
+#include "platform/mapper/mapper.h"
+#include "workloads/common/metrics.h"
+#include "workloads/common/study_setup.h"
+#include "workloads/common/training_order.h"
+#include "workloads/convex/witness_generator.h"
+
+namespace nmsim::convex {
+
+namespace {
+
+using job::seconds_since;
+using job::stat_sum;
+using job::WallClock;
+
+void check_chip_options(const RunConfig& run, const ConvexOptions& o) {
+  if (o.features != CONVEX_FEATURES_SPIKE_TRAIN)
+    throw ConfigError("run.convex.features: the chip's readout unit learns from spike trains "
+                      "(CONVEX_FEATURES_SPIKE_TRAIN); count features run in `nmsim study` only");
+  if (o.refit_epochs != 0)
+    throw ConfigError("run.convex.refit_epochs = " + std::to_string(o.refit_epochs) +
+                      ": the refit runs in `nmsim study` only (0 on the chip)");
+  if (!run.network().weights_file().empty())
+    throw ConfigError("run.network.weights_file: convex draws its witness weights from the seed");
+  if (run.training().batch_size() != 1 && run.training().batch_size() != o.batch_size)
+    throw ConfigError("run.training.batch_size = " + std::to_string(run.training().batch_size()) +
+                      ": convex solves with run.convex.batch_size; leave run.training.batch_size at 1 or set it equal");
+  if (run.training().epochs() < 1) throw ConfigError("run.training.epochs: must be >= 1");
+}
+
+// The witness weights as one layer 784 -> P (stored mode).
+workloads::NetworkWeights witness_layer(const ConvexOptions& o) {
+  workloads::NetworkWeights weights;
+  workloads::LayerWeightsData& layer = weights.layers.emplace_back();
+  layer.inputs = kInputs;
+  layer.outputs = o.units;
+  layer.w.resize(size_t{kInputs} * o.units);
+  for (uint32_t i = 0; i < kInputs; ++i)
+    for (uint32_t j = 0; j < o.units; ++j) layer.w[size_t{i} * o.units + j] = witness_weight(o.seed, o.witness_sigma, j, i);
+  return weights;
+}
+
+FeatureStore features_of(HiddenUnits& hidden, const workloads::Dataset& split, const std::vector<uint32_t>& samples,
+                         uint64_t index_base) {
+  FeatureStore store;
+  store.words = hidden.words();
+  store.bits.resize(size_t{store.words} * samples.size());
+  store.input_spikes.resize(samples.size());
+  SpikeTrains trains;
+  for (size_t s = 0; s < samples.size(); ++s) {
+    hidden.run(split.sample(samples[s]), index_base + samples[s], trains);
+    std::copy(trains.bits.begin(), trains.bits.end(), store.bits.begin() + s * store.words);
+    store.input_spikes[s] = static_cast<uint32_t>(trains.input_spikes);
+  }
+  return store;
+}
+
+uint64_t active_features(const FeatureStore& store, uint32_t s) {
+  uint64_t n = 0;
+  for (uint32_t w = 0; w < store.words; ++w) n += static_cast<uint64_t>(__builtin_popcountll(store.sample(s)[w]));
+  return n;
+}
+
+std::string number_text(double v) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
+
+// Solves with the reference exactly as the chip did (the chip's epochs) and compares;
+// returns "" if every figure is equal.
+std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule& schedule, const ConvexJobResult& r,
+                                     const Report& report, bool shuffle) {
+  std::vector<uint32_t> all(o.units);
+  for (uint32_t j = 0; j < o.units; ++j) all[j] = j;
+  HiddenUnits hidden(o, all);
+  const workloads::Dataset& train = *schedule.data;
+  const workloads::Dataset& test = *schedule.test_data;
+  const FeatureStore train_store = features_of(hidden, train, schedule.train_set, 0);
+  const FeatureStore test_store = features_of(hidden, test, schedule.test_indices, workloads::kTestSampleIndexBase);
+  const auto n = static_cast<uint32_t>(schedule.train_set.size());
+  std::vector<uint8_t> labels(n);
+  std::vector<uint32_t> positions(n);
+  for (uint32_t s = 0; s < n; ++s) {
+    labels[s] = train.labels[schedule.train_set[s]];
+    positions[s] = s;
+  }
+  ConvexReadout readout(o);
+  readout.set_training_set(train_store, labels, positions);
+  if (schedule.beta_pass && readout.beta_max() != r.beta_max) return "beta_max differs";
+  if (!schedule.beta_pass) readout.set_beta_max(0, n);  // the chip did not count H^T Y: beta = 0 either way
+
+  uint64_t train_active = 0, train_input_spikes = 0;
+  for (uint32_t s = 0; s < n; ++s) {
+    train_active += active_features(train_store, s);
+    train_input_spikes += train_store.input_spikes[s];
+  }
+  uint64_t additions = schedule.beta_pass ? kClasses * train_active : 0, writes = 0;
+  uint64_t forward_passes = schedule.beta_pass ? 1 : 0;
+  std::vector<uint32_t> visit, predictions(n);
+  for (uint32_t epoch = 0; epoch < r.epochs.size(); ++epoch) {
+    const EpochOutcome& chip = r.epochs[epoch];
+    const std::string where = "epoch " + std::to_string(epoch + 1) + ": ";
+    workloads::training_order(visit, n, o.seed, epoch, shuffle);
+    const uint32_t batch = readout.batch_size(epoch);
+    for (uint32_t k = 0; k < n; k += batch) {
+      const uint32_t b = std::min(batch, n - k);
+      const StepCounts c = readout.step(train_store, labels, visit.data() + k, b, epoch, predictions.data());
+      for (uint32_t s = 0; s < b; ++s)
+        if (chip.predictions[k + s] != predictions[s])
+          return where + "training step prediction " + std::to_string(k + s) + " differs";
+      additions += c.readout_additions + c.gradient_additions;
+      writes += c.weights_written;
+    }
+    const Objective objective = readout.objective(train_store, labels, positions);
+    if (objective.loss != chip.loss) return where + "objective loss L differs";
+    if (objective.group_norms != chip.group_norms) return where + "group norms R differ";
+    if (objective.correct != chip.objective_correct) return where + "training accuracy with the final readout differs";
+    additions += objective.additions;
+    forward_passes += 2;
+  }
+  if (readout.weights() != r.readout) return "readout weights differ after training";
+  for (uint32_t s = 0; s < schedule.test_indices.size(); ++s) {
+    int64_t out[kClasses];
+    uint64_t adds = 0;
+    if (readout.predict(test_store.sample(s), out, &adds) != r.test_predictions[s])
+      return "test prediction " + std::to_string(s) + " differs";
+    additions += adds;
+  }
+  uint64_t test_input_spikes = 0;
+  for (uint32_t spikes : test_store.input_spikes) test_input_spikes += spikes;
+  const double sops = static_cast<double>((forward_passes * train_input_spikes + test_input_spikes) * o.units);
+  if (stat_sum(report, ".sops") != sops) return "hidden SOPs differ";
+  if (stat_sum(report, ".readout_value_adds") != static_cast<double>(additions)) return "readout additions differ";
+  if (stat_sum(report, ".readout_weight_updates") != static_cast<double>(writes)) return "readout weights written differ";
+  return "";
+}
+
+}  // namespace
+
+ConvexJobResult run_convex_job(const ConvexJobOptions& options) {
+  const ChipConfig& chip_config = options.chip;
+  const RunConfig& run = options.run;
+  config::validate(chip_config);
+  config::validate(run, chip_config);
+  const energy::EnergyModel energy(options.energy);
+  const ConvexOptions o = options_from_config(run, chip_config);
+  check_chip_options(run, o);
+  const bool regenerated = run.convex().witness_weights() == CONVEX_WITNESS_REGENERATED;
+  const job::LoadedData loaded = job::load_data(run);
+  const workloads::Dataset& train = loaded.split.train;
+  const workloads::Dataset& test = loaded.split.test;
+  const std::vector<uint32_t> sizes = {kInputs, o.units};
+  const mapper::Mapping mapping = mapper::map_network(chip_config, sizes);
+
+  ConvexSchedule schedule;
+  schedule.data = &train;
+  schedule.train_set = job::training_samples(run, train);
+  schedule.test_data = &test;
+  schedule.test_indices = job::test_indices(run, test);
+  schedule.options = o;
+  schedule.max_epochs = run.training().epochs();
+  schedule.shuffle = run.training().shuffle();
+  schedule.beta_pass = o.beta_fraction > 0;
+  const auto n = static_cast<uint32_t>(schedule.train_set.size());
+  {
+    ConvexReadout plan(o);
+    plan.set_beta_max(0, n);
+    for (uint32_t e = 0; e < schedule.max_epochs; ++e) {
+      schedule.batch_size.push_back(plan.batch_size(e));
+      schedule.eta_shift.push_back(plan.eta_shift(e));
+    }
+  }
+
+  SimContext ctx(config::clock_period_ps(chip_config));
+  const std::unique_ptr<trace::Tracer> tracer = job::make_tracer(options.trace, ctx);
+  chip::Chip chip("chip", chip_config, ctx);
+  chip.configure(mapping, o.neuron);
+  const std::vector<mapper::CoreSlot>& slots = mapping.layers.front();
+  std::vector<std::unique_ptr<WitnessGenerator>> generators;
+  if (regenerated) {
+    for (const mapper::CoreSlot& slot : slots) {
+      generators.push_back(std::make_unique<WitnessGenerator>(o.seed, o.witness_sigma, slot.first_neuron));
+      chip.core(slot.core_index).set_weight_generator(generators.back().get());
+    }
+  } else {
+    chip::preload_weights(chip, witness_layer(o), o.weight_width_bits);
+  }
+  for (const mapper::CoreSlot& slot : slots) {
+    core::ReadoutLayout layout;
+    layout.base = regenerated ? 0 : uint64_t{slot.fan_in} * slot.row_bytes;
+    layout.units = slot.neuron_count;
+    layout.group_rows = o.time_steps;
+    layout.values = kClasses;
+    try {
+      chip.core(slot.core_index).configure_readout(layout);
+    } catch (const ConfigError& e) {
+      throw ConfigError(std::string(e.what()) + " (convex, units " + std::to_string(slot.first_neuron) + ".." +
+                        std::to_string(slot.first_neuron + slot.neuron_count - 1) + " on one core: fewer units per "
+                        "core (chip.core.neurons), a larger SRAM, or run.convex.witness_weights = "
+                        "CONVEX_WITNESS_REGENERATED)");
+    }
+  }
+  const mapper::CoreSlot& leader = slots.front();
+  schedule.leader_core_index = leader.core_index;
+  schedule.leader_node = leader.node;
+  schedule.leader_core_in_node = leader.core_in_node;
+  std::vector<noc::Destination> followers;
+  for (std::size_t k = 1; k < slots.size(); ++k) followers.push_back({slots[k].node, slots[k].core_in_node});
+  schedule.has_followers = !followers.empty();
+  if (schedule.has_followers) schedule.residual_tree = chip.mesh().add_multicast_tree(leader.node, followers);
+
+  std::vector<std::unique_ptr<ConvexCoreProgram>> programs;
+  std::vector<const ConvexCoreProgram*> cores;
+  for (const mapper::CoreSlot& slot : slots) {
+    programs.push_back(std::make_unique<ConvexCoreProgram>(schedule));
+    chip.core(slot.core_index).set_program(programs.back().get());
+    cores.push_back(programs.back().get());
+  }
+  // Progress counts sample passes; the epochs are not known in advance, so the total is the
+  // most the run can take.
+  const uint64_t most = (schedule.beta_pass ? n : 0) + uint64_t{2} * n * schedule.max_epochs + schedule.test_indices.size();
+  Report training_report;
+  ConvexHostProgram host(
+      schedule, chip, cores.front(), cores,
+      [&](uint64_t done) {
+        if (options.progress) options.progress(static_cast<uint32_t>(done), static_cast<uint32_t>(most));
+      },
+      [&] { training_report = job::chip_report(chip, energy, ctx); });
+  chip.host().set_program(&host);
+
+  ConvexJobResult result;
+  result.chip_wall_seconds = job::simulate(chip);
+  result.epochs = host.epochs();
+  result.converged = host.converged();
+  result.beta_max = host.beta_max();
+  result.test_predictions = host.test_predictions();
+  for (uint32_t i : schedule.test_indices) result.test_labels.push_back(test.labels[i]);
+  result.readout.assign(size_t{o.units} * o.time_steps * kClasses, 0);
+  std::vector<int32_t> rows;
+  for (const mapper::CoreSlot& slot : slots) {
+    chip.core(slot.core_index).peek_readout(rows);
+    std::copy(rows.begin(), rows.end(), result.readout.begin() + size_t{slot.first_neuron} * o.time_steps * kClasses);
+  }
+  const size_t group = size_t{o.time_steps} * kClasses;
+  for (uint32_t j = 0; j < o.units; ++j) {
+    const auto begin = result.readout.begin() + j * group;
+    if (std::any_of(begin, begin + group, [](int32_t v) { return v != 0; })) result.kept_units.push_back(j);
+  }
+
+  Report& report = result.report;
+  report = job::chip_report(chip, energy, ctx);
+  report.set_kind("convex");
+  workloads::AccuracyMeter train_meter, test_meter;
+  for (const EpochOutcome& e : result.epochs)
+    for (size_t s = 0; s < e.predictions.size(); ++s) train_meter.add(e.labels[s], e.predictions[s]);
+  for (size_t s = 0; s < result.test_predictions.size(); ++s) test_meter.add(result.test_labels[s], result.test_predictions[s]);
+  const auto epochs = static_cast<uint32_t>(result.epochs.size());
+  job::fill_training_summary(report, training_report, "Convex reconstruction (group-Lasso readout, proximal steps)",
+                             train_meter, test_meter,
+                             std::to_string(epochs) + " epoch(s) of " + std::to_string(n) +
+                                 " samples, each visit one trained sample; the objective passes are included");
+  job::fill_provenance(report, chip_config, run, options.energy, train, loaded.dir, options.command_line);
+  job::fill_speed(report, result.chip_wall_seconds);
+  report.add_notes(std::string("Witness weights: ") +
+                   (regenerated ? "regenerated from the seed by each core's weight generator (no SRAM rows)"
+                                : "stored as synapse rows, preloaded before the run (that load is not counted)") +
+                   "; readout and gradient rows above them in each core's synapse SRAM.");
+  report.add_notes(schedule.beta_pass ? "beta_max = " + std::to_string(result.beta_max) + " (counted on chip: H^T Y pass)"
+                                      : "beta_fraction = 0: no beta pass, no penalty");
+  for (uint32_t e = 0; e < epochs; ++e) {
+    const EpochOutcome& out = result.epochs[e];
+    workloads::AccuracyMeter m;
+    for (size_t s = 0; s < out.predictions.size(); ++s) m.add(out.labels[s], out.predictions[s]);
+    report.add_notes("epoch " + std::to_string(e + 1) + ": batch " + std::to_string(schedule.batch_size[e]) +
+                     ", eta 2^-" + std::to_string(schedule.eta_shift[e]) + ", training accuracy " +
+                     number_text(100 * m.accuracy()) + " % (before each step), objective J " +
+                     number_text(out.objective) + ", relative change " + number_text(out.relative_change) +
+                     ", accuracy with the epoch's final readout " +
+                     number_text(100.0 * out.objective_correct / std::max(1u, n)) + " %");
+  }
+  report.add_notes(std::string(result.converged ? "converged" : "not converged") + " after epoch " +
+                   std::to_string(epochs) + " (tolerance " + number_text(o.tolerance) + "); kept units " +
+                   std::to_string(result.kept_units.size()) + " of " + std::to_string(o.units));
+
+  if (options.check_reference) {
+    const auto reference_start = WallClock::now();
+    result.mismatch = check_against_reference(o, schedule, result, report, schedule.shuffle);
+    result.reference_wall_seconds = seconds_since(reference_start);
+    report.mutable_speed()->set_reference_wall_seconds(result.reference_wall_seconds);
+    result.reference_checked = true;
+    result.reference_matches = result.mismatch.empty();
+    report.add_notes(result.reference_matches
+                         ? "Functional reference: bit-exact match (beta_max, every training prediction, the objective's "
+                           "L and R per epoch, every readout weight, test predictions, hidden SOPs, readout additions, "
+                           "weights written)."
+                         : "Functional reference MISMATCH: " + result.mismatch);
+  }
+  if (tracer) tracer->finish(chip.now());
+  return result;
+}
+
+}  // namespace nmsim::convex
