@@ -296,3 +296,26 @@ TEST_CASE("cli: study prints each algorithm's own figures per epoch", "[cli][stu
   REQUIRE(dfa.status == 0);
   CHECK(dfa.out.find("kept units") == std::string::npos);
 }
+
+TEST_CASE("cli: convex trains on the chip, stored and regenerated witness weights, and names what does not fit",
+          "[cli][convex]") {
+  TempDir dir;
+  const std::string convex = " --workload convex --set network.hidden_sizes=40 --set core.neurons=16 --set time_steps=4 "
+                             "--set training.train_samples=16 --set samples=8 --set training.epochs=2 "
+                             "--set convex.batch_size=8 --set convex.eta_shift=10";
+  const auto stored = nmsim(dir, "run --quiet --json s.json" + convex);
+  INFO(stored.err);
+  REQUIRE(stored.status == 0);
+  const std::string json = slurp(dir.file("s.json"));
+  CHECK(json.find("Convex reconstruction") != std::string::npos);
+  CHECK(json.find("bit-exact match") != std::string::npos);
+  const auto regenerated = nmsim(dir, "run --quiet --json g.json --set convex.witness_weights=CONVEX_WITNESS_REGENERATED" + convex);
+  INFO(regenerated.err);
+  REQUIRE(regenerated.status == 0);
+  CHECK(slurp(dir.file("g.json")).find("generator_multiplies") != std::string::npos);
+  // 256 units a core: their witness rows, readout and gradients exceed the 512 KB SRAM.
+  const auto big = nmsim(dir, "run --quiet --json b.json --workload convex --set network.hidden_sizes=256");
+  CHECK(big.status == 2);
+  CHECK(big.err.find("chip.core.synapse_sram.size_bytes") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("b.json")));
+}
