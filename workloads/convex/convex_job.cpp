@@ -50,21 +50,6 @@ workloads::NetworkWeights witness_layer(const ConvexOptions& o) {
   return weights;
 }
 
-FeatureStore features_of(HiddenUnits& hidden, const workloads::Dataset& split, const std::vector<uint32_t>& samples,
-                         uint64_t index_base) {
-  FeatureStore store;
-  store.words = hidden.words();
-  store.bits.resize(size_t{store.words} * samples.size());
-  store.input_spikes.resize(samples.size());
-  SpikeTrains trains;
-  for (size_t s = 0; s < samples.size(); ++s) {
-    hidden.run(split.sample(samples[s]), index_base + samples[s], trains);
-    std::copy(trains.bits.begin(), trains.bits.end(), store.bits.begin() + s * store.words);
-    store.input_spikes[s] = static_cast<uint32_t>(trains.input_spikes);
-  }
-  return store;
-}
-
 uint64_t active_features(const FeatureStore& store, uint32_t s) {
   uint64_t n = 0;
   for (uint32_t w = 0; w < store.words; ++w) n += static_cast<uint64_t>(__builtin_popcountll(store.sample(s)[w]));
@@ -86,8 +71,8 @@ std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule
   HiddenUnits hidden(o, all);
   const workloads::Dataset& train = *schedule.data;
   const workloads::Dataset& test = *schedule.test_data;
-  const FeatureStore train_store = features_of(hidden, train, schedule.train_set, 0);
-  const FeatureStore test_store = features_of(hidden, test, schedule.test_indices, workloads::kTestSampleIndexBase);
+  const FeatureStore train_store = compute_features(hidden, train, schedule.train_set, 0);
+  const FeatureStore test_store = compute_features(hidden, test, schedule.test_indices, workloads::kTestSampleIndexBase);
   const auto n = static_cast<uint32_t>(schedule.train_set.size());
   std::vector<uint8_t> labels(n);
   std::vector<uint32_t> positions(n);

@@ -197,6 +197,21 @@ void HiddenUnits::run(const uint8_t* pixels, uint64_t sample_index, SpikeTrains&
   out.hidden_sops = out.input_spikes * k;
 }
 
+FeatureStore compute_features(HiddenUnits& hidden, const workloads::Dataset& split,
+                              const std::vector<uint32_t>& samples, uint64_t index_base) {
+  FeatureStore store;
+  store.words = hidden.words();
+  store.bits.resize(size_t{store.words} * samples.size());
+  store.input_spikes.resize(samples.size());
+  SpikeTrains trains;
+  for (size_t s = 0; s < samples.size(); ++s) {
+    hidden.run(split.sample(samples[s]), index_base + samples[s], trains);
+    std::copy(trains.bits.begin(), trains.bits.end(), store.bits.begin() + s * store.words);
+    store.input_spikes[s] = static_cast<uint32_t>(trains.input_spikes);
+  }
+  return store;
+}
+
 // ---- Readout ----
 
 uint64_t readout_outputs(const ConvexOptions& o, const uint64_t* bits, uint32_t units,

@@ -100,6 +100,7 @@
 #include "platform/base/spike_bitmap.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
+#include "workloads/common/dataset.h"
 #include "workloads/common/encoder.h"
 
 namespace nmsim::convex {
@@ -184,6 +185,11 @@ struct FeatureStore {
   std::vector<uint32_t> input_spikes;
   const uint64_t* sample(uint32_t s) const { return bits.data() + size_t{s} * words; }
 };
+
+// Runs the hidden units on the listed samples of a split (sample index = index_base + the
+// split index) and keeps their spike trains.
+FeatureStore compute_features(HiddenUnits& hidden, const workloads::Dataset& split,
+                              const std::vector<uint32_t>& samples, uint64_t index_base);
 
 struct Objective {
   uint64_t loss = 0;       // L, Q bits

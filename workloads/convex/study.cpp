@@ -27,22 +27,6 @@ std::string number_text(double v) {
   return text;
 }
 
-// Runs the hidden units on the listed samples of a split and keeps their spike trains.
-FeatureStore compute_features(HiddenUnits& hidden, const workloads::Dataset& split,
-                              const std::vector<uint32_t>& samples, uint64_t index_base) {
-  FeatureStore store;
-  store.words = hidden.words();
-  store.bits.resize(size_t{store.words} * samples.size());
-  store.input_spikes.resize(samples.size());
-  SpikeTrains trains;
-  for (size_t s = 0; s < samples.size(); ++s) {
-    hidden.run(split.sample(samples[s]), index_base + samples[s], trains);
-    std::copy(trains.bits.begin(), trains.bits.end(), store.bits.begin() + s * store.words);
-    store.input_spikes[s] = static_cast<uint32_t>(trains.input_spikes);
-  }
-  return store;
-}
-
 }  // namespace
 
 StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
