@@ -19,5 +19,6 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
 int command_bench(const std::vector<std::string>& args, const std::string& self_path);
 int command_describe(const std::vector<std::string>& args);
 int command_study(const std::vector<std::string>& args, const std::string& command_line);
+int command_compare(const std::vector<std::string>& args, const std::string& command_line);
 
 }  // namespace nmsim::tools

@@ -25,6 +25,7 @@ void print_usage() {
       "             cycles, SOPs, memory accesses, NoC traffic, energy and accuracy\n"
       "  traffic    synthetic traffic on the chip's NoC alone (latency, throughput, energy)\n"
       "  study      accuracy study of a training workload's functional reference (DFA, FF)\n"
+      "  compare    every training algorithm on one chip and data set: one table\n"
       "  bench      simulator speed: NoC cycles/s, inference SOPs/s, chip vs reference time\n"
       "  describe   every config field: --set path, type, unit, default, range, meaning\n"
       "\n"
@@ -56,11 +57,12 @@ int sc_main(int argc, char* argv[]) {
     if (command == "bench") return command_bench(args, argv[0]);
     if (command == "describe") return command_describe(args);
     if (command == "study") return command_study(args, command_line);
+    if (command == "compare") return command_compare(args, command_line);
     if (command == "help") {
       print_usage();
       return kExitOk;
     }
-    std::cerr << "nmsim: error: unknown command '" << command << "' (run, traffic, study, bench, describe)\n";
+    std::cerr << "nmsim: error: unknown command '" << command << "' (run, traffic, study, compare, bench, describe)\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
     std::cerr << "nmsim: error: " << e.what() << " (see nmsim " << command << " --help)\n";

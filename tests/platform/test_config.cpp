@@ -18,6 +18,7 @@
 #include "platform/config/presets.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
+#include "proto/compare.pb.h"
 
 namespace {
 
@@ -72,6 +73,7 @@ TEST_CASE("config: every compiled-in preset parses, prints and parses back equal
     else if (name.rfind("run_", 0) == 0) require_round_trip<nmsim::RunConfig>(name);
     else if (name.rfind("energy_", 0) == 0) require_round_trip<nmsim::EnergyTable>(name);
     else if (name.rfind("traffic_", 0) == 0) require_round_trip<nmsim::TrafficConfig>(name);
+    else if (name.rfind("compare_", 0) == 0) require_round_trip<nmsim::CompareConfig>(name);
     else FAIL("preset " << name << " has no known kind prefix");
   }
   REQUIRE(config::preset_names("chip") == std::vector<std::string>{"default", "loihi_like", "odin_like"});

@@ -1,0 +1,179 @@
+// `nmsim compare` as a user meets it: one table row per algorithm whose figures are those of
+// the same job run alone by `nmsim run` with the same configs, and clear errors for bad input.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include "proto/compare.pb.h"
+#include "proto/report.pb.h"
+
+namespace {
+
+struct Outcome {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/nmsim-compare-XXXXXX";
+    m_path = mkdtemp(pattern);
+  }
+  ~TempDir() { std::system(("rm -rf '" + m_path + "'").c_str()); }
+  std::string file(const std::string& name) const { return m_path + "/" + name; }
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
+Outcome run_nmsim(const TempDir& dir, const std::string& args) {
+  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
+  const std::string command = "cd '" + dir.path() + "' && '" NMSIM_BINARY "' " + args + " >'" +
+                              out + "' 2>'" + err + "' </dev/null";
+  const int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+template <typename Message>
+Message from_json(const std::string& path) {
+  Message message;
+  const auto status = google::protobuf::util::JsonStringToMessage(slurp(path), &message);
+  INFO(path << ": " << status.ToString());
+  REQUIRE(status.ok());
+  return message;
+}
+
+double sum_of(const nmsim::Report& report, const std::string& suffix) {
+  double sum = 0;
+  for (const auto& s : report.stats()) {
+    const std::string& n = s.name();
+    if (n.size() >= suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) sum += s.value();
+  }
+  return sum;
+}
+
+// The training cycles per sample the job wrote in its per-phase note.
+double noted_cycles(const nmsim::Report& report) {
+  const std::string prefix = "Per trained sample by phase (training part of the run):";
+  for (const std::string& note : report.notes()) {
+    if (note.compare(0, prefix.size(), prefix) != 0) continue;
+    double total = 0, cycles = 0, uj = 0;
+    char name[64];
+    std::istringstream in(note.substr(prefix.size()));
+    std::string item;
+    while (std::getline(in, item, ';')) {
+      REQUIRE(std::sscanf(item.c_str(), " %63s %lf cycles, %lf uJ", name, &cycles, &uj) == 3);
+      total += cycles;
+    }
+    return total;
+  }
+  FAIL("no per-phase training note");
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("compare: one row per algorithm, each equal to the job run alone", "[cli][compare]") {
+  TempDir dir;
+  const auto r = run_nmsim(dir, "compare --quiet --algorithms dfa,ff,spide --json c.json "
+                            "--set training.train_samples=6 --set samples=6 --set dfa:network.hidden_sizes=32 "
+                            "--set ff:network.hidden_sizes=20 --set spide:network.hidden_sizes=32");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  for (const std::string name : {"| sparse DFA |", "| FF |", "| SPIDE |"}) {
+    const std::size_t at = r.out.find(name);
+    CHECK(at != std::string::npos);
+    CHECK(r.out.find(name, at + 1) == std::string::npos);
+  }
+  CHECK(r.out.find("bit-exact") != std::string::npos);
+  const auto compared = from_json<nmsim::CompareReport>(dir.file("c.json"));
+  REQUIRE(compared.rows_size() == 3);
+  REQUIRE(compared.reports_size() == 3);
+  CHECK(compared.table() == r.out.substr(0, compared.table().size()));
+  std::string chip_text;
+  for (int i = 0; i < 3; ++i) {
+    const nmsim::CompareRow& row = compared.rows(i);
+    const nmsim::Report& in_compare = compared.reports(i);
+    INFO(row.algorithm());
+    // One chip for all: the same resolved chip config in every report.
+    if (i == 0) chip_text = in_compare.provenance().chip_config();
+    CHECK(in_compare.provenance().chip_config() == chip_text);
+    std::ofstream(dir.file("chip.textproto")) << in_compare.provenance().chip_config();
+    std::ofstream(dir.file("run.textproto")) << in_compare.provenance().run_config();
+    const auto alone_run = run_nmsim(dir, "run --quiet --no-table --chip chip.textproto --run run.textproto --json alone.json");
+    INFO(alone_run.err);
+    REQUIRE(alone_run.status == 0);
+    const auto alone = from_json<nmsim::Report>(dir.file("alone.json"));
+    CHECK(google::protobuf::util::MessageDifferencer::Equals(alone.summary(), in_compare.summary()));
+    CHECK(alone.phases_size() == in_compare.phases_size());
+    // The row's figures are the job's own.
+    const nmsim::Summary& s = alone.summary();
+    CHECK(row.samples_trained() == 6);
+    CHECK(row.samples_trained() == s.samples());
+    CHECK(row.samples_tested() == 6);
+    CHECK(row.test_accuracy() == s.accuracy());
+    CHECK(row.energy_per_trained_sample_pj() == s.energy_per_sample_pj());
+    CHECK(row.energy_per_trained_sample_pj() > 0);
+    CHECK(row.pj_per_sop() == s.pj_per_sop());
+    const double writes = sum_of(alone, ".learning.weight_updates");
+    CHECK(writes > 0);
+    CHECK(row.weight_writes_per_trained_sample() == writes / 6);
+    CHECK(row.cycles_per_trained_sample() == noted_cycles(alone));
+    CHECK(row.cycles_per_trained_sample() > 0);
+    double backward = 0;
+    for (const auto& p : alone.phases()) {
+      if (p.phase() == "backward") backward = p.energy_pj();
+    }
+    CHECK(row.backward_energy_share() == backward / (s.energy_per_sample_pj() * 6));
+    CHECK(row.backward_energy_share() > 0);
+    CHECK(row.backward_energy_share() < 1);
+    CHECK(row.spide_memory_leakage_pj_per_trained_sample() > 0);
+    CHECK(row.reference_checked());
+    CHECK(row.reference_matches());
+  }
+  CHECK(compared.rows(0).network() == "784-32-10");
+  CHECK(compared.rows(2).time_steps() == "16 + 16");
+}
+
+TEST_CASE("compare: bad algorithms and per-algorithm data settings are refused before any run", "[cli][compare]") {
+  TempDir dir;
+  const auto unknown = run_nmsim(dir, "compare --quiet --algorithms dfa,bogus --json c.json");
+  CHECK(unknown.status == 2);
+  CHECK(unknown.err.find("--algorithms dfa,bogus: unknown algorithm 'bogus'") != std::string::npos);
+  const auto twice = run_nmsim(dir, "compare --quiet --algorithms ff,ff --json c.json");
+  CHECK(twice.status == 2);
+  CHECK(twice.err.find("named twice") != std::string::npos);
+  const auto samples = run_nmsim(dir, "compare --quiet --algorithms dfa,spide --set spide:samples=3 --json c.json");
+  CHECK(samples.status == 2);
+  CHECK(samples.err.find("run.samples") != std::string::npos);
+  const auto chip = run_nmsim(dir, "compare --quiet --algorithms dfa --set dfa:core.neurons=128 --json c.json");
+  CHECK(chip.status == 2);
+  CHECK(chip.err.find("one chip") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("c.json")));
+}

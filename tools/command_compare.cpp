@@ -1,0 +1,407 @@
+// `nmsim compare`: every training algorithm's chip job on one chip, one data set and the same
+// training and test samples, as one table (tools/compare_table.h) and one JSON file.
+#include <cctype>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include "platform/base/errors.h"
+#include "platform/config/loader.h"
+#include "platform/config/override.h"
+#include "platform/config/presets.h"
+#include "platform/report/atomic_file.h"
+#include "proto/compare.pb.h"
+#include "tools/child_job.h"
+#include "tools/cli_options.h"
+#include "tools/commands.h"
+#include "tools/compare_table.h"
+#include "tools/progress.h"
+#include "workloads/dfa/dfa_job.h"
+#include "workloads/ff/ff_job.h"
+#include "workloads/job/chip_job.h"
+#include "workloads/spide/spide_job.h"
+// Convex reconstruction joins the comparison as soon as its chip job exists.
+#if __has_include("workloads/convex/convex_job.h")
+#include "workloads/convex/convex_job.h"
+#define NMSIM_COMPARE_HAS_CONVEX 1
+#else
+#define NMSIM_COMPARE_HAS_CONVEX 0
+#endif
+
+namespace po = boost::program_options;
+
+namespace nmsim::tools {
+
+namespace {
+
+constexpr bool kConvexOnChip = NMSIM_COMPARE_HAS_CONVEX != 0;
+
+// --algorithms names, in the preset's order.
+const std::vector<std::pair<std::string, Workload>> kAlgorithms = {
+    {"dfa", WORKLOAD_DFA}, {"ff", WORKLOAD_FF}, {"spide", WORKLOAD_SPIDE}, {"convex", WORKLOAD_CONVEX}};
+
+std::string short_name(Workload workload) {
+  for (const auto& [name, w] : kAlgorithms) {
+    if (w == workload) return name;
+  }
+  return Workload_Name(workload);
+}
+
+bool on_chip(Workload workload) {
+  return workload == WORKLOAD_DFA || workload == WORKLOAD_FF || workload == WORKLOAD_SPIDE ||
+         (workload == WORKLOAD_CONVEX && kConvexOnChip);
+}
+
+bool is_file_path(const std::string& s) {
+  return s.find('/') != std::string::npos || s.find('.') != std::string::npos;
+}
+
+std::string upper_case(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string arg(const po::variables_map& vm, const char* name) {
+  return vm.count(name) ? vm[name].as<std::string>() : std::string();
+}
+
+// One --set: for every algorithm, or for one with the "ALGORITHM:" prefix.
+struct Override {
+  std::string algorithm;  // empty: all
+  std::string assignment;
+};
+
+std::vector<Override> overrides(const po::variables_map& vm) {
+  std::vector<Override> list;
+  if (!vm.count("set")) return list;
+  for (const std::string& text : vm["set"].as<std::vector<std::string>>()) {
+    const std::size_t colon = text.find(':'), equals = text.find('=');
+    if (colon == std::string::npos || (equals != std::string::npos && equals < colon)) {
+      list.push_back({"", text});
+      continue;
+    }
+    const std::string name = text.substr(0, colon);
+    bool known = false;
+    for (const auto& a : kAlgorithms) known = known || a.first == name;
+    if (!known) {
+      throw ConfigError("--set " + text + ": unknown algorithm '" + name + "' before ':' (dfa, ff, spide, convex)");
+    }
+    list.push_back({name, text.substr(colon + 1)});
+  }
+  return list;
+}
+
+// The chip: chip_default, the compare config's chip block, --chip (file or preset), --set.
+// The chip config's own overlay is merged (not the preset over chip_default again), so the
+// compare block's couples survive a preset that does not mention them.
+ChipConfig resolve_chip(const po::variables_map& vm, const CompareConfig& compare) {
+  ChipConfig chip = config::default_chip_config();
+  config::merge_over(chip, compare.chip());
+  const std::string name = arg(vm, "chip");
+  if (name.empty() || name == "default") return chip;
+  ChipConfig overlay;
+  if (is_file_path(name)) {
+    config::parse_file(name, overlay);
+  } else {
+    config::chip_preset(name);  // ConfigError listing the presets for an unknown name
+    config::parse_text(config::preset_text("chip_" + name), "preset chip_" + name, overlay);
+  }
+  config::merge_over(chip, overlay);
+  return chip;
+}
+
+// The fields every algorithm shares: a row differing in one would not compare like for like.
+void require_shared(const RunConfig& run, const RunConfig& shared) {
+  const auto differs = [&](const std::string& field, const std::string& value, const std::string& shared_value) {
+    throw ConfigError("compare: " + short_name(run.workload()) + "'s run sets " + field + " = " + value +
+                      ", the others " + shared_value +
+                      ": every algorithm runs on the same data set, seed and samples (set it for all with --set)");
+  };
+  if (run.dataset() != shared.dataset()) differs("run.dataset", Dataset_Name(run.dataset()), Dataset_Name(shared.dataset()));
+  if (run.data_dir() != shared.data_dir()) differs("run.data_dir", run.data_dir(), shared.data_dir());
+  if (run.seed() != shared.seed()) differs("run.seed", std::to_string(run.seed()), std::to_string(shared.seed()));
+  if (run.samples() != shared.samples()) {
+    differs("run.samples", std::to_string(run.samples()), std::to_string(shared.samples()));
+  }
+  if (run.training().train_samples() != shared.training().train_samples()) {
+    differs("run.training.train_samples", std::to_string(run.training().train_samples()),
+            std::to_string(shared.training().train_samples()));
+  }
+  if (run.training().shuffle() != shared.training().shuffle()) {
+    differs("run.training.shuffle", run.training().shuffle() ? "true" : "false",
+            shared.training().shuffle() ? "true" : "false");
+  }
+}
+
+// The algorithms to run: --algorithms in its order, or every block of the compare config that
+// runs on the chip. `left_out` names the blocks skipped because they do not run on the chip.
+std::vector<const CompareAlgorithm*> chosen_algorithms(const po::variables_map& vm, const CompareConfig& compare,
+                                                       std::vector<std::string>& left_out) {
+  const auto block_of = [&](Workload w) -> const CompareAlgorithm* {
+    for (const CompareAlgorithm& a : compare.algorithms()) {
+      if (a.workload() == w) return &a;
+    }
+    return nullptr;
+  };
+  std::vector<const CompareAlgorithm*> chosen;
+  const std::string list = arg(vm, "algorithms");
+  if (list.empty()) {
+    for (const CompareAlgorithm& a : compare.algorithms()) {
+      if (on_chip(a.workload())) chosen.push_back(&a);
+      else left_out.push_back(short_name(a.workload()));
+    }
+    if (chosen.empty()) throw ConfigError("compare: the compare config names no algorithm that runs on the chip");
+    return chosen;
+  }
+  std::istringstream in(list);
+  std::string name;
+  while (std::getline(in, name, ',')) {
+    Workload workload = WORKLOAD_UNSPECIFIED;
+    for (const auto& a : kAlgorithms) {
+      if (a.first == name) workload = a.second;
+    }
+    if (workload == WORKLOAD_UNSPECIFIED) {
+      throw ConfigError("--algorithms " + list + ": unknown algorithm '" + name + "' (expects dfa, ff, spide, convex)");
+    }
+    if (!on_chip(workload)) {
+      throw ConfigError("--algorithms " + list + ": " + name + " does not run on the chip in this build");
+    }
+    const CompareAlgorithm* block = block_of(workload);
+    if (block == nullptr) {
+      throw ConfigError("--algorithms " + list + ": the compare config has no block for " + Workload_Name(workload));
+    }
+    for (const CompareAlgorithm* c : chosen) {
+      if (c == block) throw ConfigError("--algorithms " + list + ": " + name + " is named twice");
+    }
+    chosen.push_back(block);
+  }
+  if (chosen.empty()) throw ConfigError("--algorithms: names no algorithm (expects dfa, ff, spide, convex)");
+  return chosen;
+}
+
+// What the command needs of a job's result, whichever job ran.
+template <typename Result>
+CompareJobOutcome outcome_of(const Result& r) {
+  CompareJobOutcome outcome;
+  *outcome.mutable_report() = r.report;
+  outcome.set_reference_checked(r.reference_checked);
+  outcome.set_reference_matches(r.reference_matches);
+  outcome.set_mismatch(r.mismatch);
+  return outcome;
+}
+
+CompareJobOutcome run_chip_job(const job::JobOptions& options) {
+  switch (options.run.workload()) {
+    case WORKLOAD_DFA: return outcome_of(dfa::run_dfa_job(options));
+    case WORKLOAD_FF: return outcome_of(ff::run_ff_job(options));
+    case WORKLOAD_SPIDE: return outcome_of(spide::run_spide_job(options));
+#if NMSIM_COMPARE_HAS_CONVEX
+    case WORKLOAD_CONVEX: return outcome_of(convex::run_convex_job(options));
+#endif
+    default:
+      throw ConfigError("compare: " + Workload_Name(options.run.workload()) + " does not run on the chip");
+  }
+}
+
+std::string text_number(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+// The notes under the table: the chip and data, where each column comes from, what the
+// SPIDE-only memory costs the others, and the reference checks.
+std::vector<std::string> table_notes(const ChipConfig& chip, const RunConfig& shared, const std::string& dataset,
+                                     const std::vector<CompareRow>& rows, const std::vector<std::string>& left_out) {
+  std::vector<std::string> notes;
+  notes.push_back("Chip " + chip.name() + ": " + std::to_string(chip.mesh_width()) + " x " +
+                  std::to_string(chip.mesh_height()) + " mesh, " + std::to_string(chip.core().neurons()) +
+                  " neurons and " + std::to_string(chip.core().max_axons()) + " axons a core, " +
+                  text_number(chip.clock_mhz(), 0) + " MHz; ternary couples " +
+                  (chip.core().ternary_couples() ? "on" : "off") + ", transposed read " +
+                  TransposedRead_Name(chip.core().transposed_read()) + ". Data " + dataset + ", seed " +
+                  std::to_string(shared.seed()) + "; every algorithm trains on the same samples (the first " +
+                  "N of the seed's epoch-0 order, one pass) and is tested on the same ones (evenly strided).");
+  notes.push_back(
+      "Columns, all from each algorithm's chip-job report: trained = summary.samples; tested = summary.per_class "
+      "samples; test accuracy = summary.accuracy; energy / trained sample = summary.energy_per_sample_pj (the "
+      "training part of the run, dynamic + leakage); cycles / trained sample = the report's per-phase training "
+      "note summed over phases; weight writes / trained sample = stats *.learning.weight_updates (weights whose "
+      "value changed) / trained; pJ/SOP = summary.pj_per_sop (the whole run, test pass included); backward share "
+      "= phases[backward].energy_pj / the training energy (test samples run forward only).");
+  std::string memory =
+      "SPIDE's couple memories and transposed copies are on every core of this chip whether used or not; their "
+      "leakage per trained sample:";
+  for (const CompareRow& r : rows) {
+    const double share = r.energy_per_trained_sample_pj() > 0
+                             ? r.spide_memory_leakage_pj_per_trained_sample() / r.energy_per_trained_sample_pj()
+                             : 0;
+    memory += " " + r.algorithm() + " " + text_number(r.spide_memory_leakage_pj_per_trained_sample() * 1e-6, 3) +
+              " uJ (" + text_number(100 * share, 1) + " %);";
+  }
+  memory += " a chip without them saves that much leakage (the other algorithms never access them).";
+  notes.push_back(memory);
+  std::string checks = "Functional reference:";
+  for (const CompareRow& r : rows) {
+    checks += " " + r.algorithm() + " " +
+              (!r.reference_checked() ? "not checked" : r.reference_matches() ? "bit-exact" : "MISMATCH") + ";";
+  }
+  notes.push_back(checks);
+  for (const std::string& name : left_out) {
+    notes.push_back(name + ": in the compare config but not on the chip in this build; left out.");
+  }
+  return notes;
+}
+
+}  // namespace
+
+int command_compare(const std::vector<std::string>& args, const std::string& command_line) {
+  po::options_description options(
+      "nmsim compare [OPTIONS]: every training algorithm's chip job on one chip and data set,\n"
+      "the same training and test samples, as one table (e.g. --set training.train_samples=200\n"
+      "--set samples=200)");
+  options.add_options()
+      ("help,h", "this help")
+      ("algorithms", po::value<std::string>()->value_name("LIST"),
+       "comma-separated dfa, ff, spide, convex (default: every algorithm of the compare config that runs on the chip)")
+      ("compare", po::value<std::string>()->value_name("FILE"),
+       "compare config (nmsim.CompareConfig) merged over platform/presets/compare_default.textproto; "
+       "its algorithms list replaces the preset's")
+      ("json", po::value<std::string>()->default_value("nmsim-compare.json")->value_name("FILE"),
+       "write the table and every algorithm's full report as JSON (only when every job ran)")
+      ("no-check", "skip the functional reference checks (chip vs reference, bit-exact)")
+      ("quiet,q", "no progress display");
+  po::options_description configs("Configuration (protobuf text format; see `nmsim describe`)");
+  configs.add_options()
+      ("chip", po::value<std::string>()->value_name("FILE|PRESET"),
+       "chip config file or preset name, merged over the default chip and the compare config's chip block")
+      ("run", po::value<std::string>()->value_name("FILE"),
+       "shared run config file (data set, seed, samples), merged under each algorithm's block")
+      ("energy", po::value<std::string>()->value_name("FILE|PRESET"),
+       "energy table file merged over the default 28 nm table, or a preset name")
+      ("dataset", po::value<std::string>()->value_name("NAME"), "mnist or fashion_mnist")
+      ("set", po::value<std::vector<std::string>>()->composing()->value_name("[ALGORITHM:]PATH=VALUE"),
+       "override one field for every algorithm (--set samples=100), or for one (--set spide:network.hidden_sizes=64); "
+       "repeatable, applied in order after the files and the compare config");
+  options.add(configs);
+  po::variables_map vm;
+  if (parse_or_help(args, options, vm)) return kExitOk;
+
+  CompareConfig compare;
+  config::parse_text(config::preset_text("compare_default"), "preset compare_default", compare);
+  if (vm.count("compare")) {
+    CompareConfig user;
+    config::parse_file(vm["compare"].as<std::string>(), user);
+    config::merge_over(compare, user);
+  }
+  std::vector<std::string> left_out;
+  const std::vector<const CompareAlgorithm*> algorithms = chosen_algorithms(vm, compare, left_out);
+
+  ChipConfig chip = resolve_chip(vm, compare);
+  const std::string energy_name = arg(vm, "energy");
+  EnergyTable energy = energy_name.empty() || is_file_path(energy_name) ? config::load_energy_table(energy_name)
+                                                                       : config::energy_preset(energy_name);
+  RunConfig shared = config::load_run_config(arg(vm, "run"));
+  if (vm.count("dataset")) {
+    const std::string name = arg(vm, "dataset");
+    Dataset dataset;
+    if (!Dataset_Parse("DATASET_" + upper_case(name), &dataset) || dataset == DATASET_UNSPECIFIED) {
+      throw ConfigError("--dataset " + name + ": expects mnist or fashion_mnist");
+    }
+    shared.set_dataset(dataset);
+  }
+  const std::vector<Override> sets = overrides(vm);
+  TrafficConfig unused_traffic = config::default_traffic_config();
+  for (const Override& o : sets) {
+    if (o.algorithm.empty()) config::apply_override(chip, shared, energy, unused_traffic, o.assignment);
+  }
+  // Each algorithm: the shared run, its block, then the --set overrides (chip and energy
+  // paths are already applied; applying them to copies here changes nothing).
+  std::vector<RunConfig> runs;
+  for (const CompareAlgorithm* a : algorithms) {
+    RunConfig run = config::load_run_config(arg(vm, "run"));
+    if (vm.count("dataset")) run.set_dataset(shared.dataset());
+    config::merge_over(run, a->run());
+    run.set_workload(a->workload());
+    for (const Override& o : sets) {
+      if (!o.algorithm.empty() && o.algorithm != short_name(a->workload())) continue;
+      ChipConfig chip_copy = chip;
+      EnergyTable energy_copy = energy;
+      config::apply_override(chip_copy, run, energy_copy, unused_traffic, o.assignment);
+      if (o.algorithm.empty()) continue;
+      if (!google::protobuf::util::MessageDifferencer::Equals(chip_copy, chip) ||
+          !google::protobuf::util::MessageDifferencer::Equals(energy_copy, energy)) {
+        throw ConfigError("--set " + o.algorithm + ":" + o.assignment +
+                          ": only run fields can differ between algorithms (one chip and energy table for all)");
+      }
+    }
+    run.set_workload(a->workload());
+    require_shared(run, shared);
+    runs.push_back(run);
+  }
+
+  // The data set once, before any simulation: a missing file fails fast, and the table needs
+  // the input size.
+  const job::LoadedData data = job::load_data(shared);
+  const uint32_t inputs = data.split.train.pixels_per_sample;
+
+  CompareReport result;
+  result.set_nmsim_version(NMSIM_VERSION);
+  result.set_command_line(command_line);
+  std::vector<std::string> mismatches;
+  for (const RunConfig& run : runs) {
+    const std::string name = short_name(run.workload());
+    job::JobOptions job;
+    job.chip = chip;
+    job.run = run;
+    job.energy = energy;
+    job.check_reference = vm.count("no-check") == 0;
+    job.command_line = command_line;
+    // Each job in its own process (one SystemC simulation per process); progress is drawn there.
+    const CompareJobOutcome outcome = run_in_child_process(name, [&] {
+      Progress progress(name + " samples", vm.count("quiet") > 0);
+      job.progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
+      CompareJobOutcome o = run_chip_job(job);
+      progress.finish();
+      return o;
+    });
+    CompareRow row = compare_row(outcome.report(), run, inputs);
+    row.set_reference_checked(outcome.reference_checked());
+    row.set_reference_matches(outcome.reference_matches());
+    if (outcome.reference_checked() && !outcome.reference_matches()) {
+      mismatches.push_back(name + ": " + outcome.mismatch());
+    }
+    *result.add_rows() = row;
+    *result.add_reports() = outcome.report();
+  }
+
+  const std::vector<CompareRow> rows(result.rows().begin(), result.rows().end());
+  result.set_table(markdown_table(rows));
+  const std::string dataset = shared.dataset() == DATASET_FASHION_MNIST ? "Fashion-MNIST" : "MNIST";
+  for (const std::string& note : table_notes(chip, shared, dataset, rows, left_out)) {
+    result.add_notes(note);
+  }
+  std::cout << result.table() << "\n";
+  for (const std::string& note : result.notes()) std::cout << note << "\n";
+
+  google::protobuf::util::JsonPrintOptions json_options;
+  json_options.add_whitespace = true;
+  json_options.always_print_primitive_fields = true;
+  json_options.preserve_proto_field_names = true;
+  std::string json;
+  google::protobuf::util::MessageToJsonString(result, &json, json_options);
+  report::write_file_atomically(vm["json"].as<std::string>(), json);
+  if (!mismatches.empty()) {
+    for (const std::string& m : mismatches) {
+      std::cerr << "nmsim: internal error: the chip disagrees with the functional reference: " << m << "\n";
+    }
+    return kExitMismatch;
+  }
+  return kExitOk;
+}
+
+}  // namespace nmsim::tools

@@ -1,0 +1,169 @@
+#include "tools/compare_table.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "platform/base/errors.h"
+#include "workloads/job/chip_job.h"
+
+namespace nmsim::tools {
+
+namespace {
+
+// The note job::fill_training_summary writes: " <phase> <cycles> cycles, <uJ> uJ;" per phase.
+constexpr const char* kPhaseNotePrefix = "Per trained sample by phase (training part of the run):";
+
+std::string joined_sizes(const RunConfig& run) {
+  std::string text;
+  for (uint32_t size : run.network().hidden_sizes()) text += "-" + std::to_string(size);
+  return text;
+}
+
+std::string network_of(const RunConfig& run, uint32_t inputs) {
+  const std::string in = std::to_string(inputs);
+  switch (run.workload()) {
+    case WORKLOAD_FF:
+      return in + joined_sizes(run) + " (10 class groups a layer)";
+    case WORKLOAD_SPIDE:
+      return in + joined_sizes(run) + " recurrent-10";
+    case WORKLOAD_CONVEX:
+      return in + joined_sizes(run) + " fixed units-10 readout";
+    default:
+      return in + joined_sizes(run) + "-10";
+  }
+}
+
+std::string steps_of(const RunConfig& run) {
+  if (run.workload() == WORKLOAD_SPIDE) {
+    return std::to_string(run.spide().forward_steps()) + " + " + std::to_string(run.spide().backward_steps());
+  }
+  return std::to_string(run.time_steps());
+}
+
+std::string algorithm_name(Workload workload) {
+  switch (workload) {
+    case WORKLOAD_DFA: return "sparse DFA";
+    case WORKLOAD_FF: return "FF";
+    case WORKLOAD_SPIDE: return "SPIDE";
+    case WORKLOAD_CONVEX: return "convex";
+    default: return Workload_Name(workload);
+  }
+}
+
+// Thousands separated by commas, with `decimals` digits after the point.
+std::string grouped(double value, int decimals = 0) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  std::string s = text;
+  const std::size_t point = s.find('.') == std::string::npos ? s.size() : s.find('.');
+  for (std::size_t i = point; i > 3; i -= 3) s.insert(i - 3, ",");
+  return s;
+}
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+}  // namespace
+
+std::vector<TrainingPhase> training_phases(const Report& report) {
+  const std::string prefix = kPhaseNotePrefix;
+  for (const std::string& note : report.notes()) {
+    if (note.compare(0, prefix.size(), prefix) != 0) continue;
+    std::vector<TrainingPhase> phases;
+    std::istringstream in(note.substr(prefix.size()));
+    std::string item;
+    while (std::getline(in, item, ';')) {
+      char name[64];
+      TrainingPhase p;
+      if (std::sscanf(item.c_str(), " %63s %lf cycles, %lf uJ", name, &p.cycles, &p.energy_uj) != 3) {
+        throw Error("the " + report.kind() + " report's per-phase training note cannot be read: " + note);
+      }
+      p.phase = name;
+      phases.push_back(p);
+    }
+    return phases;
+  }
+  if (report.summary().samples() == 0) return {};
+  throw Error("the " + report.kind() + " report has no per-phase training note");
+}
+
+double spide_only_leakage_uw(const Report& report) {
+  double power = 0;
+  const std::string copy_suffix = ".transposed_sram";
+  for (const ComponentEnergy& c : report.components()) {
+    const std::string& n = c.name();
+    if (n.size() > copy_suffix.size() && n.compare(n.size() - copy_suffix.size(), copy_suffix.size(), copy_suffix) == 0) {
+      for (const LeakageEntry& e : c.leakage()) power += e.power_uw();
+      continue;
+    }
+    // A core: core logic, its state memory, then (with couples) the couple potential and
+    // drive memories, two state memories' worth.
+    bool core = false;
+    double state_kb = -1;
+    for (const LeakageEntry& e : c.leakage()) {
+      if (e.kind() == "CoreLogic") core = true;
+      if (!core || e.kind() != "Sram") continue;
+      if (state_kb < 0) {
+        state_kb = e.size_kb();
+      } else if (e.size_kb() == 2 * state_kb) {
+        power += e.power_uw();
+      }
+    }
+  }
+  return power;
+}
+
+CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inputs) {
+  const Summary& s = report.summary();
+  CompareRow row;
+  row.set_algorithm(algorithm_name(run.workload()));
+  row.set_network(network_of(run, inputs));
+  row.set_time_steps(steps_of(run));
+  row.set_samples_trained(s.samples());
+  uint64_t tested = 0;
+  for (const ClassAccuracy& c : s.per_class()) tested += c.samples();
+  row.set_samples_tested(tested);
+  row.set_test_accuracy(s.accuracy());
+  row.set_energy_per_trained_sample_pj(s.energy_per_sample_pj());
+  row.set_pj_per_sop(s.pj_per_sop());
+  const double trained = static_cast<double>(s.samples());
+  if (trained > 0) {
+    double cycles = 0;
+    for (const TrainingPhase& p : training_phases(report)) cycles += p.cycles;
+    row.set_cycles_per_trained_sample(cycles);
+    // Test samples run forward only, so every weight write and every backward-phase event
+    // of the run belongs to training.
+    row.set_weight_writes_per_trained_sample(job::stat_sum(report, ".learning.weight_updates") / trained);
+    double backward_pj = 0;
+    for (const PhaseSummary& p : report.phases()) {
+      if (p.phase() == "backward") backward_pj += p.energy_pj();
+    }
+    const double training_pj = s.energy_per_sample_pj() * trained;
+    row.set_backward_energy_share(training_pj > 0 ? backward_pj / training_pj : 0);
+    // Leakage power x the training time of one sample: uW x cycles x ps = 1e-6 pJ.
+    row.set_spide_memory_leakage_pj_per_trained_sample(spide_only_leakage_uw(report) * cycles *
+                                                       static_cast<double>(s.clock_period_ps()) * 1e-6);
+  }
+  return row;
+}
+
+std::string markdown_table(const std::vector<CompareRow>& rows) {
+  std::string table =
+      "| algorithm | network | T | trained | tested | test accuracy | energy / trained sample | "
+      "cycles / trained sample | weight writes / trained sample | pJ/SOP | backward share |\n"
+      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const CompareRow& r : rows) {
+    table += "| " + r.algorithm() + " | " + r.network() + " | " + r.time_steps() + " | " +
+             grouped(double(r.samples_trained())) + " | " + grouped(double(r.samples_tested())) + " | " +
+             fixed(100 * r.test_accuracy(), 2) + " % | " + fixed(r.energy_per_trained_sample_pj() * 1e-6, 3) +
+             " uJ | " + grouped(r.cycles_per_trained_sample()) + " | " +
+             grouped(r.weight_writes_per_trained_sample(), 1) + " | " + fixed(r.pj_per_sop(), 2) + " | " +
+             fixed(100 * r.backward_energy_share(), 1) + " % |\n";
+  }
+  return table;
+}
+
+}  // namespace nmsim::tools
