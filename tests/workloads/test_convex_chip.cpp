@@ -71,6 +71,8 @@ TEST_CASE("convex chip job: l_inf, regenerated witness weights and the stop rule
   CHECK(r.epochs.size() < 6);
   CHECK(r.epochs.back().relative_change < 0.2);
   CHECK(r.kept_units.size() < 20);  // the penalty pruned some units
+  CHECK(r.pruned_inference_sops_per_sample < r.inference_sops_per_sample);
+  CHECK(r.pruned_inference_sops_per_sample > 0);
 }
 
 TEST_CASE("convex chip job: what the chip cannot run is a ConfigError naming the field", "[convex]") {

@@ -64,7 +64,7 @@ std::string number_text(double v) {
 
 // Solves with the reference exactly as the chip did (the chip's epochs) and compares;
 // returns "" if every figure is equal.
-std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule& schedule, const ConvexJobResult& r,
+std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule& schedule, ConvexJobResult& r,
                                      const Report& report, bool shuffle) {
   std::vector<uint32_t> all(o.units);
   for (uint32_t j = 0; j < o.units; ++j) all[j] = j;
@@ -124,6 +124,18 @@ std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule
   }
   uint64_t test_input_spikes = 0;
   for (uint32_t spikes : test_store.input_spikes) test_input_spikes += spikes;
+  // The reconstructed network's inference cost (reference.h step 7).
+  std::vector<uint8_t> all_mask(o.units, 1), kept_mask(o.units, 0);
+  for (uint32_t j : r.kept_units) kept_mask[j] = 1;
+  uint64_t whole = 0, pruned = 0;
+  for (uint32_t s = 0; s < schedule.test_indices.size(); ++s) {
+    whole += uint64_t{test_store.input_spikes[s]} * o.units + kClasses * readout.kept_active_features(test_store.sample(s), all_mask);
+    pruned += uint64_t{test_store.input_spikes[s]} * r.kept_units.size() +
+              kClasses * readout.kept_active_features(test_store.sample(s), kept_mask);
+  }
+  const double tests = std::max<double>(1, static_cast<double>(schedule.test_indices.size()));
+  r.inference_sops_per_sample = static_cast<double>(whole) / tests;
+  r.pruned_inference_sops_per_sample = static_cast<double>(pruned) / tests;
   const double sops = static_cast<double>((forward_passes * train_input_spikes + test_input_spikes) * o.units);
   if (stat_sum(report, ".sops") != sops) return "hidden SOPs differ";
   if (stat_sum(report, ".readout_value_adds") != static_cast<double>(additions)) return "readout additions differ";
@@ -290,6 +302,11 @@ ConvexJobResult run_convex_job(const ConvexJobOptions& options) {
                            "L and R per epoch, every readout weight, test predictions, hidden SOPs, readout additions, "
                            "weights written)."
                          : "Functional reference MISMATCH: " + result.mismatch);
+    report.add_notes("Reconstructed network: " + std::to_string(result.kept_units.size()) + " of " +
+                     std::to_string(o.units) + " units kept; inference SOPs per test sample " +
+                     number_text(result.inference_sops_per_sample) + " whole, " +
+                     number_text(result.pruned_inference_sops_per_sample) +
+                     " pruned (input spikes x units + 10 x active features of the kept units)");
   }
   if (tracer) tracer->finish(chip.now());
   return result;

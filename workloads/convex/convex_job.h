@@ -27,6 +27,10 @@ struct ConvexJobResult {
   std::vector<uint32_t> test_labels, test_predictions;
   std::vector<int32_t> readout;    // [f * 10 + k], read back after training
   std::vector<uint32_t> kept_units;
+  // Inference SOPs per test sample (input spikes x units + 10 x active features) of the whole
+  // network and of the pruned one (kept units only), from the reference's spike trains.
+  double inference_sops_per_sample = 0;
+  double pruned_inference_sops_per_sample = 0;
   bool reference_checked = false;
   bool reference_matches = false;
   std::string mismatch;
