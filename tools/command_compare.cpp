@@ -225,14 +225,18 @@ std::vector<std::string> table_notes(const ChipConfig& chip, const RunConfig& sh
                   (chip.core().ternary_couples() ? "on" : "off") + ", transposed read " +
                   TransposedRead_Name(chip.core().transposed_read()) + ". Data " + dataset + ", seed " +
                   std::to_string(shared.seed()) + "; every algorithm trains on the same samples (the first " +
-                  "N of the seed's epoch-0 order, one pass) and is tested on the same ones (evenly strided).");
+                  "N of the seed's epoch-0 order; one pass, convex one per solver epoch) and is tested on the same " +
+                  "ones (evenly strided over the test split).");
   notes.push_back(
-      "Columns, all from each algorithm's chip-job report: trained = summary.samples; tested = summary.per_class "
-      "samples; test accuracy = summary.accuracy; energy / trained sample = summary.energy_per_sample_pj (the "
-      "training part of the run, dynamic + leakage); cycles / trained sample = the report's per-phase training "
-      "note summed over phases; weight writes / trained sample = stats *.learning.weight_updates (weights whose "
-      "value changed) / trained; pJ/SOP = summary.pj_per_sop (the whole run, test pass included); backward share "
-      "= phases[backward].energy_pj / the training energy (test samples run forward only).");
+      "Columns, all from each algorithm's chip-job report: trained = summary.samples (sample visits; convex "
+      "counts every epoch's visits, its beta and objective passes included in their energy), epochs = trained / "
+      "the distinct training samples; tested = summary.per_class samples; test accuracy = summary.accuracy; "
+      "energy / trained sample = summary.energy_per_sample_pj (the training part of the run, dynamic + "
+      "leakage); cycles / trained sample = the report's per-phase training note summed over phases; weight "
+      "writes / trained sample = stats *weight_updates (weights whose value changed: the learning engines' "
+      "*.learning.weight_updates, convex's *.readout_weight_updates) / trained; pJ/SOP = summary.pj_per_sop "
+      "(the whole run, test pass included); backward share = phases[backward].energy_pj / the training energy "
+      "(test samples run forward only).");
   std::string memory =
       "SPIDE's couple memories and transposed copies are on every core of this chip whether used or not; their "
       "leakage per trained sample:";
@@ -348,6 +352,8 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
   // the input size.
   const job::LoadedData data = job::load_data(shared);
   const uint32_t inputs = data.split.train.pixels_per_sample;
+  const uint32_t distinct_samples =
+      shared.training().train_samples() > 0 ? shared.training().train_samples() : data.split.train.count;
 
   CompareReport result;
   result.set_nmsim_version(NMSIM_VERSION);
@@ -369,7 +375,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
       progress.finish();
       return o;
     });
-    CompareRow row = compare_row(outcome.report(), run, inputs);
+    CompareRow row = compare_row(outcome.report(), run, inputs, distinct_samples);
     row.set_reference_checked(outcome.reference_checked());
     row.set_reference_matches(outcome.reference_matches());
     if (outcome.reference_checked() && !outcome.reference_matches()) {

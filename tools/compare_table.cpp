@@ -116,13 +116,14 @@ double spide_only_leakage_uw(const Report& report) {
   return power;
 }
 
-CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inputs) {
+CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inputs, uint32_t distinct_samples) {
   const Summary& s = report.summary();
   CompareRow row;
   row.set_algorithm(algorithm_name(run.workload()));
   row.set_network(network_of(run, inputs));
   row.set_time_steps(steps_of(run));
   row.set_samples_trained(s.samples());
+  row.set_epochs(distinct_samples > 0 ? static_cast<double>(s.samples()) / distinct_samples : 0);
   uint64_t tested = 0;
   for (const ClassAccuracy& c : s.per_class()) tested += c.samples();
   row.set_samples_tested(tested);
@@ -135,8 +136,9 @@ CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inpu
     for (const TrainingPhase& p : training_phases(report)) cycles += p.cycles;
     row.set_cycles_per_trained_sample(cycles);
     // Test samples run forward only, so every weight write and every backward-phase event
-    // of the run belongs to training.
-    row.set_weight_writes_per_trained_sample(job::stat_sum(report, ".learning.weight_updates") / trained);
+    // of the run belongs to training. Learning engines count *.learning.weight_updates,
+    // convex's readout units *.readout_weight_updates.
+    row.set_weight_writes_per_trained_sample(job::stat_sum(report, "weight_updates") / trained);
     double backward_pj = 0;
     for (const PhaseSummary& p : report.phases()) {
       if (p.phase() == "backward") backward_pj += p.energy_pj();
@@ -152,12 +154,12 @@ CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inpu
 
 std::string markdown_table(const std::vector<CompareRow>& rows) {
   std::string table =
-      "| algorithm | network | T | trained | tested | test accuracy | energy / trained sample | "
+      "| algorithm | network | T | trained (epochs) | tested | test accuracy | energy / trained sample | "
       "cycles / trained sample | weight writes / trained sample | pJ/SOP | backward share |\n"
       "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const CompareRow& r : rows) {
     table += "| " + r.algorithm() + " | " + r.network() + " | " + r.time_steps() + " | " +
-             grouped(double(r.samples_trained())) + " | " + grouped(double(r.samples_tested())) + " | " +
+             grouped(double(r.samples_trained())) + " (" + grouped(r.epochs(), 2) + ") | " + grouped(double(r.samples_tested())) + " | " +
              fixed(100 * r.test_accuracy(), 2) + " % | " + fixed(r.energy_per_trained_sample_pj() * 1e-6, 3) +
              " uJ | " + grouped(r.cycles_per_trained_sample()) + " | " +
              grouped(r.weight_writes_per_trained_sample(), 1) + " | " + fixed(r.pj_per_sop(), 2) + " | " +

@@ -13,8 +13,9 @@
 namespace nmsim::tools {
 
 // The row of one chip-job report: `run` is the algorithm's resolved run config, `inputs`
-// the data set's pixels per sample (the network's input layer).
-CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inputs);
+// the data set's pixels per sample (the network's input layer), `distinct_samples` the
+// training samples an epoch visits.
+CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inputs, uint32_t distinct_samples);
 
 // The per-trained-sample cycles and energies of the training part of the run, by phase, as
 // job::fill_training_summary writes them in the report's note; Error if the note is missing.
