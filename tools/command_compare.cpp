@@ -235,8 +235,8 @@ std::vector<std::string> table_notes(const ChipConfig& chip, const RunConfig& sh
       "leakage); cycles / trained sample = the report's per-phase training note summed over phases; weight "
       "writes / trained sample = stats *weight_updates (weights whose value changed: the learning engines' "
       "*.learning.weight_updates, convex's *.readout_weight_updates) / trained; pJ/SOP = summary.pj_per_sop "
-      "(the whole run, test pass included); backward share = phases[backward].energy_pj / the training energy "
-      "(test samples run forward only).");
+      "(the whole run, test pass included); backward (update) share = phases[backward] (phases[update]) energy_pj / "
+      "the training energy (test samples run forward only).");
   std::string memory =
       "SPIDE's couple memories and transposed copies are on every core of this chip whether used or not; their "
       "leakage per trained sample:";

@@ -139,12 +139,14 @@ CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inpu
     // of the run belongs to training. Learning engines count *.learning.weight_updates,
     // convex's readout units *.readout_weight_updates.
     row.set_weight_writes_per_trained_sample(job::stat_sum(report, "weight_updates") / trained);
-    double backward_pj = 0;
+    double backward_pj = 0, update_pj = 0;
     for (const PhaseSummary& p : report.phases()) {
       if (p.phase() == "backward") backward_pj += p.energy_pj();
+      if (p.phase() == "update") update_pj += p.energy_pj();
     }
     const double training_pj = s.energy_per_sample_pj() * trained;
     row.set_backward_energy_share(training_pj > 0 ? backward_pj / training_pj : 0);
+    row.set_update_energy_share(training_pj > 0 ? update_pj / training_pj : 0);
     // Leakage power x the training time of one sample: uW x cycles x ps = 1e-6 pJ.
     row.set_spide_memory_leakage_pj_per_trained_sample(spide_only_leakage_uw(report) * cycles *
                                                        static_cast<double>(s.clock_period_ps()) * 1e-6);
@@ -155,15 +157,15 @@ CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inpu
 std::string markdown_table(const std::vector<CompareRow>& rows) {
   std::string table =
       "| algorithm | network | T | trained (epochs) | tested | test accuracy | energy / trained sample | "
-      "cycles / trained sample | weight writes / trained sample | pJ/SOP | backward share |\n"
-      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+      "cycles / trained sample | weight writes / trained sample | pJ/SOP | backward share | update share |\n"
+      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const CompareRow& r : rows) {
     table += "| " + r.algorithm() + " | " + r.network() + " | " + r.time_steps() + " | " +
              grouped(double(r.samples_trained())) + " (" + grouped(r.epochs(), 2) + ") | " + grouped(double(r.samples_tested())) + " | " +
              fixed(100 * r.test_accuracy(), 2) + " % | " + fixed(r.energy_per_trained_sample_pj() * 1e-6, 3) +
              " uJ | " + grouped(r.cycles_per_trained_sample()) + " | " +
              grouped(r.weight_writes_per_trained_sample(), 1) + " | " + fixed(r.pj_per_sop(), 2) + " | " +
-             fixed(100 * r.backward_energy_share(), 1) + " % |\n";
+             fixed(100 * r.backward_energy_share(), 1) + " % | " + fixed(100 * r.update_energy_share(), 1) + " % |\n";
   }
   return table;
 }

@@ -147,11 +147,14 @@ TEST_CASE("compare: one row per algorithm, each equal to the job run alone", "[c
     CHECK(row.weight_writes_per_trained_sample() == writes / 6);
     CHECK(row.cycles_per_trained_sample() == noted_cycles(alone));
     CHECK(row.cycles_per_trained_sample() > 0);
-    double backward = 0;
+    double backward = 0, update = 0;
     for (const auto& p : alone.phases()) {
       if (p.phase() == "backward") backward = p.energy_pj();
+      if (p.phase() == "update") update = p.energy_pj();
     }
     CHECK(row.backward_energy_share() == backward / (s.energy_per_sample_pj() * 6));
+    CHECK(row.update_energy_share() == update / (s.energy_per_sample_pj() * 6));
+    CHECK(row.update_energy_share() > 0);
     CHECK(row.backward_energy_share() > 0);
     CHECK(row.backward_energy_share() < 1);
     CHECK(row.spide_memory_leakage_pj_per_trained_sample() > 0);
