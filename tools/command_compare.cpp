@@ -238,8 +238,9 @@ std::vector<std::string> table_notes(const ChipConfig& chip, const RunConfig& sh
       "(the whole run, test pass included); backward (update) share = phases[backward] (phases[update]) energy_pj / "
       "the training energy (test samples run forward only).");
   std::string memory =
-      "SPIDE's couple memories and transposed copies are on every core of this chip whether used or not; their "
-      "leakage per trained sample:";
+      "The couple memories and transposed copies SPIDE needs are on every core of this chip (SPIDE uses them on "
+      "its hidden core only, the others not at all); their leakage per trained sample, included in the energy "
+      "column:";
   for (const CompareRow& r : rows) {
     const double share = r.energy_per_trained_sample_pj() > 0
                              ? r.spide_memory_leakage_pj_per_trained_sample() / r.energy_per_trained_sample_pj()
@@ -247,7 +248,7 @@ std::vector<std::string> table_notes(const ChipConfig& chip, const RunConfig& sh
     memory += " " + r.algorithm() + " " + text_number(r.spide_memory_leakage_pj_per_trained_sample() * 1e-6, 3) +
               " uJ (" + text_number(100 * share, 1) + " %);";
   }
-  memory += " a chip without them saves that much leakage (the other algorithms never access them).";
+  memory += " a chip without them saves that much (they cost no dynamic energy when not accessed).";
   notes.push_back(memory);
   std::string checks = "Functional reference:";
   for (const CompareRow& r : rows) {

@@ -20,16 +20,18 @@ std::string joined_sizes(const RunConfig& run) {
 }
 
 std::string network_of(const RunConfig& run, uint32_t inputs) {
-  const std::string in = std::to_string(inputs);
+  const std::string layers = std::to_string(inputs) + joined_sizes(run);
   switch (run.workload()) {
     case WORKLOAD_FF:
-      return in + joined_sizes(run) + " (10 class groups a layer)";
+      return layers + " (10 class groups a layer)";
     case WORKLOAD_SPIDE:
-      return in + joined_sizes(run) + " recurrent-10";
+      return layers + "-10 (hidden layer recurrent)";
     case WORKLOAD_CONVEX:
-      return in + joined_sizes(run) + " fixed units-10 readout";
+      return layers + "-10 (fixed units" +
+             (run.convex().witness_weights() == CONVEX_WITNESS_REGENERATED ? ", regenerated" : "") +
+             "; readout learned)";
     default:
-      return in + joined_sizes(run) + "-10";
+      return layers + "-10";
   }
 }
 

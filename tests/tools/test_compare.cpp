@@ -179,5 +179,10 @@ TEST_CASE("compare: bad algorithms and per-algorithm data settings are refused b
   const auto chip = run_nmsim(dir, "compare --quiet --algorithms dfa --set dfa:core.neurons=128 --json c.json");
   CHECK(chip.status == 2);
   CHECK(chip.err.find("one chip") != std::string::npos);
+  // A job's own config error names the algorithm and the field.
+  const auto spide = run_nmsim(dir, "compare --quiet --algorithms spide --set spide:network.hidden_sizes=300 "
+                                    "--set training.train_samples=2 --set samples=2 --json c.json");
+  CHECK(spide.status == 2);
+  CHECK(spide.err.find("spide: run.network.hidden_sizes[0] = 300") != std::string::npos);
   CHECK_FALSE(exists(dir.file("c.json")));
 }
