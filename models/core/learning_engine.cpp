@@ -4,6 +4,7 @@
 
 #include "models/core/neuron_datapath.h"
 #include "models/core/rounding.h"
+#include "models/core/stochastic_rounding.h"
 #include "models/core/weight_row.h"
 #include "platform/base/errors.h"
 
@@ -66,6 +67,16 @@ Cycle LearningEngine::write_copy_column(uint32_t i, const int32_t* deltas, Cycle
   return done;
 }
 
+void LearningEngine::enable_stochastic_rounding(const std::vector<uint32_t>& states) {
+  NMSIM_ASSERT(m_row_bytes > 0, "stochastic rounding enabled before configure()");
+  NMSIM_ASSERT(m_rounding_states.empty(), "stochastic rounding enabled twice");
+  NMSIM_ASSERT(states.size() == m_weights_per_row, "one rounding state per lane");
+  for (uint32_t s : states) NMSIM_ASSERT(s != 0, "a xorshift state must not be 0");
+  m_rounding_states = states;
+  add_stat("rounding_ops", "ops", "32-bit add-sized operations of the stochastic rounding draws (4 a draw)",
+                 m_rounding_ops, {EnergyKind::kAdd, 0, 32});
+}
+
 Cycle LearningEngine::read_row(uint32_t row, int32_t* weights, Cycle start) {
   NMSIM_ASSERT(m_row_bytes > 0, "learning engine used before configure()");
   const Cycle ready = m_sram.access(false, uint64_t{row} * m_row_bytes,
@@ -108,9 +119,22 @@ namespace nmsim::core {
 Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, int32_t scale,
                                         int shift, Cycle start, bool* written) {
   bool any = false;
-  for (uint32_t j = 0; j < m_weights_per_row; ++j) {
-    m_scaled[j] = static_cast<int32_t>(round_shift(int64_t{factors[j]} * scale, shift));
-    any = any || m_scaled[j] != 0;
+  if (m_rounding_states.empty()) {
+    for (uint32_t j = 0; j < m_weights_per_row; ++j) {
+      m_scaled[j] = static_cast<int32_t>(round_shift(int64_t{factors[j]} * scale, shift));
+      any = any || m_scaled[j] != 0;
+    }
+  } else {
+    uint64_t draws = 0;
+    for (uint32_t j = 0; j < m_weights_per_row; ++j) {
+      m_scaled[j] = 0;
+      if (factors[j] == 0) continue;  // a gated lane does not draw
+      m_rounding_states[j] = xorshift32(m_rounding_states[j]);
+      ++draws;
+      m_scaled[j] = static_cast<int32_t>(stochastic_shift(int64_t{factors[j]} * scale, shift, m_rounding_states[j]));
+      any = any || m_scaled[j] != 0;
+    }
+    m_rounding_ops.add(m_ctx.phase.current(), draws * kStochasticRoundingOps);
   }
   m_multiplies.add(m_ctx.phase.current(), m_weights_per_row);
   const Cycle multiplied = start + (m_weights_per_row + m_lanes - 1) / m_lanes;

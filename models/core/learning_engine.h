@@ -50,6 +50,11 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
   // cycle; *written tells whether the row was written.
   Cycle update_row_scaled(uint32_t row, const int32_t* factors, int32_t scale, int shift,
                           Cycle start, bool* written);
+  // Stochastic rounding (stochastic_rounding.h) for update_row_scaled from now on: one xorshift
+  // state per lane (weights_per_row of them, each non-zero), set once before the run. The
+  // draws ride in the multiply pass (no extra cycles); each costs kStochasticRoundingOps adds.
+  void enable_stochastic_rounding(const std::vector<uint32_t>& states);
+  const std::vector<uint32_t>& rounding_states() const { return m_rounding_states; }
   // Reads a row's weights (timed like a fetch); returns the cycle the data is ready.
   Cycle read_row(uint32_t row, int32_t* weights, Cycle start);
 
@@ -70,6 +75,8 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
   uint64_t m_row_bytes = 0;
   std::vector<uint8_t> m_buffer;
   std::vector<int32_t> m_scaled;  // d of update_row_scaled
+  std::vector<uint32_t> m_rounding_states;  // per lane; empty: round to nearest
+  PhaseCounter m_rounding_ops;
   sram::Sram* m_copy = nullptr;   // the transposed copy, if attached
   uint32_t m_copy_first_row = 0;
   std::vector<uint8_t> m_copy_word;  // one word of the copy and its bit mask

@@ -156,6 +156,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Outer-product update of one row: w[axon][j] += round_shift(factors[j] * scale, shift);
   // returns whether the row was written (a row whose products all round to 0 is not).
   bool update_weights_scaled(uint32_t axon, const int32_t* factors, int32_t scale, int shift);
+  // Stochastic rounding of update_weights_scaled from now on (stochastic_rounding.h): one
+  // non-zero xorshift state per neuron, set once before the run.
+  void enable_stochastic_rounding(const std::vector<uint32_t>& states) { m_learning.enable_stochastic_rounding(states); }
   // Reads the core's weights of one axon (n values) through the learning engine's port.
   void read_weights(uint32_t axon, int32_t* weights);
   // The accumulate lanes add `ops` graded values (e.g. feedback errors) into per-neuron

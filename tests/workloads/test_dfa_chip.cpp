@@ -3,6 +3,7 @@
 // bit for bit; and the per-phase report.
 #include <catch2/catch.hpp>
 
+#include "models/core/stochastic_rounding.h"
 #include "platform/config/loader.h"
 #include "platform/energy/energy_model.h"
 #include "platform/report/report_builder.h"
@@ -70,4 +71,18 @@ TEST_CASE("dfa chip: dense feedback, integer error, potential gate, two hidden l
   o.chip.mutable_noc()->set_replication(REPLICATION_UNICAST);
   const auto r = dfa::run_dfa_job(o);
   require_bit_exact(r);
+}
+
+TEST_CASE("dfa chip: stochastic rounding (a xorshift per neuron lane) equals the reference bit for bit",
+          "[dfa][equivalence]") {
+  auto o = tiny(12);
+  o.run.mutable_dfa()->set_rounding(DFA_ROUNDING_STOCHASTIC);
+  const auto r = dfa::run_dfa_job(o);
+  require_bit_exact(r);
+  // Each draw is priced: the learning engines report their rounding work.
+  double rounding_ops = 0;
+  for (const auto& s : r.report.stats())
+    if (s.name().size() > 13 && s.name().substr(s.name().size() - 13) == ".rounding_ops") rounding_ops += s.value();
+  CHECK(rounding_ops > 0);
+  CHECK(static_cast<uint64_t>(rounding_ops) % core::kStochasticRoundingOps == 0);
 }

@@ -94,6 +94,15 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   chip::Chip chip("chip", chip_config, ctx);
   chip.configure(mapping, schedule.neuron);
   chip::preload_weights(chip, initial, weight_bits);
+  if (params.stochastic_rounding) {  // each lane's generator, seeded once per run like the weights
+    for (const auto& layer : mapping.layers) {
+      for (const auto& slot : layer) {
+        std::vector<uint32_t> states(slot.neuron_count);
+        for (uint32_t k = 0; k < slot.neuron_count; ++k) states[k] = rounding_seed(run.seed(), slot.layer, slot.first_neuron + k);
+        chip.core(slot.core_index).enable_stochastic_rounding(states);
+      }
+    }
+  }
   std::vector<noc::Destination> hidden_cores;
   for (std::size_t l = 0; l + 1 < mapping.layers.size(); ++l) {
     for (const auto& slot : mapping.layers[l]) hidden_cores.push_back({slot.node, slot.core_in_node});

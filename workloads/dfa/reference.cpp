@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "models/core/stochastic_rounding.h"
 #include "platform/base/errors.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/fixed_point.h"
@@ -95,6 +96,9 @@ DfaParams dfa_params(const DfaConfig& c, const ChipConfig& chip) {
                                     "output_lr_shift");
   if (!c.has_lr_decay_epochs()) throw ConfigError("dfa.lr_decay_epochs: not set (and no default)");
   p.lr_decay_epochs = c.lr_decay_epochs();
+  if (!c.has_rounding() || c.rounding() == DFA_ROUNDING_UNSPECIFIED)
+    throw ConfigError("dfa.rounding: must be DFA_ROUNDING_NEAREST or DFA_ROUNDING_STOCHASTIC");
+  p.stochastic_rounding = c.rounding() == DFA_ROUNDING_STOCHASTIC;
   p.weight_width_bits = chip.core().weight_width_bits();
   return p;
 }
@@ -137,6 +141,12 @@ DfaReference::DfaReference(std::vector<uint32_t> layer_sizes, workloads::Network
   for (size_t h = 0; h < hidden; ++h) {
     m_delta[h].assign(m_sizes[h + 1], 0);
     m_feedback[h] = make_feedback(m_params, seed, static_cast<uint32_t>(h), m_sizes[h + 1], classes);
+  }
+  if (m_params.stochastic_rounding) {
+    m_rounding.resize(layers);
+    for (size_t l = 1; l <= layers; ++l)
+      for (uint32_t j = 0; j < m_sizes[l]; ++j)
+        m_rounding[l - 1].push_back(rounding_seed(seed, static_cast<uint32_t>(l), j));
   }
 }
 
@@ -234,11 +244,19 @@ void DfaReference::update_layer(size_t l, const int32_t* post, int32_t shift,
     int32_t* const row = w.w.data() + size_t{i} * n;
     bool touched = false;
     for (uint32_t j : m_nonzero) {
-      const int64_t d = workloads::round_shift(int64_t{post[j]} * x[i], shift);
+      const int64_t v = int64_t{post[j]} * x[i];
+      int64_t d;
+      if (m_params.stochastic_rounding) {
+        uint32_t& r = m_rounding[l - 1][j];
+        r = core::xorshift32(r);
+        d = core::stochastic_shift(v, shift, r);
+      } else {
+        d = workloads::round_shift(v, shift);
+      }
       if (d == 0) continue;
       touched = true;
-      const int64_t v = int64_t{row[j]} + d;
-      const int32_t next = static_cast<int32_t>(v > w_hi ? w_hi : (v < w_lo ? w_lo : v));
+      const int64_t sum = int64_t{row[j]} + d;
+      const int32_t next = static_cast<int32_t>(sum > w_hi ? w_hi : (sum < w_lo ? w_lo : sum));
       changed += next != row[j];
       row[j] = next;
     }

@@ -44,6 +44,10 @@
 //      output layer L:  d_ij = round_shift(e_j     * c_{L-1}[i], output_lr_shift)
 //      W_l[i][j] = core::saturate(W_l[i][j] + d_ij, weight_width_bits)
 //    round_shift rounds to nearest, ties away from zero; a negative shift is a left shift.
+//    With rounding = STOCHASTIC, d_ij = core::stochastic_shift(v, shift, r_j) instead, where
+//    neuron j of layer l keeps r_j (starting at rounding_seed(seed, l, j), rule.h) and draws
+//    r_j = xorshift32(r_j) once per product with a non-zero delta_j (models/core/
+//    stochastic_rounding.h): the learning engine's lane of neuron j does the same.
 //    Both shifts are increased by set_extra_lr_shift() (the study adds 1 every
 //    lr_decay_epochs epochs).
 //    A row whose d_ij are all 0 (c_{l-1}[i] = 0, or every delta zero or rounded away) is not
@@ -61,7 +65,7 @@
 //   hidden_weights_written  the same, hidden layers only (sparse vs dense comparison).
 //
 // Inference (infer): step 1 only. Not covered: mini-batches (batch_size must be 1; a batch
-// would need a per-weight update accumulator) and stochastic rounding.
+// would need a per-weight update accumulator).
 #pragma once
 
 #include <cstdint>
@@ -158,6 +162,7 @@ class DfaReference {
   std::vector<int32_t> m_logits, m_probabilities, m_error;
   std::vector<std::vector<int32_t>> m_delta;       // [l - 1], hidden layers
   std::vector<uint32_t> m_nonzero;
+  std::vector<std::vector<uint32_t>> m_rounding;   // [l - 1]: stochastic rounding states
   int32_t m_extra_shift = 0;                 // postsynaptic indices with a nonzero delta
 };
 

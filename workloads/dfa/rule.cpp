@@ -6,6 +6,12 @@
 
 namespace nmsim::dfa {
 
+uint32_t rounding_seed(uint64_t seed, uint32_t layer, uint32_t neuron) {
+  const uint64_t r = workloads::prng_u64(seed, static_cast<uint64_t>(workloads::Stream::kStochasticRound),
+                                         (uint64_t{layer} << 32) + neuron);
+  return static_cast<uint32_t>(r >> 32) | 1u;
+}
+
 namespace {
 
 bool top_bit(uint64_t v) { return (v >> 63) != 0; }

@@ -22,6 +22,10 @@ struct FeedbackMatrix {
 FeedbackMatrix make_feedback(const DfaParams& params, uint64_t seed, uint32_t hidden_index,
                              uint32_t neurons, uint32_t classes);
 
+// The stochastic-rounding state of neuron j of layer l (1..L) at the start of a run: the top
+// 32 bits of prng_u64(seed, kStochasticRound, (l << 32) + j) with bit 0 set (never 0).
+uint32_t rounding_seed(uint64_t seed, uint32_t layer, uint32_t neuron);
+
 // Step 2: the output error e (Q8 for softmax, spike counts for integer) from the output
 // counts o and final potentials u, for `label`. logits and probabilities are scratch of
 // `classes` entries (no allocation).
