@@ -71,6 +71,13 @@ std::string fixed(double value, int decimals) {
 }  // namespace
 
 std::vector<TrainingPhase> training_phases(const Report& report) {
+  const double trained = static_cast<double>(report.summary().samples());
+  if (report.training_phases_size() > 0 && trained > 0) {  // the structured training part
+    std::vector<TrainingPhase> phases;
+    for (const PhaseSummary& p : report.training_phases())
+      phases.push_back({p.phase(), static_cast<double>(p.cycles()) / trained, p.energy_pj() / trained * 1e-6});
+    return phases;
+  }
   const std::string prefix = kPhaseNotePrefix;
   for (const std::string& note : report.notes()) {
     if (note.compare(0, prefix.size(), prefix) != 0) continue;
@@ -131,7 +138,9 @@ CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inpu
   row.set_samples_tested(tested);
   row.set_test_accuracy(s.accuracy());
   row.set_energy_per_trained_sample_pj(s.energy_per_sample_pj());
-  row.set_pj_per_sop(s.pj_per_sop());
+  // Training alone where the report has it (the test pass would dilute it otherwise).
+  row.set_pj_per_sop(report.has_training() && report.training().sops() > 0 ? report.training().pj_per_sop()
+                                                                             : s.pj_per_sop());
   const double trained = static_cast<double>(s.samples());
   if (trained > 0) {
     double cycles = 0;

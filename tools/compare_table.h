@@ -17,8 +17,9 @@ namespace nmsim::tools {
 // training samples an epoch visits.
 CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inputs, uint32_t distinct_samples);
 
-// The per-trained-sample cycles and energies of the training part of the run, by phase, as
-// job::fill_training_summary writes them in the report's note; Error if the note is missing.
+// The per-trained-sample cycles and energies of the training part of the run, by phase: from
+// report.training_phases (job::fill_training_summary), or else parsed from its per-phase note;
+// Error if neither is there.
 struct TrainingPhase {
   std::string phase;
   double cycles = 0;

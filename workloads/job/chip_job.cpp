@@ -99,6 +99,8 @@ void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter) {
 void fill_training_summary(Report& report, const Report& training_report, const std::string& algorithm,
                            const workloads::AccuracyMeter& train, const workloads::AccuracyMeter& test,
                            const std::string& schedule) {
+  *report.mutable_training() = training_report.summary();
+  *report.mutable_training_phases() = training_report.phases();
   Summary& summary = *report.mutable_summary();
   const uint64_t trained = train.total();
   summary.set_samples(trained);

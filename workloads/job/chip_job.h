@@ -68,7 +68,8 @@ std::unique_ptr<trace::Tracer> make_tracer(const std::optional<trace::TraceOptio
 // Accuracy and per-class accuracy into the summary.
 void fill_accuracy(Summary& summary, const workloads::AccuracyMeter& meter);
 
-// A training run's summary: samples trained, energy per trained sample (the energy of the run
+// A training run's summary: the training part's own summary and phases (report.training,
+// report.training_phases, from training_report), samples trained, energy per trained sample (the energy of the run
 // up to the end of training, from training_report), accuracy and per-class accuracy of the
 // test samples (of the training samples when none were tested), and a note with both
 // accuracies that begins with `algorithm`, and one with the cycles and energy of each phase per
