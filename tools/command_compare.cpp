@@ -232,10 +232,10 @@ std::vector<std::string> table_notes(const ChipConfig& chip, const RunConfig& sh
       "counts every epoch's visits, its beta and objective passes included in their energy), epochs = trained / "
       "the distinct training samples; tested = summary.per_class samples; test accuracy = summary.accuracy; "
       "energy / trained sample = summary.energy_per_sample_pj (the training part of the run, dynamic + "
-      "leakage); cycles / trained sample = the report's per-phase training note summed over phases; weight "
+      "leakage); cycles / trained sample = training_phases cycles summed / trained (the run when training ended); weight "
       "writes / trained sample = stats *weight_updates (weights whose value changed: the learning engines' "
-      "*.learning.weight_updates, convex's *.readout_weight_updates) / trained; pJ/SOP = summary.pj_per_sop "
-      "(the whole run, test pass included); backward (update) share = phases[backward] (phases[update]) energy_pj / "
+      "*.learning.weight_updates, convex's *.readout_weight_updates) / trained; pJ/SOP = training.pj_per_sop "
+      "(the training part alone); backward (update) share = phases[backward] (phases[update]) energy_pj / "
       "the training energy (test samples run forward only).");
   std::string memory =
       "The couple memories and transposed copies SPIDE needs are on every core of this chip (SPIDE uses them on "
