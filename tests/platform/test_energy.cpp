@@ -57,6 +57,7 @@ TEST_CASE("energy: arithmetic by width times the control overhead", "[energy]") 
   REQUIRE(model.event_pj({EnergyKind::kAdd, 0, 16}) == exact(0.06));
   REQUIRE(model.event_pj({EnergyKind::kAdd, 0, 24}) == exact(0.116));  // > 16 bits: 32-bit entry
   REQUIRE(model.event_pj({EnergyKind::kAdd, 0, 32}) == exact(0.116));
+  REQUIRE(model.event_pj({EnergyKind::kAdd, 0, 64}) == exact(2 * 0.116));  // two chained 32-bit adds
   // multiply 8/16/32 bit = 0.12 / 0.5 / 2.0 pJ, x2.
   REQUIRE(model.event_pj({EnergyKind::kMultiply, 0, 4}) == exact(0.24));
   REQUIRE(model.event_pj({EnergyKind::kMultiply, 0, 16}) == exact(1.0));

@@ -80,6 +80,9 @@ TEST_CASE("convex chip job: what the chip cannot run is a ConfigError naming the
   o.run.mutable_convex()->set_features(CONVEX_FEATURES_COUNT);
   CHECK_THROWS_WITH(convex::run_convex_job(o), Catch::Contains("run.convex.features"));
   o = tiny_job(24, 8);
+  o.run.mutable_convex()->set_witness_weights(CONVEX_WITNESS_UNSPECIFIED);
+  CHECK_THROWS_WITH(convex::run_convex_job(o), Catch::Contains("run.convex.witness_weights"));
+  o = tiny_job(24, 8);
   o.run.mutable_convex()->set_refit_epochs(2);
   CHECK_THROWS_WITH(convex::run_convex_job(o), Catch::Contains("run.convex.refit_epochs"));
   // 256 units a core: 392 KB of witness rows + 80 KB readout + 160 KB gradients > 512 KB.

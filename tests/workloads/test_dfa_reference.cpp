@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "platform/base/errors.h"
+#include "platform/config/loader.h"
 #include "workloads/dfa/reference.h"
 
 using nmsim::dfa::DfaParams;
@@ -246,4 +247,9 @@ TEST_CASE("dfa: configs the reference rejects", "[dfa]") {
   nmsim::DfaConfig config;  // nothing set
   nmsim::ChipConfig chip;
   CHECK_THROWS_AS(nmsim::dfa::dfa_params(config, chip), nmsim::ConfigError);
+  // Every field but the rounding: the error names it.
+  nmsim::DfaConfig preset = nmsim::config::default_run_config().dfa();
+  preset.clear_rounding();
+  CHECK_THROWS_WITH(nmsim::dfa::dfa_params(preset, nmsim::config::default_chip_config()),
+                    Catch::Contains("dfa.rounding"));
 }

@@ -24,6 +24,9 @@ using job::stat_sum;
 using job::WallClock;
 
 void check_chip_options(const RunConfig& run, const ConvexOptions& o) {
+  const ConvexWitnessWeights witness = run.convex().witness_weights();
+  if (witness != CONVEX_WITNESS_STORED && witness != CONVEX_WITNESS_REGENERATED)
+    throw ConfigError("run.convex.witness_weights: must be CONVEX_WITNESS_STORED or CONVEX_WITNESS_REGENERATED");
   if (o.features != CONVEX_FEATURES_SPIKE_TRAIN)
     throw ConfigError("run.convex.features: the chip's readout unit learns from spike trains "
                       "(CONVEX_FEATURES_SPIKE_TRAIN); count features run in `nmsim study` only");
@@ -148,9 +151,7 @@ std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule
 ConvexJobResult run_convex_job(const ConvexJobOptions& options) {
   const ChipConfig& chip_config = options.chip;
   const RunConfig& run = options.run;
-  config::validate(chip_config);
-  config::validate(run, chip_config);
-  const energy::EnergyModel energy(options.energy);
+  const energy::EnergyModel energy = job::validated_energy_model(options);
   const ConvexOptions o = options_from_config(run, chip_config);
   check_chip_options(run, o);
   const bool regenerated = run.convex().witness_weights() == CONVEX_WITNESS_REGENERATED;

@@ -50,7 +50,6 @@ void ConvexCoreProgram::run(core::NeuronCore& core) {
   m_features.resize(layout.neuron_count * o.time_steps);
   const auto n = static_cast<uint32_t>(m_schedule.train_set.size());
   const core::ReadoutNorm norm = readout_norm(o.group_norm);
-  if (m_leader) m_records.reserve(n * 2 + m_schedule.test_indices.size());
   if (m_schedule.beta_pass) {
     for (uint32_t s = 0; s < n; ++s) sample(core, Pass::kBeta);
     core.barrier(Phase::kUpdate);
@@ -81,11 +80,12 @@ void ConvexCoreProgram::run(core::NeuronCore& core) {
 void ConvexCoreProgram::forward(core::NeuronCore& core, Phase after) {
   const auto& r = core.host_registers();
   const uint64_t encoder_index = static_cast<uint64_t>(join_words(r[kEncoderIndexLow], r[kEncoderIndexHigh]));
-  const uint32_t steps = m_schedule.options.time_steps;
   m_features.clear();
-  job::run_forward_pass(core, m_encoder, m_input_spikes, encoder_index, steps, 1, after, [&](uint32_t t) {
-    for (uint32_t j : core.fired()) m_features.set(j * steps + t);
-  });
+  // Captures two pointers: std::function keeps them inline (no allocation per sample).
+  job::run_forward_pass(core, m_encoder, m_input_spikes, encoder_index, m_schedule.options.time_steps, 1, after,
+                        [this, &core](uint32_t t) {
+                          for (uint32_t j : core.fired()) m_features.set(j * m_schedule.options.time_steps + t);
+                        });
 }
 
 void ConvexCoreProgram::sample(core::NeuronCore& core, Pass pass) {
@@ -143,9 +143,7 @@ void ConvexCoreProgram::leader_step(core::NeuronCore& core, bool loss) {
   }
   const uint64_t received_count = received.size();
   core.clear_received_values();
-  LeaderRecord& record = m_records.emplace_back();
-  for (uint32_t k = 0; k < kClasses; ++k) record.outputs[k] = m_outputs[k];
-  record.predicted = argmax(m_outputs.data());
+  m_prediction = argmax(m_outputs.data());
   const auto label = static_cast<uint32_t>(core.host_registers()[kLabelRegister]);
   const uint32_t q = m_schedule.options.readout_fraction_bits;
   for (uint32_t k = 0; k < kClasses; ++k) {
@@ -189,7 +187,7 @@ void ConvexHostProgram::load_sample(host::HostLink& link, const uint8_t* pixels,
 
 uint32_t ConvexHostProgram::read_prediction(host::HostLink& link) {
   link.transfer_from_chip(sizeof(int32_t));
-  return m_leader->records().back().predicted;
+  return m_leader->prediction();
 }
 
 void ConvexHostProgram::run(host::HostLink& link) {

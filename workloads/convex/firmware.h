@@ -85,20 +85,13 @@ struct LeaderCost {
 };
 LeaderCost leader_cost(uint64_t received_values, bool loss);
 
-// What the leader computed for one sample.
-struct LeaderRecord {
-  std::array<int64_t, kClasses> outputs{};
-  uint32_t predicted = 0;
-};
-
 class ConvexCoreProgram : public core::Program {
  public:
   explicit ConvexCoreProgram(const ConvexSchedule& schedule);
   void run(core::NeuronCore& core) override;
 
-  // The leader's records: training steps (in visit order, every epoch), then each epoch's
-  // objective pass, interleaved as run, then the test samples.
-  const std::vector<LeaderRecord>& records() const { return m_records; }
+  // Leader: the prediction of the last sample (the register the host reads).
+  uint32_t prediction() const { return m_prediction; }
   uint64_t loss() const { return m_loss; }                 // leader: L of the last objective pass
   int64_t group_norms() const { return m_group_norms; }    // this core's R of the last pass
   uint64_t dual_norm() const { return m_dual_norm; }       // this core's part of beta_max
@@ -118,7 +111,7 @@ class ConvexCoreProgram : public core::Program {
   bool m_leader = false;
   std::array<int64_t, kClasses> m_outputs{};
   std::array<int32_t, kClasses> m_residuals{};
-  std::vector<LeaderRecord> m_records;
+  uint32_t m_prediction = 0;
   uint64_t m_loss = 0;
   int64_t m_group_norms = 0;
   uint64_t m_dual_norm = 0;

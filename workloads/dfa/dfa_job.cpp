@@ -52,9 +52,7 @@ std::string compare(const DfaJobResult& result, const std::vector<uint32_t>& ref
 DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   const ChipConfig& chip_config = options.chip;
   const RunConfig& run = options.run;
-  config::validate(chip_config);
-  config::validate(run, chip_config);
-  const energy::EnergyModel energy(options.energy);
+  const energy::EnergyModel energy = job::validated_energy_model(options);
   const DfaParams params = dfa_params(run.dfa(), chip_config);
   if (run.training().batch_size() != 1) {
     throw ConfigError("run.training.batch_size = " + std::to_string(run.training().batch_size()) +

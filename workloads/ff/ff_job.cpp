@@ -145,9 +145,7 @@ std::string compare_counts(const Report& r, const FfWorkTotals& t) {
 FfJobResult run_ff_job(const FfJobOptions& options) {
   const ChipConfig& chip_config = options.chip;
   const RunConfig& run = options.run;
-  config::validate(chip_config);
-  config::validate(run, chip_config);
-  const energy::EnergyModel energy(options.energy);
+  const energy::EnergyModel energy = job::validated_energy_model(options);
   if (run.training().batch_size() != 1) {
     throw ConfigError("run.training.batch_size = " + std::to_string(run.training().batch_size()) +
                       ": the FF firmware trains online (1)");

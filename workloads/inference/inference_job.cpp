@@ -65,9 +65,7 @@ std::string compare(const std::vector<ChipSampleOutcome>& chip,
 InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
   const ChipConfig& chip_config = options.chip;
   const RunConfig& run = options.run;
-  config::validate(chip_config);
-  config::validate(run, chip_config);
-  const energy::EnergyModel energy(options.energy);
+  const energy::EnergyModel energy = job::validated_energy_model(options);
 
   // Data, network, mapping, weights: every user error surfaces before elaboration.
   const job::LoadedData loaded = job::load_data(run);

@@ -7,12 +7,19 @@
 #include "platform/base/errors.h"
 #include "platform/chip/chip.h"
 #include "platform/config/loader.h"
+#include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/report/report_builder.h"
 #include "workloads/common/study_setup.h"
 #include "workloads/common/training_order.h"
 
 namespace nmsim::job {
+
+energy::EnergyModel validated_energy_model(const JobOptions& options) {
+  config::validate(options.chip);
+  config::validate(options.run, options.chip);
+  return energy::EnergyModel(options.energy);
+}
 
 namespace {
 

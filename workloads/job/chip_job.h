@@ -17,10 +17,10 @@
 #include "workloads/common/metrics.h"
 #include "workloads/common/weights.h"
 #include "platform/base/sim_context.h"
+#include "platform/energy/energy_model.h"
 #include "platform/trace/tracer.h"
 
 namespace nmsim::chip { class Chip; }
-namespace nmsim::energy { class EnergyModel; }
 
 namespace nmsim::job {
 
@@ -35,6 +35,10 @@ struct JobOptions {
   std::function<void(uint32_t done, uint32_t total)> progress;
   std::string command_line;
 };
+
+// Every job's first step: validates its chip and run configs (ConfigError naming the field)
+// and builds its energy model (ConfigError for an incomplete table).
+energy::EnergyModel validated_energy_model(const JobOptions& options);
 
 // The run's data set (run.data_dir, or the default install location); DataError if damaged.
 struct LoadedData {

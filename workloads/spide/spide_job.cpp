@@ -94,9 +94,7 @@ std::string compare(const SpideJobResult& r, const std::vector<uint32_t>& predic
 SpideJobResult run_spide_job(const SpideJobOptions& options) {
   const ChipConfig& chip_config = options.chip;
   const RunConfig& run = options.run;
-  config::validate(chip_config);
-  config::validate(run, chip_config);
-  const energy::EnergyModel energy(options.energy);
+  const energy::EnergyModel energy = job::validated_energy_model(options);
   const SpideOptions o = options_from_config(run, chip_config);
   check_chip(o, chip_config, run);
 
