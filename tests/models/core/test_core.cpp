@@ -17,33 +17,12 @@
 
 using namespace nmsim;
 using testing::LambdaProgram;
+using testing::small_chip;
 using testing::stat_total;
 
 namespace {
 
-// 8 neurons, 4 lanes, 100 axons used of 128; rows of 8 x 16-bit weights = 2 words of 64 bits,
-// 2 banks word-interleaved, 1 port, read latency 2, fill 2, scan 64 bits/cycle.
-ChipConfig small_chip() {
-  ChipConfig chip = config::default_chip_config();
-  chip.set_mesh_width(1);
-  chip.set_mesh_height(1);
-  CoreConfig& core = *chip.mutable_core();
-  core.set_neurons(8);
-  core.set_accumulate_lanes(4);
-  core.set_max_axons(128);
-  core.set_spike_scan_bits_per_cycle(64);
-  core.set_encoder_lanes(16);
-  core.set_pipeline_fill_cycles(2);
-  SramConfig& sram = *core.mutable_synapse_sram();
-  sram.set_size_bytes(128 * 16);
-  sram.set_word_width_bits(64);
-  sram.set_banks(2);
-  sram.set_ports(1);
-  sram.set_read_latency_cycles(2);
-  config::validate(chip);
-  return chip;
-}
-
+// testbench.h's small core with 100 of its 128 axons used.
 int16_t weight(uint32_t axon, uint32_t j) { return static_cast<int16_t>(axon * 7 + j * 300); }
 
 

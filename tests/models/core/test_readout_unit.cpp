@@ -14,35 +14,14 @@
 
 using namespace nmsim;
 using testing::LambdaProgram;
+using testing::small_chip;
 using testing::stat_total;
 
 namespace {
 
-// 8 neurons, 4 lanes; a 2 KB SRAM of 64-bit words, 2 banks word-interleaved, 1 port, read
-// latency 2, write latency 1, fill 2, scan 64 bits a cycle. 64 synapse rows of 16 bytes
-// (bytes 0..1023); the readout from byte 1024: 2 units x 2 rows of 10 values: readout rows of
-// 40 bytes = 5 words (word 128 + 5r), gradient rows of 80 bytes = 10 words (word 148 + 10r).
-ChipConfig small_chip() {
-  ChipConfig chip = config::default_chip_config();
-  chip.set_mesh_width(1);
-  chip.set_mesh_height(1);
-  CoreConfig& core = *chip.mutable_core();
-  core.set_neurons(8);
-  core.set_accumulate_lanes(4);
-  core.set_max_axons(64);
-  core.set_spike_scan_bits_per_cycle(64);
-  core.set_pipeline_fill_cycles(2);
-  SramConfig& sram = *core.mutable_synapse_sram();
-  sram.set_size_bytes(2048);
-  sram.set_word_width_bits(64);
-  sram.set_banks(2);
-  sram.set_ports(1);
-  sram.set_read_latency_cycles(2);
-  sram.set_write_latency_cycles(1);
-  config::validate(chip);
-  return chip;
-}
-
+// testbench.h's small core; 64 synapse rows of 16 bytes (bytes 0..1023), the readout from byte
+// 1024: 2 units x 2 rows of 10 values: readout rows of 40 bytes = 5 words (word 128 + 5r),
+// gradient rows of 80 bytes = 10 words (word 148 + 10r).
 struct Bench {
   ChipConfig config = small_chip();
   SimContext ctx{config::clock_period_ps(config)};

@@ -13,8 +13,38 @@
 
 #include "models/core/neuron_core.h"
 #include "platform/base/sim_context.h"
+#include "platform/config/loader.h"
+#include "platform/config/validate.h"
+#include "proto/chip.pb.h"
 
 namespace nmsim::testing {
+
+// The small core most core tests use, on a 1 x 1 chip: 8 neurons, 4 lanes (A = ceil(8 / 4) =
+// 2 state words), 128 axons, scan 64 bits/cycle, 16 encoder lanes, fill 2; a 2 KB SRAM of
+// 64-bit words (a row of 8 x 16-bit weights = 2 words), 2 banks word-interleaved, 1 port, read
+// latency 2, write latency 1.
+inline ChipConfig small_chip(uint32_t state_ports = 2) {
+  ChipConfig chip = config::default_chip_config();
+  chip.set_mesh_width(1);
+  chip.set_mesh_height(1);
+  CoreConfig& core = *chip.mutable_core();
+  core.set_neurons(8);
+  core.set_accumulate_lanes(4);
+  core.set_max_axons(128);
+  core.set_spike_scan_bits_per_cycle(64);
+  core.set_encoder_lanes(16);
+  core.set_pipeline_fill_cycles(2);
+  core.set_state_memory_ports(state_ports);
+  SramConfig& sram = *core.mutable_synapse_sram();
+  sram.set_size_bytes(128 * 16);
+  sram.set_word_width_bits(64);
+  sram.set_banks(2);
+  sram.set_ports(1);
+  sram.set_read_latency_cycles(2);
+  sram.set_write_latency_cycles(1);
+  config::validate(chip);
+  return chip;
+}
 
 class LambdaProgram : public core::Program {
  public:
