@@ -2,6 +2,8 @@
 // the same job run alone by `nmsim run` with the same configs, and clear errors for bad input.
 #include <catch2/catch.hpp>
 
+#include "tests/tools/cli_harness.h"
+
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,45 +22,11 @@
 
 namespace {
 
-struct Outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/nmsim-compare-XXXXXX";
-    m_path = mkdtemp(pattern);
-  }
-  ~TempDir() { std::system(("rm -rf '" + m_path + "'").c_str()); }
-  std::string file(const std::string& name) const { return m_path + "/" + name; }
-  const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
-};
-
-Outcome run_nmsim(const TempDir& dir, const std::string& args) {
-  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
-  const std::string command = "cd '" + dir.path() + "' && '" NMSIM_BINARY "' " + args + " >'" +
-                              out + "' 2>'" + err + "' </dev/null";
-  const int raw = std::system(command.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
+using nmsim::testing::exists;
+using nmsim::testing::Outcome;
+using nmsim::testing::run_nmsim;
+using nmsim::testing::slurp;
+using nmsim::testing::TempDir;
 
 template <typename Message>
 Message from_json(const std::string& path) {

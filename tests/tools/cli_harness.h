@@ -1,0 +1,60 @@
+// What the command-line tests share: running the built nmsim binary in a temporary folder and
+// reading back what it wrote. NMSIM_BINARY is the binary's path (tests/tools/CMakeLists.txt).
+#pragma once
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace nmsim::testing {
+
+struct Outcome {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+// A fresh folder under /tmp, removed with everything in it when the test ends.
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/nmsim-test-XXXXXX";
+    m_path = mkdtemp(pattern);
+  }
+  ~TempDir() { std::system(("rm -rf '" + m_path + "'").c_str()); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string file(const std::string& name) const { return m_path + "/" + name; }
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
+// `nmsim ARGS` run in `dir`, stdin empty; its exit status and what it printed.
+inline Outcome run_nmsim(const TempDir& dir, const std::string& args) {
+  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
+  const std::string command = "cd '" + dir.path() + "' && '" NMSIM_BINARY "' " + args + " >'" + out +
+                              "' 2>'" + err + "' </dev/null";
+  const int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+}  // namespace nmsim::testing
