@@ -8,7 +8,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::tools {
 

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <iostream>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/describe.h"
 #include "platform/config/loader.h"
 #include "platform/config/override.h"

@@ -12,7 +12,7 @@
 #include <boost/program_options.hpp>
 #include <google/protobuf/util/json_util.h>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "proto/report.pb.h"
 #include "tools/cli_options.h"
 #include "tools/commands.h"

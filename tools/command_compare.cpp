@@ -9,7 +9,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/loader.h"
 #include "platform/config/override.h"
 #include "platform/config/presets.h"

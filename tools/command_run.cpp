@@ -2,7 +2,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/report/atomic_file.h"
 #include "platform/report/report_format.h"
 #include "tools/cli_options.h"

@@ -11,7 +11,7 @@
 #include "platform/report/atomic_file.h"
 #include "tools/cli_options.h"
 #include "tools/commands.h"
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/weights.h"
 #include "workloads/dfa/study.h"

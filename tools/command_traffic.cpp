@@ -10,7 +10,7 @@
 #include "platform/report/atomic_file.h"
 #include "platform/report/report_builder.h"
 #include "platform/report/report_format.h"
-#include "platform/traffic/traffic.h"
+#include "workloads/traffic/traffic.h"
 #include "tools/cli_options.h"
 #include "tools/commands.h"
 

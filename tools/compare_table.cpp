@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/job/chip_job.h"
 
 namespace nmsim::tools {

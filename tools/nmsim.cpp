@@ -9,7 +9,7 @@
 
 #include <boost/program_options/errors.hpp>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "tools/commands.h"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace po = boost::program_options;
 

@@ -5,7 +5,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "platform/trace/tracer.h"
+#include "models/trace/tracer.h"
 
 namespace nmsim::tools {
 

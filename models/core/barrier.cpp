@@ -1,7 +1,7 @@
 #include "models/core/barrier.h"
 
-#include "platform/base/errors.h"
-#include "platform/trace/tracer.h"
+#include "models/base/errors.h"
+#include "models/trace/tracer.h"
 
 namespace nmsim::core {
 

@@ -9,8 +9,8 @@
 
 #include <systemc>
 
-#include "platform/base/sim_context.h"
-#include "platform/base/stats.h"
+#include "models/base/sim_context.h"
+#include "models/base/stats.h"
 #include "proto/chip.pb.h"
 
 namespace nmsim::core {

@@ -6,7 +6,7 @@
 #include "models/core/rounding.h"
 #include "models/core/stochastic_rounding.h"
 #include "models/core/weight_row.h"
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::core {
 

@@ -23,9 +23,9 @@
 #include <systemc>
 
 #include "models/sram/sram.h"
-#include "platform/base/cycle.h"
-#include "platform/base/sim_context.h"
-#include "platform/base/stats.h"
+#include "models/base/cycle.h"
+#include "models/base/sim_context.h"
+#include "models/base/stats.h"
 
 namespace nmsim::core {
 

@@ -5,7 +5,7 @@
 #include "models/core/neuron_core_internal.h"
 #include "models/core/ternary_spike.h"
 #include "models/core/weight_row.h"
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::core {
 

@@ -101,10 +101,10 @@
 #include "models/core/weight_generator.h"
 #include "models/noc/packet.h"
 #include "models/sram/sram.h"
-#include "platform/base/sim_context.h"
-#include "platform/base/spike_bitmap.h"
-#include "platform/base/stats.h"
-#include "platform/trace/tracer.h"
+#include "models/base/sim_context.h"
+#include "models/base/spike_bitmap.h"
+#include "models/base/stats.h"
+#include "models/trace/tracer.h"
 #include "proto/core.pb.h"
 
 namespace nmsim::core {

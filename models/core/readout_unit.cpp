@@ -6,7 +6,7 @@
 
 #include "models/core/neuron_datapath.h"
 #include "models/core/rounding.h"
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::core {
 

@@ -47,10 +47,10 @@
 #include <vector>
 
 #include "models/sram/sram.h"
-#include "platform/base/cycle.h"
-#include "platform/base/sim_context.h"
-#include "platform/base/spike_bitmap.h"
-#include "platform/base/stats.h"
+#include "models/base/cycle.h"
+#include "models/base/sim_context.h"
+#include "models/base/spike_bitmap.h"
+#include "models/base/stats.h"
 
 namespace nmsim::core {
 

@@ -13,7 +13,7 @@
 
 #include <cstdint>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::core {
 

@@ -1,6 +1,6 @@
 #include "models/host/host_link.h"
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::host {
 

@@ -10,8 +10,8 @@
 #include <systemc>
 
 #include "models/core/barrier.h"
-#include "platform/base/sim_context.h"
-#include "platform/base/stats.h"
+#include "models/base/sim_context.h"
+#include "models/base/stats.h"
 #include "proto/chip.pb.h"
 
 namespace nmsim::host {

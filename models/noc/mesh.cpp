@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::noc {
 

@@ -62,8 +62,8 @@
 #include "models/noc/packet.h"
 #include "models/noc/router.h"
 #include "models/noc/routing.h"
-#include "platform/base/cycle.h"
-#include "platform/base/sim_context.h"
+#include "models/base/cycle.h"
+#include "models/base/sim_context.h"
 #include "proto/chip.pb.h"
 
 namespace nmsim::noc {

@@ -12,10 +12,10 @@
 
 #include "models/noc/packet.h"
 #include "models/noc/ring_buffer.h"
-#include "platform/base/cycle.h"
-#include "platform/base/sim_context.h"
-#include "platform/base/stats.h"
-#include "platform/trace/tracer.h"
+#include "models/base/cycle.h"
+#include "models/base/sim_context.h"
+#include "models/base/stats.h"
+#include "models/trace/tracer.h"
 
 namespace nmsim::noc {
 

@@ -4,8 +4,8 @@
 
 #include <cstdint>
 
-#include "platform/base/cycle.h"
-#include "platform/base/phase.h"
+#include "models/base/cycle.h"
+#include "models/base/phase.h"
 
 namespace nmsim::noc {
 

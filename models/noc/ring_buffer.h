@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::noc {
 

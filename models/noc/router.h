@@ -14,11 +14,11 @@
 
 #include "models/noc/ring_buffer.h"
 #include "models/noc/routing.h"
-#include "platform/base/cycle.h"
-#include "platform/base/phase.h"
-#include "platform/base/sim_context.h"
-#include "platform/base/stats.h"
-#include "platform/trace/tracer.h"
+#include "models/base/cycle.h"
+#include "models/base/phase.h"
+#include "models/base/sim_context.h"
+#include "models/base/stats.h"
+#include "models/trace/tracer.h"
 
 namespace nmsim::noc {
 

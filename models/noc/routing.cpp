@@ -1,6 +1,6 @@
 #include "models/noc/routing.h"
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::noc {
 

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::sram {
 

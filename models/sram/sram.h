@@ -33,10 +33,10 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "platform/base/cycle.h"
-#include "platform/base/sim_context.h"
-#include "platform/base/stats.h"
-#include "platform/trace/tracer.h"
+#include "models/base/cycle.h"
+#include "models/base/sim_context.h"
+#include "models/base/stats.h"
+#include "models/trace/tracer.h"
 #include "proto/sram.pb.h"
 
 namespace nmsim::sram {

@@ -15,7 +15,7 @@
 #include "models/core/neuron_core.h"
 #include "models/host/host_link.h"
 #include "models/noc/mesh.h"
-#include "platform/base/sim_context.h"
+#include "models/base/sim_context.h"
 #include "platform/mapper/mapper.h"
 #include "proto/chip.pb.h"
 

@@ -6,7 +6,7 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/presets.h"
 
 namespace nmsim::config {

@@ -8,7 +8,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::config {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/presets_data.h"
 
 namespace nmsim::config {

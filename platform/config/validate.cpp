@@ -8,7 +8,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/text_format.h>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "proto/options.pb.h"
 
 namespace nmsim::config {

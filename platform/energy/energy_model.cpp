@@ -6,7 +6,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/text_format.h>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::energy {
 

@@ -1,10 +1,10 @@
-// Turns counted events (kind and size, platform/base/energy_event.h) into pJ and leakage
+// Turns counted events (kind and size, models/base/energy_event.h) into pJ and leakage
 // sources into uW, from an energy table (data, never constants in code: ENERGY.md).
 #pragma once
 
 #include <string>
 
-#include "platform/base/energy_event.h"
+#include "models/base/energy_event.h"
 #include "proto/energy.pb.h"
 
 namespace nmsim::energy {

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::report {
 

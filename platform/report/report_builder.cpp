@@ -1,7 +1,7 @@
 #include "platform/report/report_builder.h"
 
-#include "platform/base/errors.h"
-#include "platform/base/stats.h"
+#include "models/base/errors.h"
+#include "models/base/stats.h"
 
 namespace nmsim::report {
 

@@ -8,7 +8,7 @@
 
 #include <systemc>
 
-#include "platform/base/phase.h"
+#include "models/base/phase.h"
 #include "platform/energy/energy_model.h"
 #include "proto/report.pb.h"
 

@@ -7,7 +7,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::report {
 

@@ -12,7 +12,7 @@
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/message_differencer.h>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/describe.h"
 #include "platform/config/loader.h"
 #include "platform/config/presets.h"

@@ -4,7 +4,7 @@
 #include <functional>
 #include <string>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
 

@@ -7,7 +7,7 @@
 #include <vector>
 #include <string>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/loader.h"
 #include "platform/energy/energy_model.h"
 #include "platform/report/report_builder.h"

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/mapper/mapper.h"
 
 using nmsim::mapper::CoreSlot;

@@ -10,8 +10,8 @@
 
 #include <systemc>
 
-#include "platform/base/errors.h"
-#include "platform/base/stats.h"
+#include "models/base/errors.h"
+#include "models/base/stats.h"
 #include "platform/config/loader.h"
 #include "platform/energy/energy_model.h"
 #include "platform/report/atomic_file.h"

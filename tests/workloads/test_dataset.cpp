@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/dataset.h"
 
 namespace fs = std::filesystem;

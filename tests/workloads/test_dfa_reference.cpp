@@ -23,7 +23,7 @@
 
 #include <vector>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/loader.h"
 #include "workloads/dfa/reference.h"
 

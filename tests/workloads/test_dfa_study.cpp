@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/loader.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/weights.h"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/encoder.h"
 #include "workloads/common/prng.h"
 

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/loader.h"
 #include "platform/energy/energy_model.h"
 #include "platform/report/report_builder.h"

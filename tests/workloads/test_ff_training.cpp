@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
 #include "workloads/common/dataset.h"

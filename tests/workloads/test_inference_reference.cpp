@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/weights.h"
 #include "workloads/inference/reference.h"
 

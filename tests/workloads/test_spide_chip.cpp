@@ -12,7 +12,7 @@
 
 #include "workloads/common/prng.h"
 #include "platform/chip/chip.h"
-#include "platform/chip/weights_io.h"
+#include "workloads/job/weights_io.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
@@ -99,7 +99,7 @@ void run_case(TransposedRead read) {
   neuron.state_width_bits = o.state_width_bits;
   spide::configure_chip(chip, mapping, neuron, schedule);
   const workloads::NetworkWeights start = chip_weights(initial, o);
-  chip::preload_weights(chip, start, o.weight_width_bits);
+  job::preload_weights(chip, start, o.weight_width_bits);
   core::NeuronCore& hidden = chip.core(schedule.hidden_core);
   if (read == TRANSPOSED_COPY) hidden.load_transposed_copy();
 
@@ -146,7 +146,7 @@ void run_case(TransposedRead read) {
     CHECK(host.test_predictions()[s] == reference.predict(pixels[kSamples + s].data(), 1000 + kSamples + s));
     totals += reference.last_counts();  // forward SOPs of the test samples
   }
-  const workloads::NetworkWeights trained = chip::read_back_weights(chip, start, o.weight_width_bits);
+  const workloads::NetworkWeights trained = job::read_back_weights(chip, start, o.weight_width_bits);
   const workloads::NetworkWeights expected = chip_weights(reference.weights(), o);
   CHECK(trained.layers[0].w == expected.layers[0].w);  // W and F
   CHECK(trained.layers[1].w == expected.layers[1].w);  // O

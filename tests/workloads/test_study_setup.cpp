@@ -1,7 +1,7 @@
 // Which samples a study trains and tests, shared by every algorithm's study and chip job.
 #include <catch2/catch.hpp>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/study_setup.h"
 
 using namespace nmsim;

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "proto/run.pb.h"
 #include "workloads/common/prng.h"
 #include "workloads/common/weights.h"

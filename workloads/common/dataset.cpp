@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::workloads {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/prng.h"
 
 namespace nmsim::workloads {

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "platform/base/spike_bitmap.h"
+#include "models/base/spike_bitmap.h"
 #include "proto/run.pb.h"
 
 namespace nmsim::workloads {

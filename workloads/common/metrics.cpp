@@ -1,6 +1,6 @@
 #include "workloads/common/metrics.h"
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::workloads {
 

@@ -20,7 +20,7 @@
 
 #include <cstdint>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::workloads {
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::workloads {
 

@@ -2,7 +2,7 @@
 
 #include <google/protobuf/text_format.h>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::workloads {
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "proto/run.pb.h"
 #include "workloads/common/prng.h"
 

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <memory>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/chip/chip.h"
-#include "platform/chip/weights_io.h"
+#include "workloads/job/weights_io.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/mapper/mapper.h"
@@ -192,7 +192,7 @@ ConvexJobResult run_convex_job(const ConvexJobOptions& options) {
       chip.core(slot.core_index).set_weight_generator(generators.back().get());
     }
   } else {
-    chip::preload_weights(chip, witness_layer(o), o.weight_width_bits);
+    job::preload_weights(chip, witness_layer(o), o.weight_width_bits);
   }
   for (const mapper::CoreSlot& slot : slots) {
     core::ReadoutLayout layout;

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "models/core/neuron_datapath.h"
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/chip/chip.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/study_setup.h"

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/network.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/prng.h"

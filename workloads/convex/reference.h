@@ -97,7 +97,7 @@
 #include <vector>
 
 #include "models/core/neuron_datapath.h"
-#include "platform/base/spike_bitmap.h"
+#include "models/base/spike_bitmap.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
 #include "workloads/common/dataset.h"

@@ -1,7 +1,7 @@
 #include "workloads/convex/witness_generator.h"
 
 #include "models/core/rounding.h"
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/prng.h"
 #include "workloads/convex/reference.h"
 

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <memory>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/chip/chip.h"
-#include "platform/chip/weights_io.h"
+#include "workloads/job/weights_io.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/mapper/mapper.h"
@@ -91,7 +91,7 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   const std::unique_ptr<trace::Tracer> tracer = job::make_tracer(options.trace, ctx);
   chip::Chip chip("chip", chip_config, ctx);
   chip.configure(mapping, schedule.neuron);
-  chip::preload_weights(chip, initial, weight_bits);
+  job::preload_weights(chip, initial, weight_bits);
   if (params.stochastic_rounding) {  // each lane's generator, seeded once per run like the weights
     for (const auto& layer : mapping.layers) {
       for (const auto& slot : layer) {
@@ -130,7 +130,7 @@ DfaJobResult run_dfa_job(const DfaJobOptions& options) {
   result.chip_wall_seconds = job::simulate(chip);
   result.chip_outcomes = host.outcomes();
   result.chip_test_outcomes = host.test_outcomes();
-  result.chip_weights = chip::read_back_weights(chip, initial, weight_bits);
+  result.chip_weights = job::read_back_weights(chip, initial, weight_bits);
 
   Report& report = result.report;
   report = job::chip_report(chip, energy, ctx);

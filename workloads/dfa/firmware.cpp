@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/chip/chip.h"
 #include "workloads/common/metrics.h"
 #include "workloads/job/forward_pass.h"

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "models/core/stochastic_rounding.h"
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/metrics.h"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::ff {
 

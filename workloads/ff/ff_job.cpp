@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <memory>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/chip/chip.h"
-#include "platform/chip/weights_io.h"
+#include "workloads/job/weights_io.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/mapper/mapper.h"
@@ -185,7 +185,7 @@ FfJobResult run_ff_job(const FfJobOptions& options) {
   const std::unique_ptr<trace::Tracer> tracer = job::make_tracer(options.trace, ctx);
   chip::Chip chip("chip", chip_config, ctx);
   chip.configure(mapping, ff.neuron);
-  chip::preload_weights(chip, initial, weight_bits);
+  job::preload_weights(chip, initial, weight_bits);
   schedule.layers = plan_layers(ff, mapping, chip);
 
   std::vector<std::unique_ptr<FfCoreProgram>> programs;
@@ -214,7 +214,7 @@ FfJobResult run_ff_job(const FfJobOptions& options) {
   result.chip_outcomes = host.outcomes();
   result.chip_test_outcomes = host.test_outcomes();
   for (const FfCoreProgram* leader : leaders) result.chip_records.push_back(leader->records());
-  result.chip_weights = chip::read_back_weights(chip, initial, weight_bits);
+  result.chip_weights = job::read_back_weights(chip, initial, weight_bits);
 
   Report& report = result.report;
   report = job::chip_report(chip, energy, ctx);

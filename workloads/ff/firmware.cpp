@@ -5,7 +5,7 @@
 #include <limits>
 #include <utility>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/chip/chip.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/softmax.h"

@@ -8,7 +8,7 @@
 #include <vector>
 
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/metrics.h"
 #include "workloads/common/prng.h"
 #include "workloads/common/study_setup.h"

@@ -15,7 +15,7 @@
 
 #include "models/core/neuron_core.h"
 #include "models/host/host_link.h"
-#include "platform/base/spike_bitmap.h"
+#include "models/base/spike_bitmap.h"
 #include "proto/run.pb.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/encoder.h"

@@ -6,9 +6,9 @@
 #include <sstream>
 
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/chip/chip.h"
-#include "platform/chip/weights_io.h"
+#include "workloads/job/weights_io.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
@@ -101,7 +101,7 @@ InferenceJobResult run_inference_job(const InferenceJobOptions& options) {
   chip::Chip chip("chip", chip_config, ctx);
   const core::NeuronParams params = neuron_params(run, chip_config);
   chip.configure(mapping, params);
-  chip::preload_weights(chip, weights, weight_bits);
+  job::preload_weights(chip, weights, weight_bits);
 
   std::vector<std::unique_ptr<InferenceCoreProgram>> programs;
   for (const auto& layer : mapping.layers) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/trace/tracer.h"
+#include "models/trace/tracer.h"
 #include "proto/chip.pb.h"
 #include "proto/energy.pb.h"
 #include "proto/report.pb.h"

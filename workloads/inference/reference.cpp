@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/metrics.h"
 #include "workloads/common/network.h"
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "models/core/neuron_datapath.h"
-#include "platform/base/spike_bitmap.h"
+#include "models/base/spike_bitmap.h"
 #include "proto/run.pb.h"
 #include "workloads/common/encoder.h"
 #include "workloads/common/weights.h"

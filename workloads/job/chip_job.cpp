@@ -4,7 +4,7 @@
 
 #include <google/protobuf/text_format.h>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/chip/chip.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"

@@ -16,9 +16,9 @@
 #include "workloads/common/dataset.h"
 #include "workloads/common/metrics.h"
 #include "workloads/common/weights.h"
-#include "platform/base/sim_context.h"
+#include "models/base/sim_context.h"
 #include "platform/energy/energy_model.h"
-#include "platform/trace/tracer.h"
+#include "models/trace/tracer.h"
 
 namespace nmsim::chip { class Chip; }
 

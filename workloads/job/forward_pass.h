@@ -8,7 +8,7 @@
 #include <functional>
 
 #include "models/core/neuron_core.h"
-#include "platform/base/spike_bitmap.h"
+#include "models/base/spike_bitmap.h"
 #include "workloads/common/encoder.h"
 
 namespace nmsim::job {

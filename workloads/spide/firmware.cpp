@@ -4,7 +4,7 @@
 #include <cstring>
 #include <string>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/chip/chip.h"
 #include "platform/mapper/mapper.h"
 #include "workloads/common/fixed_point.h"

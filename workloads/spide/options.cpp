@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/dataset.h"
 
 namespace nmsim::spide {

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "models/core/neuron_datapath.h"
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/softmax.h"
 

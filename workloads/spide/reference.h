@@ -93,7 +93,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "platform/base/spike_bitmap.h"
+#include "models/base/spike_bitmap.h"
 #include "workloads/common/encoder.h"
 #include "workloads/spide/matrices.h"
 #include "workloads/spide/options.h"

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <memory>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "platform/chip/chip.h"
-#include "platform/chip/weights_io.h"
+#include "workloads/job/weights_io.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/mapper/mapper.h"
@@ -131,7 +131,7 @@ SpideJobResult run_spide_job(const SpideJobOptions& options) {
   neuron.state_width_bits = o.state_width_bits;
   configure_chip(chip, mapping, neuron, schedule);
   const workloads::NetworkWeights start = chip_layout(initial);
-  chip::preload_weights(chip, start, o.weight_width_bits);
+  job::preload_weights(chip, start, o.weight_width_bits);
   if (chip_config.core().transposed_read() == TRANSPOSED_COPY) chip.core(schedule.hidden_core).load_transposed_copy();
 
   SpideCoreProgram hidden_program(schedule), output_program(schedule);
@@ -154,7 +154,7 @@ SpideJobResult run_spide_job(const SpideJobOptions& options) {
   result.test_labels = schedule.test_labels;
   result.test_predictions = host.test_predictions();
   result.records = hidden_program.records();
-  result.chip_weights = from_chip_layout(chip::read_back_weights(chip, start, o.weight_width_bits), o);
+  result.chip_weights = from_chip_layout(job::read_back_weights(chip, start, o.weight_width_bits), o);
 
   Report& report = result.report;
   report = job::chip_report(chip, energy, ctx);

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "workloads/common/metrics.h"
 #include "workloads/common/study_setup.h"
 #include "workloads/common/training_order.h"

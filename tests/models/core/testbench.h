@@ -12,7 +12,7 @@
 #include <tlm>
 
 #include "models/core/neuron_core.h"
-#include "platform/base/sim_context.h"
+#include "models/base/sim_context.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
 #include "proto/chip.pb.h"

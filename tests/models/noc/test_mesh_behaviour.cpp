@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 #include "tests/models/noc/testbench.h"
 
 using namespace nmsim;

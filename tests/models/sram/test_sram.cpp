@@ -9,8 +9,8 @@
 #include <sstream>
 #include <string>
 
-#include "platform/base/errors.h"
-#include "platform/trace/tracer.h"
+#include "models/base/errors.h"
+#include "models/trace/tracer.h"
 #include "tests/models/sram/testbench.h"
 
 using nmsim::Cycle;

@@ -12,7 +12,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/sram/sram.h"
-#include "platform/base/sim_context.h"
+#include "models/base/sim_context.h"
 #include "proto/sram.pb.h"
 
 namespace nmsim::sram::testing {

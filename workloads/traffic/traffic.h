@@ -17,7 +17,7 @@
 #include <systemc>
 
 #include "models/noc/mesh.h"
-#include "platform/base/sim_context.h"
+#include "models/base/sim_context.h"
 #include "proto/chip.pb.h"
 #include "proto/report.pb.h"
 #include "proto/traffic.pb.h"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/base/cycle.h"
+#include "models/base/cycle.h"
 
 namespace nmsim::trace {
 

@@ -1,4 +1,4 @@
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,13 +1,13 @@
-#include "platform/chip/weights_io.h"
+#include "workloads/job/weights_io.h"
 
 #include <vector>
 
 #include <tlm>
 
 #include "models/core/weight_row.h"
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
-namespace nmsim::chip {
+namespace nmsim::job {
 
 namespace {
 
@@ -25,7 +25,7 @@ void transfer_row(core::NeuronCore& core, tlm::tlm_command command, uint64_t add
 
 }  // namespace
 
-void preload_weights(Chip& chip, const workloads::NetworkWeights& weights, uint32_t weight_width_bits) {
+void preload_weights(chip::Chip& chip, const workloads::NetworkWeights& weights, uint32_t weight_width_bits) {
   for (std::size_t l = 0; l < chip.mapping().layers.size(); ++l) {
     const auto& layer = weights.layers[l];
     for (const auto& slot : chip.mapping().layers[l]) {
@@ -43,7 +43,7 @@ void preload_weights(Chip& chip, const workloads::NetworkWeights& weights, uint3
   }
 }
 
-workloads::NetworkWeights read_back_weights(Chip& chip, const workloads::NetworkWeights& like,
+workloads::NetworkWeights read_back_weights(chip::Chip& chip, const workloads::NetworkWeights& like,
                                             uint32_t weight_width_bits) {
   workloads::NetworkWeights weights = like;
   for (std::size_t l = 0; l < chip.mapping().layers.size(); ++l) {
@@ -63,4 +63,4 @@ workloads::NetworkWeights read_back_weights(Chip& chip, const workloads::Network
   return weights;
 }
 
-}  // namespace nmsim::chip
+}  // namespace nmsim::job

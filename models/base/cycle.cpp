@@ -1,6 +1,6 @@
-#include "platform/base/cycle.h"
+#include "models/base/cycle.h"
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim {
 

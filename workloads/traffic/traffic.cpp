@@ -1,9 +1,9 @@
-#include "platform/traffic/traffic.h"
+#include "workloads/traffic/traffic.h"
 
 #include <cmath>
 #include <sstream>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::traffic {
 

@@ -7,8 +7,8 @@
 #include <catch2/catch.hpp>
 #include <google/protobuf/text_format.h>
 
-#include "platform/base/errors.h"
-#include "platform/traffic/traffic.h"
+#include "models/base/errors.h"
+#include "workloads/traffic/traffic.h"
 #include "tests/models/noc/testbench.h"
 
 using namespace nmsim;

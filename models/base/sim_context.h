@@ -3,8 +3,8 @@
 // never global.
 #pragma once
 
-#include "platform/base/cycle.h"
-#include "platform/base/phase.h"
+#include "models/base/cycle.h"
+#include "models/base/phase.h"
 
 namespace nmsim {
 

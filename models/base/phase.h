@@ -5,7 +5,7 @@
 #include <array>
 #include <cstdint>
 
-#include "platform/base/cycle.h"
+#include "models/base/cycle.h"
 
 namespace nmsim {
 

@@ -7,8 +7,8 @@
 #include <sstream>
 #include <string>
 
-#include "platform/base/errors.h"
-#include "platform/trace/tracer.h"
+#include "models/base/errors.h"
+#include "models/trace/tracer.h"
 
 using nmsim::Cycle;
 using nmsim::trace::glob_match;

@@ -1,4 +1,4 @@
-#include "platform/trace/tracer.h"
+#include "models/trace/tracer.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "platform/base/errors.h"
+#include "models/base/errors.h"
 
 namespace nmsim::trace {
 

@@ -9,12 +9,12 @@
 #include "platform/chip/chip.h"
 #include "workloads/common/weights.h"
 
-namespace nmsim::chip {
+namespace nmsim::job {
 
-void preload_weights(Chip& chip, const workloads::NetworkWeights& weights, uint32_t weight_width_bits);
+void preload_weights(chip::Chip& chip, const workloads::NetworkWeights& weights, uint32_t weight_width_bits);
 
 // The chip's weights, in the shape of `like` (layer sizes from it).
-workloads::NetworkWeights read_back_weights(Chip& chip, const workloads::NetworkWeights& like,
+workloads::NetworkWeights read_back_weights(chip::Chip& chip, const workloads::NetworkWeights& like,
                                             uint32_t weight_width_bits);
 
-}  // namespace nmsim::chip
+}  // namespace nmsim::job

@@ -1,4 +1,4 @@
-#include "platform/base/phase.h"
+#include "models/base/phase.h"
 
 namespace nmsim {
 

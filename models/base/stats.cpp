@@ -1,4 +1,4 @@
-#include "platform/base/stats.h"
+#include "models/base/stats.h"
 
 #include <utility>
 

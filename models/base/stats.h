@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "platform/base/energy_event.h"
-#include "platform/base/phase.h"
+#include "models/base/energy_event.h"
+#include "models/base/phase.h"
 
 namespace nmsim {
 
