@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(g++ make cmake pkg-config libsystemc-dev libboost-program-options-dev catch2
-          libprotobuf-dev protobuf-compiler zlib1g-dev dataset-fashion-mnist git)
+          libprotobuf-dev protobuf-compiler zlib1g-dev dataset-fashion-mnist git
+          munge slurmctld slurmd slurm-client)
 command -v npm > /dev/null || packages+=(nodejs npm)
 
 missing=()

@@ -1,0 +1,58 @@
+// The single-node Slurm cluster that nmsim's cluster tests run on (tools/slurm/local_cluster.sh):
+// real munged, slurmctld and slurmd from Debian's packages, started in a folder of their own. A
+// job array submitted with sbatch runs every task on this machine and ends, so a sweep test can
+// trust it.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "tests/tools/cli_harness.h"
+
+namespace {
+
+using nmsim::testing::slurp;
+using nmsim::testing::TempDir;
+
+int shell(const std::string& command) {
+  const int raw = std::system(command.c_str());
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+}
+
+const std::string kScript = std::string(NMSIM_SOURCE_DIR) + "/tools/slurm/local_cluster.sh";
+
+// Starts the cluster in `dir`, stops it when the test ends (before the folder is removed).
+class LocalCluster {
+ public:
+  explicit LocalCluster(const TempDir& dir) : m_dir(dir.file("slurm")) {
+    m_started = shell("bash '" + kScript + "' start '" + m_dir + "' > '" + m_dir + ".out' 2>&1") == 0;
+  }
+  ~LocalCluster() { shell("bash '" + kScript + "' stop '" + m_dir + "' > /dev/null 2>&1"); }
+  LocalCluster(const LocalCluster&) = delete;
+  LocalCluster& operator=(const LocalCluster&) = delete;
+  bool started() const { return m_started; }
+  std::string start_log() const { return slurp(m_dir + ".out"); }
+  std::string conf() const { return m_dir + "/slurm.conf"; }
+
+ private:
+  std::string m_dir;
+  bool m_started = false;
+};
+
+}  // namespace
+
+TEST_CASE("local Slurm cluster runs a job array to its end", "[slurm]") {
+  TempDir dir;
+  LocalCluster cluster(dir);
+  INFO(cluster.start_log());
+  REQUIRE(cluster.started());
+
+  const std::string script = dir.file("task.sh");
+  REQUIRE(shell("printf '#!/bin/sh\\necho $((SLURM_ARRAY_TASK_ID * 7)) > " + dir.path() +
+                "/task_$SLURM_ARRAY_TASK_ID.txt\\n' > '" + script + "'") == 0);
+  const int status = shell("SLURM_CONF='" + cluster.conf() + "' sbatch --wait --quiet --array=0-2 --cpus-per-task=1 " +
+                           "--output=/dev/null '" + script + "'");
+  REQUIRE(status == 0);
+  for (int task = 0; task < 3; ++task) {
+    CHECK(slurp(dir.file("task_" + std::to_string(task) + ".txt")) == std::to_string(task * 7) + "\n");
+  }
+}
