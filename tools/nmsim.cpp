@@ -26,11 +26,14 @@ void print_usage() {
       "  traffic    synthetic traffic on the chip's NoC alone (latency, throughput, energy)\n"
       "  study      accuracy study of a training workload's functional reference (DFA, FF)\n"
       "  compare    every training algorithm on one chip and data set: one table\n"
+      "  sweep      a design-space sweep from a sweep file: every point in its own process,\n"
+      "             all cores at once, one CSV row per point; resumable\n"
       "  bench      simulator speed: NoC cycles/s, inference SOPs/s, chip vs reference time\n"
       "  describe   every config field: --set path, type, unit, default, range, meaning\n"
       "\n"
       "`nmsim COMMAND --help` lists the command's options. Exit status: 0 ok, 2 bad option\n"
-      "or config, 3 missing or damaged data, 4 NoC deadlock, 5 chip/reference mismatch.\n";
+      "or config, 3 missing or damaged data, 4 NoC deadlock, 5 chip/reference mismatch,\n"
+      "6 some sweep points failed.\n";
 }
 
 }  // namespace
@@ -58,11 +61,12 @@ int sc_main(int argc, char* argv[]) {
     if (command == "describe") return command_describe(args);
     if (command == "study") return command_study(args, command_line);
     if (command == "compare") return command_compare(args, command_line);
+    if (command == "sweep") return command_sweep(args);
     if (command == "help") {
       print_usage();
       return kExitOk;
     }
-    std::cerr << "nmsim: error: unknown command '" << command << "' (run, traffic, study, compare, bench, describe)\n";
+    std::cerr << "nmsim: error: unknown command '" << command << "' (run, traffic, study, compare, sweep, bench, describe)\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
     std::cerr << "nmsim: error: " << e.what() << " (see nmsim " << command << " --help)\n";
