@@ -14,6 +14,7 @@
 #include "tools/cli_options.h"
 #include "tools/commands.h"
 #include "tools/sweep/local_runner.h"
+#include "tools/sweep/slurm_runner.h"
 #include "tools/sweep/sweep_output.h"
 #include "tools/sweep/sweep_plan.h"
 
@@ -73,6 +74,25 @@ void check_point(const sweep::SweepPlan& plan, const sweep::SweepPoint& point) {
   }
 }
 
+// Writes the CSV from the recorded points and says what is missing: exit 0 when every point
+// ran well, 6 when one failed or has not run.
+int collect(const sweep::SweepPlan& plan, const sweep::SweepOutput& output, bool quiet) {
+  uint32_t failed = 0, missing = 0;
+  for (const auto& point : plan.points) {
+    const auto state = output.state(point.index);
+    failed += state == sweep::SweepOutput::PointState::kFailed;
+    missing += state == sweep::SweepOutput::PointState::kPending;
+  }
+  const uint32_t rows = output.write_csv();
+  if (!quiet || failed + missing > 0) {
+    std::cerr << "sweep " << plan.config.name() << ": " << rows << " row(s) in " << output.csv_path() << " ("
+              << failed << " failed)";
+    if (missing > 0) std::cerr << "; " << missing << " point(s) have not run: run the same command again";
+    std::cerr << "\n";
+  }
+  return failed + missing > 0 ? kExitPointsFailed : kExitOk;
+}
+
 std::string self_binary() {
   char path[4096];
   const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
@@ -95,6 +115,16 @@ int command_sweep(const std::vector<std::string>& args) {
        "run only the points whose index is I modulo N (a slice of the sweep; the CSV is left to a later run)")
       ("retry-failed", "run the points that failed before again (finished points are always skipped)")
       ("dry-run", "print each point's command line and run nothing")
+      ("slurm", "submit the points to Slurm as one job array (sbatch) and wait for it; the output folder, the "
+                "sweep file and nmsim must be on a file system the nodes share")
+      ("tasks", po::value<uint32_t>()->default_value(0)->value_name("N"),
+       "--slurm: array tasks, each a slice of the points (default: one per point)")
+      ("cpus-per-task", po::value<uint32_t>()->default_value(1)->value_name("N"),
+       "--slurm: cores each task asks for and points it runs at once")
+      ("sbatch", po::value<std::vector<std::string>>()->value_name("OPTION"),
+       "--slurm: an sbatch option for the array, e.g. --sbatch=--partition=short; repeatable")
+      ("no-wait", "--slurm: return once submitted; write the CSV later with --collect")
+      ("collect", "write the CSV from the points recorded so far (after a --slurm --no-wait run) and run nothing")
       ("quiet,q", "no progress display");
   po::positional_options_description positional;
   positional.add("file", 1);
@@ -119,12 +149,27 @@ int command_sweep(const std::vector<std::string>& args) {
     return kExitOk;
   }
 
+  sweep::SweepOutput output(plan, vm.count("out") ? vm["out"].as<std::string>() : plan.config.name());
+  if (vm.count("collect") || vm.count("slurm")) {
+    if (vm.count("slurm")) {
+      sweep::SlurmOptions slurm;
+      slurm.nmsim_binary = binary;
+      slurm.tasks = vm["tasks"].as<uint32_t>();
+      slurm.cpus_per_task = std::max<uint32_t>(1, vm["cpus-per-task"].as<uint32_t>());
+      if (vm.count("sbatch")) slurm.sbatch_options = vm["sbatch"].as<std::vector<std::string>>();
+      slurm.wait = vm.count("no-wait") == 0;
+      slurm.quiet = vm.count("quiet") > 0;
+      const auto submitted = sweep::run_on_slurm(plan, output, slurm);
+      if (!slurm.wait && !submitted.job_id.empty()) return kExitOk;  // --collect writes the CSV later
+    }
+    return collect(plan, output, vm.count("quiet") > 0);
+  }
+
   const Shard shard = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : Shard{};
   std::vector<uint32_t> indices;
   for (const auto& point : plan.points) {
     if (point.index % shard.count == shard.index) indices.push_back(point.index);
   }
-  sweep::SweepOutput output(plan, vm.count("out") ? vm["out"].as<std::string>() : plan.config.name());
   sweep::LocalRunOptions run;
   run.nmsim_binary = binary;
   run.jobs = vm["jobs"].as<unsigned>();

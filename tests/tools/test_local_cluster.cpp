@@ -6,39 +6,12 @@
 
 #include <string>
 
-#include "tests/tools/cli_harness.h"
+#include "tests/tools/local_cluster.h"
 
-namespace {
-
+using nmsim::testing::LocalCluster;
+using nmsim::testing::shell;
 using nmsim::testing::slurp;
 using nmsim::testing::TempDir;
-
-int shell(const std::string& command) {
-  const int raw = std::system(command.c_str());
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-}
-
-const std::string kScript = std::string(NMSIM_SOURCE_DIR) + "/tools/slurm/local_cluster.sh";
-
-// Starts the cluster in `dir`, stops it when the test ends (before the folder is removed).
-class LocalCluster {
- public:
-  explicit LocalCluster(const TempDir& dir) : m_dir(dir.file("slurm")) {
-    m_started = shell("bash '" + kScript + "' start '" + m_dir + "' > '" + m_dir + ".out' 2>&1") == 0;
-  }
-  ~LocalCluster() { shell("bash '" + kScript + "' stop '" + m_dir + "' > /dev/null 2>&1"); }
-  LocalCluster(const LocalCluster&) = delete;
-  LocalCluster& operator=(const LocalCluster&) = delete;
-  bool started() const { return m_started; }
-  std::string start_log() const { return slurp(m_dir + ".out"); }
-  std::string conf() const { return m_dir + "/slurm.conf"; }
-
- private:
-  std::string m_dir;
-  bool m_started = false;
-};
-
-}  // namespace
 
 TEST_CASE("local Slurm cluster runs a job array to its end", "[slurm]") {
   TempDir dir;
