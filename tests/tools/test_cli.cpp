@@ -194,8 +194,9 @@ TEST_CASE("cli: weights trained on the chip are saved, equal the reference's, an
   const std::string saved = slurp(dir.file("chip.pb"));
   CHECK(saved.size() > 64 * (784 + 10));  // at least a byte per weight
   CHECK(saved == slurp(dir.file("reference.pb")));
+  // Inference does not train: run.training.train_samples would be refused as unused.
   const auto inference = run_nmsim(dir, "run --quiet --no-table --json i.json --set workload=WORKLOAD_INFERENCE "
-                                    "--set network.weights_file=chip.pb" + network);
+                                    "--set network.weights_file=chip.pb --set network.hidden_sizes=64 --set samples=10");
   INFO(inference.err);
   CHECK(inference.status == 0);
 }
