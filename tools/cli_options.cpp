@@ -8,6 +8,7 @@
 #include "platform/config/loader.h"
 #include "platform/config/override.h"
 #include "platform/config/presets.h"
+#include "platform/config/unused_fields.h"
 #include "proto/run.pb.h"
 
 namespace po = boost::program_options;
@@ -43,7 +44,9 @@ po::options_description config_options() {
        "mnist or fashion_mnist: the same as --set dataset=DATASET_NAME")
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
        "override one field, e.g. --set noc.buffer_depth_flits=8 --set network.hidden_sizes=256,128; "
-       "repeatable, applied in order after the files");
+       "repeatable, applied in order after the files")
+      ("allow-unused", "only warn (instead of refusing) when a run field the workload does not read differs from "
+       "its default, e.g. --set ff.lr_shift=3 under DFA");
   return options;
 }
 
@@ -60,7 +63,7 @@ bool is_file_path(const std::string& s) {
 
 }  // namespace
 
-ResolvedConfigs resolve_configs(const po::variables_map& vm) {
+ResolvedConfigs resolve_configs(const po::variables_map& vm, bool check_run_fields) {
   ResolvedConfigs c;
   const auto arg = [&](const char* name) {
     return vm.count(name) ? vm[name].as<std::string>() : std::string();
@@ -95,6 +98,7 @@ ResolvedConfigs resolve_configs(const po::variables_map& vm) {
       config::apply_override(c.chip, c.run, c.energy, c.traffic, assignment);
     }
   }
+  if (check_run_fields) config::check_unused_fields(c.run, {c.run.workload()}, vm.count("allow-unused") > 0, std::cerr);
   return c;
 }
 

@@ -25,9 +25,11 @@ struct ResolvedConfigs {
 bool parse_or_help(const std::vector<std::string>& args,
                    const boost::program_options::options_description& options,
                    boost::program_options::variables_map& vm, bool list_config_fields = false);
-// --chip, --run, --energy, --traffic, --set.
+// --chip, --run, --energy, --traffic, --set, --allow-unused.
 boost::program_options::options_description config_options();
-// Files (or preset names) merged over the defaults, then every --set in order.
-ResolvedConfigs resolve_configs(const boost::program_options::variables_map& vm);
+// Files (or preset names) merged over the defaults, then every --set in order. With
+// check_run_fields, a run field that run.workload does not read and that differs from its
+// default is a ConfigError (a warning on stderr with --allow-unused): config::check_unused_fields.
+ResolvedConfigs resolve_configs(const boost::program_options::variables_map& vm, bool check_run_fields = true);
 
 }  // namespace nmsim::tools

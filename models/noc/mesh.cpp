@@ -12,69 +12,35 @@ namespace {
 constexpr Cycle kNever{UINT64_MAX};
 constexpr std::size_t kInitialPacketSlots = 1024;
 
-uint64_t require_range(bool present, uint64_t value, const char* field, uint64_t min,
-                       uint64_t max) {
-  if (!present) throw ConfigError(std::string(field) + " is not set");
-  if (value < min || value > max) {
-    std::ostringstream msg;
-    msg << field << " = " << value << ": must be in " << min << ".." << max;
-    throw ConfigError(msg.str());
-  }
-  return value;
-}
-
-const NocConfig& require_noc(const ChipConfig& chip) {
-  if (!chip.has_noc()) throw ConfigError("chip.noc is not set");
-  return chip.noc();
-}
-
-Routing require_routing(const NocConfig& noc) {
-  if (!noc.has_routing() || noc.routing() == ROUTING_UNSPECIFIED) {
-    throw ConfigError("chip.noc.routing is not set");
-  }
-  return noc.routing();
-}
-
-Replication require_replication(const NocConfig& noc) {
-  if (!noc.has_replication() || noc.replication() == REPLICATION_UNSPECIFIED) {
-    throw ConfigError("chip.noc.replication is not set");
-  }
-  return noc.replication();
-}
-
 uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(v)); }
 
 }  // namespace
 
 Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx)
     : sc_core::sc_module(name),
-      m_shape{static_cast<uint32_t>(require_range(chip.has_mesh_width(), chip.mesh_width(),
-                                                  "chip.mesh_width", 1, 64)),
-              static_cast<uint32_t>(require_range(chip.has_mesh_height(), chip.mesh_height(),
-                                                  "chip.mesh_height", 1, 64))},
-      m_cores_per_node(static_cast<uint32_t>(require_range(
-          chip.has_cores_per_node(), chip.cores_per_node(), "chip.cores_per_node", 1, 8))),
-      m_pipeline_stages(static_cast<uint32_t>(
-          require_range(require_noc(chip).has_router_pipeline_stages(),
-                        chip.noc().router_pipeline_stages(),
-                        "chip.noc.router_pipeline_stages", 1, 1u << 16))),
-      m_link_latency(static_cast<uint32_t>(
-          require_range(chip.noc().has_link_latency_cycles(), chip.noc().link_latency_cycles(),
-                        "chip.noc.link_latency_cycles", 1, 1u << 16))),
-      m_buffer_depth(static_cast<uint32_t>(
-          require_range(chip.noc().has_buffer_depth_flits(), chip.noc().buffer_depth_flits(),
-                        "chip.noc.buffer_depth_flits", 1, 1u << 16))),
-      m_flit_width_bits(static_cast<uint32_t>(
-          require_range(chip.noc().has_flit_width_bits(), chip.noc().flit_width_bits(),
-                        "chip.noc.flit_width_bits", 8, 1024))),
-      m_routing(require_routing(chip.noc())),
-      m_replication(require_replication(chip.noc())),
-      m_watchdog_cycles(require_range(chip.noc().has_watchdog_cycles(),
-                                      chip.noc().watchdog_cycles(), "chip.noc.watchdog_cycles",
-                                      1, UINT64_MAX / 2)),
+      m_shape{chip.mesh_width(), chip.mesh_height()},
+      m_cores_per_node(chip.cores_per_node()),
+      m_pipeline_stages(chip.noc().router_pipeline_stages()),
+      m_link_latency(chip.noc().link_latency_cycles()),
+      m_buffer_depth(chip.noc().buffer_depth_flits()),
+      m_flit_width_bits(chip.noc().flit_width_bits()),
+      m_routing(chip.noc().routing()),
+      m_replication(chip.noc().replication()),
+      m_watchdog_cycles(chip.noc().watchdog_cycles()),
       m_always_clock(chip.noc().always_clock()),
       m_tracing(ctx.tracer != nullptr),
       m_ctx(ctx) {
+  // The limits of proto/noc.proto and chip.proto, checked by config::validate(chip).
+  NMSIM_ASSERT(m_shape.width >= 1 && m_shape.width <= 64 && m_shape.height >= 1 && m_shape.height <= 64 &&
+                   m_cores_per_node >= 1 && m_cores_per_node <= 8,
+               "mesh config not validated");
+  NMSIM_ASSERT(m_pipeline_stages >= 1 && m_pipeline_stages <= 65536 && m_link_latency >= 1 &&
+                   m_link_latency <= 65536 && m_buffer_depth >= 1 && m_buffer_depth <= 65536 &&
+                   m_flit_width_bits >= 8 && m_flit_width_bits <= 1024,
+               "noc config not validated");
+  NMSIM_ASSERT(m_watchdog_cycles >= 1 && m_watchdog_cycles <= UINT64_MAX / 2, "noc config not validated");
+  NMSIM_ASSERT(m_routing != ROUTING_UNSPECIFIED && m_replication != REPLICATION_UNSPECIFIED,
+               "noc config not validated");
   const uint32_t n = m_shape.nodes();
   const std::size_t per_node = std::size_t{kPortCount} * m_buffer_depth;
   m_router_state.resize(n);

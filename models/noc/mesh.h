@@ -76,8 +76,7 @@ struct Destination {
 class Mesh : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Mesh);
-  // Uses mesh_width, mesh_height, cores_per_node and noc; throws ConfigError naming the field
-  // if one is missing or out of range.
+  // Uses mesh_width, mesh_height, cores_per_node and noc, as config::validate(chip) checked them.
   Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx);
   ~Mesh() override;
 

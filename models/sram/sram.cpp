@@ -9,37 +9,17 @@ namespace nmsim::sram {
 
 namespace {
 
-[[noreturn]] void config_error(const std::string& module, const std::string& what) {
-  throw ConfigError(module + ": " + what);
-}
-
-// Checks what the timing and bank mapping rely on; returns the config for the initializers.
-const SramConfig& validated(const SramConfig& c, const std::string& module) {
-  if (!c.has_size_bytes() || !c.has_word_width_bits() || !c.has_banks() || !c.has_ports() ||
-      !c.has_read_latency_cycles() || !c.has_write_latency_cycles() || !c.has_interleaving()) {
-    config_error(module, "sram config incomplete (size_bytes, word_width_bits, banks, ports, "
-                         "read_latency_cycles, write_latency_cycles, interleaving are required)");
-  }
+// What the timing and bank mapping rely on: the limits of proto/sram.proto, checked by
+// config::validate(chip) for the synapse SRAM (and kept by the transposed copy derived from it).
+const SramConfig& validated(const SramConfig& c) {
   const uint32_t w = c.word_width_bits();
-  if (w < 8 || w > 512 || w % 8 != 0) {
-    config_error(module, "sram.word_width_bits = " + std::to_string(w) +
-                             ": must be 8..512 and a multiple of 8");
-  }
-  if (c.banks() < 1) config_error(module, "sram.banks = 0: must be >= 1");
-  if (c.ports() < 1) config_error(module, "sram.ports = 0: must be >= 1");
-  if (c.read_latency_cycles() < 1) config_error(module, "sram.read_latency_cycles = 0: must be >= 1");
-  if (c.write_latency_cycles() < 1) {
-    config_error(module, "sram.write_latency_cycles = 0: must be >= 1");
-  }
+  NMSIM_ASSERT(w >= 8 && w <= 512 && w % 8 == 0, "sram config not validated");
+  NMSIM_ASSERT(c.banks() >= 1 && c.ports() >= 1 && c.read_latency_cycles() >= 1 && c.write_latency_cycles() >= 1,
+               "sram config not validated");
   const uint64_t unit = uint64_t{c.banks()} * (w / 8);
-  if (c.size_bytes() < unit || c.size_bytes() % unit != 0) {
-    config_error(module, "sram.size_bytes = " + std::to_string(c.size_bytes()) +
-                             ": must be a positive multiple of banks x word bytes = " +
-                             std::to_string(unit));
-  }
-  if (c.interleaving() != INTERLEAVING_WORD && c.interleaving() != INTERLEAVING_BLOCK) {
-    config_error(module, "sram.interleaving must be WORD or BLOCK");
-  }
+  NMSIM_ASSERT(c.size_bytes() >= unit && c.size_bytes() % unit == 0, "sram size not a multiple of banks x word");
+  NMSIM_ASSERT(c.interleaving() == INTERLEAVING_WORD || c.interleaving() == INTERLEAVING_BLOCK,
+               "sram config not validated");
   return c;
 }
 
@@ -48,7 +28,7 @@ const SramConfig& validated(const SramConfig& c, const std::string& module) {
 Sram::Sram(sc_core::sc_module_name name, const SramConfig& config, SimContext& ctx)
     : sc_core::sc_module(name),
       socket("socket"),
-      m_size_bytes(validated(config, this->name()).size_bytes()),
+      m_size_bytes(validated(config).size_bytes()),
       m_word_bits(config.word_width_bits()),
       m_word_bytes(config.word_width_bits() / 8),
       m_banks(config.banks()),

@@ -45,7 +45,7 @@ class Sram : public sc_core::sc_module, public StatGroup {
  public:
   tlm_utils::simple_target_socket<Sram> socket;
 
-  // Throws ConfigError if the config is incomplete or inconsistent.
+  // `config` as config::validate(chip) checked it (an assertion otherwise).
   Sram(sc_core::sc_module_name name, const SramConfig& config, SimContext& ctx);
 
   // The fast typed path the core uses instead of a TLM payload per row: same timing, same

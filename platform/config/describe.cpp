@@ -6,6 +6,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/text_format.h>
 
+#include "platform/config/field_limits.h"
 #include "platform/config/loader.h"
 #include "platform/config/presets.h"
 #include "proto/options.pb.h"
@@ -41,19 +42,32 @@ std::string default_text(const pb::Message& m, const pb::FieldDescriptor* f) {
   return text;
 }
 
-void collect(const pb::Message& defaults, const std::string& prefix, std::vector<Row>& rows) {
+// "read by WORKLOAD_FF" for a field whose (read_by) option names the workloads that read it.
+std::string readers(const pb::FieldOptions& o) {
+  std::string text;
+  for (int k = 0; k < o.ExtensionSize(nmsim::read_by); ++k) {
+    text += (k ? ", " : "read by ") + Workload_Name(static_cast<Workload>(o.GetExtension(nmsim::read_by, k)));
+  }
+  return text;
+}
+
+// `read_by`: the readers of the enclosing part, shown after each field's help.
+void collect(const pb::Message& defaults, const std::string& prefix, const std::string& read_by,
+             std::vector<Row>& rows) {
   const pb::Descriptor* d = defaults.GetDescriptor();
   const pb::Reflection* r = defaults.GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
     const pb::FieldDescriptor* f = d->field(i);
     const std::string path = prefix + "." + f->name();
+    const pb::FieldOptions& o = f->options();
+    const std::string field_read_by = o.ExtensionSize(nmsim::read_by) > 0 ? readers(o) : read_by;
     if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE && !f->is_repeated()) {
-      collect(r->GetMessage(defaults, f), path, rows);
+      collect(r->GetMessage(defaults, f), path, field_read_by, rows);
       continue;
     }
-    const pb::FieldOptions& o = f->options();
-    rows.push_back({path, type_name(f), o.GetExtension(nmsim::unit), default_text(defaults, f),
-                    o.GetExtension(nmsim::range), o.GetExtension(nmsim::help)});
+    const std::string help = o.GetExtension(nmsim::help);
+    rows.push_back({path, type_name(f), o.GetExtension(nmsim::unit), default_text(defaults, f), allowed_values(*f),
+                    field_read_by.empty() ? help : help + " (" + field_read_by + ")"});
     if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_ENUM) {
       std::string values;
       for (int k = 1; k < f->enum_type()->value_count(); ++k) {
@@ -68,10 +82,10 @@ void collect(const pb::Message& defaults, const std::string& prefix, std::vector
 
 std::string describe_fields() {
   std::vector<Row> rows;
-  collect(default_chip_config(), "chip", rows);
-  collect(default_run_config(), "run", rows);
+  collect(default_chip_config(), "chip", "", rows);
+  collect(default_run_config(), "run", "", rows);
   // The traffic preset belongs to the traffic generator; without it, no defaults shown.
-  collect(has_preset("traffic_default") ? default_traffic_config() : TrafficConfig(), "traffic", rows);
+  collect(has_preset("traffic_default") ? default_traffic_config() : TrafficConfig(), "traffic", "", rows);
   std::size_t path_width = 0, type_width = 0, value_width = 0;
   for (const Row& row : rows) {
     path_width = std::max(path_width, row.path.size());

@@ -1,7 +1,6 @@
 #include "platform/config/validate.h"
 
 #include <cmath>
-#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -9,7 +8,7 @@
 #include <google/protobuf/text_format.h>
 
 #include "models/base/errors.h"
-#include "proto/options.pb.h"
+#include "platform/config/field_limits.h"
 
 namespace nmsim::config {
 
@@ -17,121 +16,13 @@ namespace {
 
 namespace pb = google::protobuf;
 
-// The numeric part of a (range) option: ">= 1", "> 0", "1..64", "(0, 1]", "[0, 1]",
-// optionally followed by ", <rule in words>" that validate() checks by hand.
-struct Range {
-  bool parsed = false;
-  bool has_low = false, low_inclusive = true;
-  bool has_high = false, high_inclusive = true;
-  double low = 0, high = 0;
-  std::string text;  // the numeric clause, for messages
-};
-
-bool parse_number(const std::string& text, double& out) {
-  const auto first = text.find_first_not_of(' ');
-  const auto last = text.find_last_not_of(' ');
-  if (first == std::string::npos) return false;
-  const std::string t = text.substr(first, last - first + 1);
-  char* end = nullptr;
-  out = std::strtod(t.c_str(), &end);
-  return end != t.c_str() && *end == '\0';
-}
-
-Range parse_range(const std::string& option) {
-  Range range;
-  if (option.empty()) return range;
-  std::string clause;
-  if (option[0] == '(' || option[0] == '[') {  // interval: its comma is not a separator
-    const auto close = option.find_first_of(")]");
-    if (close == std::string::npos) return range;
-    clause = option.substr(0, close + 1);
-    const auto comma = clause.find(',');
-    if (comma == std::string::npos) return range;
-    if (!parse_number(clause.substr(1, comma - 1), range.low) ||
-        !parse_number(clause.substr(comma + 1, clause.size() - comma - 2), range.high)) {
-      return range;
-    }
-    range.has_low = range.has_high = true;
-    range.low_inclusive = clause.front() == '[';
-    range.high_inclusive = clause.back() == ']';
-  } else {
-    clause = option.substr(0, option.find(','));
-    const auto dots = clause.find("..");
-    if (dots != std::string::npos) {
-      if (!parse_number(clause.substr(0, dots), range.low) ||
-          !parse_number(clause.substr(dots + 2), range.high)) {
-        return range;
-      }
-      range.has_low = range.has_high = true;
-    } else if (clause.compare(0, 2, ">=") == 0 || clause.compare(0, 2, "<=") == 0) {
-      double v;
-      if (!parse_number(clause.substr(2), v)) return range;
-      (clause[0] == '>' ? range.has_low : range.has_high) = true;
-      (clause[0] == '>' ? range.low : range.high) = v;
-    } else if (clause.compare(0, 1, ">") == 0 || clause.compare(0, 1, "<") == 0) {
-      double v;
-      if (!parse_number(clause.substr(1), v)) return range;
-      (clause[0] == '>' ? range.has_low : range.has_high) = true;
-      (clause[0] == '>' ? range.low : range.high) = v;
-      (clause[0] == '>' ? range.low_inclusive : range.high_inclusive) = false;
-    } else {
-      return range;
-    }
-  }
-  range.parsed = true;
-  range.text = clause;
-  return range;
-}
-
-bool in_range(const Range& r, double v) {
-  if (r.has_low && (r.low_inclusive ? v < r.low : v <= r.low)) return false;
-  if (r.has_high && (r.high_inclusive ? v > r.high : v >= r.high)) return false;
-  return true;
-}
-
-std::string must_be(const Range& r) {
-  return (r.text[0] == '>' || r.text[0] == '<') ? "must be " + r.text : "must be in " + r.text;
-}
-
-double numeric_value(const pb::Message& m, const pb::FieldDescriptor* f, int index) {
-  const pb::Reflection* r = m.GetReflection();
-  const bool list = index >= 0;
-  switch (f->cpp_type()) {
-    case pb::FieldDescriptor::CPPTYPE_INT32:
-      return list ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f);
-    case pb::FieldDescriptor::CPPTYPE_INT64:
-      return static_cast<double>(list ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f));
-    case pb::FieldDescriptor::CPPTYPE_UINT32:
-      return list ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f);
-    case pb::FieldDescriptor::CPPTYPE_UINT64:
-      return static_cast<double>(list ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f));
-    case pb::FieldDescriptor::CPPTYPE_DOUBLE:
-      return list ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f);
-    case pb::FieldDescriptor::CPPTYPE_FLOAT:
-      return list ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f);
-    default: return 0;
-  }
-}
-
-bool is_numeric(const pb::FieldDescriptor* f) {
-  switch (f->cpp_type()) {
-    case pb::FieldDescriptor::CPPTYPE_INT32:
-    case pb::FieldDescriptor::CPPTYPE_INT64:
-    case pb::FieldDescriptor::CPPTYPE_UINT32:
-    case pb::FieldDescriptor::CPPTYPE_UINT64:
-    case pb::FieldDescriptor::CPPTYPE_DOUBLE:
-    case pb::FieldDescriptor::CPPTYPE_FLOAT: return true;
-    default: return false;
-  }
-}
-
 std::string value_text(const pb::Message& m, const pb::FieldDescriptor* f, int index) {
   std::string text;
   pb::TextFormat::PrintFieldValueToString(m, f, index, &text);
   return text;
 }
 
-// Every field present, enums named, numbers within their (range).
+// Every field present, enums named, numbers within their limits (field_limits.h).
 void check_fields(const pb::Message& message, const std::string& prefix) {
   const pb::Descriptor* descriptor = message.GetDescriptor();
   const pb::Reflection* r = message.GetReflection();
@@ -146,22 +37,23 @@ void check_fields(const pb::Message& message, const std::string& prefix) {
     }
     const int count = f->is_repeated() ? r->FieldSize(message, f) : 1;
     if (!f->is_repeated() && !r->HasField(message, f)) throw ConfigError(path + ": not set (and no default)");
-    const Range range = parse_range(f->options().GetExtension(nmsim::range));
     for (int j = 0; j < count; ++j) {
       const int index = f->is_repeated() ? j : -1;
       const std::string shown = f->is_repeated() ? path + "[" + std::to_string(j) + "]" : path;
       if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_ENUM) {
         const int v = f->is_repeated() ? r->GetRepeatedEnumValue(message, f, j) : r->GetEnumValue(message, f);
-        if (v == 0) {
+        // 0 is UNSPECIFIED; an unknown number can come from a proto3 (open) enum.
+        if (v == 0 || f->enum_type()->FindValueByNumber(v) == nullptr) {
           std::string names;
           for (int k = 1; k < f->enum_type()->value_count(); ++k) {
             names += (k > 1 ? ", " : "") + f->enum_type()->value(k)->name();
           }
           throw ConfigError(shown + " = " + value_text(message, f, index) + ": must be one of " + names);
         }
-      } else if (range.parsed && is_numeric(f) && !in_range(range, numeric_value(message, f, index))) {
-        throw ConfigError(shown + " = " + value_text(message, f, index) + ": " + must_be(range));
+        continue;
       }
+      const std::string rule = violation(message, *f, index);
+      if (!rule.empty()) throw ConfigError(shown + " = " + value_text(message, f, index) + ": " + rule);
     }
   }
 }
@@ -200,11 +92,7 @@ void validate(const ChipConfig& chip) {
   clock_period_ps(chip);
   const CoreConfig& core = chip.core();
   const SramConfig& sram = core.synapse_sram();
-  const uint32_t word_bits = sram.word_width_bits();
-  if (word_bits % 8 != 0) {
-    throw ConfigError("chip.core.synapse_sram.word_width_bits = " + std::to_string(word_bits) +
-                      ": must be a multiple of 8");
-  }
+  const uint32_t word_bits = sram.word_width_bits();  // a multiple of 8 (its option)
   if (word_bits % core.weight_width_bits() != 0) {
     throw ConfigError("chip.core.weight_width_bits = " + std::to_string(core.weight_width_bits()) +
                       ": must divide chip.core.synapse_sram.word_width_bits (" + std::to_string(word_bits) +
@@ -225,13 +113,18 @@ void validate(const ChipConfig& chip) {
                       ": must hold max_axons x neurons weights = " + std::to_string(core.max_axons()) + " rows x " +
                       std::to_string(row_words * word_bytes) + " bytes = " + std::to_string(needed) + " bytes");
   }
+  if (core.transposed_read() != TRANSPOSED_READ_NONE && !core.ternary_couples()) {
+    throw ConfigError("chip.core.transposed_read = " + TransposedRead_Name(core.transposed_read()) +
+                      ": the transposed read feeds the couples; needs chip.core.ternary_couples = true");
+  }
 }
 
 void validate(const RunConfig& run) {
   check_fields(run, "run");
-  const NeuronConfig& neuron = run.network().neuron();
-  if (neuron.threshold() < 1) {
-    throw ConfigError("run.network.neuron.threshold = " + std::to_string(neuron.threshold()) + ": must be >= 1");
+  const DfaConfig& dfa = run.dfa();
+  if (dfa.gate_potential_max() < dfa.gate_potential_min()) {
+    throw ConfigError("run.dfa.gate_potential_max = " + std::to_string(dfa.gate_potential_max()) +
+                      ": must be >= run.dfa.gate_potential_min = " + std::to_string(dfa.gate_potential_min()));
   }
 }
 
@@ -258,6 +151,31 @@ void validate(const RunConfig& run, const ChipConfig& chip) {
   }
 }
 
+void validate(const RunConfig& run, const ChipConfig& chip, const mapper::Mapping& mapping) {
+  if (run.workload() != WORKLOAD_CONVEX) return;
+  constexpr uint64_t kClasses = 10;  // one readout weight (int32) and accumulator (int64) per class
+  const SramConfig& sram = chip.core().synapse_sram();
+  const uint64_t word = sram.word_width_bits() / 8;
+  const uint64_t weight_row = (4 * kClasses + word - 1) / word * word;
+  const uint64_t gradient_row = (8 * kClasses + word - 1) / word * word;
+  const bool regenerated = run.convex().witness_weights() == CONVEX_WITNESS_REGENERATED;
+  for (const mapper::CoreSlot& slot : mapping.layers.front()) {
+    const uint64_t base = regenerated ? 0 : uint64_t{slot.fan_in} * slot.row_bytes;
+    const uint64_t rows = uint64_t{slot.neuron_count} * run.time_steps();
+    const uint64_t end = base + rows * (weight_row + gradient_row);
+    if (end > sram.size_bytes()) {
+      throw ConfigError(
+          "chip.core.synapse_sram.size_bytes = " + std::to_string(sram.size_bytes()) + ": the convex readout of " +
+          std::to_string(slot.neuron_count) + " units on one core (units " + std::to_string(slot.first_neuron) + ".." +
+          std::to_string(slot.first_neuron + slot.neuron_count - 1) + ": " + std::to_string(rows * weight_row) +
+          " bytes of weights and " + std::to_string(rows * gradient_row) + " of gradient accumulators) does not fit "
+          "above the " + std::to_string(base) + " bytes of synapse rows (needs " + std::to_string(end) +
+          "): fewer units per core (chip.core.neurons), a larger SRAM, or run.convex.witness_weights = "
+          "CONVEX_WITNESS_REGENERATED");
+    }
+  }
+}
+
 void validate(const TrafficConfig& traffic, const ChipConfig& chip) {
   check_fields(traffic, "traffic");
   if (traffic.hotspot_x() >= chip.mesh_width()) {
@@ -267,6 +185,11 @@ void validate(const TrafficConfig& traffic, const ChipConfig& chip) {
   if (traffic.hotspot_y() >= chip.mesh_height()) {
     throw ConfigError("traffic.hotspot_y = " + std::to_string(traffic.hotspot_y()) +
                       ": must be < chip.mesh_height = " + std::to_string(chip.mesh_height()));
+  }
+  const bool random = traffic.pattern() == TRAFFIC_UNIFORM_RANDOM || traffic.pattern() == TRAFFIC_HOTSPOT;
+  if (random && chip.mesh_width() * chip.mesh_height() < 2) {
+    throw ConfigError("traffic.pattern = " + TrafficPattern_Name(traffic.pattern()) +
+                      ": sends to other nodes, needs at least 2, chip is 1 x 1");
   }
   if (traffic.pattern() == TRAFFIC_TRANSPOSE && chip.mesh_width() != chip.mesh_height()) {
     throw ConfigError("traffic.pattern = TRAFFIC_TRANSPOSE: needs a square mesh, chip is " +

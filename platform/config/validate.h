@@ -1,10 +1,12 @@
-// Validation before elaboration: every field set, every (range) option of proto/*.proto
-// held, enums not UNSPECIFIED, and the consistency rules between fields. Messages name the
+// Validation before elaboration: every field set, the limits of every field option of
+// proto/*.proto held (platform/config/field_limits.h), enums named, and the consistency
+// rules between fields (the (rule) options say them in words). Messages name the
 // field as the user writes it: "chip.noc.buffer_depth_flits = 0: must be >= 1".
 #pragma once
 
 #include <cstdint>
 
+#include "platform/mapper/mapper.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
 #include "proto/traffic.pb.h"
@@ -17,6 +19,13 @@ void validate(const RunConfig& run);
 // initial weights fit the weight width).
 void validate(const RunConfig& run, const ChipConfig& chip);
 void validate(const TrafficConfig& traffic, const ChipConfig& chip);
+
+// The rules of a chip job that need the mapped network, checked before the chip is
+// elaborated. WORKLOAD_CONVEX: on each core of the (one) hidden layer, the readout (units x
+// run.time_steps rows of 10 int32 weights, as many of 10 int64 gradient accumulators, each
+// row padded to whole SRAM words) fits the synapse SRAM above the witness rows (none when
+// run.convex.witness_weights = CONVEX_WITNESS_REGENERATED).
+void validate(const RunConfig& run, const ChipConfig& chip, const mapper::Mapping& mapping);
 
 // The chip clock period in ps (1e6 / clock_mhz); ConfigError unless a whole number.
 uint64_t clock_period_ps(const ChipConfig& chip);

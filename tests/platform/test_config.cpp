@@ -165,7 +165,13 @@ TEST_CASE("config: describe lists every field with unit, default, range and help
   // One line per leaf field; check a few of them whole (columns are padded).
   REQUIRE(text.find("chip.noc.buffer_depth_flits") != std::string::npos);
   REQUIRE(text.find("4 flits") != std::string::npos);
-  REQUIRE(text.find(">= 1; input buffer per router port") != std::string::npos);
+  REQUIRE(text.find("1..65536; input buffer per router port") != std::string::npos);
+  REQUIRE(text.find("8..512, multiple of 8; width of one access") != std::string::npos);
+  REQUIRE(text.find("(0, 1]; offered load") != std::string::npos);
+  REQUIRE(text.find("1..16, divides chip.core.synapse_sram.word_width_bits; synaptic weight width") !=
+          std::string::npos);
+  REQUIRE(text.find("-16..40; learning rate 2^-lr_shift") != std::string::npos);
+  REQUIRE(text.find("(read by WORKLOAD_FF)\n") != std::string::npos);
   REQUIRE(text.find("run.network.hidden_sizes") != std::string::npos);
   REQUIRE(text.find("list of uint32") != std::string::npos);
   REQUIRE(text.find("one of ROUTING_XY, ROUTING_YX, ROUTING_XY_YX_CHECKERBOARD; route computation") !=

@@ -194,8 +194,9 @@ TEST_CASE("cli: weights trained on the chip are saved, equal the reference's, an
   const std::string saved = slurp(dir.file("chip.pb"));
   CHECK(saved.size() > 64 * (784 + 10));  // at least a byte per weight
   CHECK(saved == slurp(dir.file("reference.pb")));
+  // Inference does not train: run.training.train_samples would be refused as unused.
   const auto inference = run_nmsim(dir, "run --quiet --no-table --json i.json --set workload=WORKLOAD_INFERENCE "
-                                    "--set network.weights_file=chip.pb" + network);
+                                    "--set network.weights_file=chip.pb --set network.hidden_sizes=64 --set samples=10");
   INFO(inference.err);
   CHECK(inference.status == 0);
 }
@@ -286,4 +287,27 @@ TEST_CASE("cli: convex trains on the chip, stored and regenerated witness weight
   CHECK(big.status == 2);
   CHECK(big.err.find("chip.core.synapse_sram.size_bytes") != std::string::npos);
   CHECK_FALSE(exists(dir.file("b.json")));
+}
+
+TEST_CASE("cli: a value a model would refuse at elaboration is a config error naming the field", "[cli]") {
+  TempDir dir;
+  const auto traffic = run_nmsim(dir, "traffic --set noc.buffer_depth_flits=100000 --json t.json");
+  CHECK(traffic.status == 2);
+  CHECK(traffic.err.find("chip.noc.buffer_depth_flits = 100000: must be in 1..65536") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("t.json")));
+}
+
+TEST_CASE("cli: a run field the workload does not read is refused, a warning with --allow-unused", "[cli]") {
+  TempDir dir;
+  const auto unused = run_nmsim(dir, "run --set ff.lr_shift=3 --json r.json");
+  CHECK(unused.status == 2);
+  CHECK(unused.err.find("run.ff.lr_shift = 3: set, but WORKLOAD_DFA does not read run.ff") != std::string::npos);
+  CHECK(unused.err.find("--allow-unused") != std::string::npos);
+  // Allowed, it is a warning; the run then stops at the next error (a quick one).
+  const auto allowed = run_nmsim(dir, "run --allow-unused --set ff.lr_shift=3 --set core.weight_width_bits=8 "
+                                  "--json r.json");
+  CHECK(allowed.status == 2);
+  CHECK(allowed.err.find("warning: run.ff.lr_shift = 3") != std::string::npos);
+  CHECK(allowed.err.find("init_weight_range") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("r.json")));
 }

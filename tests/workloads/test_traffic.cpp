@@ -8,6 +8,7 @@
 #include <google/protobuf/text_format.h>
 
 #include "models/base/errors.h"
+#include "platform/config/validate.h"
 #include "workloads/traffic/traffic.h"
 #include "tests/models/noc/testbench.h"
 
@@ -96,16 +97,14 @@ TEST_CASE("a lone packet: hotspot traffic at a tiny rate has the zero-load laten
 }
 
 TEST_CASE("transpose needs a square mesh", "[traffic][config]") {
-  SimContext ctx(kPeriodPs);
   TrafficConfig t = default_traffic();
   t.set_pattern(TRAFFIC_TRANSPOSE);
-  CHECK_THROWS_WITH(traffic::validate_traffic(t, make_chip(4, 2)),
-                    Catch::Contains("traffic.pattern = TRAFFIC_TRANSPOSE needs a square mesh"));
+  CHECK_THROWS_WITH(config::validate(t, make_chip(4, 2)),
+                    Catch::Contains("traffic.pattern = TRAFFIC_TRANSPOSE: needs a square mesh"));
   t.set_injection_rate(0);
   t.set_pattern(TRAFFIC_UNIFORM_RANDOM);
-  CHECK_THROWS_AS(traffic::validate_traffic(t, make_chip(4, 4)), ConfigError);
-  CHECK_THROWS_WITH(traffic::validate_traffic(t, make_chip(4, 4)),
-                    "traffic.injection_rate = 0: must be in (0, 1]");
+  CHECK_THROWS_AS(config::validate(t, make_chip(4, 4)), ConfigError);
+  CHECK_THROWS_WITH(config::validate(t, make_chip(4, 4)), "traffic.injection_rate = 0: must be in (0, 1]");
 }
 
 namespace {

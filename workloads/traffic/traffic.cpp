@@ -1,7 +1,6 @@
 #include "workloads/traffic/traffic.h"
 
 #include <cmath>
-#include <sstream>
 
 #include "models/base/errors.h"
 
@@ -11,58 +10,7 @@ namespace {
 
 constexpr std::size_t kArrivalsPerNodeReserve = 4;
 
-[[noreturn]] void bad(const std::string& field, const std::string& value, const std::string& rule) {
-  throw ConfigError("traffic." + field + " = " + value + ": " + rule);
-}
-
-void require(bool present, const char* field) {
-  if (!present) throw ConfigError(std::string("traffic.") + field + " is not set");
-}
-
 }  // namespace
-
-void validate_traffic(const TrafficConfig& t, const ChipConfig& chip) {
-  require(t.has_pattern() && t.pattern() != TRAFFIC_PATTERN_UNSPECIFIED, "pattern");
-  require(t.has_injection() && t.injection() != INJECTION_PROCESS_UNSPECIFIED, "injection");
-  require(t.has_injection_rate(), "injection_rate");
-  require(t.has_packet_length_flits(), "packet_length_flits");
-  require(t.has_warmup_cycles(), "warmup_cycles");
-  require(t.has_measure_cycles(), "measure_cycles");
-  require(t.has_drain_limit_cycles(), "drain_limit_cycles");
-  require(t.has_seed(), "seed");
-  if (!(t.injection_rate() > 0 && t.injection_rate() <= 1)) {
-    std::ostringstream v;
-    v << t.injection_rate();
-    bad("injection_rate", v.str(), "must be in (0, 1]");
-  }
-  if (t.packet_length_flits() < 1) bad("packet_length_flits", "0", "must be >= 1");
-  if (t.measure_cycles() < 1) bad("measure_cycles", "0", "must be >= 1");
-  const uint32_t w = chip.mesh_width(), h = chip.mesh_height();
-  switch (t.pattern()) {
-    case TRAFFIC_UNIFORM_RANDOM:
-      if (w * h < 2) throw ConfigError("traffic.pattern = TRAFFIC_UNIFORM_RANDOM needs at least 2 nodes");
-      break;
-    case TRAFFIC_TRANSPOSE:
-      if (w != h) {
-        throw ConfigError("traffic.pattern = TRAFFIC_TRANSPOSE needs a square mesh (chip.mesh_width = " +
-                          std::to_string(w) + ", chip.mesh_height = " + std::to_string(h) + ")");
-      }
-      break;
-    case TRAFFIC_HOTSPOT:
-      require(t.has_hotspot_x(), "hotspot_x");
-      require(t.has_hotspot_y(), "hotspot_y");
-      require(t.has_hotspot_fraction(), "hotspot_fraction");
-      if (t.hotspot_x() >= w) bad("hotspot_x", std::to_string(t.hotspot_x()), "must be < chip.mesh_width = " + std::to_string(w));
-      if (t.hotspot_y() >= h) bad("hotspot_y", std::to_string(t.hotspot_y()), "must be < chip.mesh_height = " + std::to_string(h));
-      if (!(t.hotspot_fraction() >= 0 && t.hotspot_fraction() <= 1)) {
-        bad("hotspot_fraction", std::to_string(t.hotspot_fraction()), "must be in [0, 1]");
-      }
-      if (w * h < 2) throw ConfigError("traffic.pattern = TRAFFIC_HOTSPOT needs at least 2 nodes");
-      break;
-    default:
-      break;
-  }
-}
 
 TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
                            const TrafficConfig& traffic, SimContext& ctx)
@@ -78,7 +26,16 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
       m_to_hotspot(traffic.hotspot_fraction()),
       m_ctx(ctx),
       m_mesh("mesh", chip, ctx) {
+  // The limits of proto/traffic.proto and the mesh rules, checked by config::validate(traffic, chip).
   const uint32_t n = m_mesh.nodes();
+  NMSIM_ASSERT(m_packet_rate > 0 && traffic.injection_rate() <= 1 && traffic.measure_cycles() >= 1,
+               "traffic config not validated");
+  NMSIM_ASSERT(traffic.pattern() == TRAFFIC_BIT_COMPLEMENT || n >= 2, "traffic to other nodes on a 1-node mesh");
+  NMSIM_ASSERT(traffic.pattern() != TRAFFIC_TRANSPOSE || m_mesh.shape().width == m_mesh.shape().height,
+               "transpose traffic on a mesh that is not square");
+  NMSIM_ASSERT(traffic.pattern() != TRAFFIC_HOTSPOT ||
+                   (traffic.hotspot_x() < m_mesh.shape().width && traffic.hotspot_y() < m_mesh.shape().height),
+               "hotspot outside the mesh");
   std::vector<Arrival> storage;
   storage.reserve(n * kArrivalsPerNodeReserve);
   m_arrivals = decltype(m_arrivals)(std::greater<Arrival>(), std::move(storage));
@@ -194,7 +151,6 @@ TrafficSummary TrafficBench::summary() const {
 
 std::unique_ptr<TrafficBench> run_traffic(const ChipConfig& chip, const TrafficConfig& traffic,
                                           SimContext& ctx) {
-  validate_traffic(traffic, chip);
   auto bench = std::make_unique<TrafficBench>("traffic", chip, traffic, ctx);
   sc_core::sc_start();
   bench->mesh().rethrow_if_failed();

@@ -24,10 +24,6 @@
 
 namespace nmsim::traffic {
 
-// Checks the fields the traffic mode needs (present, in range, pattern fits the mesh);
-// ConfigError naming the field ("traffic.injection_rate = 2: must be in (0, 1]").
-void validate_traffic(const TrafficConfig& traffic, const ChipConfig& chip);
-
 // The mesh, its generators and the measurement; elaborated by run_traffic.
 class TrafficBench : public sc_core::sc_module, public noc::PacketSink {
  public:
@@ -99,10 +95,11 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink {
   Cycle m_end{};
 };
 
-// Validates, elaborates a TrafficBench named "traffic" (the mesh is "traffic.mesh"), runs
-// sc_start() and returns the bench for its summary and the mesh's statistics. Throws
-// ConfigError before elaboration, DeadlockError if the mesh deadlocked. One call per process
-// (SystemC elaborates once). ctx's clock must match chip.clock_mhz.
+// Elaborates a TrafficBench named "traffic" (the mesh is "traffic.mesh"), runs sc_start()
+// and returns the bench for its summary and the mesh's statistics. The configs are those
+// config::validate(chip) and config::validate(traffic, chip) accepted. Throws DeadlockError if
+// the mesh deadlocked. One call per process (SystemC elaborates once). ctx's clock must match
+// chip.clock_mhz.
 std::unique_ptr<TrafficBench> run_traffic(const ChipConfig& chip, const TrafficConfig& traffic,
                                           SimContext& ctx);
 

@@ -337,17 +337,3 @@ TEST_CASE("sram: bank busy pulses appear in the trace", "[sram][trace]") {
           "#6000\n");
   std::remove(path.c_str());
 }
-
-TEST_CASE("sram: an inconsistent config is a config error naming the field", "[sram]") {
-  nmsim::SimContext ctx(kPeriodPs);
-  nmsim::SramConfig bad_size = make_config(1000, 32, 4, 1, 1, 1);  // not a multiple of 16
-  REQUIRE_THROWS_WITH(nmsim::sram::Sram("sram", bad_size, ctx),
-                      "sram: sram.size_bytes = 1000: must be a positive multiple of banks x "
-                      "word bytes = 16");
-  nmsim::SramConfig bad_width = make_config(1024, 12, 4, 1, 1, 1);
-  REQUIRE_THROWS_WITH(nmsim::sram::Sram("sram", bad_width, ctx),
-                      "sram: sram.word_width_bits = 12: must be 8..512 and a multiple of 8");
-  nmsim::SramConfig missing = make_config(1024, 32, 4, 1, 1, 1);
-  missing.clear_ports();
-  REQUIRE_THROWS_AS(nmsim::sram::Sram("sram", missing, ctx), nmsim::ConfigError);
-}
