@@ -57,7 +57,7 @@ void check_point(const sweep::SweepPlan& plan, const sweep::SweepPoint& point) {
   try {
     po::store(po::command_line_parser(args).options(config_options()).run(), vm);
     po::notify(vm);
-    const ResolvedConfigs configs = resolve_configs(vm);
+    const ResolvedConfigs configs = resolve_configs(vm, plan.config.command() != SWEEP_TRAFFIC);
     config::validate(configs.chip);
     if (plan.config.command() == SWEEP_TRAFFIC) {
       config::validate(configs.traffic, configs.chip);

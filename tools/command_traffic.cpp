@@ -32,7 +32,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   options.add(config_options());
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
-  const ResolvedConfigs configs = resolve_configs(vm);
+  const ResolvedConfigs configs = resolve_configs(vm, false);  // traffic reads no run fields
   config::validate(configs.chip);
   config::validate(configs.traffic, configs.chip);
   const energy::EnergyModel energy(configs.energy);

@@ -239,6 +239,7 @@ std::vector<std::string> point_arguments(const SweepPlan& plan, const SweepPoint
   }
   for (const auto& a : shorthands) args.insert(args.end(), {"--" + a.path, a.value});
   for (const auto& a : sets) args.insert(args.end(), {"--set", a.path + "=" + a.value});
+  if (c.allow_unused()) args.push_back("--allow-unused");
   return args;
 }
 
