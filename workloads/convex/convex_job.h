@@ -35,23 +35,28 @@ struct ConvexOutcome {
 class ConvexJob : public job::ChipWorkload {
  public:
   std::string kind() const override { return "convex"; }
-  std::string title() const override { return "Convex reconstruction (group-Lasso readout, proximal steps)"; }
   std::string training_schedule() const override;
   // ConfigError for what the chip cannot run: count features (run.convex.features), a refit
   // (run.convex.refit_epochs), a weights file, a batch size other than run.convex.batch_size;
   // load_programs: a readout that does not fit a core's synapse SRAM above its witness rows.
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
+  // [784, P]; stored witness weights are preloaded, regenerated ones are not.
   job::Network network(const workloads::DatasetSplit& data) override;
+  // The batch size and step of every epoch.
   void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
+  // The weight generators (regenerated), each core's readout layout, the residual tree.
   void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;
+  // The epochs' outcomes, the readout and the units it kept.
   void read_back(chip::Chip& chip) override;
+  std::string title() const override { return "Convex reconstruction (group-Lasso readout, proximal steps)"; }
   job::Accuracy accuracy() const override;
+  // The witness weights, beta_max, every epoch and the stop.
   void add_notes(Report& report) const override;
-  std::string check_reference(const job::ChipTotals& chip) override;
   std::string reference_covers() const override {
     return "beta_max, every training prediction, the objective's L and R per epoch, every readout weight, test "
            "predictions, hidden SOPs, readout additions, weights written";
   }
+  std::string check_reference(const job::ChipTotals& chip) override;
   void add_reference_notes(Report& report) const override;
 
   const ConvexOutcome& outcome() const { return m_outcome; }

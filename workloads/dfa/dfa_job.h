@@ -20,18 +20,22 @@ namespace nmsim::dfa {
 class DfaJob : public job::ChipWorkload {
  public:
   std::string kind() const override { return "dfa"; }
-  std::string title() const override { return "Sparse DFA"; }
   // ConfigError for a bad dfa block or batch_size != 1.
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
   job::Network network(const workloads::DatasetSplit& data) override;
-  // ConfigError if the output layer does not fit one core.
+  // ConfigError if the output layer does not fit one core. The feedback matrices.
   void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
+  // Each lane's rounding generator (stochastic rounding), the error tree from the output
+  // core to every hidden core, the programs.
   void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;
+  // The outcomes and the trained weights.
   void read_back(chip::Chip& chip) override;
+  std::string title() const override { return "Sparse DFA"; }
   job::Accuracy accuracy() const override;
   void add_notes(Report& report) const override;
-  std::string check_reference(const job::ChipTotals& chip) override;
+  // Predictions, trained weights, forward and feedback SOPs, weights written.
   std::string reference_covers() const override { return "predictions, trained weights, SOPs, weight writes"; }
+  std::string check_reference(const job::ChipTotals& chip) override;
   const workloads::NetworkWeights* trained_network() const override { return &m_chip_weights; }
 
   const std::vector<ChipTrainingOutcome>& chip_test_outcomes() const { return m_chip_test_outcomes; }

@@ -37,21 +37,25 @@ using ChipRecords = std::vector<std::vector<LeaderRecord>>;
 class FfJob : public job::ChipWorkload {
  public:
   std::string kind() const override { return "ff"; }
-  std::string title() const override { return "FF (class groups, layer-local)"; }
   // ConfigError for batch_size != 1 or FF options the reference cannot run; DataError from a
   // weights file.
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
   job::Network network(const workloads::DatasetSplit& data) override;
+  // Test sample i is the encoder's sample 2^40 + i.
   void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
+  // The layers' class groups, logit constants, leaders and error trees, the programs.
   void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;
+  // The outcomes, the leaders' records and the trained weights.
   void read_back(chip::Chip& chip) override;
+  std::string title() const override { return "FF (class groups, layer-local)"; }
   job::Accuracy accuracy() const override;
   void add_notes(Report& report) const override;
-  std::string check_reference(const job::ChipTotals& chip) override;
   std::string reference_covers() const override {
     return "predictions, goodness sums, logits, class errors, trained weights, forward SOPs, weights and rows "
            "written, update multiplies";
   }
+  // Sample by sample, stopping at the first difference; then the weights and the counts.
+  std::string check_reference(const job::ChipTotals& chip) override;
   void add_reference_notes(Report& report) const override;
 
   const std::vector<FfOutcome>& chip_test_outcomes() const { return m_chip_test_outcomes; }

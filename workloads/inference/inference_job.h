@@ -21,16 +21,21 @@ class InferenceJob : public job::ChipWorkload {
   explicit InferenceJob(SpikeRecord* spike_record = nullptr) : m_spike_record(spike_record) {}
 
   std::string kind() const override { return "inference"; }
-  bool trains() const override { return false; }
+  // [784, run.network.hidden_sizes..., 10], run.network.neuron with the chip's state width.
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
+  // The weights drawn from the seed or loaded from run.network.weights_file.
   job::Network network(const workloads::DatasetSplit& data) override;
+  // run.samples test samples (and the spike record's shape).
   void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
+  // One program per mapped core, and the host's.
   void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;
   void read_back(chip::Chip& chip) override;
+  bool trains() const override { return false; }
   job::Accuracy accuracy() const override;
+  // Untrained random weights are said so in the provenance.
   void add_notes(Report& report) const override;
-  std::string check_reference(const job::ChipTotals& chip) override;
   std::string reference_covers() const override { return "outputs, potentials, SOPs"; }
+  std::string check_reference(const job::ChipTotals& chip) override;
 
   const std::vector<ChipSampleOutcome>& chip_outcomes() const { return m_chip_outcomes; }
   const std::vector<SampleResult>& reference_outcomes() const { return m_reference_outcomes; }

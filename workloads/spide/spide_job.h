@@ -21,21 +21,26 @@ namespace nmsim::spide {
 class SpideJob : public job::ChipWorkload {
  public:
   std::string kind() const override { return "spide"; }
-  std::string title() const override { return "SPIDE"; }
   // ConfigError for what SPIDE on the chip cannot run: batch_size != 1, a hidden layer plus
   // the inputs that do not fit one core (chip.core.neurons, chip.core.max_axons), no ternary
   // couples or transposed read (chip.core.ternary_couples, chip.core.transposed_read), a
   // weights file (run.network.weights_file: F, W and O come from run.seed).
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
+  // [N + inputs, N, classes]: the hidden core's rows are W (its own spikes), then F. DataError
+  // for a data set whose samples are not `inputs` pixels.
   job::Network network(const workloads::DatasetSplit& data) override;
   void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
+  // configure_chip (firmware.h): the hidden core's tree to itself and the output core.
   void configure(chip::Chip& chip, const mapper::Mapping& mapping, const job::Network& network) override;
+  // The transposed copy loaded (TRANSPOSED_COPY), the hidden and output programs.
   void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;
   void read_back(chip::Chip& chip) override;
+  std::string title() const override { return "SPIDE"; }
   job::Accuracy accuracy() const override;
+  // Hidden spikes, running couples and backward spikes per trained sample.
   void add_notes(Report& report) const override;
-  std::string check_reference(const job::ChipTotals& chip) override;
   std::string reference_covers() const override { return "predictions, F, W, O, backward spikes, SOPs"; }
+  std::string check_reference(const job::ChipTotals& chip) override;
 
   const std::vector<uint32_t>& predictions() const { return m_predictions; }  // training, before each update
   const std::vector<uint32_t>& test_predictions() const { return m_test_predictions; }
