@@ -20,17 +20,9 @@
 #include "tools/commands.h"
 #include "tools/compare_table.h"
 #include "tools/progress.h"
-#include "workloads/dfa/dfa_job.h"
-#include "workloads/ff/ff_job.h"
 #include "workloads/job/chip_job.h"
-#include "workloads/spide/spide_job.h"
-// Convex reconstruction joins the comparison as soon as its chip job exists.
-#if __has_include("workloads/convex/convex_job.h")
-#include "workloads/convex/convex_job.h"
-#define NMSIM_COMPARE_HAS_CONVEX 1
-#else
-#define NMSIM_COMPARE_HAS_CONVEX 0
-#endif
+#include "workloads/job/chip_run.h"
+#include "workloads/registry/registry.h"
 
 namespace po = boost::program_options;
 
@@ -38,22 +30,22 @@ namespace nmsim::tools {
 
 namespace {
 
-constexpr bool kConvexOnChip = NMSIM_COMPARE_HAS_CONVEX != 0;
+// The algorithms compare runs: the registry's training workloads on the chip.
+bool compared(const job::WorkloadDefinition& d) { return d.chip_job && !d.compare_title.empty(); }
 
-// --algorithms names, in the preset's order.
-const std::vector<std::pair<std::string, Workload>> kAlgorithms = {
-    {"dfa", WORKLOAD_DFA}, {"ff", WORKLOAD_FF}, {"spide", WORKLOAD_SPIDE}, {"convex", WORKLOAD_CONVEX}};
-
-std::string short_name(Workload workload) {
-  for (const auto& [name, w] : kAlgorithms) {
-    if (w == workload) return name;
-  }
-  return Workload_Name(workload);
+const job::WorkloadDefinition* algorithm(Workload workload) {
+  const job::WorkloadDefinition* d = registry::find(workload);
+  return d != nullptr && compared(*d) ? d : nullptr;
 }
 
-bool on_chip(Workload workload) {
-  return workload == WORKLOAD_DFA || workload == WORKLOAD_FF || workload == WORKLOAD_SPIDE ||
-         (workload == WORKLOAD_CONVEX && kConvexOnChip);
+const job::WorkloadDefinition* algorithm(const std::string& name) {
+  const job::WorkloadDefinition* d = registry::find(name);
+  return d != nullptr && compared(*d) ? d : nullptr;
+}
+
+std::string short_name(Workload workload) {
+  const job::WorkloadDefinition* d = algorithm(workload);
+  return d != nullptr ? d->name : Workload_Name(workload);
 }
 
 bool is_file_path(const std::string& s) {
@@ -85,10 +77,9 @@ std::vector<Override> overrides(const po::variables_map& vm) {
       continue;
     }
     const std::string name = text.substr(0, colon);
-    bool known = false;
-    for (const auto& a : kAlgorithms) known = known || a.first == name;
-    if (!known) {
-      throw ConfigError("--set " + text + ": unknown algorithm '" + name + "' before ':' (dfa, ff, spide, convex)");
+    if (algorithm(name) == nullptr) {
+      throw ConfigError("--set " + text + ": unknown algorithm '" + name + "' before ':' (" + registry::names(compared) +
+                        ")");
     }
     list.push_back({name, text.substr(colon + 1)});
   }
@@ -151,7 +142,7 @@ std::vector<const CompareAlgorithm*> chosen_algorithms(const po::variables_map& 
   const std::string list = arg(vm, "algorithms");
   if (list.empty()) {
     for (const CompareAlgorithm& a : compare.algorithms()) {
-      if (on_chip(a.workload())) chosen.push_back(&a);
+      if (algorithm(a.workload()) != nullptr) chosen.push_back(&a);
       else left_out.push_back(short_name(a.workload()));
     }
     if (chosen.empty()) throw ConfigError("compare: the compare config names no algorithm that runs on the chip");
@@ -160,16 +151,12 @@ std::vector<const CompareAlgorithm*> chosen_algorithms(const po::variables_map& 
   std::istringstream in(list);
   std::string name;
   while (std::getline(in, name, ',')) {
-    Workload workload = WORKLOAD_UNSPECIFIED;
-    for (const auto& a : kAlgorithms) {
-      if (a.first == name) workload = a.second;
+    const job::WorkloadDefinition* named = algorithm(name);
+    if (named == nullptr) {
+      throw ConfigError("--algorithms " + list + ": unknown algorithm '" + name + "' (expects " +
+                        registry::names(compared) + ")");
     }
-    if (workload == WORKLOAD_UNSPECIFIED) {
-      throw ConfigError("--algorithms " + list + ": unknown algorithm '" + name + "' (expects dfa, ff, spide, convex)");
-    }
-    if (!on_chip(workload)) {
-      throw ConfigError("--algorithms " + list + ": " + name + " does not run on the chip in this build");
-    }
+    const Workload workload = named->workload;
     const CompareAlgorithm* block = block_of(workload);
     if (block == nullptr) {
       throw ConfigError("--algorithms " + list + ": the compare config has no block for " + Workload_Name(workload));
@@ -179,32 +166,19 @@ std::vector<const CompareAlgorithm*> chosen_algorithms(const po::variables_map& 
     }
     chosen.push_back(block);
   }
-  if (chosen.empty()) throw ConfigError("--algorithms: names no algorithm (expects dfa, ff, spide, convex)");
+  if (chosen.empty()) throw ConfigError("--algorithms: names no algorithm (expects " + registry::names(compared) + ")");
   return chosen;
 }
 
-// What the command needs of a job's result, whichever job ran.
-template <typename Result>
-CompareJobOutcome outcome_of(const Result& r) {
+// What the command needs of a job's result, handed back from the job's process.
+CompareJobOutcome outcome_of(const job::JobResult& result) {
   CompareJobOutcome outcome;
-  *outcome.mutable_report() = r.report;
-  outcome.set_reference_checked(r.reference_checked);
-  outcome.set_reference_matches(r.reference_matches);
-  outcome.set_mismatch(r.mismatch);
+  *outcome.mutable_report() = result.report;
+  outcome.set_reference_checked(result.reference_checked);
+  outcome.set_reference_matches(result.reference_matches);
+  outcome.set_mismatch(result.mismatch);
+  outcome.set_weights_written(result.totals.weight_updates.total() + result.totals.readout_weight_updates.total());
   return outcome;
-}
-
-CompareJobOutcome run_chip_job(const job::JobOptions& options) {
-  switch (options.run.workload()) {
-    case WORKLOAD_DFA: return outcome_of(dfa::run_dfa_job(options));
-    case WORKLOAD_FF: return outcome_of(ff::run_ff_job(options));
-    case WORKLOAD_SPIDE: return outcome_of(spide::run_spide_job(options));
-#if NMSIM_COMPARE_HAS_CONVEX
-    case WORKLOAD_CONVEX: return outcome_of(convex::run_convex_job(options));
-#endif
-    default:
-      throw ConfigError("compare: " + Workload_Name(options.run.workload()) + " does not run on the chip");
-  }
 }
 
 std::string text_number(double value, int decimals) {
@@ -372,13 +346,12 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
     const CompareJobOutcome outcome = run_in_child_process(name, [&] {
       Progress progress(name + " samples", vm.count("quiet") > 0);
       job.progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
-      CompareJobOutcome o = run_chip_job(job);
+      const std::unique_ptr<job::ChipWorkload> chip_job = algorithm(run.workload())->chip_job();
+      const job::JobResult result = job::run_chip_job(*chip_job, job);
       progress.finish();
-      return o;
+      return outcome_of(result);
     });
-    CompareRow row = compare_row(outcome.report(), run, inputs, distinct_samples);
-    row.set_reference_checked(outcome.reference_checked());
-    row.set_reference_matches(outcome.reference_matches());
+    const CompareRow row = compare_row(*algorithm(run.workload()), outcome, run, inputs, distinct_samples);
     if (outcome.reference_checked() && !outcome.reference_matches()) {
       mismatches.push_back(name + ": " + outcome.mismatch());
     }

@@ -9,11 +9,9 @@
 #include "tools/commands.h"
 #include "tools/progress.h"
 #include "tools/trace_options.h"
-#include "workloads/dfa/dfa_job.h"
-#include "workloads/ff/ff_job.h"
-#include "workloads/inference/inference_job.h"
-#include "workloads/spide/spide_job.h"
-#include "workloads/convex/convex_job.h"
+#include "workloads/common/weights.h"
+#include "workloads/job/chip_run.h"
+#include "workloads/registry/registry.h"
 
 namespace po = boost::program_options;
 
@@ -35,61 +33,42 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const ResolvedConfigs configs = resolve_configs(vm);
-  // Only DFA trains a layered network that inference can load (FF's layers end in class
+  const job::WorkloadDefinition* workload = registry::find(configs.run.workload());
+  // Only a layered network that inference can load is saved (FF's layers end in class
   // groups, not an output layer): refuse before simulating anything.
   const bool save_weights = vm.count("save-weights") > 0;
-  if (save_weights && configs.run.workload() != WORKLOAD_DFA) {
+  if (save_weights && (workload == nullptr || !workload->trains_inference_network)) {
     throw ConfigError("--save-weights: run.workload = " + Workload_Name(configs.run.workload()) +
-                      " trains no inference network (only WORKLOAD_DFA does)");
+                      " trains no inference network (only " +
+                      registry::workload_names([](const job::WorkloadDefinition& d) { return d.trains_inference_network; }) +
+                      " does)");
   }
-  workloads::NetworkWeights trained;
+  if (workload == nullptr || !workload->chip_job) {
+    throw ConfigError("run.workload = " + Workload_Name(configs.run.workload()) + ": not on the chip yet");
+  }
   Progress progress("samples", vm.count("quiet") > 0);
-  const auto on_progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
-  Report report;
-  bool mismatch = false;
-  std::string difference;
-  // Every job takes the same options and gives the same kind of result.
-  const auto run_job = [&](auto job, auto run) {
-    job.chip = configs.chip;
-    job.run = configs.run;
-    job.energy = configs.energy;
-    job.trace = resolve_trace(vm);
-    job.check_reference = vm.count("no-check") == 0;
-    job.command_line = command_line;
-    job.progress = on_progress;
-    const auto result = run(job);
-    report = result.report;
-    mismatch = result.reference_checked && !result.reference_matches;
-    difference = result.mismatch;
-    return result;
-  };
-  switch (configs.run.workload()) {
-    case WORKLOAD_INFERENCE:
-      run_job(inference::InferenceJobOptions{}, inference::run_inference_job);
-      break;
-    case WORKLOAD_DFA:
-      trained = run_job(dfa::DfaJobOptions{}, dfa::run_dfa_job).chip_weights;
-      break;
-    case WORKLOAD_FF:
-      run_job(ff::FfJobOptions{}, ff::run_ff_job);
-      break;
-    case WORKLOAD_SPIDE:
-      run_job(spide::SpideJobOptions{}, spide::run_spide_job);
-      break;
-    case WORKLOAD_CONVEX:
-      run_job(convex::ConvexJobOptions{}, convex::run_convex_job);
-      break;
-    default:
-      throw ConfigError("run.workload = " + Workload_Name(configs.run.workload()) + ": not on the chip yet");
-  }
+  job::JobOptions job_options;
+  job_options.chip = configs.chip;
+  job_options.run = configs.run;
+  job_options.energy = configs.energy;
+  job_options.trace = resolve_trace(vm);
+  job_options.check_reference = vm.count("no-check") == 0;
+  job_options.command_line = command_line;
+  job_options.progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
+  const std::unique_ptr<job::ChipWorkload> chip_job = workload->chip_job();
+  const job::JobResult result = job::run_chip_job(*chip_job, job_options);
+  const Report& report = result.report;
+  const bool mismatch = result.reference_checked && !result.reference_matches;
   progress.finish();
 
   if (vm.count("no-table") == 0) std::cout << report::to_table(report);
   report::write_file_atomically(vm["json"].as<std::string>(), report::to_json(report));
-  if (save_weights && !mismatch) workloads::save_weights(vm["save-weights"].as<std::string>(), trained);
+  if (save_weights && !mismatch) {
+    workloads::save_weights(vm["save-weights"].as<std::string>(), *chip_job->trained_network());
+  }
   if (mismatch) {
     std::cerr << "nmsim: internal error: the chip disagrees with the functional reference: "
-              << difference << "\n";
+              << result.mismatch << "\n";
     return kExitMismatch;
   }
   return kExitOk;

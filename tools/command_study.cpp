@@ -12,12 +12,9 @@
 #include "tools/cli_options.h"
 #include "tools/commands.h"
 #include "models/base/errors.h"
-#include "workloads/common/dataset.h"
 #include "workloads/common/weights.h"
-#include "workloads/dfa/study.h"
-#include "workloads/ff/study.h"
-#include "workloads/spide/study.h"
-#include "workloads/convex/study.h"
+#include "workloads/job/chip_job.h"
+#include "workloads/registry/registry.h"
 
 namespace po = boost::program_options;
 
@@ -50,55 +47,28 @@ int command_study(const std::vector<std::string>& args, const std::string& comma
   config::validate(configs.chip);
   config::validate(configs.run, configs.chip);
   const RunConfig& run = configs.run;
-  const std::string dir = run.data_dir().empty()
-                              ? workloads::default_data_dir(run.dataset(), NMSIM_SOURCE_DIR)
-                              : run.data_dir();
-  const workloads::DatasetSplit data = workloads::load_dataset(run.dataset(), dir);
+  const workloads::DatasetSplit data = job::load_data(run).split;
+  const job::WorkloadDefinition* workload = registry::find(run.workload());
+  if (workload == nullptr || workload->study == nullptr) {
+    throw ConfigError("run.workload = " + Workload_Name(run.workload()) + ": nmsim study needs a training workload (" +
+                      registry::workload_names([](const job::WorkloadDefinition& d) { return d.study != nullptr; }) +
+                      ")");
+  }
 
   // One line per epoch; each algorithm adds the figures its study is judged by.
-  const Workload workload = run.workload();
-  std::cout << "epoch   train acc    test acc   hidden writes/sample   wall s";
-  if (workload == WORKLOAD_SPIDE) std::cout << "   fwd spikes/sample   bwd spikes/sample";
-  if (workload == WORKLOAD_CONVEX) std::cout << "      objective   rel change   kept units";
-  std::cout << "\n";
+  std::cout << "epoch   train acc    test acc   hidden writes/sample   wall s" << workload->study_columns << "\n";
   const auto on_epoch = [workload](const EpochResult& e) {
-    const auto per_sample = [&e](uint64_t total) {
-      return e.train_samples() ? static_cast<double>(total) / e.train_samples() : 0.0;
-    };
+    const double writes_per_sample =
+        e.train_samples() ? static_cast<double>(e.hidden_weight_writes()) / e.train_samples() : 0.0;
     std::printf("%5u  %s  %s  %21.1f  %7.1f", e.epoch(), percent(e.train_accuracy()).c_str(),
-                percent(e.test_accuracy()).c_str(), per_sample(e.hidden_weight_writes()), e.wall_seconds());
-    if (workload == WORKLOAD_SPIDE) {
-      std::printf("  %18.1f  %18.1f", per_sample(e.forward_spikes()), per_sample(e.backward_spikes()));
-    }
-    if (workload == WORKLOAD_CONVEX) {
-      std::printf("  %13.1f  %11.2e  %11u%s", e.objective(), e.objective_relative_change(), e.kept_units(),
-                  e.refit() ? "  (refit)" : "");
-    }
+                percent(e.test_accuracy()).c_str(), writes_per_sample, e.wall_seconds());
+    if (workload->study_figures != nullptr) std::printf("%s", workload->study_figures(e).c_str());
     std::printf("\n");
     std::fflush(stdout);
   };
-  StudyReport report;
   workloads::NetworkWeights trained;
-  switch (run.workload()) {
-    case WORKLOAD_DFA:
-      report = dfa::run_study(run, configs.chip, data, on_epoch, &trained);
-      break;
-    case WORKLOAD_FF:
-      if (vm.count("save-weights")) {
-        throw ConfigError("--save-weights: FF's class-group network is not an inference network");
-      }
-      report = ff::run_study(run, configs.chip, data, on_epoch);
-      break;
-    case WORKLOAD_SPIDE:
-      report = spide::run_study(run, configs.chip, data, on_epoch);
-      break;
-    case WORKLOAD_CONVEX:
-      report = convex::run_study(run, configs.chip, data, on_epoch);
-      break;
-    default:
-      throw ConfigError("run.workload = " + Workload_Name(run.workload()) +
-                        ": nmsim study needs a training workload (WORKLOAD_DFA, WORKLOAD_FF, WORKLOAD_SPIDE, WORKLOAD_CONVEX)");
-  }
+  StudyReport report =
+      workload->study(run, configs.chip, data, on_epoch, vm.count("save-weights") ? &trained : nullptr);
   report.set_nmsim_version(NMSIM_VERSION);
   google::protobuf::TextFormat::PrintToString(run, report.mutable_run_config());
   report.add_notes("command: " + command_line);

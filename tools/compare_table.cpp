@@ -1,55 +1,15 @@
 #include "tools/compare_table.h"
 
 #include <cstdio>
-#include <sstream>
-
-#include "models/base/errors.h"
-#include "workloads/job/chip_job.h"
 
 namespace nmsim::tools {
 
 namespace {
 
-// The note job::fill_training_summary writes: " <phase> <cycles> cycles, <uJ> uJ;" per phase.
-constexpr const char* kPhaseNotePrefix = "Per trained sample by phase (training part of the run):";
-
-std::string joined_sizes(const RunConfig& run) {
-  std::string text;
-  for (uint32_t size : run.network().hidden_sizes()) text += "-" + std::to_string(size);
-  return text;
-}
-
-std::string network_of(const RunConfig& run, uint32_t inputs) {
-  const std::string layers = std::to_string(inputs) + joined_sizes(run);
-  switch (run.workload()) {
-    case WORKLOAD_FF:
-      return layers + " (10 class groups a layer)";
-    case WORKLOAD_SPIDE:
-      return layers + "-10 (hidden layer recurrent)";
-    case WORKLOAD_CONVEX:
-      return layers + "-10 (fixed units" +
-             (run.convex().witness_weights() == CONVEX_WITNESS_REGENERATED ? ", regenerated" : "") +
-             "; readout learned)";
-    default:
-      return layers + "-10";
-  }
-}
-
-std::string steps_of(const RunConfig& run) {
-  if (run.workload() == WORKLOAD_SPIDE) {
-    return std::to_string(run.spide().forward_steps()) + " + " + std::to_string(run.spide().backward_steps());
-  }
-  return std::to_string(run.time_steps());
-}
-
-std::string algorithm_name(Workload workload) {
-  switch (workload) {
-    case WORKLOAD_DFA: return "sparse DFA";
-    case WORKLOAD_FF: return "FF";
-    case WORKLOAD_SPIDE: return "SPIDE";
-    case WORKLOAD_CONVEX: return "convex";
-    default: return Workload_Name(workload);
-  }
+std::string network_of(const job::WorkloadDefinition& workload, const RunConfig& run, uint32_t inputs) {
+  std::string layers = std::to_string(inputs);
+  for (uint32_t size : run.network().hidden_sizes()) layers += "-" + std::to_string(size);
+  return workload.compare_network != nullptr ? workload.compare_network(run, layers) : layers + "-10";
 }
 
 // Thousands separated by commas, with `decimals` digits after the point.
@@ -69,35 +29,6 @@ std::string fixed(double value, int decimals) {
 }
 
 }  // namespace
-
-std::vector<TrainingPhase> training_phases(const Report& report) {
-  const double trained = static_cast<double>(report.summary().samples());
-  if (report.training_phases_size() > 0 && trained > 0) {  // the structured training part
-    std::vector<TrainingPhase> phases;
-    for (const PhaseSummary& p : report.training_phases())
-      phases.push_back({p.phase(), static_cast<double>(p.cycles()) / trained, p.energy_pj() / trained * 1e-6});
-    return phases;
-  }
-  const std::string prefix = kPhaseNotePrefix;
-  for (const std::string& note : report.notes()) {
-    if (note.compare(0, prefix.size(), prefix) != 0) continue;
-    std::vector<TrainingPhase> phases;
-    std::istringstream in(note.substr(prefix.size()));
-    std::string item;
-    while (std::getline(in, item, ';')) {
-      char name[64];
-      TrainingPhase p;
-      if (std::sscanf(item.c_str(), " %63s %lf cycles, %lf uJ", name, &p.cycles, &p.energy_uj) != 3) {
-        throw Error("the " + report.kind() + " report's per-phase training note cannot be read: " + note);
-      }
-      p.phase = name;
-      phases.push_back(p);
-    }
-    return phases;
-  }
-  if (report.summary().samples() == 0) return {};
-  throw Error("the " + report.kind() + " report has no per-phase training note");
-}
 
 double spide_only_leakage_uw(const Report& report) {
   double power = 0;
@@ -125,12 +56,15 @@ double spide_only_leakage_uw(const Report& report) {
   return power;
 }
 
-CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inputs, uint32_t distinct_samples) {
+CompareRow compare_row(const job::WorkloadDefinition& workload, const CompareJobOutcome& outcome, const RunConfig& run,
+                       uint32_t inputs, uint32_t distinct_samples) {
+  const Report& report = outcome.report();
   const Summary& s = report.summary();
   CompareRow row;
-  row.set_algorithm(algorithm_name(run.workload()));
-  row.set_network(network_of(run, inputs));
-  row.set_time_steps(steps_of(run));
+  row.set_algorithm(workload.compare_title);
+  row.set_network(network_of(workload, run, inputs));
+  row.set_time_steps(workload.compare_time_steps != nullptr ? workload.compare_time_steps(run)
+                                                            : std::to_string(run.time_steps()));
   row.set_samples_trained(s.samples());
   row.set_epochs(distinct_samples > 0 ? static_cast<double>(s.samples()) / distinct_samples : 0);
   uint64_t tested = 0;
@@ -144,12 +78,11 @@ CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inpu
   const double trained = static_cast<double>(s.samples());
   if (trained > 0) {
     double cycles = 0;
-    for (const TrainingPhase& p : training_phases(report)) cycles += p.cycles;
+    for (const PhaseSummary& p : report.training_phases()) cycles += static_cast<double>(p.cycles()) / trained;
     row.set_cycles_per_trained_sample(cycles);
     // Test samples run forward only, so every weight write and every backward-phase event
-    // of the run belongs to training. Learning engines count *.learning.weight_updates,
-    // convex's readout units *.readout_weight_updates.
-    row.set_weight_writes_per_trained_sample(job::stat_sum(report, "weight_updates") / trained);
+    // of the run belongs to training.
+    row.set_weight_writes_per_trained_sample(static_cast<double>(outcome.weights_written()) / trained);
     double backward_pj = 0, update_pj = 0;
     for (const PhaseSummary& p : report.phases()) {
       if (p.phase() == "backward") backward_pj += p.energy_pj();
@@ -162,6 +95,8 @@ CompareRow compare_row(const Report& report, const RunConfig& run, uint32_t inpu
     row.set_spide_memory_leakage_pj_per_trained_sample(spide_only_leakage_uw(report) * cycles *
                                                        static_cast<double>(s.clock_period_ps()) * 1e-6);
   }
+  row.set_reference_checked(outcome.reference_checked());
+  row.set_reference_matches(outcome.reference_matches());
   return row;
 }
 

@@ -8,13 +8,14 @@
 
 #include "platform/config/loader.h"
 #include "workloads/convex/convex_job.h"
+#include "workloads/job/chip_run.h"
 
 using namespace nmsim;
 
 namespace {
 
-convex::ConvexJobOptions tiny_job(uint32_t units, uint32_t neurons_per_core) {
-  convex::ConvexJobOptions o;
+job::JobOptions tiny_job(uint32_t units, uint32_t neurons_per_core) {
+  job::JobOptions o;
   o.chip = config::default_chip_config();
   o.chip.mutable_core()->set_neurons(neurons_per_core);
   o.run = config::default_run_config();
@@ -36,7 +37,7 @@ convex::ConvexJobOptions tiny_job(uint32_t units, uint32_t neurons_per_core) {
   return o;
 }
 
-void require_match(const convex::ConvexJobResult& r) {
+void require_match(const job::JobResult& r) {
   INFO(r.mismatch);
   REQUIRE(r.reference_checked);
   REQUIRE(r.reference_matches);
@@ -46,48 +47,57 @@ void require_match(const convex::ConvexJobResult& r) {
 
 TEST_CASE("convex chip job: 3 epochs of a 784-24 (3 cores) readout, stored witness weights, l1, match the reference",
           "[convex][equivalence]") {
-  const convex::ConvexJobResult r = convex::run_convex_job(tiny_job(24, 8));
+  convex::ConvexJob workload;
+  const job::JobResult r = job::run_chip_job(workload, tiny_job(24, 8));
   require_match(r);
-  REQUIRE(r.epochs.size() == 3);
-  CHECK(r.epochs[0].predictions.size() == 24);
-  CHECK(r.beta_max > 0);
-  CHECK(r.epochs[2].objective < r.epochs[0].objective);
-  CHECK(r.test_predictions.size() == 6);
+  const convex::ConvexOutcome& out = workload.outcome();
+  REQUIRE(out.epochs.size() == 3);
+  CHECK(out.epochs[0].predictions.size() == 24);
+  CHECK(out.beta_max > 0);
+  CHECK(out.epochs[2].objective < out.epochs[0].objective);
+  CHECK(out.test_predictions.size() == 6);
   CHECK(r.report.summary().samples() == 72);  // 3 epochs x 24 visits
   CHECK(r.report.summary().energy_per_sample_pj() > 0);
 }
 
 TEST_CASE("convex chip job: l_inf, regenerated witness weights and the stop rule match the reference",
           "[convex][equivalence]") {
-  convex::ConvexJobOptions o = tiny_job(20, 8);  // 8 + 6 + 6 units
+  job::JobOptions o = tiny_job(20, 8);  // 8 + 6 + 6 units
   o.run.mutable_convex()->set_group_norm(CONVEX_GROUP_NORM_LINF);
   o.run.mutable_convex()->set_beta_fraction(0.2);
   o.run.mutable_convex()->set_witness_weights(CONVEX_WITNESS_REGENERATED);
   o.run.mutable_training()->set_epochs(6);
   o.run.mutable_convex()->set_tolerance(0.2);  // stops once an epoch changes J by < 20 %
-  const convex::ConvexJobResult r = convex::run_convex_job(o);
+  convex::ConvexJob workload;
+  const job::JobResult r = job::run_chip_job(workload, o);
   require_match(r);
-  REQUIRE(r.converged);
-  CHECK(r.epochs.size() < 6);
-  CHECK(r.epochs.back().relative_change < 0.2);
-  CHECK(r.kept_units.size() < 20);  // the penalty pruned some units
-  CHECK(r.pruned_inference_sops_per_sample < r.inference_sops_per_sample);
-  CHECK(r.pruned_inference_sops_per_sample > 0);
+  const convex::ConvexOutcome& out = workload.outcome();
+  REQUIRE(out.converged);
+  CHECK(out.epochs.size() < 6);
+  CHECK(out.epochs.back().relative_change < 0.2);
+  CHECK(out.kept_units.size() < 20);  // the penalty pruned some units
+  CHECK(out.pruned_inference_sops_per_sample < out.inference_sops_per_sample);
+  CHECK(out.pruned_inference_sops_per_sample > 0);
 }
 
 TEST_CASE("convex chip job: what the chip cannot run is a ConfigError naming the field", "[convex]") {
-  convex::ConvexJobOptions o = tiny_job(24, 8);
+  // A fresh workload per run: each keeps its run's state.
+  const auto run = [](const job::JobOptions& options) {
+    convex::ConvexJob workload;
+    return job::run_chip_job(workload, options);
+  };
+  job::JobOptions o = tiny_job(24, 8);
   o.run.mutable_convex()->set_features(CONVEX_FEATURES_COUNT);
-  CHECK_THROWS_WITH(convex::run_convex_job(o), Catch::Contains("run.convex.features"));
+  CHECK_THROWS_WITH(run(o), Catch::Contains("run.convex.features"));
   o = tiny_job(24, 8);
   o.run.mutable_convex()->set_witness_weights(CONVEX_WITNESS_UNSPECIFIED);
-  CHECK_THROWS_WITH(convex::run_convex_job(o), Catch::Contains("run.convex.witness_weights"));
+  CHECK_THROWS_WITH(run(o), Catch::Contains("run.convex.witness_weights"));
   o = tiny_job(24, 8);
   o.run.mutable_convex()->set_refit_epochs(2);
-  CHECK_THROWS_WITH(convex::run_convex_job(o), Catch::Contains("run.convex.refit_epochs"));
+  CHECK_THROWS_WITH(run(o), Catch::Contains("run.convex.refit_epochs"));
   // 256 units a core: 392 KB of witness rows + 80 KB readout + 160 KB gradients > 512 KB.
   o = tiny_job(256, 256);
   o.run.set_time_steps(8);
-  CHECK_THROWS_WITH(convex::run_convex_job(o), Catch::Contains("chip.core.synapse_sram.size_bytes") &&
+  CHECK_THROWS_WITH(run(o), Catch::Contains("chip.core.synapse_sram.size_bytes") &&
                                                    Catch::Contains("CONVEX_WITNESS_REGENERATED"));
 }

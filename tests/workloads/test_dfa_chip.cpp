@@ -8,13 +8,14 @@
 #include "platform/energy/energy_model.h"
 #include "platform/report/report_builder.h"
 #include "workloads/dfa/dfa_job.h"
+#include "workloads/job/chip_run.h"
 
 using namespace nmsim;
 
 namespace {
 
-dfa::DfaJobOptions tiny(uint32_t samples) {
-  dfa::DfaJobOptions o;
+job::JobOptions tiny(uint32_t samples) {
+  job::JobOptions o;
   o.chip = config::default_chip_config();
   o.run = config::default_run_config();
   o.energy = config::default_energy_table();
@@ -26,28 +27,29 @@ dfa::DfaJobOptions tiny(uint32_t samples) {
   return o;
 }
 
-void require_bit_exact(const dfa::DfaJobResult& r) {
+void require_bit_exact(const job::JobResult& r, const dfa::DfaJob& workload) {
   INFO(r.mismatch);
   REQUIRE(r.reference_checked);
   REQUIRE(r.reference_matches);
-  CHECK(r.reference_counts.weights_written > 0);   // the weights did move
-  CHECK(r.reference_counts.sops_feedback > 0);
+  CHECK(workload.reference_counts().weights_written > 0);   // the weights did move
+  CHECK(workload.reference_counts().sops_feedback > 0);
 }
 
 }  // namespace
 
 TEST_CASE("dfa chip: 12 training samples on two hidden cores equal the reference bit for bit",
           "[dfa][equivalence]") {
-  const auto r = dfa::run_dfa_job(tiny(12));
-  require_bit_exact(r);
+  dfa::DfaJob workload;
+  const auto r = job::run_chip_job(workload, tiny(12));
+  require_bit_exact(r, workload);
   const Report& report = r.report;
   // Every phase did work: forward SOPs, feedback SOPs in backward, weight writes in update.
   const auto& phases = report.phases();
-  CHECK(phases[static_cast<int>(Phase::kForward)].sops() == r.reference_counts.sops_forward);
-  CHECK(phases[static_cast<int>(Phase::kBackward)].sops() == r.reference_counts.sops_feedback);
+  CHECK(phases[static_cast<int>(Phase::kForward)].sops() == workload.reference_counts().sops_forward);
+  CHECK(phases[static_cast<int>(Phase::kBackward)].sops() == workload.reference_counts().sops_feedback);
   CHECK(phases[static_cast<int>(Phase::kUpdate)].sram_writes() > 0);
   CHECK(phases[static_cast<int>(Phase::kBackward)].noc_flits() > 0);  // the errors
-  CHECK(r.chip_test_outcomes.size() == 10);
+  CHECK(workload.chip_test_outcomes().size() == 10);
   // Per trained sample, from the training part of the run only: below the whole run's
   // energy per trained sample, which includes the 10 test inferences.
   CHECK(report.summary().energy_per_sample_pj() > 0);
@@ -69,16 +71,18 @@ TEST_CASE("dfa chip: dense feedback, integer error, potential gate, two hidden l
   o.run.mutable_dfa()->set_hidden_lr_shift(0);
   o.run.mutable_dfa()->set_output_lr_shift(2);
   o.chip.mutable_noc()->set_replication(REPLICATION_UNICAST);
-  const auto r = dfa::run_dfa_job(o);
-  require_bit_exact(r);
+  dfa::DfaJob workload;
+  const auto r = job::run_chip_job(workload, o);
+  require_bit_exact(r, workload);
 }
 
 TEST_CASE("dfa chip: stochastic rounding (a xorshift per neuron lane) equals the reference bit for bit",
           "[dfa][equivalence]") {
   auto o = tiny(12);
   o.run.mutable_dfa()->set_rounding(DFA_ROUNDING_STOCHASTIC);
-  const auto r = dfa::run_dfa_job(o);
-  require_bit_exact(r);
+  dfa::DfaJob workload;
+  const auto r = job::run_chip_job(workload, o);
+  require_bit_exact(r, workload);
   // Each draw is priced: the learning engines report their rounding work.
   double rounding_ops = 0;
   for (const auto& s : r.report.stats())

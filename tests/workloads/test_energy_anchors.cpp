@@ -21,6 +21,7 @@
 
 #include "platform/config/loader.h"
 #include "workloads/inference/inference_job.h"
+#include "workloads/job/chip_run.h"
 
 using namespace nmsim;
 
@@ -67,8 +68,8 @@ double integrate_energy_pj(const Report& r, uint32_t lanes) {
   return total;
 }
 
-inference::InferenceJobOptions options_for(const std::string& chip, const std::string& energy) {
-  inference::InferenceJobOptions o;
+job::JobOptions options_for(const std::string& chip, const std::string& energy) {
+  job::JobOptions o;
   o.chip = config::chip_preset(chip);
   o.run = config::default_run_config();
   o.energy = config::energy_preset(energy);
@@ -92,7 +93,8 @@ TEST_CASE("anchors: an ODIN-like core array measures ODIN's 8.43 pJ incremental 
   // 4-bit weights in [-7, 7], an 8-bit potential, threshold 64.
   options.run.mutable_network()->set_init_weight_range(7);
   options.run.mutable_network()->mutable_neuron()->set_threshold(64);
-  const auto result = inference::run_inference_job(options);
+  inference::InferenceJob workload;
+  const auto result = job::run_chip_job(workload, options);
   INFO(result.mismatch);
   REQUIRE(result.reference_matches);  // 4-bit packing: chip and reference agree
   const Report& r = result.report;
@@ -110,7 +112,8 @@ TEST_CASE("anchors: a Loihi-like chip measures 23.6 pJ per SOP and 3-4 pJ per ho
   // so every hidden spike crosses one link. 8-bit weights in [-100, 100], threshold 1000.
   options.run.mutable_network()->set_init_weight_range(100);
   options.run.mutable_network()->mutable_neuron()->set_threshold(1000);
-  const auto result = inference::run_inference_job(options);
+  inference::InferenceJob workload;
+  const auto result = job::run_chip_job(workload, options);
   INFO(result.mismatch);
   REQUIRE(result.reference_matches);
   const Report& r = result.report;

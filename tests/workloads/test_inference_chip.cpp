@@ -10,13 +10,14 @@
 #include "platform/energy/energy_model.h"
 #include "platform/report/report_builder.h"
 #include "workloads/inference/inference_job.h"
+#include "workloads/job/chip_run.h"
 
 using namespace nmsim;
 
 namespace {
 
-inference::InferenceJobOptions options_for(uint32_t samples) {
-  inference::InferenceJobOptions o;
+job::JobOptions options_for(uint32_t samples) {
+  job::JobOptions o;
   o.chip = config::default_chip_config();
   o.run = config::default_run_config();
   o.energy = config::default_energy_table();
@@ -36,13 +37,13 @@ double sum_of(const Report& r, const std::string& suffix) {
   return sum;
 }
 
-void require_bit_exact(const inference::InferenceJobResult& result, uint32_t samples) {
+void require_bit_exact(const job::JobResult& result, const inference::InferenceJob& workload, uint32_t samples) {
   REQUIRE(result.reference_checked);
   INFO(result.mismatch);
   REQUIRE(result.reference_matches);
-  REQUIRE(result.chip_outcomes.size() == samples);
+  REQUIRE(workload.chip_outcomes().size() == samples);
   uint64_t reference_spikes = 0, reference_sops = 0;
-  for (const auto& r : result.reference_outcomes) {
+  for (const auto& r : workload.reference_outcomes()) {
     for (uint64_t v : r.spikes_per_layer) reference_spikes += v;
     for (uint64_t v : r.sops_per_layer) reference_sops += v;
   }
@@ -56,9 +57,9 @@ TEST_CASE("inference: 20 MNIST digits on the default chip equal the reference bi
           "[inference][equivalence]") {
   inference::SpikeRecord record;
   auto options = options_for(20);
-  options.spike_record = &record;
-  const auto result = inference::run_inference_job(options);
-  require_bit_exact(result, 20);
+  inference::InferenceJob workload(&record);
+  const auto result = job::run_chip_job(workload, options);
+  require_bit_exact(result, workload, 20);
   // The spike trains were compared step by step (compare() walks the record); make sure
   // the record is not trivially empty: the hidden layer fired.
   uint64_t hidden = 0;
@@ -72,7 +73,6 @@ TEST_CASE("inference: two hidden layers, 2 cores per node, unicast, YX, leak, re
           "[inference][equivalence]") {
   inference::SpikeRecord record;
   auto options = options_for(20);
-  options.spike_record = &record;
   options.chip.set_cores_per_node(2);
   options.chip.mutable_core()->set_neurons(128);
   options.chip.mutable_core()->mutable_synapse_sram()->set_size_bytes(1024 * 256);
@@ -87,8 +87,9 @@ TEST_CASE("inference: two hidden layers, 2 cores per node, unicast, YX, leak, re
   options.run.mutable_network()->mutable_neuron()->set_threshold(6000);
   options.run.set_encoder(ENCODER_BERNOULLI);
   options.run.set_seed(7);
-  const auto result = inference::run_inference_job(options);
-  require_bit_exact(result, 20);
+  inference::InferenceJob workload(&record);
+  const auto result = job::run_chip_job(workload, options);
+  require_bit_exact(result, workload, 20);
   uint64_t layer2 = 0;
   for (const auto& sample : record)
     for (const auto& step : sample) layer2 += step[2].count();
@@ -97,7 +98,8 @@ TEST_CASE("inference: two hidden layers, 2 cores per node, unicast, YX, leak, re
 
 TEST_CASE("inference: conservation of spikes, SOPs and energy", "[inference][conservation]") {
   auto options = options_for(10);
-  const auto result = inference::run_inference_job(options);
+  inference::InferenceJob workload;
+  const auto result = job::run_chip_job(workload, options);
   const Report& r = result.report;
   REQUIRE(result.reference_matches);
   // Every spike packet a core handed to its NI entered the network, and every one reached

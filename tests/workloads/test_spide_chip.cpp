@@ -20,6 +20,7 @@
 #include "workloads/spide/firmware.h"
 #include "workloads/spide/matrices.h"
 #include "workloads/spide/reference.h"
+#include "workloads/job/chip_run.h"
 #include "workloads/spide/spide_job.h"
 
 using namespace nmsim;
@@ -168,7 +169,7 @@ TEST_CASE("spide chip: 784-24-10 on two cores, column reads, equals the referenc
 
 TEST_CASE("spide chip job: 8 MNIST samples trained and 8 tested on a 784-32-10 network match the reference",
           "[spide][equivalence]") {
-  spide::SpideJobOptions o;
+  job::JobOptions o;
   o.chip = config::default_chip_config();
   o.chip.mutable_core()->set_neurons(32);
   o.chip.mutable_core()->set_ternary_couples(true);
@@ -180,19 +181,20 @@ TEST_CASE("spide chip job: 8 MNIST samples trained and 8 tested on a 784-32-10 n
   o.run.mutable_training()->set_train_samples(8);
   o.run.set_samples(8);
   o.energy = config::default_energy_table();
-  const spide::SpideJobResult r = spide::run_spide_job(o);
+  spide::SpideJob workload;
+  const job::JobResult r = job::run_chip_job(workload, o);
   INFO(r.mismatch);
   REQUIRE(r.reference_checked);
   REQUIRE(r.reference_matches);
-  CHECK(r.predictions.size() == 8);
-  CHECK(r.test_predictions.size() == 8);
-  CHECK(r.reference_counts.hidden_weights_written > 0);
-  CHECK(r.reference_counts.backward_spikes > 0);
+  CHECK(workload.predictions().size() == 8);
+  CHECK(workload.test_predictions().size() == 8);
+  CHECK(workload.reference_counts().hidden_weights_written > 0);
+  CHECK(workload.reference_counts().backward_spikes > 0);
   CHECK(r.report.summary().energy_per_sample_pj() > 0);
 }
 
 TEST_CASE("spide chip job: a hidden layer one core cannot hold, or a weights file, is a ConfigError naming the field", "[spide]") {
-  spide::SpideJobOptions o;
+  job::JobOptions o;
   o.chip = config::default_chip_config();
   o.chip.mutable_core()->set_ternary_couples(true);
   o.chip.mutable_core()->set_transposed_read(COLUMN_READ);
@@ -201,10 +203,12 @@ TEST_CASE("spide chip job: a hidden layer one core cannot hold, or a weights fil
   o.run.mutable_network()->clear_hidden_sizes();
   o.run.mutable_network()->add_hidden_sizes(241);  // 241 + 784 > 1024 axons
   o.energy = config::default_energy_table();
-  CHECK_THROWS_WITH(spide::run_spide_job(o), Catch::Contains("run.network.hidden_sizes[0]") && Catch::Contains("max_axons"));
+  spide::SpideJob too_wide, with_file;
+  CHECK_THROWS_WITH(job::run_chip_job(too_wide, o),
+                    Catch::Contains("run.network.hidden_sizes[0]") && Catch::Contains("max_axons"));
   o.run.mutable_network()->set_hidden_sizes(0, 32);
   o.run.mutable_network()->set_weights_file("weights.pb");
-  CHECK_THROWS_WITH(spide::run_spide_job(o), Catch::Contains("run.network.weights_file"));
+  CHECK_THROWS_WITH(job::run_chip_job(with_file, o), Catch::Contains("run.network.weights_file"));
 }
 
 // Benchmark, not a unit test (hidden: not registered with ctest). The README's "On the chip"
@@ -212,7 +216,7 @@ TEST_CASE("spide chip job: a hidden layer one core cannot hold, or a weights fil
 // rows, its own 240 and the 784 inputs, fit one default core's 1024 axons). Run:
 //   build/tests/workloads/test_spide_chip "[.spide-bench]" (add "copy" or "column" to pick)
 void run_benchmark(TransposedRead read) {
-  spide::SpideJobOptions o;
+  job::JobOptions o;
   o.chip = config::default_chip_config();
   o.chip.mutable_core()->set_ternary_couples(true);
   o.chip.mutable_core()->set_transposed_read(read);
@@ -223,12 +227,14 @@ void run_benchmark(TransposedRead read) {
   o.run.mutable_training()->set_train_samples(200);
   o.run.set_samples(200);
   o.energy = config::default_energy_table();
-  const spide::SpideJobResult r = spide::run_spide_job(o);
+  spide::SpideJob workload;
+  const job::JobResult r = job::run_chip_job(workload, o);
   for (const auto& note : r.report.notes()) std::printf("%s\n", note.c_str());
   for (const auto& p : r.report.phases())
     std::printf("phase %s: %llu cycles, %.3f uJ\n", p.phase().c_str(), static_cast<unsigned long long>(p.cycles()),
                 p.energy_pj() * 1e-6);
-  std::printf("chip %.1f s, reference %.1f s\n", r.chip_wall_seconds, r.reference_wall_seconds);
+  std::printf("chip %.1f s, reference %.1f s\n", r.report.speed().wall_seconds(),
+              r.report.speed().reference_wall_seconds());
   REQUIRE(r.reference_matches);
 }
 

@@ -2,26 +2,16 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <memory>
 
 #include "models/base/errors.h"
-#include "platform/chip/chip.h"
-#include "workloads/job/weights_io.h"
-#include "platform/config/validate.h"
-#include "platform/energy/energy_model.h"
-#include "platform/mapper/mapper.h"
-#include "workloads/common/metrics.h"
 #include "workloads/common/study_setup.h"
 #include "workloads/common/training_order.h"
-#include "workloads/convex/witness_generator.h"
+#include "workloads/convex/study.h"
+#include "workloads/job/chip_job.h"
 
 namespace nmsim::convex {
 
 namespace {
-
-using job::seconds_since;
-using job::stat_sum;
-using job::WallClock;
 
 void check_chip_options(const RunConfig& run, const ConvexOptions& o) {
   const ConvexWitnessWeights witness = run.convex().witness_weights();
@@ -67,8 +57,8 @@ std::string number_text(double v) {
 
 // Solves with the reference exactly as the chip did (the chip's epochs) and compares;
 // returns "" if every figure is equal.
-std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule& schedule, ConvexJobResult& r,
-                                     const Report& report, bool shuffle) {
+std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule& schedule, ConvexOutcome& r,
+                                     const job::ChipTotals& totals, bool shuffle) {
   std::vector<uint32_t> all(o.units);
   for (uint32_t j = 0; j < o.units; ++j) all[j] = j;
   HiddenUnits hidden(o, all);
@@ -139,64 +129,79 @@ std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule
   const double tests = std::max<double>(1, static_cast<double>(schedule.test_indices.size()));
   r.inference_sops_per_sample = static_cast<double>(whole) / tests;
   r.pruned_inference_sops_per_sample = static_cast<double>(pruned) / tests;
-  const double sops = static_cast<double>((forward_passes * train_input_spikes + test_input_spikes) * o.units);
-  if (stat_sum(report, ".sops") != sops) return "hidden SOPs differ";
-  if (stat_sum(report, ".readout_value_adds") != static_cast<double>(additions)) return "readout additions differ";
-  if (stat_sum(report, ".readout_weight_updates") != static_cast<double>(writes)) return "readout weights written differ";
+  if (totals.sops.total() != (forward_passes * train_input_spikes + test_input_spikes) * o.units) return "hidden SOPs differ";
+  if (totals.readout_value_adds.total() != additions) return "readout additions differ";
+  if (totals.readout_weight_updates.total() != writes) return "readout weights written differ";
   return "";
+}
+
+std::string network_text(const RunConfig& run, const std::string& layers) {
+  return layers + "-10 (fixed units" +
+         (run.convex().witness_weights() == CONVEX_WITNESS_REGENERATED ? ", regenerated" : "") + "; readout learned)";
+}
+
+StudyReport study(const RunConfig& run, const ChipConfig& chip, const workloads::DatasetSplit& data,
+                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* /*trained: none*/) {
+  return run_study(run, chip, data, on_epoch);
+}
+
+std::string study_figures(const EpochResult& e) {
+  char text[96];
+  std::snprintf(text, sizeof text, "  %13.1f  %11.2e  %11u%s", e.objective(), e.objective_relative_change(),
+                e.kept_units(), e.refit() ? "  (refit)" : "");
+  return text;
 }
 
 }  // namespace
 
-ConvexJobResult run_convex_job(const ConvexJobOptions& options) {
-  const ChipConfig& chip_config = options.chip;
-  const RunConfig& run = options.run;
-  const energy::EnergyModel energy = job::validated_energy_model(options);
-  const ConvexOptions o = options_from_config(run, chip_config);
-  check_chip_options(run, o);
-  const bool regenerated = run.convex().witness_weights() == CONVEX_WITNESS_REGENERATED;
-  const job::LoadedData loaded = job::load_data(run);
-  const workloads::Dataset& train = loaded.split.train;
-  const workloads::Dataset& test = loaded.split.test;
-  const std::vector<uint32_t> sizes = {kInputs, o.units};
-  const mapper::Mapping mapping = mapper::map_network(chip_config, sizes);
+void ConvexJob::read_options(const ChipConfig& chip, const RunConfig& run) {
+  m_run = run;
+  m_options = options_from_config(run, chip);
+  check_chip_options(run, m_options);
+  m_regenerated = run.convex().witness_weights() == CONVEX_WITNESS_REGENERATED;
+}
 
-  ConvexSchedule schedule;
-  schedule.data = &train;
-  schedule.train_set = job::training_samples(run, train);
-  schedule.test_data = &test;
-  schedule.test_indices = job::test_indices(run, test);
-  schedule.options = o;
-  schedule.max_epochs = run.training().epochs();
-  schedule.shuffle = run.training().shuffle();
-  schedule.beta_pass = o.beta_fraction > 0;
-  const auto n = static_cast<uint32_t>(schedule.train_set.size());
-  {
-    ConvexReadout plan(o);
-    plan.set_beta_max(0, n);
-    for (uint32_t e = 0; e < schedule.max_epochs; ++e) {
-      schedule.batch_size.push_back(plan.batch_size(e));
-      schedule.eta_shift.push_back(plan.eta_shift(e));
-    }
+job::Network ConvexJob::network(const workloads::DatasetSplit& /*data*/) {
+  job::Network network;
+  network.layer_sizes = {kInputs, m_options.units};
+  if (!m_regenerated) network.weights = witness_layer(m_options);
+  network.weight_width_bits = m_options.weight_width_bits;
+  network.neuron = m_options.neuron;
+  return network;
+}
+
+void ConvexJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapping& /*mapping*/) {
+  ConvexSchedule& s = m_schedule;
+  s.data = &data.train;
+  s.train_set = job::training_samples(m_run, data.train);
+  s.test_data = &data.test;
+  s.test_indices = job::test_indices(m_run, data.test);
+  s.options = m_options;
+  s.max_epochs = m_run.training().epochs();
+  s.shuffle = m_run.training().shuffle();
+  s.beta_pass = m_options.beta_fraction > 0;
+  ConvexReadout plan(m_options);
+  plan.set_beta_max(0, static_cast<uint32_t>(s.train_set.size()));
+  for (uint32_t e = 0; e < s.max_epochs; ++e) {
+    s.batch_size.push_back(plan.batch_size(e));
+    s.eta_shift.push_back(plan.eta_shift(e));
   }
+}
 
-  SimContext ctx(config::clock_period_ps(chip_config));
-  const std::unique_ptr<trace::Tracer> tracer = job::make_tracer(options.trace, ctx);
-  chip::Chip chip("chip", chip_config, ctx);
-  chip.configure(mapping, o.neuron);
-  const std::vector<mapper::CoreSlot>& slots = mapping.layers.front();
-  std::vector<std::unique_ptr<WitnessGenerator>> generators;
-  if (regenerated) {
+void ConvexJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) {
+  const ConvexOptions& o = m_options;
+  ConvexSchedule& schedule = m_schedule;
+  m_slots = mapping.layers.front();
+  const std::vector<mapper::CoreSlot>& slots = m_slots;
+  if (m_regenerated) {
     for (const mapper::CoreSlot& slot : slots) {
-      generators.push_back(std::make_unique<WitnessGenerator>(o.seed, o.witness_sigma, slot.first_neuron));
-      chip.core(slot.core_index).set_weight_generator(generators.back().get());
+      m_generators.push_back(std::make_unique<WitnessGenerator>(o.seed, o.witness_sigma, slot.first_neuron));
+      chip.core(slot.core_index).set_weight_generator(m_generators.back().get());
     }
-  } else {
-    job::preload_weights(chip, witness_layer(o), o.weight_width_bits);
   }
   for (const mapper::CoreSlot& slot : slots) {
     core::ReadoutLayout layout;
-    layout.base = regenerated ? 0 : uint64_t{slot.fan_in} * slot.row_bytes;
+    layout.base = m_regenerated ? 0 : uint64_t{slot.fan_in} * slot.row_bytes;
     layout.units = slot.neuron_count;
     layout.group_rows = o.time_steps;
     layout.values = kClasses;
@@ -218,99 +223,109 @@ ConvexJobResult run_convex_job(const ConvexJobOptions& options) {
   schedule.has_followers = !followers.empty();
   if (schedule.has_followers) schedule.residual_tree = chip.mesh().add_multicast_tree(leader.node, followers);
 
-  std::vector<std::unique_ptr<ConvexCoreProgram>> programs;
   std::vector<const ConvexCoreProgram*> cores;
   for (const mapper::CoreSlot& slot : slots) {
-    programs.push_back(std::make_unique<ConvexCoreProgram>(schedule));
-    chip.core(slot.core_index).set_program(programs.back().get());
-    cores.push_back(programs.back().get());
+    m_programs.push_back(std::make_unique<ConvexCoreProgram>(schedule));
+    chip.core(slot.core_index).set_program(m_programs.back().get());
+    cores.push_back(m_programs.back().get());
   }
   // Progress counts sample passes; the epochs are not known in advance, so the total is the
   // most the run can take.
-  const uint64_t most = (schedule.beta_pass ? n : 0) + uint64_t{2} * n * schedule.max_epochs + schedule.test_indices.size();
-  Report training_report;
-  ConvexHostProgram host(
+  const auto n = static_cast<uint32_t>(schedule.train_set.size());
+  const uint64_t most =
+      (schedule.beta_pass ? n : 0) + uint64_t{2} * n * schedule.max_epochs + schedule.test_indices.size();
+  m_host = std::make_unique<ConvexHostProgram>(
       schedule, chip, cores.front(), cores,
-      [&](uint64_t done) {
-        if (options.progress) options.progress(static_cast<uint32_t>(done), static_cast<uint32_t>(most));
-      },
-      [&] { training_report = job::chip_report(chip, energy, ctx); });
-  chip.host().set_program(&host);
+      [hooks, most](uint64_t done) { hooks.progress(static_cast<uint32_t>(done), static_cast<uint32_t>(most)); },
+      hooks.training_ended);
+  chip.host().set_program(m_host.get());
+}
 
-  ConvexJobResult result;
-  result.chip_wall_seconds = job::simulate(chip);
-  result.epochs = host.epochs();
-  result.converged = host.converged();
-  result.beta_max = host.beta_max();
-  result.test_predictions = host.test_predictions();
-  for (uint32_t i : schedule.test_indices) result.test_labels.push_back(test.labels[i]);
-  result.readout.assign(size_t{o.units} * o.time_steps * kClasses, 0);
+void ConvexJob::read_back(chip::Chip& chip) {
+  const ConvexOptions& o = m_options;
+  ConvexOutcome& r = m_outcome;
+  r.epochs = m_host->epochs();
+  r.converged = m_host->converged();
+  r.beta_max = m_host->beta_max();
+  r.test_predictions = m_host->test_predictions();
+  for (uint32_t i : m_schedule.test_indices) r.test_labels.push_back(m_schedule.test_data->labels[i]);
+  r.readout.assign(size_t{o.units} * o.time_steps * kClasses, 0);
   std::vector<int32_t> rows;
-  for (const mapper::CoreSlot& slot : slots) {
+  for (const mapper::CoreSlot& slot : m_slots) {
     chip.core(slot.core_index).peek_readout(rows);
-    std::copy(rows.begin(), rows.end(), result.readout.begin() + size_t{slot.first_neuron} * o.time_steps * kClasses);
+    std::copy(rows.begin(), rows.end(), r.readout.begin() + size_t{slot.first_neuron} * o.time_steps * kClasses);
   }
   const size_t group = size_t{o.time_steps} * kClasses;
   for (uint32_t j = 0; j < o.units; ++j) {
-    const auto begin = result.readout.begin() + j * group;
-    if (std::any_of(begin, begin + group, [](int32_t v) { return v != 0; })) result.kept_units.push_back(j);
+    const auto begin = r.readout.begin() + j * group;
+    if (std::any_of(begin, begin + group, [](int32_t v) { return v != 0; })) r.kept_units.push_back(j);
   }
+}
 
-  Report& report = result.report;
-  report = job::chip_report(chip, energy, ctx);
-  report.set_kind("convex");
-  workloads::AccuracyMeter train_meter, test_meter;
-  for (const EpochOutcome& e : result.epochs)
-    for (size_t s = 0; s < e.predictions.size(); ++s) train_meter.add(e.labels[s], e.predictions[s]);
-  for (size_t s = 0; s < result.test_predictions.size(); ++s) test_meter.add(result.test_labels[s], result.test_predictions[s]);
-  const auto epochs = static_cast<uint32_t>(result.epochs.size());
-  job::fill_training_summary(report, training_report, "Convex reconstruction (group-Lasso readout, proximal steps)",
-                             train_meter, test_meter,
-                             std::to_string(epochs) + " epoch(s) of " + std::to_string(n) +
-                                 " samples, each visit one trained sample; the objective passes are included");
-  job::fill_provenance(report, chip_config, run, options.energy, train, loaded.dir, options.command_line);
-  job::fill_speed(report, result.chip_wall_seconds);
+job::Accuracy ConvexJob::accuracy() const {
+  const ConvexOutcome& r = m_outcome;
+  job::Accuracy accuracy;
+  for (const EpochOutcome& e : r.epochs)
+    for (size_t s = 0; s < e.predictions.size(); ++s) accuracy.train.add(e.labels[s], e.predictions[s]);
+  for (size_t s = 0; s < r.test_predictions.size(); ++s) accuracy.test.add(r.test_labels[s], r.test_predictions[s]);
+  return accuracy;
+}
+
+std::string ConvexJob::training_schedule() const {
+  return std::to_string(m_outcome.epochs.size()) + " epoch(s) of " + std::to_string(m_schedule.train_set.size()) +
+         " samples, each visit one trained sample; the objective passes are included";
+}
+
+void ConvexJob::add_notes(Report& report) const {
+  const ConvexOutcome& r = m_outcome;
+  const auto n = static_cast<uint32_t>(m_schedule.train_set.size());
   report.add_notes(std::string("Witness weights: ") +
-                   (regenerated ? "regenerated from the seed by each core's weight generator (no SRAM rows)"
-                                : "stored as synapse rows, preloaded before the run (that load is not counted)") +
+                   (m_regenerated ? "regenerated from the seed by each core's weight generator (no SRAM rows)"
+                                  : "stored as synapse rows, preloaded before the run (that load is not counted)") +
                    "; readout and gradient rows above them in each core's synapse SRAM.");
-  report.add_notes(schedule.beta_pass ? "beta_max = " + std::to_string(result.beta_max) + " (counted on chip: H^T Y pass)"
-                                      : "beta_fraction = 0: no beta pass, no penalty");
+  report.add_notes(m_schedule.beta_pass ? "beta_max = " + std::to_string(r.beta_max) + " (counted on chip: H^T Y pass)"
+                                        : "beta_fraction = 0: no beta pass, no penalty");
+  const auto epochs = static_cast<uint32_t>(r.epochs.size());
   for (uint32_t e = 0; e < epochs; ++e) {
-    const EpochOutcome& out = result.epochs[e];
+    const EpochOutcome& out = r.epochs[e];
     workloads::AccuracyMeter m;
     for (size_t s = 0; s < out.predictions.size(); ++s) m.add(out.labels[s], out.predictions[s]);
-    report.add_notes("epoch " + std::to_string(e + 1) + ": batch " + std::to_string(schedule.batch_size[e]) +
-                     ", eta 2^-" + std::to_string(schedule.eta_shift[e]) + ", training accuracy " +
+    report.add_notes("epoch " + std::to_string(e + 1) + ": batch " + std::to_string(m_schedule.batch_size[e]) +
+                     ", eta 2^-" + std::to_string(m_schedule.eta_shift[e]) + ", training accuracy " +
                      number_text(100 * m.accuracy()) + " % (before each step), objective J " +
                      number_text(out.objective) + ", relative change " + number_text(out.relative_change) +
                      ", accuracy with the epoch's final readout " +
                      number_text(100.0 * out.objective_correct / std::max(1u, n)) + " %");
   }
-  report.add_notes(std::string(result.converged ? "converged" : "not converged") + " after epoch " +
-                   std::to_string(epochs) + " (tolerance " + number_text(o.tolerance) + "); kept units " +
-                   std::to_string(result.kept_units.size()) + " of " + std::to_string(o.units));
+  report.add_notes(std::string(r.converged ? "converged" : "not converged") + " after epoch " +
+                   std::to_string(epochs) + " (tolerance " + number_text(m_options.tolerance) + "); kept units " +
+                   std::to_string(r.kept_units.size()) + " of " + std::to_string(m_options.units));
+}
 
-  if (options.check_reference) {
-    const auto reference_start = WallClock::now();
-    result.mismatch = check_against_reference(o, schedule, result, report, schedule.shuffle);
-    result.reference_wall_seconds = seconds_since(reference_start);
-    report.mutable_speed()->set_reference_wall_seconds(result.reference_wall_seconds);
-    result.reference_checked = true;
-    result.reference_matches = result.mismatch.empty();
-    report.add_notes(result.reference_matches
-                         ? "Functional reference: bit-exact match (beta_max, every training prediction, the objective's "
-                           "L and R per epoch, every readout weight, test predictions, hidden SOPs, readout additions, "
-                           "weights written)."
-                         : "Functional reference MISMATCH: " + result.mismatch);
-    report.add_notes("Reconstructed network: " + std::to_string(result.kept_units.size()) + " of " +
-                     std::to_string(o.units) + " units kept; inference SOPs per test sample " +
-                     number_text(result.inference_sops_per_sample) + " whole, " +
-                     number_text(result.pruned_inference_sops_per_sample) +
-                     " pruned (input spikes x units + 10 x active features of the kept units)");
-  }
-  if (tracer) tracer->finish(chip.now());
-  return result;
+std::string ConvexJob::check_reference(const job::ChipTotals& chip) {
+  return check_against_reference(m_options, m_schedule, m_outcome, chip, m_schedule.shuffle);
+}
+
+void ConvexJob::add_reference_notes(Report& report) const {
+  const ConvexOutcome& r = m_outcome;
+  report.add_notes("Reconstructed network: " + std::to_string(r.kept_units.size()) + " of " +
+                   std::to_string(m_options.units) + " units kept; inference SOPs per test sample " +
+                   number_text(r.inference_sops_per_sample) + " whole, " +
+                   number_text(r.pruned_inference_sops_per_sample) +
+                   " pruned (input spikes x units + 10 x active features of the kept units)");
+}
+
+job::WorkloadDefinition definition() {
+  job::WorkloadDefinition d;
+  d.workload = WORKLOAD_CONVEX;
+  d.name = "convex";
+  d.chip_job = [] { return std::make_unique<ConvexJob>(); };
+  d.study = study;
+  d.study_columns = "      objective   rel change   kept units";
+  d.study_figures = study_figures;
+  d.compare_title = "convex";
+  d.compare_network = network_text;
+  return d;
 }
 
 }  // namespace nmsim::convex

@@ -28,7 +28,7 @@
 #include "proto/run.pb.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/encoder.h"
-#include "workloads/dfa/params.h"
+#include "workloads/dfa/options.h"
 #include "workloads/dfa/rule.h"
 
 namespace nmsim::chip { class Chip; }

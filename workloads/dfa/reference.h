@@ -78,7 +78,7 @@
 #include "workloads/common/encoder.h"
 #include "workloads/common/network.h"
 #include "workloads/common/weights.h"
-#include "workloads/dfa/params.h"
+#include "workloads/dfa/options.h"
 #include "workloads/dfa/rule.h"
 
 namespace nmsim::dfa {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "models/core/neuron_datapath.h"
-#include "workloads/dfa/params.h"
+#include "workloads/dfa/options.h"
 
 namespace nmsim::dfa {
 

@@ -1,29 +1,18 @@
 #include "workloads/ff/ff_job.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <memory>
 
 #include "models/base/errors.h"
-#include "platform/chip/chip.h"
-#include "workloads/job/weights_io.h"
-#include "platform/config/validate.h"
-#include "platform/energy/energy_model.h"
-#include "platform/mapper/mapper.h"
 #include "workloads/common/fixed_point.h"
-#include "workloads/common/metrics.h"
 #include "workloads/common/study_setup.h"
-#include "workloads/ff/reference.h"
+#include "workloads/ff/study.h"
 #include "workloads/job/chip_job.h"
+#include "workloads/job/weights_io.h"
 
 namespace nmsim::ff {
 
 namespace {
-
-using job::seconds_since;
-using job::stat_sum;
-using job::WallClock;
 
 // The class groups and logit constants of every layer, as the host computes them once per
 // run (reference.h steps 1-2), and the leaders and error trees of the mapping.
@@ -93,11 +82,11 @@ void add_counts(const SampleCounts& c, FfWorkTotals& totals) {
 
 // The leaders' records of sample s against the reference's layer states; "" if equal.
 // `sample` indexes the records (training samples, then test samples).
-const char* compare_records(const FfJobResult& result, const FfReference& ref, std::size_t sample, bool training,
+const char* compare_records(const ChipRecords& records, const FfReference& ref, std::size_t sample, bool training,
                             uint32_t* layer) {
-  const auto layers = static_cast<uint32_t>(result.chip_records.size());
+  const auto layers = static_cast<uint32_t>(records.size());
   for (uint32_t l = 1; l <= layers; ++l) {
-    const LeaderRecord& chip = result.chip_records[l - 1][sample];
+    const LeaderRecord& chip = records[l - 1][sample];
     const LayerState& state = ref.layer(l);
     *layer = l;
     for (uint32_t c = 0; c < kClasses; ++c) {
@@ -117,164 +106,161 @@ const char* compare_records(const FfJobResult& result, const FfReference& ref, s
 }
 
 // One sample's comparison: prediction, then the leaders' records; "" if equal.
-std::string compare_sample(const FfJobResult& result, const FfReference& ref, std::size_t sample, bool training,
+std::string compare_sample(const ChipRecords& records, const FfReference& ref, std::size_t sample, bool training,
                            uint32_t chip_predicted, uint32_t reference_predicted, std::size_t number) {
   const auto what = [&] { return std::string(training ? "training" : "test") + " sample " + std::to_string(number); };
   if (chip_predicted != reference_predicted) return what() + ": predictions differ";
   uint32_t layer = 0;
-  const char* difference = compare_records(result, ref, sample, training, &layer);
+  const char* difference = compare_records(records, ref, sample, training, &layer);
   return difference == nullptr ? "" : what() + ", layer " + std::to_string(layer) + ": " + difference;
 }
 
-std::string compare_counts(const Report& r, const FfWorkTotals& t) {
-  const auto forward = static_cast<int>(Phase::kForward);
-  const auto backward = static_cast<int>(Phase::kBackward);
-  const auto update = static_cast<int>(Phase::kUpdate);
-  if (stat_sum(r, ".sops", forward) != t.sops_forward) return "forward SOPs differ";
-  if (stat_sum(r, ".sops", backward) != 0 || stat_sum(r, ".sops", update) != 0) {
+std::string compare_counts(const job::ChipTotals& chip, const FfWorkTotals& t) {
+  if (chip.sops[Phase::kForward] != t.sops_forward) return "forward SOPs differ";
+  if (chip.sops[Phase::kBackward] != 0 || chip.sops[Phase::kUpdate] != 0) {
     return "SOPs outside the forward pass (FF sends nothing backward)";
   }
-  if (stat_sum(r, ".learning.weight_updates") != t.weights_written) return "weights written differ";
-  if (stat_sum(r, ".learning.rows_updated") != t.core_rows_written) return "rows written differ";
-  if (stat_sum(r, ".learning.multiplies") != t.core_multiplies) return "update multiplies differ";
+  if (chip.weight_updates.total() != t.weights_written) return "weights written differ";
+  if (chip.rows_updated.total() != t.core_rows_written) return "rows written differ";
+  if (chip.update_multiplies.total() != t.core_multiplies) return "update multiplies differ";
   return "";
+}
+
+std::string network_text(const RunConfig& /*run*/, const std::string& layers) {
+  return layers + " (10 class groups a layer)";
+}
+
+StudyReport study(const RunConfig& run, const ChipConfig& chip, const workloads::DatasetSplit& data,
+                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* trained) {
+  if (trained != nullptr) throw ConfigError("--save-weights: FF's class-group network is not an inference network");
+  return run_study(run, chip, data, on_epoch);
 }
 
 }  // namespace
 
-FfJobResult run_ff_job(const FfJobOptions& options) {
-  const ChipConfig& chip_config = options.chip;
-  const RunConfig& run = options.run;
-  const energy::EnergyModel energy = job::validated_energy_model(options);
+void FfJob::read_options(const ChipConfig& chip, const RunConfig& run) {
+  m_run = run;
   if (run.training().batch_size() != 1) {
     throw ConfigError("run.training.batch_size = " + std::to_string(run.training().batch_size()) +
                       ": the FF firmware trains online (1)");
   }
-  const FfOptions ff = options_from_config(run, chip_config);
-  const std::vector<uint32_t>& sizes = ff.layer_sizes;
-  const uint32_t weight_bits = chip_config.core().weight_width_bits();
-  const workloads::NetworkWeights initial = job::initial_weights(run, sizes, weight_bits);
-  FfReference reference(ff, initial);  // also checks the FF options (ConfigError)
-  const job::LoadedData loaded = job::load_data(run);
-  const workloads::Dataset& train = loaded.split.train;
-  const workloads::Dataset& test = loaded.split.test;
-  const mapper::Mapping mapping = mapper::map_network(chip_config, sizes);
+  m_options = options_from_config(run, chip);
+  m_network.layer_sizes = m_options.layer_sizes;
+  m_network.weight_width_bits = chip.core().weight_width_bits();
+  m_network.neuron = m_options.neuron;
+  m_network.weights = job::initial_weights(run, m_network.layer_sizes, m_network.weight_width_bits);
+  m_reference = std::make_unique<FfReference>(m_options, m_network.weights);  // also checks the FF options
+}
 
-  FfSchedule schedule;
-  schedule.data = &train;
-  const std::vector<uint32_t> order = job::training_samples(run, train);
-  const auto samples = static_cast<uint32_t>(order.size());
-  schedule.sample_indices = order;
-  schedule.encoder_indices.assign(order.begin(), order.end());  // epoch 0: the sample's index
-  schedule.test_data = &test;
-  schedule.test_indices = job::test_indices(run, test);
-  for (uint32_t i : schedule.test_indices) schedule.test_encoder_indices.push_back(workloads::kTestSampleIndexBase + i);
-  const auto test_samples = static_cast<uint32_t>(schedule.test_indices.size());
-  schedule.time_steps = ff.time_steps;
-  schedule.state_width_bits = ff.neuron.state_width_bits;
-  schedule.encoder = ff.encoder;
-  schedule.seed = ff.seed;
-  schedule.lr_shift = ff.lr_shift;
-  schedule.gate = ff.gate;
-  schedule.predict_last_layer = ff.predict_last_layer;
-  schedule.class_adaptation = ff.class_adaptation;
-  schedule.adaptation_window = ff.adaptation_window;
-  schedule.adaptation_interval = ff.adaptation_interval;
+job::Network FfJob::network(const workloads::DatasetSplit& /*data*/) { return m_network; }
 
-  SimContext ctx(config::clock_period_ps(chip_config));
-  const std::unique_ptr<trace::Tracer> tracer = job::make_tracer(options.trace, ctx);
-  chip::Chip chip("chip", chip_config, ctx);
-  chip.configure(mapping, ff.neuron);
-  job::preload_weights(chip, initial, weight_bits);
-  schedule.layers = plan_layers(ff, mapping, chip);
+void FfJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) {
+  m_mapping = mapping;
+  const FfOptions& ff = m_options;
+  FfSchedule& s = m_schedule;
+  s.data = &data.train;
+  s.sample_indices = job::training_samples(m_run, data.train);
+  s.encoder_indices.assign(s.sample_indices.begin(), s.sample_indices.end());  // epoch 0: the sample's index
+  s.test_data = &data.test;
+  s.test_indices = job::test_indices(m_run, data.test);
+  for (uint32_t i : s.test_indices) s.test_encoder_indices.push_back(workloads::kTestSampleIndexBase + i);
+  s.time_steps = ff.time_steps;
+  s.state_width_bits = ff.neuron.state_width_bits;
+  s.encoder = ff.encoder;
+  s.seed = ff.seed;
+  s.lr_shift = ff.lr_shift;
+  s.gate = ff.gate;
+  s.predict_last_layer = ff.predict_last_layer;
+  s.class_adaptation = ff.class_adaptation;
+  s.adaptation_window = ff.adaptation_window;
+  s.adaptation_interval = ff.adaptation_interval;
+}
 
-  std::vector<std::unique_ptr<FfCoreProgram>> programs;
-  std::vector<const FfCoreProgram*> leaders;
+void FfJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) {
+  m_schedule.layers = plan_layers(m_options, mapping, chip);
   for (const auto& layer : mapping.layers) {
     for (const auto& slot : layer) {
-      programs.push_back(std::make_unique<FfCoreProgram>(schedule));
-      chip.core(slot.core_index).set_program(programs.back().get());
-      if (slot.first_neuron == 0) leaders.push_back(programs.back().get());
+      m_programs.push_back(std::make_unique<FfCoreProgram>(m_schedule));
+      chip.core(slot.core_index).set_program(m_programs.back().get());
+      if (slot.first_neuron == 0) m_leaders.push_back(m_programs.back().get());
     }
   }
-  // The report as it stands when training ends: energy per trained sample comes from it.
-  Report training_report;
-  FfHostProgram host(
-      schedule, chip, leaders,
-      [&](uint32_t done) {
-        if (options.progress) options.progress(done, samples + test_samples);
-      },
-      [&] {
-        training_report = job::chip_report(chip, energy, ctx);
-      });
-  chip.host().set_program(&host);
+  const auto total = static_cast<uint32_t>(m_schedule.sample_indices.size() + m_schedule.test_indices.size());
+  m_host = std::make_unique<FfHostProgram>(
+      m_schedule, chip, m_leaders, [hooks, total](uint32_t done) { hooks.progress(done, total); },
+      hooks.training_ended);
+  chip.host().set_program(m_host.get());
+}
 
-  FfJobResult result;
-  result.chip_wall_seconds = job::simulate(chip);
-  result.chip_outcomes = host.outcomes();
-  result.chip_test_outcomes = host.test_outcomes();
-  for (const FfCoreProgram* leader : leaders) result.chip_records.push_back(leader->records());
-  result.chip_weights = job::read_back_weights(chip, initial, weight_bits);
+void FfJob::read_back(chip::Chip& chip) {
+  m_chip_outcomes = m_host->outcomes();
+  m_chip_test_outcomes = m_host->test_outcomes();
+  for (const FfCoreProgram* leader : m_leaders) m_chip_records.push_back(leader->records());
+  m_chip_weights = job::read_back_weights(chip, m_network.weights, m_network.weight_width_bits);
+}
 
-  Report& report = result.report;
-  report = job::chip_report(chip, energy, ctx);
-  report.set_kind("ff");
-  workloads::AccuracyMeter train_meter, test_meter;
-  for (const auto& o : result.chip_outcomes) train_meter.add(o.label, o.predicted);
-  for (const auto& o : result.chip_test_outcomes) test_meter.add(o.label, o.predicted);
-  job::fill_training_summary(report, training_report, "FF (class groups, layer-local)", train_meter, test_meter);
-  job::fill_provenance(report, chip_config, run, options.energy, train, loaded.dir, options.command_line);
-  job::fill_speed(report, result.chip_wall_seconds);
-  report.add_notes("Weights are preloaded into the synapse SRAMs before the run; that load is not counted.");
+job::Accuracy FfJob::accuracy() const {
+  job::Accuracy accuracy;
+  for (const auto& o : m_chip_outcomes) accuracy.train.add(o.label, o.predicted);
+  for (const auto& o : m_chip_test_outcomes) accuracy.test.add(o.label, o.predicted);
+  return accuracy;
+}
 
-  if (options.check_reference) {
-    FfWorkTotals& totals = result.reference_totals;
-    const auto reference_start = WallClock::now();
-    for (std::size_t s = 0; s < order.size() && result.mismatch.empty(); ++s) {
-      const uint32_t d = order[s];
-      const uint32_t predicted = reference.train(train.sample(d), train.labels[d], d);
-      result.mismatch = compare_sample(result, reference, s, true, result.chip_outcomes[s].predicted, predicted, s);
-      add_counts(reference.last_counts(), totals);
-      add_core_work(reference, mapping, totals);
-    }
-    for (std::size_t k = 0; k < schedule.test_indices.size() && result.mismatch.empty(); ++k) {
-      const uint32_t i = schedule.test_indices[k];
-      const uint32_t predicted = reference.predict(test.sample(i), schedule.test_encoder_indices[k]);
-      result.mismatch =
-          compare_sample(result, reference, samples + k, false, result.chip_test_outcomes[k].predicted, predicted, k);
-      add_counts(reference.last_counts(), totals);
-    }
-    result.reference_wall_seconds = seconds_since(reference_start);
-    result.reference_alpha = reference.alpha();
-    report.mutable_speed()->set_reference_wall_seconds(result.reference_wall_seconds);
-    if (result.mismatch.empty()) {
-      for (std::size_t l = 0; l < reference.weights().layers.size(); ++l) {
-        if (result.chip_weights.layers[l].w != reference.weights().layers[l].w) {
-          result.mismatch = "layer " + std::to_string(l + 1) + ": weights differ after training";
-          break;
-        }
-      }
-    }
-    if (result.mismatch.empty()) result.mismatch = compare_counts(report, totals);
-    result.reference_checked = true;
-    result.reference_matches = result.mismatch.empty();
-    report.add_notes(result.reference_matches
-                         ? "Functional reference: bit-exact match (predictions, goodness sums, logits, class errors, "
-                           "trained weights, forward SOPs, weights and rows written, update multiplies)."
-                         : "Functional reference MISMATCH: " + result.mismatch);
-    char line[320];
-    std::snprintf(line, sizeof line,
-                  "Learning work: %llu update products with a non-zero error (reference), %llu multiplied by the "
-                  "learning engines (whole rows of every core with a non-zero error); %llu weights and %llu "
-                  "core rows written.",
-                  static_cast<unsigned long long>(totals.update_ops),
-                  static_cast<unsigned long long>(totals.core_multiplies),
-                  static_cast<unsigned long long>(totals.weights_written),
-                  static_cast<unsigned long long>(totals.core_rows_written));
-    report.add_notes(line);
+void FfJob::add_notes(Report& report) const { report.add_notes(job::kPreloadNote); }
+
+std::string FfJob::check_reference(const job::ChipTotals& chip) {
+  FfReference& reference = *m_reference;
+  const workloads::Dataset& train = *m_schedule.data;
+  const workloads::Dataset& test = *m_schedule.test_data;
+  const std::vector<uint32_t>& order = m_schedule.sample_indices;
+  FfWorkTotals& totals = m_reference_totals;
+  std::string mismatch;
+  for (std::size_t s = 0; s < order.size() && mismatch.empty(); ++s) {
+    const uint32_t d = order[s];
+    const uint32_t predicted = reference.train(train.sample(d), train.labels[d], d);
+    mismatch = compare_sample(m_chip_records, reference, s, true, m_chip_outcomes[s].predicted, predicted, s);
+    add_counts(reference.last_counts(), totals);
+    add_core_work(reference, m_mapping, totals);
   }
-  if (tracer) tracer->finish(chip.now());
-  return result;
+  for (std::size_t k = 0; k < m_schedule.test_indices.size() && mismatch.empty(); ++k) {
+    const uint32_t i = m_schedule.test_indices[k];
+    const uint32_t predicted = reference.predict(test.sample(i), m_schedule.test_encoder_indices[k]);
+    mismatch = compare_sample(m_chip_records, reference, order.size() + k, false, m_chip_test_outcomes[k].predicted,
+                              predicted, k);
+    add_counts(reference.last_counts(), totals);
+  }
+  if (!mismatch.empty()) return mismatch;
+  for (std::size_t l = 0; l < reference.weights().layers.size(); ++l) {
+    if (m_chip_weights.layers[l].w != reference.weights().layers[l].w) {
+      return "layer " + std::to_string(l + 1) + ": weights differ after training";
+    }
+  }
+  return compare_counts(chip, totals);
+}
+
+void FfJob::add_reference_notes(Report& report) const {
+  const FfWorkTotals& totals = m_reference_totals;
+  char line[320];
+  std::snprintf(line, sizeof line,
+                "Learning work: %llu update products with a non-zero error (reference), %llu multiplied by the "
+                "learning engines (whole rows of every core with a non-zero error); %llu weights and %llu "
+                "core rows written.",
+                static_cast<unsigned long long>(totals.update_ops),
+                static_cast<unsigned long long>(totals.core_multiplies),
+                static_cast<unsigned long long>(totals.weights_written),
+                static_cast<unsigned long long>(totals.core_rows_written));
+  report.add_notes(line);
+}
+
+job::WorkloadDefinition definition() {
+  job::WorkloadDefinition d;
+  d.workload = WORKLOAD_FF;
+  d.name = "ff";
+  d.chip_job = [] { return std::make_unique<FfJob>(); };
+  d.study = study;
+  d.compare_title = "FF";
+  d.compare_network = network_text;
+  return d;
 }
 
 }  // namespace nmsim::ff

@@ -1,4 +1,4 @@
-// FF (FFGAF) training on the chip, end to end: the network [784, H_1..H_L] mapped and
+// FF (FFGAF) training on the chip (job::ChipWorkload): the network [784, H_1..H_L] mapped and
 // loaded, the firmware trains on the first N samples of the epoch-0 training order and then
 // runs the test samples forward only; the report shows every phase, the test accuracy (per
 // class too) and the energy per trained sample. The functional reference runs the same
@@ -8,23 +8,16 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "models/trace/tracer.h"
-#include "proto/chip.pb.h"
-#include "proto/energy.pb.h"
-#include "proto/report.pb.h"
-#include "proto/run.pb.h"
 #include "workloads/common/weights.h"
 #include "workloads/ff/firmware.h"
-#include "workloads/job/chip_job.h"
+#include "workloads/ff/reference.h"
+#include "workloads/job/workload.h"
 
 namespace nmsim::ff {
-
-using FfJobOptions = job::JobOptions;
 
 // The reference's work over the whole run (training and test samples), and what it implies
 // for the chip's per-core learning engines (a class group may span cores, so a layer row is
@@ -38,21 +31,55 @@ struct FfWorkTotals {
   uint64_t core_multiplies = 0;   // rows with x_i > 0 x neurons, of every core with some e_j != 0
 };
 
-struct FfJobResult {
-  Report report;
-  std::vector<FfOutcome> chip_outcomes;       // training samples
-  std::vector<FfOutcome> chip_test_outcomes;  // test samples after training
-  std::vector<std::vector<LeaderRecord>> chip_records;  // [l - 1][sample]: training, then test
-  workloads::NetworkWeights chip_weights;     // read back after training
-  bool reference_checked = false;
-  bool reference_matches = false;
-  std::string mismatch;
-  FfWorkTotals reference_totals;
-  std::vector<uint32_t> reference_alpha;      // alpha in effect after the last training sample
-  double chip_wall_seconds = 0;
-  double reference_wall_seconds = 0;
+// The leaders' records, [l - 1][sample]: training samples, then test samples.
+using ChipRecords = std::vector<std::vector<LeaderRecord>>;
+
+class FfJob : public job::ChipWorkload {
+ public:
+  std::string kind() const override { return "ff"; }
+  // ConfigError for batch_size != 1 or FF options the reference cannot run; DataError from a
+  // weights file.
+  void read_options(const ChipConfig& chip, const RunConfig& run) override;
+  job::Network network(const workloads::DatasetSplit& data) override;
+  // Test sample i is the encoder's sample 2^40 + i.
+  void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
+  // The layers' class groups, logit constants, leaders and error trees, the programs.
+  void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;
+  // The outcomes, the leaders' records and the trained weights.
+  void read_back(chip::Chip& chip) override;
+  std::string title() const override { return "FF (class groups, layer-local)"; }
+  job::Accuracy accuracy() const override;
+  void add_notes(Report& report) const override;
+  std::string reference_covers() const override {
+    return "predictions, goodness sums, logits, class errors, trained weights, forward SOPs, weights and rows "
+           "written, update multiplies";
+  }
+  // Sample by sample, stopping at the first difference; then the weights and the counts.
+  std::string check_reference(const job::ChipTotals& chip) override;
+  void add_reference_notes(Report& report) const override;
+
+  const std::vector<FfOutcome>& chip_test_outcomes() const { return m_chip_test_outcomes; }
+  const ChipRecords& chip_records() const { return m_chip_records; }
+  const FfWorkTotals& reference_totals() const { return m_reference_totals; }
+  const std::vector<uint32_t>& reference_alpha() const { return m_reference->alpha(); }  // after the last sample
+
+ private:
+  RunConfig m_run;
+  FfOptions m_options;
+  job::Network m_network;
+  std::unique_ptr<FfReference> m_reference;
+  mapper::Mapping m_mapping;
+  FfSchedule m_schedule;
+  std::vector<std::unique_ptr<FfCoreProgram>> m_programs;
+  std::vector<const FfCoreProgram*> m_leaders;
+  std::unique_ptr<FfHostProgram> m_host;
+  std::vector<FfOutcome> m_chip_outcomes;       // training samples
+  std::vector<FfOutcome> m_chip_test_outcomes;  // test samples after training
+  ChipRecords m_chip_records;
+  workloads::NetworkWeights m_chip_weights;     // read back after training
+  FfWorkTotals m_reference_totals;
 };
 
-FfJobResult run_ff_job(const FfJobOptions& options);
+job::WorkloadDefinition definition();
 
 }  // namespace nmsim::ff

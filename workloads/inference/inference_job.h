@@ -1,46 +1,56 @@
-// One inference run, end to end: load data and weights, map the network onto the chip,
-// elaborate the chip, run the firmware, build the report (with provenance), and check the
-// chip against the functional reference on the same samples.
+// Inference on the chip (job::ChipWorkload): the layered network mapped and its weights
+// preloaded, the firmware runs the test samples; the functional reference runs the same
+// samples and is compared bit for bit (outputs, potentials, SOPs and, if recorded, every
+// layer's spikes at every step).
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "models/trace/tracer.h"
-#include "proto/chip.pb.h"
-#include "proto/energy.pb.h"
-#include "proto/report.pb.h"
-#include "proto/run.pb.h"
-#include "workloads/common/network.h"
 #include "workloads/inference/firmware.h"
-#include "workloads/job/chip_job.h"
 #include "workloads/inference/reference.h"
+#include "workloads/job/workload.h"
 
 namespace nmsim::inference {
 
-struct InferenceJobOptions : job::JobOptions {
-  SpikeRecord* spike_record = nullptr;  // tests: the chip's spikes per sample/step/layer
+class InferenceJob : public job::ChipWorkload {
+ public:
+  // `spike_record` (tests): the chip's spikes per sample, step and layer, compared too.
+  explicit InferenceJob(SpikeRecord* spike_record = nullptr) : m_spike_record(spike_record) {}
+
+  std::string kind() const override { return "inference"; }
+  // [784, run.network.hidden_sizes..., 10], run.network.neuron with the chip's state width.
+  void read_options(const ChipConfig& chip, const RunConfig& run) override;
+  // The weights drawn from the seed or loaded from run.network.weights_file.
+  job::Network network(const workloads::DatasetSplit& data) override;
+  // run.samples test samples (and the spike record's shape).
+  void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
+  // One program per mapped core, and the host's.
+  void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;
+  void read_back(chip::Chip& chip) override;
+  bool trains() const override { return false; }
+  job::Accuracy accuracy() const override;
+  // Untrained random weights are said so in the provenance.
+  void add_notes(Report& report) const override;
+  std::string reference_covers() const override { return "outputs, potentials, SOPs"; }
+  std::string check_reference(const job::ChipTotals& chip) override;
+
+  const std::vector<ChipSampleOutcome>& chip_outcomes() const { return m_chip_outcomes; }
+  const std::vector<SampleResult>& reference_outcomes() const { return m_reference_outcomes; }
+
+ private:
+  SpikeRecord* m_spike_record;
+  RunConfig m_run;
+  job::Network m_network;
+  InferenceSchedule m_schedule;
+  std::vector<std::unique_ptr<InferenceCoreProgram>> m_programs;
+  std::unique_ptr<InferenceHostProgram> m_host;
+  std::vector<ChipSampleOutcome> m_chip_outcomes;
+  std::vector<SampleResult> m_reference_outcomes;
 };
 
-struct InferenceJobResult {
-  Report report;
-  std::vector<ChipSampleOutcome> chip_outcomes;
-  std::vector<SampleResult> reference_outcomes;  // if checked (spikes recorded if spike_record)
-  bool reference_checked = false;
-  bool reference_matches = false;
-  std::string mismatch;  // the first difference, if any
-  double chip_wall_seconds = 0;
-  double reference_wall_seconds = 0;
-};
-
-// Validates the configs (ConfigError), loads the data (DataError), runs. One call per
-// process: it elaborates a SystemC design.
-InferenceJobResult run_inference_job(const InferenceJobOptions& options);
-
-using workloads::layer_sizes;
-using workloads::neuron_params;
+job::WorkloadDefinition definition();
 
 }  // namespace nmsim::inference

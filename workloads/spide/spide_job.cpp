@@ -2,24 +2,16 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <memory>
 
 #include "models/base/errors.h"
-#include "platform/chip/chip.h"
-#include "workloads/job/weights_io.h"
-#include "platform/config/validate.h"
-#include "platform/energy/energy_model.h"
-#include "platform/mapper/mapper.h"
-#include "workloads/common/metrics.h"
 #include "workloads/common/study_setup.h"
+#include "workloads/job/chip_job.h"
+#include "workloads/job/weights_io.h"
+#include "workloads/spide/study.h"
 
 namespace nmsim::spide {
 
 namespace {
-
-using job::seconds_since;
-using job::stat_sum;
-using job::WallClock;
 
 // The hidden core's rows: W (its own spikes, axons 0..N-1), then F (the inputs).
 workloads::NetworkWeights chip_layout(const SpideMatrices& m) {
@@ -62,157 +54,174 @@ void check_chip(const SpideOptions& o, const ChipConfig& chip, const RunConfig& 
                       std::to_string(chip.core().max_axons()));
 }
 
-std::string compare(const SpideJobResult& r, const std::vector<uint32_t>& predictions,
-                    const std::vector<uint32_t>& test_predictions, const std::vector<SampleCounts>& counts,
-                    const SpideMatrices& weights, uint64_t forward_sops, uint32_t hidden) {
-  for (std::size_t s = 0; s < predictions.size(); ++s)
-    if (r.predictions[s] != predictions[s]) return "training sample " + std::to_string(s) + ": predictions differ";
-  for (std::size_t s = 0; s < test_predictions.size(); ++s)
-    if (r.test_predictions[s] != test_predictions[s]) return "test sample " + std::to_string(s) + ": predictions differ";
-  uint64_t senders = 0;
-  for (std::size_t s = 0; s < counts.size(); ++s) {
-    const SpideChipRecord& rec = r.records[s];
-    if (rec.backward_spikes != counts[s].backward_spikes || rec.active != counts[s].active_neurons ||
-        rec.backward_senders * rec.active != counts[s].sops_backward)
-      return "training sample " + std::to_string(s) + ": backward spikes, couples or their SOPs differ";
-    senders += rec.backward_senders;
-  }
-  if (r.chip_weights.input.w != weights.input.w) return "F differs after training";
-  if (r.chip_weights.recurrent.w != weights.recurrent.w) return "W differs after training";
-  if (r.chip_weights.readout.w != weights.readout.w) return "O differs after training";
-  const Report& rep = r.report;
-  if (stat_sum(rep, ".sops", static_cast<int>(Phase::kForward)) != forward_sops) return "forward SOPs differ";
-  // The chip's transposed read accumulates a sender into all N couples (the reference counts
-  // the running ones): N per masked ternary spike of steps < T_b - 1.
-  if (stat_sum(rep, ".sops", static_cast<int>(Phase::kBackward)) != double(hidden) * senders)
-    return "backward SOPs differ";
-  return "";
+std::string network_text(const RunConfig& /*run*/, const std::string& layers) {
+  return layers + "-10 (hidden layer recurrent)";
+}
+
+std::string time_steps_text(const RunConfig& run) {
+  return std::to_string(run.spide().forward_steps()) + " + " + std::to_string(run.spide().backward_steps());
+}
+
+StudyReport study(const RunConfig& run, const ChipConfig& chip, const workloads::DatasetSplit& data,
+                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* /*trained: none*/) {
+  return run_study(run, chip, data, on_epoch);
+}
+
+std::string study_figures(const EpochResult& e) {
+  const auto per_sample = [&e](uint64_t total) {
+    return e.train_samples() ? static_cast<double>(total) / e.train_samples() : 0.0;
+  };
+  char text[64];
+  std::snprintf(text, sizeof text, "  %18.1f  %18.1f", per_sample(e.forward_spikes()), per_sample(e.backward_spikes()));
+  return text;
 }
 
 }  // namespace
 
-SpideJobResult run_spide_job(const SpideJobOptions& options) {
-  const ChipConfig& chip_config = options.chip;
-  const RunConfig& run = options.run;
-  const energy::EnergyModel energy = job::validated_energy_model(options);
-  const SpideOptions o = options_from_config(run, chip_config);
-  check_chip(o, chip_config, run);
+void SpideJob::read_options(const ChipConfig& chip, const RunConfig& run) {
+  m_run = run;
+  m_options = options_from_config(run, chip);
+  check_chip(m_options, chip, run);
+  m_transposed_copy = chip.core().transposed_read() == TRANSPOSED_COPY;
+}
 
-  const job::LoadedData loaded = job::load_data(run);
-  const workloads::Dataset& train = loaded.split.train;
-  const workloads::Dataset& test = loaded.split.test;
-  if (train.pixels_per_sample != o.inputs)
-    throw DataError("spide: the data set has " + std::to_string(train.pixels_per_sample) + " pixels, expected " +
+job::Network SpideJob::network(const workloads::DatasetSplit& data) {
+  const SpideOptions& o = m_options;
+  if (data.train.pixels_per_sample != o.inputs)
+    throw DataError("spide: the data set has " + std::to_string(data.train.pixels_per_sample) + " pixels, expected " +
                     std::to_string(o.inputs));
-  const SpideMatrices initial = random_matrices(o);
+  m_initial = random_matrices(o);
+  m_network.layer_sizes = {o.hidden + o.inputs, o.hidden, o.classes};
+  m_network.weights = chip_layout(m_initial);
+  m_network.weight_width_bits = o.weight_width_bits;
+  m_network.neuron.threshold = o.threshold;
+  m_network.neuron.state_width_bits = o.state_width_bits;
+  return m_network;
+}
 
-  SpideSchedule schedule;
-  schedule.options = o;
-  const std::vector<uint32_t> order = job::training_samples(run, train);
-  for (uint32_t d : order) {
-    schedule.pixels.push_back(train.sample(d));
-    schedule.labels.push_back(train.labels[d]);
-    schedule.encoder_indices.push_back(d);  // epoch 0: the sample's index (as the study)
+void SpideJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapping& /*mapping*/) {
+  const workloads::Dataset& train = data.train;
+  const workloads::Dataset& test = data.test;
+  SpideSchedule& s = m_schedule;
+  s.options = m_options;
+  for (uint32_t d : job::training_samples(m_run, train)) {
+    s.pixels.push_back(train.sample(d));
+    s.labels.push_back(train.labels[d]);
+    s.encoder_indices.push_back(d);  // epoch 0: the sample's index (as the study)
   }
-  const std::vector<uint32_t> tests = job::test_indices(run, test);
-  for (uint32_t d : tests) {
-    schedule.test_pixels.push_back(test.sample(d));
-    schedule.test_labels.push_back(test.labels[d]);
-    schedule.test_encoder_indices.push_back(workloads::kTestSampleIndexBase + d);
+  for (uint32_t d : job::test_indices(m_run, test)) {
+    s.test_pixels.push_back(test.sample(d));
+    s.test_labels.push_back(test.labels[d]);
+    s.test_encoder_indices.push_back(workloads::kTestSampleIndexBase + d);
   }
-  const auto total = static_cast<uint32_t>(order.size() + tests.size());
+}
 
-  SimContext ctx(config::clock_period_ps(chip_config));
-  const std::unique_ptr<trace::Tracer> tracer = job::make_tracer(options.trace, ctx);
-  chip::Chip chip("chip", chip_config, ctx);
-  const mapper::Mapping mapping = mapper::map_network(chip_config, {o.hidden + o.inputs, o.hidden, o.classes});
-  core::NeuronParams neuron;
-  neuron.threshold = o.threshold;
-  neuron.state_width_bits = o.state_width_bits;
-  configure_chip(chip, mapping, neuron, schedule);
-  const workloads::NetworkWeights start = chip_layout(initial);
-  job::preload_weights(chip, start, o.weight_width_bits);
-  if (chip_config.core().transposed_read() == TRANSPOSED_COPY) chip.core(schedule.hidden_core).load_transposed_copy();
+void SpideJob::configure(chip::Chip& chip, const mapper::Mapping& mapping, const job::Network& network) {
+  configure_chip(chip, mapping, network.neuron, m_schedule);
+}
 
-  SpideCoreProgram hidden_program(schedule), output_program(schedule);
-  chip.core(schedule.hidden_core).set_program(&hidden_program);
-  chip.core(schedule.output_core).set_program(&output_program);
-  Report training_report;
-  uint32_t done = 0;
-  SpideHostProgram host(
-      schedule, chip,
-      [&] {
-        if (options.progress) options.progress(++done, total);
-      },
-      [&] { training_report = job::chip_report(chip, energy, ctx); });
-  chip.host().set_program(&host);
+void SpideJob::load_programs(chip::Chip& chip, const mapper::Mapping& /*mapping*/, const job::ProgramHooks& hooks) {
+  if (m_transposed_copy) chip.core(m_schedule.hidden_core).load_transposed_copy();
+  m_hidden_program = std::make_unique<SpideCoreProgram>(m_schedule);
+  m_output_program = std::make_unique<SpideCoreProgram>(m_schedule);
+  chip.core(m_schedule.hidden_core).set_program(m_hidden_program.get());
+  chip.core(m_schedule.output_core).set_program(m_output_program.get());
+  const auto total = static_cast<uint32_t>(m_schedule.labels.size() + m_schedule.test_labels.size());
+  m_host = std::make_unique<SpideHostProgram>(
+      m_schedule, chip, [this, hooks, total] { hooks.progress(++m_done, total); }, hooks.training_ended);
+  chip.host().set_program(m_host.get());
+}
 
-  SpideJobResult result;
-  result.chip_wall_seconds = job::simulate(chip);
-  result.labels = schedule.labels;
-  result.predictions = host.predictions();
-  result.test_labels = schedule.test_labels;
-  result.test_predictions = host.test_predictions();
-  result.records = hidden_program.records();
-  result.chip_weights = from_chip_layout(job::read_back_weights(chip, start, o.weight_width_bits), o);
+void SpideJob::read_back(chip::Chip& chip) {
+  m_predictions = m_host->predictions();
+  m_test_predictions = m_host->test_predictions();
+  m_records = m_hidden_program->records();
+  m_chip_weights = from_chip_layout(job::read_back_weights(chip, m_network.weights, m_options.weight_width_bits),
+                                    m_options);
+}
 
-  Report& report = result.report;
-  report = job::chip_report(chip, energy, ctx);
-  report.set_kind("spide");
-  workloads::AccuracyMeter train_meter, test_meter;
-  for (std::size_t s = 0; s < result.labels.size(); ++s) train_meter.add(result.labels[s], result.predictions[s]);
-  for (std::size_t s = 0; s < result.test_labels.size(); ++s)
-    test_meter.add(result.test_labels[s], result.test_predictions[s]);
-  job::fill_training_summary(report, training_report, "SPIDE", train_meter, test_meter);
-  job::fill_provenance(report, chip_config, run, options.energy, train, loaded.dir, options.command_line);
-  job::fill_speed(report, result.chip_wall_seconds);
-  report.add_notes("Weights are preloaded into the synapse SRAMs before the run; that load is not counted.");
-  {
-    uint64_t active = 0, backward_spikes = 0, forward_spikes = 0;
-    for (const auto& r : result.records) {
-      active += r.active;
-      backward_spikes += r.backward_spikes;
-      for (uint32_t a : r.hidden_counts) forward_spikes += a;
-    }
-    const double n = double(std::max<std::size_t>(result.records.size(), 1));
-    char note[320];
-    std::snprintf(note, sizeof note,
-                  "SPIDE per trained sample: %.1f hidden spikes (%.2f %% of %u neurons x %u steps), %.1f running "
-                  "couples, %.1f backward ternary spikes (%.2f %% of %u couples x %u steps).",
-                  double(forward_spikes) / n, 100.0 * double(forward_spikes) / (n * o.hidden * o.forward_steps),
-                  o.hidden, o.forward_steps, double(active) / n, double(backward_spikes) / n,
-                  100.0 * double(backward_spikes) / (n * o.hidden * o.backward_steps), o.hidden, o.backward_steps);
-    report.add_notes(note);
+job::Accuracy SpideJob::accuracy() const {
+  job::Accuracy accuracy;
+  for (std::size_t s = 0; s < m_schedule.labels.size(); ++s) accuracy.train.add(m_schedule.labels[s], m_predictions[s]);
+  for (std::size_t s = 0; s < m_schedule.test_labels.size(); ++s) {
+    accuracy.test.add(m_schedule.test_labels[s], m_test_predictions[s]);
   }
-  if (options.check_reference) {
-    SpideReference reference(o, initial);
-    std::vector<uint32_t> predictions, test_predictions;
-    std::vector<SampleCounts> counts;
-    uint64_t forward_sops = 0;
-    const auto reference_wall = WallClock::now();
-    for (std::size_t s = 0; s < order.size(); ++s) {
-      predictions.push_back(reference.train(schedule.pixels[s], schedule.labels[s], schedule.encoder_indices[s]));
-      const SampleCounts& c = reference.last_counts();
-      counts.push_back(c);
-      result.reference_counts += c;
-      forward_sops += c.sops_input + c.sops_recurrent + c.sops_readout;
-    }
-    for (std::size_t s = 0; s < tests.size(); ++s) {
-      test_predictions.push_back(reference.predict(schedule.test_pixels[s], schedule.test_encoder_indices[s]));
-      const SampleCounts& c = reference.last_counts();
-      forward_sops += c.sops_input + c.sops_recurrent + c.sops_readout;
-    }
-    result.reference_wall_seconds = seconds_since(reference_wall);
-    report.mutable_speed()->set_reference_wall_seconds(result.reference_wall_seconds);
-    result.reference_checked = true;
-    result.mismatch = compare(result, predictions, test_predictions, counts, reference.weights(), forward_sops, o.hidden);
-    result.reference_matches = result.mismatch.empty();
-    report.add_notes(result.reference_matches
-                         ? "Functional reference: bit-exact match (predictions, F, W, O, backward spikes, SOPs)."
-                         : "Functional reference MISMATCH: " + result.mismatch);
+  return accuracy;
+}
+
+void SpideJob::add_notes(Report& report) const {
+  const SpideOptions& o = m_options;
+  report.add_notes(job::kPreloadNote);
+  uint64_t active = 0, backward_spikes = 0, forward_spikes = 0;
+  for (const auto& r : m_records) {
+    active += r.active;
+    backward_spikes += r.backward_spikes;
+    for (uint32_t a : r.hidden_counts) forward_spikes += a;
   }
-  if (tracer) tracer->finish(chip.now());
-  return result;
+  const double n = double(std::max<std::size_t>(m_records.size(), 1));
+  char note[320];
+  std::snprintf(note, sizeof note,
+                "SPIDE per trained sample: %.1f hidden spikes (%.2f %% of %u neurons x %u steps), %.1f running "
+                "couples, %.1f backward ternary spikes (%.2f %% of %u couples x %u steps).",
+                double(forward_spikes) / n, 100.0 * double(forward_spikes) / (n * o.hidden * o.forward_steps),
+                o.hidden, o.forward_steps, double(active) / n, double(backward_spikes) / n,
+                100.0 * double(backward_spikes) / (n * o.hidden * o.backward_steps), o.hidden, o.backward_steps);
+  report.add_notes(note);
+}
+
+std::string SpideJob::check_reference(const job::ChipTotals& chip) {
+  const SpideSchedule& s = m_schedule;
+  SpideReference reference(m_options, m_initial);
+  std::vector<uint32_t> predictions, test_predictions;
+  std::vector<SampleCounts> counts;
+  uint64_t forward_sops = 0;
+  for (std::size_t k = 0; k < s.labels.size(); ++k) {
+    predictions.push_back(reference.train(s.pixels[k], s.labels[k], s.encoder_indices[k]));
+    const SampleCounts& c = reference.last_counts();
+    counts.push_back(c);
+    m_reference_counts += c;
+    forward_sops += c.sops_input + c.sops_recurrent + c.sops_readout;
+  }
+  for (std::size_t k = 0; k < s.test_labels.size(); ++k) {
+    test_predictions.push_back(reference.predict(s.test_pixels[k], s.test_encoder_indices[k]));
+    const SampleCounts& c = reference.last_counts();
+    forward_sops += c.sops_input + c.sops_recurrent + c.sops_readout;
+  }
+  for (std::size_t k = 0; k < predictions.size(); ++k)
+    if (m_predictions[k] != predictions[k]) return "training sample " + std::to_string(k) + ": predictions differ";
+  for (std::size_t k = 0; k < test_predictions.size(); ++k)
+    if (m_test_predictions[k] != test_predictions[k]) return "test sample " + std::to_string(k) + ": predictions differ";
+  uint64_t senders = 0;
+  for (std::size_t k = 0; k < counts.size(); ++k) {
+    const SpideChipRecord& rec = m_records[k];
+    if (rec.backward_spikes != counts[k].backward_spikes || rec.active != counts[k].active_neurons ||
+        rec.backward_senders * rec.active != counts[k].sops_backward)
+      return "training sample " + std::to_string(k) + ": backward spikes, couples or their SOPs differ";
+    senders += rec.backward_senders;
+  }
+  const SpideMatrices& weights = reference.weights();
+  if (m_chip_weights.input.w != weights.input.w) return "F differs after training";
+  if (m_chip_weights.recurrent.w != weights.recurrent.w) return "W differs after training";
+  if (m_chip_weights.readout.w != weights.readout.w) return "O differs after training";
+  if (chip.sops[Phase::kForward] != forward_sops) return "forward SOPs differ";
+  // The chip's transposed read accumulates a sender into all N couples (the reference counts
+  // the running ones): N per masked ternary spike of steps < T_b - 1.
+  if (chip.sops[Phase::kBackward] != uint64_t{m_options.hidden} * senders) return "backward SOPs differ";
+  return "";
+}
+
+job::WorkloadDefinition definition() {
+  job::WorkloadDefinition d;
+  d.workload = WORKLOAD_SPIDE;
+  d.name = "spide";
+  d.chip_job = [] { return std::make_unique<SpideJob>(); };
+  d.study = study;
+  d.study_columns = "   fwd spikes/sample   bwd spikes/sample";
+  d.study_figures = study_figures;
+  d.compare_title = "SPIDE";
+  d.compare_network = network_text;
+  d.compare_time_steps = time_steps_text;
+  return d;
 }
 
 }  // namespace nmsim::spide

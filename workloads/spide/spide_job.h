@@ -1,5 +1,5 @@
-// SPIDE training on the chip, end to end (firmware.h): the recurrent hidden layer on one
-// core and the readout on another, trained online on the first N samples of the epoch-0
+// SPIDE training on the chip (job::ChipWorkload, firmware.h): the recurrent hidden layer on
+// one core and the readout on another, trained online on the first N samples of the epoch-0
 // training order, then the test samples as inference; the report shows every phase, the test
 // accuracy, the energy per trained sample and the backward stage's share, and the functional
 // reference runs the same samples so that predictions, trained weights and counts are
@@ -7,37 +7,61 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "proto/report.pb.h"
-#include "workloads/job/chip_job.h"
+#include "workloads/job/workload.h"
 #include "workloads/spide/firmware.h"
 #include "workloads/spide/matrices.h"
 #include "workloads/spide/reference.h"
 
 namespace nmsim::spide {
 
-using SpideJobOptions = job::JobOptions;
+class SpideJob : public job::ChipWorkload {
+ public:
+  std::string kind() const override { return "spide"; }
+  // ConfigError for what SPIDE on the chip cannot run: batch_size != 1, a hidden layer plus
+  // the inputs that do not fit one core (chip.core.neurons, chip.core.max_axons), no ternary
+  // couples or transposed read (chip.core.ternary_couples, chip.core.transposed_read), a
+  // weights file (run.network.weights_file: F, W and O come from run.seed).
+  void read_options(const ChipConfig& chip, const RunConfig& run) override;
+  // [N + inputs, N, classes]: the hidden core's rows are W (its own spikes), then F. DataError
+  // for a data set whose samples are not `inputs` pixels.
+  job::Network network(const workloads::DatasetSplit& data) override;
+  void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
+  // configure_chip (firmware.h): the hidden core's tree to itself and the output core.
+  void configure(chip::Chip& chip, const mapper::Mapping& mapping, const job::Network& network) override;
+  // The transposed copy loaded (TRANSPOSED_COPY), the hidden and output programs.
+  void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;
+  void read_back(chip::Chip& chip) override;
+  std::string title() const override { return "SPIDE"; }
+  job::Accuracy accuracy() const override;
+  // Hidden spikes, running couples and backward spikes per trained sample.
+  void add_notes(Report& report) const override;
+  std::string reference_covers() const override { return "predictions, F, W, O, backward spikes, SOPs"; }
+  std::string check_reference(const job::ChipTotals& chip) override;
 
-struct SpideJobResult {
-  Report report;
-  std::vector<uint32_t> labels, predictions;            // training samples, before each update
-  std::vector<uint32_t> test_labels, test_predictions;  // after training
-  SpideMatrices chip_weights;                           // read back after training
-  std::vector<SpideChipRecord> records;                 // per training sample
-  bool reference_checked = false;
-  bool reference_matches = false;
-  std::string mismatch;
-  SampleCounts reference_counts;  // training samples
-  double chip_wall_seconds = 0;
-  double reference_wall_seconds = 0;
+  const std::vector<uint32_t>& predictions() const { return m_predictions; }  // training, before each update
+  const std::vector<uint32_t>& test_predictions() const { return m_test_predictions; }
+  const SampleCounts& reference_counts() const { return m_reference_counts; }  // training samples
+
+ private:
+  RunConfig m_run;
+  SpideOptions m_options;
+  bool m_transposed_copy = false;
+  SpideMatrices m_initial;
+  job::Network m_network;
+  SpideSchedule m_schedule;
+  std::unique_ptr<SpideCoreProgram> m_hidden_program, m_output_program;
+  std::unique_ptr<SpideHostProgram> m_host;
+  uint32_t m_done = 0;  // samples, for the progress display
+  std::vector<uint32_t> m_predictions, m_test_predictions;
+  SpideMatrices m_chip_weights;           // read back after training
+  std::vector<SpideChipRecord> m_records;  // per training sample
+  SampleCounts m_reference_counts;
 };
 
-// ConfigError for what SPIDE on the chip cannot run: batch_size != 1, a hidden layer plus
-// the inputs that do not fit one core (chip.core.neurons, chip.core.max_axons), no ternary
-// couples or transposed read (chip.core.ternary_couples, chip.core.transposed_read), a
-// weights file (run.network.weights_file: F, W and O come from run.seed).
-SpideJobResult run_spide_job(const SpideJobOptions& options);
+job::WorkloadDefinition definition();
 
 }  // namespace nmsim::spide

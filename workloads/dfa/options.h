@@ -1,4 +1,5 @@
-// Parameters of the sparse-DFA learning rule (reference.h is the specification).
+// The options of the sparse-DFA learning rule (reference.h is the specification) from the
+// run config's dfa block.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,37 @@
+// The options of convex reconstruction (reference.h is the specification of what each one
+// controls), from the run and chip configs.
+#pragma once
+
+#include <cstdint>
+
+#include "models/core/neuron_datapath.h"
+#include "proto/chip.pb.h"
+#include "proto/run.pb.h"
+
+namespace nmsim::convex {
+
+struct ConvexOptions {
+  uint32_t units = 1000;  // P
+  uint32_t time_steps = 8;
+  core::NeuronParams neuron;
+  uint32_t weight_width_bits = 16;
+  ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
+  uint64_t seed = 1;
+  uint32_t witness_sigma = 2500;
+  ::nmsim::ConvexFeatures features = ::nmsim::CONVEX_FEATURES_SPIKE_TRAIN;
+  uint32_t eta_shift = 17;
+  uint32_t eta_decay_epochs = 0;
+  uint32_t batch_growth_epochs = 0;
+  uint32_t refit_epochs = 0;
+  uint32_t batch_size = 64;
+  double beta_fraction = 0;
+  ::nmsim::ConvexGroupNorm group_norm = ::nmsim::CONVEX_GROUP_NORM_L1;
+  double tolerance = 0;
+  uint32_t readout_fraction_bits = 16;
+};
+
+// From a validated run and chip config (P, T, neuron, seed, encoder from run; widths from
+// chip.core; the rest from run.convex). ConfigError if there is not exactly one hidden layer.
+ConvexOptions options_from_config(const ::nmsim::RunConfig& run, const ::nmsim::ChipConfig& chip);
+
+}  // namespace nmsim::convex
