@@ -10,10 +10,15 @@
 #include "platform/config/presets.h"
 #include "platform/config/unused_fields.h"
 #include "proto/run.pb.h"
+#include "workloads/registry/registry.h"
 
 namespace po = boost::program_options;
 
 namespace nmsim::tools {
+
+namespace {
+bool any_workload(const job::WorkloadDefinition&) { return true; }
+}  // namespace
 
 bool parse_or_help(const std::vector<std::string>& args, const po::options_description& options,
                    po::variables_map& vm, bool list_config_fields) {
@@ -39,7 +44,7 @@ po::options_description config_options() {
       ("traffic", po::value<std::string>()->value_name("FILE"),
        "synthetic traffic config file (nmsim traffic)")
       ("workload", po::value<std::string>()->value_name("NAME"),
-       "inference, dfa, ff, spide or convex: the same as --set workload=WORKLOAD_NAME")
+       ("the workload's short name (" + registry::names(any_workload) + "): the same as --set workload=WORKLOAD_NAME").c_str())
       ("dataset", po::value<std::string>()->value_name("NAME"),
        "mnist or fashion_mnist: the same as --set dataset=DATASET_NAME")
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
@@ -51,6 +56,7 @@ po::options_description config_options() {
 }
 
 namespace {
+
 
 std::string upper_case(std::string s) {
   for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -79,11 +85,9 @@ ResolvedConfigs resolve_configs(const po::variables_map& vm, bool check_run_fiel
   // The short names are applied before the --set overrides, which may refine them.
   if (vm.count("workload")) {
     const std::string name = vm["workload"].as<std::string>();
-    Workload workload;
-    if (!Workload_Parse("WORKLOAD_" + upper_case(name), &workload) || workload == WORKLOAD_UNSPECIFIED) {
-      throw ConfigError("--workload " + name + ": expects inference, dfa, ff, spide or convex");
-    }
-    c.run.set_workload(workload);
+    const job::WorkloadDefinition* definition = registry::find(name);
+    if (definition == nullptr) throw ConfigError("--workload " + name + ": expects one of " + registry::names(any_workload));
+    c.run.set_workload(definition->workload);
   }
   if (vm.count("dataset")) {
     const std::string name = vm["dataset"].as<std::string>();

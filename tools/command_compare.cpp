@@ -12,6 +12,7 @@
 #include "models/base/errors.h"
 #include "platform/config/loader.h"
 #include "platform/config/override.h"
+#include "platform/config/unused_fields.h"
 #include "platform/config/presets.h"
 #include "platform/report/atomic_file.h"
 #include "proto/compare.pb.h"
@@ -253,6 +254,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
       ("json", po::value<std::string>()->default_value("nmsim-compare.json")->value_name("FILE"),
        "write the table and every algorithm's full report as JSON (only when every job ran)")
       ("no-check", "skip the functional reference checks (chip vs reference, bit-exact)")
+      ("allow-unused", "warn about run fields that no chosen algorithm reads instead of refusing them")
       ("quiet,q", "no progress display");
   po::options_description configs("Configuration (protobuf text format; see `nmsim describe`)");
   configs.add_options()
@@ -297,6 +299,21 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
   TrafficConfig unused_traffic = config::default_traffic_config();
   for (const Override& o : sets) {
     if (o.algorithm.empty()) config::apply_override(chip, shared, energy, unused_traffic, o.assignment);
+  }
+  // A field no chosen algorithm reads: in the shared run, none of them; behind "ALGORITHM:", not that one.
+  const bool allow_unused = vm.count("allow-unused") > 0;
+  std::vector<Workload> workloads;
+  for (const CompareAlgorithm* a : algorithms) workloads.push_back(a->workload());
+  config::check_unused_fields(shared, workloads, allow_unused, std::cerr);
+  for (const CompareAlgorithm* a : algorithms) {
+    RunConfig own = config::default_run_config();
+    for (const Override& o : sets) {
+      if (o.algorithm != short_name(a->workload())) continue;
+      ChipConfig chip_copy = chip;
+      EnergyTable energy_copy = energy;
+      config::apply_override(chip_copy, own, energy_copy, unused_traffic, o.assignment);
+    }
+    config::check_unused_fields(own, {a->workload()}, allow_unused, std::cerr);
   }
   // Each algorithm: the shared run, its block, then the --set overrides (chip and energy
   // paths are already applied; applying them to copies here changes nothing).

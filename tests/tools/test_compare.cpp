@@ -172,5 +172,13 @@ TEST_CASE("compare: bad algorithms and per-algorithm data settings are refused b
                                     "--set training.train_samples=2 --set samples=2 --json c.json");
   CHECK(spide.status == 2);
   CHECK(spide.err.find("spide: run.network.hidden_sizes[0] = 300") != std::string::npos);
+  // Fields no chosen algorithm reads: in the shared run, and behind another algorithm's prefix.
+  const auto shared = run_nmsim(dir, "compare --quiet --algorithms dfa,ff --set spide.logit_shift=3 --json c.json");
+  CHECK(shared.status == 2);
+  CHECK(shared.err.find("run.spide.logit_shift = 3: set, but WORKLOAD_DFA and WORKLOAD_FF do not read run.spide") !=
+        std::string::npos);
+  const auto prefixed = run_nmsim(dir, "compare --quiet --algorithms dfa,ff --set ff:dfa.hidden_lr_shift=3 --json c.json");
+  CHECK(prefixed.status == 2);
+  CHECK(prefixed.err.find("run.dfa.hidden_lr_shift = 3: set, but WORKLOAD_FF does not read run.dfa") != std::string::npos);
   CHECK_FALSE(exists(dir.file("c.json")));
 }

@@ -146,6 +146,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
   const LoadedData data = load_data(options.run);
   const Network network = workload.network(data.split);
   const mapper::Mapping mapping = mapper::map_network(options.chip, network.layer_sizes);
+  config::validate(options.run, options.chip, mapping);  // what needs the mapped network (the convex readout)
   workload.schedule(data.split, mapping);
 
   // Elaborate, configure, preload, programs.
