@@ -7,7 +7,7 @@
 
 #include "models/core/neuron_core.h"
 #include "models/core/neuron_core_internal.h"
-#include "models/core/ternary_spike.h"
+#include "models/arith/ternary_spike.h"
 #include "models/core/weight_row.h"
 #include "models/base/errors.h"
 
@@ -85,7 +85,7 @@ void NeuronCore::set_couple_drive(const int32_t* drives) {
   const Cycle start = m_ctx.clock.now();
   const uint32_t n = m_layout.neuron_count;
   const uint64_t words = ceil_div(n, m_lanes);
-  for (uint32_t i = 0; i < n; ++i) m_couple_drives[i] = saturate(drives[i], m_state_width_bits);
+  for (uint32_t i = 0; i < n; ++i) m_couple_drives[i] = arith::saturate(drives[i], m_state_width_bits);
   m_drive_writes.add(m_ctx.phase.current(), words);
   busy_until(start + words, m_controller_cycles);
 }
@@ -121,15 +121,15 @@ uint32_t NeuronCore::fire_couples(bool add_drive) {
   const Phase phase = m_ctx.phase.current();
   const uint32_t n = m_layout.neuron_count;
   const uint64_t words = ceil_div(n, m_lanes);
-  const int32_t theta_b = couple_threshold(m_params);
+  const int32_t theta_b = arith::couple_threshold(m_params);
   NMSIM_ASSERT(theta_b > 0, "couple threshold theta / 2 must be positive");
   m_couple_out_positive.clear();
   m_couple_out_negative.clear();
   uint32_t fired = 0;
   for (uint32_t i = 0; i < n; ++i) {
     int32_t& v = m_couple_potentials[i];
-    if (add_drive) v = accumulate(v, m_couple_drives[i], m_state_width_bits);
-    const int spike = couple_fire_step(v, theta_b);
+    if (add_drive) v = arith::accumulate(v, m_couple_drives[i], m_state_width_bits);
+    const int spike = arith::couple_fire_step(v, theta_b);
     if (spike == 0) continue;
     ++fired;
     int16_t& count = m_couple_counts[i];
@@ -165,7 +165,7 @@ void NeuronCore::send_couple_spikes(uint32_t tree_id) {
     m_packet.tree_id = tree_id;
     m_packet.type = noc::PacketType::kSpike;
     m_packet.length_flits = 1;
-    m_packet.payload = encode_ternary_spike(m_layout.first_neuron + i, m_couple_out_negative.test(i));
+    m_packet.payload = arith::encode_ternary_spike(m_layout.first_neuron + i, m_couple_out_negative.test(i));
     inject(at);
     m_trace_spike_out.pulse(at);
     ++k;
@@ -182,18 +182,18 @@ void NeuronCore::accumulate_couple_row(const uint8_t* row, uint32_t n, bool nega
     for (uint32_t i = 0; i < n; ++i) {
       int16_t w;
       std::memcpy(&w, row + 2 * i, sizeof w);  // little-endian rows (weight_row.h)
-      v[i] = accumulate_signed(v[i], w, negative, bits);
+      v[i] = arith::accumulate_signed(v[i], w, negative, bits);
     }
     return;
   }
   for (uint32_t i = 0; i < n; ++i) {
-    v[i] = accumulate_signed(v[i], read_weight(row, i, m_weight_width_bits), negative, bits);
+    v[i] = arith::accumulate_signed(v[i], read_weight(row, i, m_weight_width_bits), negative, bits);
   }
 }
 
 void NeuronCore::accumulate_couple_column(const int32_t* column, uint32_t n, bool negative) {
   int32_t* const v = m_couple_potentials.data();
-  for (uint32_t i = 0; i < n; ++i) v[i] = accumulate_signed(v[i], column[i], negative, m_state_width_bits);
+  for (uint32_t i = 0; i < n; ++i) v[i] = arith::accumulate_signed(v[i], column[i], negative, m_state_width_bits);
 }
 
 void NeuronCore::finish_couple_pass(Cycle start, Cycle accumulator_free, uint64_t senders,

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "models/core/neuron_core_internal.h"
-#include "models/core/ternary_spike.h"
+#include "models/arith/ternary_spike.h"
 #include "models/core/weight_row.h"
 #include "models/base/errors.h"
 
@@ -221,7 +221,7 @@ void NeuronCore::accumulate_row(const uint8_t* row, uint32_t n) {
   const bool masked = m_params.refractory_steps > 0;
   const uint32_t bits = m_state_width_bits;
   const auto add = [&](uint32_t j, int32_t w) {
-    if (!masked || refractory[j] == 0) u[j] = accumulate(u[j], w, bits);
+    if (!masked || refractory[j] == 0) u[j] = arith::accumulate(u[j], w, bits);
   };
   switch (m_weight_width_bits) {
     case 16:
@@ -246,10 +246,10 @@ void NeuronCore::accumulate_generated_row(const int32_t* weights, uint32_t n) {
   const uint32_t bits = m_state_width_bits;
   if (m_params.refractory_steps > 0) {
     for (uint32_t j = 0; j < n; ++j) {
-      if (refractory[j] == 0) u[j] = accumulate(u[j], weights[j], bits);
+      if (refractory[j] == 0) u[j] = arith::accumulate(u[j], weights[j], bits);
     }
   } else {
-    for (uint32_t j = 0; j < n; ++j) u[j] = accumulate(u[j], weights[j], bits);
+    for (uint32_t j = 0; j < n; ++j) u[j] = arith::accumulate(u[j], weights[j], bits);
   }
 }
 
@@ -344,7 +344,7 @@ uint32_t NeuronCore::fire() {
   m_fired.clear();
   m_fired_bitmap.clear();
   for (uint32_t j = 0; j < n; ++j) {
-    if (fire_step(m_potentials[j], m_refractory[j], m_params)) {
+    if (arith::fire_step(m_potentials[j], m_refractory[j], m_params)) {
       m_fired.push_back(j);
       m_fired_bitmap.set(j);
       ++m_spike_counts[j];
@@ -468,9 +468,9 @@ void NeuronCore::deliver(const noc::Packet& packet, Cycle at) {
     m_values_received.add(packet.phase);
     return;
   }
-  const uint32_t axon = spike_address(packet.payload);
+  const uint32_t axon = arith::spike_address(packet.payload);
   NMSIM_ASSERT(axon < m_layout.fan_in, "spike for an axon this core does not have");
-  if (spike_is_negative(packet.payload)) {
+  if (arith::spike_is_negative(packet.payload)) {
     NMSIM_ASSERT(m_couples, "a -1 spike for a core without ternary couples");
     m_axon_negative.set(axon);
   }
@@ -501,17 +501,17 @@ void NeuronCore::readout_accumulate(const SpikeBitmap& rows, const int32_t* resi
   busy_until(m_readout.accumulate(rows, residuals, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
 }
 
-void NeuronCore::readout_step(int shift, int64_t tau, ReadoutNorm norm) {
+void NeuronCore::readout_step(int shift, int64_t tau, arith::GroupNorm norm) {
   busy_until(m_readout.step(shift, tau, norm, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
 }
 
-int64_t NeuronCore::readout_group_norms(ReadoutNorm norm) {
+int64_t NeuronCore::readout_group_norms(arith::GroupNorm norm) {
   int64_t total = 0;
   busy_until(m_readout.group_norms(norm, &total, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
   return total;
 }
 
-uint64_t NeuronCore::readout_dual_norm(ReadoutNorm norm) {
+uint64_t NeuronCore::readout_dual_norm(arith::GroupNorm norm) {
   uint64_t largest = 0;
   busy_until(m_readout.dual_norm(norm, &largest, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
   return largest;

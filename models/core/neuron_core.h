@@ -95,7 +95,7 @@
 #include "models/core/barrier.h"
 #include "models/core/learning_engine.h"
 #include "models/core/core_layout.h"
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "models/core/program.h"
 #include "models/core/readout_unit.h"
 #include "models/core/weight_generator.h"
@@ -108,6 +108,9 @@
 #include "proto/core.pb.h"
 
 namespace nmsim::core {
+
+// The neuron parameters a core is configured with are the datapath's (models/arith).
+using arith::NeuronParams;
 
 class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::PacketSink {
  public:
@@ -217,9 +220,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void configure_readout(const ReadoutLayout& layout);
   void readout_forward(const SpikeBitmap& rows, int64_t* sums);  // sums[k] += rows' weights
   void readout_accumulate(const SpikeBitmap& rows, const int32_t* residuals);
-  void readout_step(int shift, int64_t tau, ReadoutNorm norm);
-  int64_t readout_group_norms(ReadoutNorm norm);
-  uint64_t readout_dual_norm(ReadoutNorm norm);  // and clears the accumulators
+  void readout_step(int shift, int64_t tau, arith::GroupNorm norm);
+  int64_t readout_group_norms(arith::GroupNorm norm);
+  uint64_t readout_dual_norm(arith::GroupNorm norm);  // and clears the accumulators
   // Uncounted backdoor: the readout weights, [row * values + k].
   void peek_readout(std::vector<int32_t>& weights);
 

@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/arith/proximal.h"
 #include "models/sram/sram.h"
 #include "models/base/cycle.h"
 #include "models/base/sim_context.h"
@@ -54,7 +55,6 @@
 
 namespace nmsim::core {
 
-enum class ReadoutNorm : uint8_t { kL1, kLinf };
 
 struct ReadoutLayout {
   uint64_t base = 0;        // byte address of the first readout row
@@ -80,9 +80,9 @@ class ReadoutUnit {
 
   Cycle forward(const SpikeBitmap& rows, int64_t* sums, Cycle start);
   Cycle accumulate(const SpikeBitmap& rows, const int32_t* residuals, Cycle start);
-  Cycle step(int shift, int64_t tau, ReadoutNorm norm, Cycle start);
-  Cycle group_norms(ReadoutNorm norm, int64_t* total, Cycle start);
-  Cycle dual_norm(ReadoutNorm norm, uint64_t* largest, Cycle start);
+  Cycle step(int shift, int64_t tau, arith::GroupNorm norm, Cycle start);
+  Cycle group_norms(arith::GroupNorm norm, int64_t* total, Cycle start);
+  Cycle dual_norm(arith::GroupNorm norm, uint64_t* largest, Cycle start);
 
  private:
   uint64_t vrow_address(uint32_t row) const { return m_layout.base + uint64_t{row} * m_vrow_bytes; }

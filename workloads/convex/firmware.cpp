@@ -5,7 +5,7 @@
 #include <cstring>
 #include <utility>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "models/base/errors.h"
 #include "platform/chip/chip.h"
 #include "workloads/common/fixed_point.h"
@@ -16,10 +16,6 @@
 namespace nmsim::convex {
 
 namespace {
-
-core::ReadoutNorm readout_norm(::nmsim::ConvexGroupNorm norm) {
-  return norm == CONVEX_GROUP_NORM_L1 ? core::ReadoutNorm::kL1 : core::ReadoutNorm::kLinf;
-}
 
 // A 64-bit value from two 32-bit registers (low word unsigned).
 int64_t join_words(int32_t low, int32_t high) {
@@ -49,7 +45,7 @@ void ConvexCoreProgram::run(core::NeuronCore& core) {
   m_leader = layout.first_neuron == 0;
   m_features.resize(layout.neuron_count * o.time_steps);
   const auto n = static_cast<uint32_t>(m_schedule.train_set.size());
-  const core::ReadoutNorm norm = readout_norm(o.group_norm);
+  const arith::GroupNorm norm = group_norm_of(o.group_norm);
   if (m_schedule.beta_pass) {
     for (uint32_t s = 0; s < n; ++s) sample(core, Pass::kBeta);
     core.barrier(Phase::kUpdate);
@@ -148,7 +144,7 @@ void ConvexCoreProgram::leader_step(core::NeuronCore& core, bool loss) {
   const uint32_t q = m_schedule.options.readout_fraction_bits;
   for (uint32_t k = 0; k < kClasses; ++k) {
     const int64_t y = k == label ? int64_t{1} << q : 0;
-    m_residuals[k] = core::saturate(m_outputs[k] - y, 32);
+    m_residuals[k] = arith::saturate(m_outputs[k] - y, 32);
     if (loss) {
       const int64_t e = m_residuals[k];
       m_loss += static_cast<uint64_t>(workloads::round_shift(e * e, static_cast<int>(q)));

@@ -46,7 +46,7 @@ struct DfaSchedule {
   ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
   uint64_t seed = 0;
   DfaParams params;
-  core::NeuronParams neuron;
+  arith::NeuronParams neuron;
   std::vector<FeedbackMatrix> feedback;  // per hidden layer
   uint32_t error_tree = 0;               // output core -> every hidden core
 };

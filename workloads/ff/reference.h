@@ -66,7 +66,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "models/base/spike_bitmap.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
@@ -80,7 +80,7 @@ inline constexpr uint32_t kClasses = 10;
 struct FfOptions {
   std::vector<uint32_t> layer_sizes;  // [inputs, H_1, ..., H_L]
   uint32_t time_steps = 8;
-  core::NeuronParams neuron;
+  arith::NeuronParams neuron;
   uint32_t weight_width_bits = 16;
   ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
   uint64_t seed = 1;

@@ -16,7 +16,7 @@ constexpr int32_t kOneQ8 = 256;
 constexpr uint64_t kDividerCycles = 32;
 }  // namespace
 
-void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const core::NeuronParams& neuron,
+void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                     SpideSchedule& schedule) {
   if (mapping.layers.size() != 2 || mapping.layers[0].size() != 1 || mapping.layers[1].size() != 1)
     throw ConfigError("spide: the hidden layer (" + std::to_string(schedule.options.hidden) +

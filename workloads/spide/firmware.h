@@ -76,7 +76,7 @@ struct SpideChipRecord {
 // chip, replaces the hidden core's tree by one to itself and the output core (its spikes are
 // its own next step's recurrent input), names the transposed block (axons 0..N-1) and fills
 // the schedule's core fields. Call before preloading the weights.
-void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const core::NeuronParams& neuron,
+void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                     SpideSchedule& schedule);
 
 // The output core's error and gradient on its scalar datapath: per class the logit shift, a

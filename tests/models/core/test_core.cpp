@@ -33,7 +33,7 @@ struct Bench {
   mapper::Mapping mapping = mapper::map_network(config, {100, 8});
 
   explicit Bench(int32_t threshold) {
-    core::NeuronParams params;
+    arith::NeuronParams params;
     params.threshold = threshold;
     chip.configure(mapping, params);
     // Rows through the uncounted backdoor.
@@ -178,7 +178,7 @@ TEST_CASE("core: graded values travel as 2-flit packets, unicast and along a tre
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {100, 8, 8});
-  chip.configure(mapping, core::NeuronParams{});
+  chip.configure(mapping, arith::NeuronParams{});
   chip.barrier().set_participants(2);  // the two cores, no host program
   const uint32_t back_tree = chip.mesh().add_multicast_tree(1, {{0, 0}});
   std::vector<core::NeuronCore::ReceivedValue> at0, at1;

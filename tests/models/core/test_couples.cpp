@@ -11,7 +11,6 @@
 #include <tlm>
 
 #include "models/core/neuron_core.h"
-#include "models/core/ternary_spike.h"
 #include "platform/chip/chip.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
@@ -59,7 +58,7 @@ TEST_CASE("couples: the fire scan emits +-1 at exactly +-theta_b, resets by 2 th
   config::validate(config);
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
-  chip.configure(mapper::map_network(config, {16, 8}), core::NeuronParams{});
+  chip.configure(mapper::map_network(config, {16, 8}), arith::NeuronParams{});
   core::NeuronCore& core = chip.core(0);
 
   const int32_t drives[8] = {8192, -8192, 8191, -8191, 30000, -16384, -40000, 16383};
@@ -139,7 +138,7 @@ TEST_CASE("couples: the send mask from spike counts is SPIDE's 0 < a < T_f", "[c
   config::validate(config);
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
-  core::NeuronParams params;
+  arith::NeuronParams params;
   params.threshold = 100;
   chip.configure(mapper::map_network(config, {16, 8}), params);
   core::NeuronCore& core = chip.core(0);
@@ -187,7 +186,7 @@ TEST_CASE("couples: +-1 spikes cross the NoC as one flit with a sign bit and sub
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {16, 8, 8});
-  chip.configure(mapping, core::NeuronParams{});
+  chip.configure(mapping, arith::NeuronParams{});
   chip.barrier().set_participants(2);
   core::NeuronCore& second = chip.core(1);
   // Core 1's row a holds 100 a + j for its neuron j.
@@ -241,10 +240,6 @@ TEST_CASE("couples: +-1 spikes cross the NoC as one flit with a sign bit and sub
   CHECK(stat_total(second, "sops") == 3 * 8);
   CHECK(stat_total(second, "couple_reads") == 3 * 4);
   CHECK(second.synapse_sram().reads()[Phase::kBackward] == 6);
-  // The sign is one bit of the address word.
-  CHECK(core::encode_ternary_spike(5, true) == (5u | core::kSpikeSignBit));
-  CHECK(core::spike_address(core::encode_ternary_spike(5, true)) == 5);
-  CHECK_FALSE(core::spike_is_negative(core::encode_ternary_spike(5, false)));
 }
 
 TEST_CASE("couples: a transposed read without couples is a config error naming the field",
@@ -262,22 +257,4 @@ TEST_CASE("couples: a transposed read without couples is a config error naming t
     CHECK(message.find("chip.core.transposed_read = COLUMN_READ") != std::string::npos);
     CHECK(message.find("ternary_couples") != std::string::npos);
   }
-}
-
-TEST_CASE("couples: the signed accumulate lane negates and saturates at the state width",
-          "[core][couples]") {
-  // 16-bit state: -32768..32767.
-  CHECK(core::accumulate_signed(100, 30, true, 16) == 70);
-  CHECK(core::accumulate_signed(100, -30, true, 16) == 130);
-  CHECK(core::accumulate_signed(32000, -1000, true, 16) == 32767);   // - (-1000) saturates up
-  CHECK(core::accumulate_signed(-32000, 1000, true, 16) == -32768);  // - 1000 saturates down
-  CHECK(core::accumulate_signed(0, -32768, true, 16) == 32767);      // negating the minimum
-  CHECK(core::accumulate_signed(32767, 1, false, 16) == 32767);
-  // The fire step at the edges of the range: no overflow.
-  int32_t v = 32767;
-  CHECK(core::couple_fire_step(v, 8192) == 1);
-  CHECK(v == 32767 - 16384);
-  v = -32768;
-  CHECK(core::couple_fire_step(v, 8192) == -1);
-  CHECK(v == -32768 + 16384);
 }

@@ -56,7 +56,7 @@ void run_layer_step(TransposedRead option) {
   const ChipConfig config = layer_chip(option);
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
-  chip.configure(mapper::map_network(config, {kNeurons, kNeurons}), core::NeuronParams{});
+  chip.configure(mapper::map_network(config, {kNeurons, kNeurons}), arith::NeuronParams{});
   chip.barrier().set_participants(1);
   core::NeuronCore& core = chip.core(0);
   for (uint32_t i = 0; i < kNeurons; ++i) {

@@ -70,7 +70,7 @@ struct BlockBench {
         ctx(config::clock_period_ps(config)),
         chip("chip", config, ctx),
         core(chip.core(0)) {
-    chip.configure(mapper::map_network(config, {4, 4}), core::NeuronParams{});
+    chip.configure(mapper::map_network(config, {4, 4}), arith::NeuronParams{});
     for (uint32_t i = 0; i < 4; ++i) {
       std::vector<uint8_t> row(8, 0);
       for (uint32_t j = 0; j < 4; ++j) core::write_weight(row.data(), j, 16, m(i, j));

@@ -50,7 +50,7 @@ struct Bench {
 
   Bench(uint32_t state_ports, bool generated)
       : config(small_chip(state_ports)), ctx(config::clock_period_ps(config)), chip("chip", config, ctx) {
-    chip.configure(mapper::map_network(config, {100, 8}), core::NeuronParams{});
+    chip.configure(mapper::map_network(config, {100, 8}), arith::NeuronParams{});
     core::NeuronCore& c = chip.core(0);
     if (generated) {
       c.set_weight_generator(&generator);
