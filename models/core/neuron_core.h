@@ -92,13 +92,15 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/core/barrier.h"
-#include "models/core/learning_engine.h"
-#include "models/core/core_layout.h"
 #include "models/arith/neuron_datapath.h"
+#include "models/core/barrier.h"
+#include "models/core/core_layout.h"
+#include "models/core/couple_unit.h"
+#include "models/core/learning_engine.h"
 #include "models/core/program.h"
 #include "models/core/readout_unit.h"
 #include "models/core/weight_generator.h"
+#include "models/core/weight_generator_unit.h"
 #include "models/noc/packet.h"
 #include "models/sram/sram.h"
 #include "models/base/sim_context.h"
@@ -125,9 +127,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void configure(const CoreLayout& layout, const NeuronParams& params);
   void set_program(Program* program) { m_program = program; }
   // Rows for integrate() from `generator` (not owned; outlives the run) instead of the synapse
-  // SRAM; null (the default) = stored weights. Set before the run.
+  // SRAM, through the weight generator unit (weight_generator_unit.h); null (the default) =
+  // stored weights. Set before the run.
   void set_weight_generator(const WeightGenerator* generator);
-  const WeightGenerator* weight_generator() const { return m_generator; }
   sram::Sram& synapse_sram() { return m_sram; }
   const CoreLayout& layout() const { return m_layout; }
   uint32_t node() const { return m_node; }
@@ -186,6 +188,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   const std::vector<int32_t>& potentials() const { return m_potentials; }
 
   // --- ternary neuron couples (chip.core.ternary_couples; see the top of this file) ---
+  // The couple unit (couple_unit.h): its state, which the firmware reads (this step's masked
+  // outputs, the send mask, the spike counts, the potentials). A core without couples has none.
+  const CoupleUnit& couples() const;
   // Which rows hold the recurrent weights of the core's own neurons: row first_axon + i is
   // neuron i's axon. Set up before the run; needed by the transposed read.
   void set_transposed_block(uint32_t first_axon);
@@ -201,13 +206,6 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void send_couple_spikes(uint32_t tree_id);
   void integrate_couples();
   void integrate_couples_transposed(const SpikeBitmap& positive, const SpikeBitmap& negative);
-  // This step's masked outputs (what send_couple_spikes sends), local neuron indices.
-  const SpikeBitmap& couple_spikes_positive() const { return m_couple_out_positive; }
-  const SpikeBitmap& couple_spikes_negative() const { return m_couple_out_negative; }
-  const SpikeBitmap& couple_send_mask() const { return m_couple_mask; }
-  // Per neuron since reset_couples: (+1 spikes) - (-1 spikes), mask or not.
-  const std::vector<int16_t>& couple_counts() const { return m_couple_counts; }
-  const std::vector<int32_t>& couple_potentials() const { return m_couple_potentials; }
   TransposedRead transposed_read() const { return m_transposed_read; }
   // The second synapse array of TRANSPOSED_COPY (null otherwise).
   sram::Sram* transposed_sram() { return m_transposed_sram.get(); }
@@ -216,7 +214,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   }
 
   // --- readout unit (readout_unit.h: a dense readout learned in the synapse SRAM) ---
-  // Once, before the run; its rows start at layout.base, above the synapse rows.
+  // Once, before the run: creates the unit (a child named `readout`); its rows start at
+  // layout.base, above the synapse rows.
   void configure_readout(const ReadoutLayout& layout);
   void readout_forward(const SpikeBitmap& rows, int64_t* sums);  // sums[k] += rows' weights
   void readout_accumulate(const SpikeBitmap& rows, const int32_t* residuals);
@@ -242,13 +241,13 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   template <typename Fetch, typename Accumulate>
   Cycle sender_pipeline(const SpikeBitmap& lines, Cycle start, Fetch&& fetch,
                         Accumulate&& accumulate, uint64_t* senders);
-  // Adds one weight row (or a gathered column of decoded weights) to the couples, negated
-  // for a -1 spike.
-  void accumulate_couple_row(const uint8_t* row, uint32_t n, bool negative);
-  void accumulate_couple_column(const int32_t* column, uint32_t n, bool negative);
   // Counts a couple pass's SOPs and couple-memory accesses and waits for its end.
-  void finish_couple_pass(Cycle start, Cycle accumulator_free, uint64_t senders, uint32_t lines);
-  void require_couples(const char* call) const;
+  void finish_couple_pass(Cycle start, Cycle accumulator_free, uint64_t senders, uint32_t lines,
+                          bool transposed);
+  // The couple unit, asserting it exists (`call` names the firmware call).
+  CoupleUnit& couple_unit(const char* call) const;
+  // A readout call before configure_readout asserts.
+  ReadoutUnit& readout_unit() const;
   // Waits until `end`, charging the cycles to the core and to one unit.
   void busy_until(Cycle end, PhaseCounter& unit_cycles);
   // Accumulates one fetched weight row into the potentials of the core's n neurons.
@@ -275,10 +274,13 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   const uint32_t m_value_packet_flits;
   SimContext& m_ctx;
   Barrier& m_barrier;
+  // Created before the synapse SRAM, so the report lists its stats right after the core's.
+  std::unique_ptr<CoupleUnit> m_couples;
   sram::Sram m_sram;
   LearningEngine m_learning;
-  ReadoutUnit m_readout;
-  const bool m_couples;
+  // Units enabled before the run (set_weight_generator, configure_readout), else null.
+  std::unique_ptr<WeightGeneratorUnit> m_generator;
+  std::unique_ptr<ReadoutUnit> m_readout;
   const TransposedRead m_transposed_read;
   // TRANSPOSED_COPY: the second synapse array and the port bound to it.
   std::unique_ptr<sram::Sram> m_transposed_sram;
@@ -299,21 +301,6 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   SpikeBitmap m_fired_bitmap;
   std::vector<uint32_t> m_fired;
   std::array<std::vector<uint8_t>, 2> m_row_buffers;
-  // Weight generator (null: rows from the SRAM) and its two row buffers (sized once).
-  const WeightGenerator* m_generator = nullptr;
-  GeneratorCost m_generator_cost;
-  std::array<std::vector<int32_t>, 2> m_generated_rows;
-  // Couples (sized only when enabled).
-  std::vector<int32_t> m_couple_potentials;
-  std::vector<int32_t> m_couple_drives;
-  std::vector<int16_t> m_couple_counts;
-  SpikeBitmap m_couple_mask;
-  SpikeBitmap m_couple_out_positive;
-  SpikeBitmap m_couple_out_negative;
-  SpikeBitmap m_axon_negative;   // axons whose delivered spike was -1
-  SpikeBitmap m_senders;         // scratch: positive | negative senders
-  std::array<std::vector<int32_t>, 2> m_column_buffers;  // COLUMN_READ: gathered columns
-  std::vector<uint8_t> m_word_buffer;                    // COLUMN_READ: one SRAM word
   bool m_has_transposed_block = false;
   uint32_t m_transposed_first_axon = 0;
   tlm::tlm_generic_payload m_sram_payload;
@@ -342,20 +329,6 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   PhaseCounter m_controller_adds;
   PhaseCounter m_controller_multiplies;
   PhaseCounter m_idle_cycles;
-  PhaseCounter m_couple_reads;
-  PhaseCounter m_couple_writes;
-  PhaseCounter m_drive_reads;
-  PhaseCounter m_drive_writes;
-  PhaseCounter m_drive_adds;
-  PhaseCounter m_couple_compares;
-  PhaseCounter m_mask_compares;
-  PhaseCounter m_couple_resets;
-  PhaseCounter m_couple_spikes;
-  PhaseCounter m_transposed_senders;
-  PhaseCounter m_readout_cycles;
-  PhaseCounter m_generated_weights;
-  PhaseCounter m_generator_multiplies;
-  PhaseCounter m_generator_adds;
 
   trace::Signal m_trace_busy;
   trace::Signal m_trace_phase;

@@ -167,14 +167,14 @@ void SpideCoreProgram::backward_hidden(core::NeuronCore& core, SpideChipRecord& 
       record.backward_senders += senders;
     }
     core.fire_couples(true);  // v += g, +-theta_b
-    m_plus = core.couple_spikes_positive();
-    m_minus = core.couple_spikes_negative();
+    m_plus = core.couples().spikes_positive();
+    m_minus = core.couples().spikes_negative();
     senders = m_plus.count() + m_minus.count();
     record.backward_spikes += senders;
   }
-  const SpikeBitmap& mask = core.couple_send_mask();
+  const SpikeBitmap& mask = core.couples().send_mask();
   record.active = mask.count();
-  for (uint32_t j = 0; j < o.hidden; ++j) m_factors[j] = mask.test(j) ? core.couple_counts()[j] : 0;
+  for (uint32_t j = 0; j < o.hidden; ++j) m_factors[j] = mask.test(j) ? core.couples().counts()[j] : 0;
   record.hidden_counts.assign(core.spike_counts().begin(), core.spike_counts().begin() + o.hidden);
   record.gradient = m_gradient;
   record.delta = m_factors;

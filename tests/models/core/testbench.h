@@ -75,6 +75,22 @@ inline uint64_t stat_total(const StatGroup& group, const std::string& name) {
   return 0;
 }
 
+// The child unit `name` of a core (e.g. "couples", "readout", "weight_generator", "learning")
+// if the core has one, else null.
+inline const StatGroup* find_unit(const sc_core::sc_object& core, const std::string& name) {
+  for (const sc_core::sc_object* child : core.get_child_objects()) {
+    if (child->basename() == name) return dynamic_cast<const StatGroup*>(child);
+  }
+  return nullptr;
+}
+
+// The stats of the core's unit `name`; a missing unit fails the test.
+inline const StatGroup& unit_stats(const sc_core::sc_object& core, const std::string& name) {
+  const StatGroup* unit = find_unit(core, name);
+  if (unit == nullptr) FAIL("no unit " << name);
+  return *unit;
+}
+
 // Installs a program that resets the neurons, encodes `axons` (of `lines`) as input spikes,
 // integrates and fires, and records the cycle before the first and after each call (5
 // marks). Call sc_start() afterwards.
