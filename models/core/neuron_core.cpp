@@ -74,7 +74,6 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   m_potentials.assign(m_neurons, 0);
   m_refractory.assign(m_neurons, 0);
   m_spike_counts.assign(m_neurons, 0);
-  m_fired_bitmap.resize(m_neurons);
   m_fired.reserve(m_neurons);
   m_axon_spikes.resize(m_max_axons);
   m_axon_counts.assign(m_max_axons, 0);
@@ -310,11 +309,9 @@ uint32_t NeuronCore::fire() {
   const uint32_t n = m_layout.neuron_count;
   const uint64_t words = ceil_div(n, m_lanes);
   m_fired.clear();
-  m_fired_bitmap.clear();
   for (uint32_t j = 0; j < n; ++j) {
     if (arith::fire_step(m_potentials[j], m_refractory[j], m_params)) {
       m_fired.push_back(j);
-      m_fired_bitmap.set(j);
       ++m_spike_counts[j];
     }
   }

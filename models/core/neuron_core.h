@@ -86,6 +86,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include <systemc>
@@ -103,6 +104,7 @@
 #include "models/core/weight_generator_unit.h"
 #include "models/noc/packet.h"
 #include "models/sram/sram.h"
+#include "models/base/errors.h"
 #include "models/base/sim_context.h"
 #include "models/base/spike_bitmap.h"
 #include "models/base/stats.h"
@@ -132,8 +134,6 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void set_weight_generator(const WeightGenerator* generator);
   sram::Sram& synapse_sram() { return m_sram; }
   const CoreLayout& layout() const { return m_layout; }
-  uint32_t node() const { return m_node; }
-  uint32_t core_in_node() const { return m_core_in_node; }
 
   // --- firmware API: each call costs what the hardware spends ---
   void reset_neurons();
@@ -175,12 +175,19 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Spikes integrated per axon since the last reset_neurons (saturating at 255): the input
   // rates a learning rule needs. Flip-flops with a synchronous clear: reset costs nothing extra.
   const std::vector<uint8_t>& axon_counts() const { return m_axon_counts; }
-  // Registers the host writes over the host link (e.g. the label of a training sample).
+  // Registers the host writes over the host link (e.g. the label of a training sample). Each
+  // firmware names the registers it uses with an enum of its own (values 0..kHostRegisters - 1),
+  // so no call site indexes a bare number.
   static constexpr std::size_t kHostRegisters = 8;
-  std::array<int32_t, kHostRegisters>& host_registers() { return m_host_registers; }
+  template <typename Register>
+  int32_t& host_register(Register name) {
+    static_assert(std::is_enum_v<Register>, "name a host register with the firmware's enum");
+    const auto index = static_cast<std::size_t>(name);
+    NMSIM_ASSERT(index < kHostRegisters, "a host register the core does not have");
+    return m_host_registers[index];
+  }
   void barrier(Phase next_phase) { m_barrier.arrive_and_wait(next_phase); }
   const std::vector<uint32_t>& fired() const { return m_fired; }      // local indices, ascending
-  const SpikeBitmap& fired_bitmap() const { return m_fired_bitmap; }  // this step's spikes
 
   // --- host link side: raw state access, timed by the host link ---
   std::vector<uint8_t>& input_pixels() { return m_input_pixels; }
@@ -206,7 +213,6 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void send_couple_spikes(uint32_t tree_id);
   void integrate_couples();
   void integrate_couples_transposed(const SpikeBitmap& positive, const SpikeBitmap& negative);
-  TransposedRead transposed_read() const { return m_transposed_read; }
   // The second synapse array of TRANSPOSED_COPY (null otherwise).
   sram::Sram* transposed_sram() { return m_transposed_sram.get(); }
   tlm_utils::simple_initiator_socket<NeuronCore>* transposed_sram_socket() {
@@ -298,7 +304,6 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   std::vector<uint8_t> m_axon_counts;
   std::array<int32_t, kHostRegisters> m_host_registers{};
   SpikeBitmap m_axon_spikes;
-  SpikeBitmap m_fired_bitmap;
   std::vector<uint32_t> m_fired;
   std::array<std::vector<uint8_t>, 2> m_row_buffers;
   bool m_has_transposed_block = false;

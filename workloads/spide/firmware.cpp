@@ -124,7 +124,7 @@ void SpideCoreProgram::forward_output(core::NeuronCore& core, Phase after) {
 
 void SpideCoreProgram::gradient_output(core::NeuronCore& core) {
   const SpideOptions& o = m_schedule.options;
-  const auto label = static_cast<uint32_t>(core.host_registers()[0]);
+  const auto label = static_cast<uint32_t>(core.host_register(HostRegister::kLabel));
   NMSIM_ASSERT(label < o.classes, "spide: label out of range");
   for (uint32_t k = 0; k < o.classes; ++k)
     m_logits[k] = static_cast<int32_t>(workloads::round_shift(core.potentials()[k], static_cast<int>(o.logit_shift)));
@@ -235,7 +235,7 @@ void SpideHostProgram::run(host::HostLink& link) {
   core::NeuronCore& output = m_chip.core(m_schedule.output_core);
   for (std::size_t s = 0; s < m_schedule.pixels.size(); ++s) {
     load(link, m_schedule.pixels[s]);
-    output.host_registers()[0] = static_cast<int32_t>(m_schedule.labels[s]);
+    output.host_register(HostRegister::kLabel) = static_cast<int32_t>(m_schedule.labels[s]);
     link.transfer_to_chip(sizeof(int32_t));
     forward_barriers(link, Phase::kBackward);
     link.barrier(Phase::kBackward);

@@ -45,6 +45,9 @@ namespace nmsim::mapper { struct Mapping; }
 
 namespace nmsim::spide {
 
+// The host register the firmware reads: the label of the training sample (output core).
+enum class HostRegister : uint8_t { kLabel };
+
 struct SpideSchedule {
   SpideOptions options;
   std::vector<const uint8_t*> pixels;  // per training sample, options.inputs bytes
