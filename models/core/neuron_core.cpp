@@ -1,5 +1,6 @@
 #include "models/core/neuron_core.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <utility>
@@ -449,6 +450,18 @@ void NeuronCore::finalize(const std::array<uint64_t, kPhaseCount>& phase_cycles)
     const uint64_t busy = m_busy_cycles.by_phase[p];
     m_idle_cycles.by_phase[p] = phase_cycles[p] > busy ? phase_cycles[p] - busy : 0;
   }
+}
+
+const std::vector<sc_core::sc_object*>& NeuronCore::get_child_objects() const {
+  const std::array<sc_core::sc_object*, 3> units = {m_couples.get(), m_generator.get(), m_readout.get()};
+  m_children.clear();
+  for (sc_core::sc_object* unit : units) {
+    if (unit != nullptr) m_children.push_back(unit);
+  }
+  for (sc_core::sc_object* child : sc_module::get_child_objects()) {
+    if (std::find(units.begin(), units.end(), child) == units.end()) m_children.push_back(child);
+  }
+  return m_children;
 }
 
 // --- readout unit (the arithmetic and timing are in readout_unit.cpp) ---

@@ -237,6 +237,11 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Charges idle cycles (total minus busy, per phase) once the run has ended.
   void finalize(const std::array<uint64_t, kPhaseCount>& phase_cycles);
 
+  // The core's units (couples, weight_generator, readout: whichever it has) first, then its
+  // memories and the rest, so a report lists the units' stats right after the core's own
+  // whenever they were enabled (the order the energy totals are summed in).
+  const std::vector<sc_core::sc_object*>& get_child_objects() const override;
+
  private:
   void controller();  // SC_THREAD: runs the program
   // The integrate pipeline shared by every one-fetch-per-sender pass (the top of this file):
@@ -335,6 +340,7 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   PhaseCounter m_controller_multiplies;
   PhaseCounter m_idle_cycles;
 
+  mutable std::vector<sc_core::sc_object*> m_children;  // get_child_objects()'s order
   trace::Signal m_trace_busy;
   trace::Signal m_trace_phase;
   trace::Signal m_trace_spike_out;
