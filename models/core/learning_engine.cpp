@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "models/core/neuron_datapath.h"
-#include "models/core/rounding.h"
-#include "models/core/stochastic_rounding.h"
+#include "models/arith/neuron_datapath.h"
+#include "models/arith/rounding.h"
+#include "models/arith/stochastic_rounding.h"
 #include "models/core/weight_row.h"
 #include "models/base/errors.h"
 
@@ -97,7 +97,7 @@ Cycle LearningEngine::update_row(uint32_t row, const int32_t* deltas, Cycle star
   for (uint32_t j = 0; j < m_weights_per_row; ++j) {
     if (deltas[j] == 0) continue;
     const int32_t w = read_weight(m_buffer.data(), j, m_weight_width_bits);
-    const int32_t updated = saturate(int64_t{w} + deltas[j], m_weight_width_bits);
+    const int32_t updated = arith::saturate(int64_t{w} + deltas[j], m_weight_width_bits);
     if (updated != w) ++changed;
     write_weight(m_buffer.data(), j, m_weight_width_bits, updated);
   }
@@ -121,7 +121,7 @@ Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, in
   bool any = false;
   if (m_rounding_states.empty()) {
     for (uint32_t j = 0; j < m_weights_per_row; ++j) {
-      m_scaled[j] = static_cast<int32_t>(round_shift(int64_t{factors[j]} * scale, shift));
+      m_scaled[j] = static_cast<int32_t>(arith::round_shift(int64_t{factors[j]} * scale, shift));
       any = any || m_scaled[j] != 0;
     }
   } else {
@@ -129,12 +129,12 @@ Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, in
     for (uint32_t j = 0; j < m_weights_per_row; ++j) {
       m_scaled[j] = 0;
       if (factors[j] == 0) continue;  // a gated lane does not draw
-      m_rounding_states[j] = xorshift32(m_rounding_states[j]);
+      m_rounding_states[j] = arith::xorshift32(m_rounding_states[j]);
       ++draws;
-      m_scaled[j] = static_cast<int32_t>(stochastic_shift(int64_t{factors[j]} * scale, shift, m_rounding_states[j]));
+      m_scaled[j] = static_cast<int32_t>(arith::stochastic_shift(int64_t{factors[j]} * scale, shift, m_rounding_states[j]));
       any = any || m_scaled[j] != 0;
     }
-    m_rounding_ops.add(m_ctx.phase.current(), draws * kStochasticRoundingOps);
+    m_rounding_ops.add(m_ctx.phase.current(), draws * arith::kStochasticRoundingOps);
   }
   m_multiplies.add(m_ctx.phase.current(), m_weights_per_row);
   const Cycle multiplied = start + (m_weights_per_row + m_lanes - 1) / m_lanes;

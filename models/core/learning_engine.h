@@ -54,13 +54,11 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
   // state per lane (weights_per_row of them, each non-zero), set once before the run. The
   // draws ride in the multiply pass (no extra cycles); each costs kStochasticRoundingOps adds.
   void enable_stochastic_rounding(const std::vector<uint32_t>& states);
-  const std::vector<uint32_t>& rounding_states() const { return m_rounding_states; }
   // Reads a row's weights (timed like a fetch); returns the cycle the data is ready.
   Cycle read_row(uint32_t row, int32_t* weights, Cycle start);
 
   const PhaseCounter& weight_updates() const { return m_weight_updates; }
   const PhaseCounter& rows_updated() const { return m_rows_updated; }
-  const PhaseCounter& transposed_copy_writes() const { return m_copy_writes; }
 
  private:
   // Writes column i of the transposed copy from the modified row in m_buffer, one masked word

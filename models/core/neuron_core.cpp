@@ -1,9 +1,12 @@
 #include "models/core/neuron_core.h"
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
+#include <utility>
 
 #include "models/core/neuron_core_internal.h"
-#include "models/core/ternary_spike.h"
+#include "models/arith/ternary_spike.h"
 #include "models/core/weight_row.h"
 #include "models/base/errors.h"
 
@@ -21,6 +24,19 @@ SramConfig transposed_copy_config(const CoreConfig& config) {
   const uint64_t unit = uint64_t{copy.banks()} * (copy.word_width_bits() / 8);
   copy.set_size_bytes(ceil_div(bytes, unit) * unit);
   return copy;
+}
+
+// Creates a unit enabled after the core's constructor (before the run) as the core's child,
+// as if the constructor had made it, so the report names it core.<unit>.
+template <typename Unit, typename... Args>
+std::unique_ptr<Unit> make_child(sc_core::sc_module& parent, Args&&... args) {
+  sc_core::sc_simcontext& simulation = *sc_core::sc_get_curr_simcontext();
+  simulation.hierarchy_push(&parent);
+  struct Pop {
+    sc_core::sc_simcontext& simulation;
+    ~Pop() { simulation.hierarchy_pop(); }
+  } pop{simulation};
+  return std::make_unique<Unit>(std::forward<Args>(args)...);
 }
 
 }  // namespace
@@ -45,10 +61,11 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
       m_value_packet_flits(value_packet_flits),
       m_ctx(ctx),
       m_barrier(barrier),
+      m_couples(config.has_ternary_couples() && config.ternary_couples()
+                    ? std::make_unique<CoupleUnit>("couples", config, ctx)
+                    : nullptr),
       m_sram("sram", config.synapse_sram(), ctx),
       m_learning("learning", m_sram, ctx, config.accumulate_lanes(), config.weight_width_bits()),
-      m_readout(m_sram, ctx, config.accumulate_lanes(), config.spike_scan_bits_per_cycle()),
-      m_couples(config.has_ternary_couples() && config.ternary_couples()),
       m_transposed_read(config.has_transposed_read() ? config.transposed_read() : TRANSPOSED_READ_NONE) {
   NMSIM_ASSERT(m_neurons > 0 && m_lanes > 0 && m_scan_bits > 0 && m_encoder_lanes > 0,
                "core config not validated");
@@ -58,7 +75,6 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   m_potentials.assign(m_neurons, 0);
   m_refractory.assign(m_neurons, 0);
   m_spike_counts.assign(m_neurons, 0);
-  m_fired_bitmap.resize(m_neurons);
   m_fired.reserve(m_neurons);
   m_axon_spikes.resize(m_max_axons);
   m_axon_counts.assign(m_max_axons, 0);
@@ -106,6 +122,9 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
            m_idle_cycles, {EnergyKind::kIdleCycle});
   add_leakage({LeakageKind::kCoreLogic});
   add_leakage({LeakageKind::kSram, state_kb});
+  // The couple unit's couple and drive memories, each as large as the state memory: listed
+  // with the core's own memories (tools/compare_table.cpp finds them there).
+  if (m_couples) add_leakage({LeakageKind::kSram, 2 * state_kb});
 
   if (m_transposed_read != TRANSPOSED_READ_NONE && !m_couples) {
     throw ConfigError(std::string(this->name()) + ": chip.core.transposed_read = " +
@@ -116,38 +135,6 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
       m_transposed_read != COLUMN_READ) {
     throw ConfigError(std::string(this->name()) +
                       ": chip.core.transposed_read must be TRANSPOSED_READ_NONE, TRANSPOSED_COPY or COLUMN_READ");
-  }
-  if (m_couples) {
-    m_couple_potentials.assign(m_neurons, 0);
-    m_couple_drives.assign(m_neurons, 0);
-    m_couple_counts.assign(m_neurons, 0);
-    m_couple_mask.resize(m_neurons);
-    m_couple_out_positive.resize(m_neurons);
-    m_couple_out_negative.resize(m_neurons);
-    m_axon_negative.resize(m_max_axons);
-    m_senders.resize(std::max(m_max_axons, m_neurons));
-    // Couple memory and drive memory: each as large as the state memory, costed like it.
-    add_stat("couple_reads", "words", "couple memory reads (lanes couple potentials a word)",
-             m_couple_reads, {EnergyKind::kStateRead, state_kb, state_word_bits});
-    add_stat("couple_writes", "words", "couple memory writes (lanes couple potentials a word)",
-             m_couple_writes, {EnergyKind::kStateWrite, state_kb, state_word_bits});
-    add_stat("drive_reads", "words", "couple drive memory reads (lanes drives a word)", m_drive_reads,
-             {EnergyKind::kStateRead, state_kb, state_word_bits});
-    add_stat("drive_writes", "words", "couple drive memory writes (lanes drives a word)",
-             m_drive_writes, {EnergyKind::kStateWrite, state_kb, state_word_bits});
-    add_stat("drive_adds", "adds", "drives added to couple potentials by the fire scan", m_drive_adds,
-             {EnergyKind::kAdd, 0, m_state_width_bits});
-    add_stat("couple_compares", "compares",
-             "couple threshold compares, two a couple per fire scan",
-             m_couple_compares, {EnergyKind::kAdd, 0, m_state_width_bits});
-    add_stat("mask_compares", "compares", "spike-count compares deriving the couples' send mask",
-             m_mask_compares, {EnergyKind::kAdd, 0, 8});
-    add_stat("couple_resets", "adds", "couple potentials reset by -+2 theta_b on firing", m_couple_resets,
-             {EnergyKind::kAdd, 0, m_state_width_bits});
-    add_stat("couple_spikes", "spikes", "couples that fired +1 or -1 (mask or not)", m_couple_spikes);
-    add_stat("transposed_senders", "spikes", "senders integrated through the transposed weights",
-             m_transposed_senders);
-    add_leakage({LeakageKind::kSram, 2 * state_kb});
   }
   if (m_transposed_read == TRANSPOSED_COPY) {
     m_transposed_sram = std::make_unique<sram::Sram>("transposed_sram", transposed_copy_config(config), ctx);
@@ -175,25 +162,13 @@ void NeuronCore::configure(const CoreLayout& layout, const NeuronParams& params)
   for (auto& buffer : m_row_buffers) buffer.assign(layout.row_bytes, 0);
   m_learning.configure(layout.neuron_count, layout.row_bytes);
   if (layout.first_layer) m_input_pixels.assign(layout.fan_in, 0);
-  if (m_transposed_read == COLUMN_READ) {
-    for (auto& column : m_column_buffers) column.assign(layout.neuron_count, 0);
-    m_word_buffer.assign(m_sram.word_bytes(), 0);
-  }
+  if (m_transposed_read == COLUMN_READ) m_couples->configure(layout.neuron_count, m_sram.word_bytes());
 }
 
 void NeuronCore::set_weight_generator(const WeightGenerator* generator) {
   NMSIM_ASSERT(m_generator == nullptr, "a core's weight generator is set once, before the run");
   if (generator == nullptr) return;
-  m_generator = generator;
-  m_generator_cost = generator->cost();
-  for (auto& row : m_generated_rows) row.assign(m_neurons, 0);
-  // Registered only here, so reports of stored-weight cores do not change.
-  add_stat("generated_weights", "weights", "weights computed by the weight generator (n per row)",
-           m_generated_weights);
-  add_stat("generator_multiplies", "multiplies", "32-bit multiplies of the weight generator",
-           m_generator_multiplies, {EnergyKind::kMultiply, 0, 32});
-  add_stat("generator_adds", "adds", "32-bit adds (and add-sized logic ops) of the weight generator",
-           m_generator_adds, {EnergyKind::kAdd, 0, 32});
+  m_generator = make_child<WeightGeneratorUnit>(*this, "weight_generator", *generator, m_ctx, m_neurons);
 }
 
 void NeuronCore::controller() {
@@ -221,7 +196,7 @@ void NeuronCore::accumulate_row(const uint8_t* row, uint32_t n) {
   const bool masked = m_params.refractory_steps > 0;
   const uint32_t bits = m_state_width_bits;
   const auto add = [&](uint32_t j, int32_t w) {
-    if (!masked || refractory[j] == 0) u[j] = accumulate(u[j], w, bits);
+    if (!masked || refractory[j] == 0) u[j] = arith::accumulate(u[j], w, bits);
   };
   switch (m_weight_width_bits) {
     case 16:
@@ -246,10 +221,10 @@ void NeuronCore::accumulate_generated_row(const int32_t* weights, uint32_t n) {
   const uint32_t bits = m_state_width_bits;
   if (m_params.refractory_steps > 0) {
     for (uint32_t j = 0; j < n; ++j) {
-      if (refractory[j] == 0) u[j] = accumulate(u[j], weights[j], bits);
+      if (refractory[j] == 0) u[j] = arith::accumulate(u[j], weights[j], bits);
     }
   } else {
-    for (uint32_t j = 0; j < n; ++j) u[j] = accumulate(u[j], weights[j], bits);
+    for (uint32_t j = 0; j < n; ++j) u[j] = arith::accumulate(u[j], weights[j], bits);
   }
 }
 
@@ -277,7 +252,7 @@ void NeuronCore::set_input_spikes(const SpikeBitmap& spikes) {
 }
 
 void NeuronCore::integrate() {
-  NMSIM_ASSERT(!m_couples || m_axon_negative.count() == 0,
+  NMSIM_ASSERT(!m_couples || !m_couples->negative_pending(),
                "integrate() with -1 couple spikes pending: integrate_couples() takes them");
   const Cycle start = m_ctx.clock.now();
   const Phase phase = m_ctx.phase.current();
@@ -310,22 +285,15 @@ void NeuronCore::integrate() {
     accumulator_free = sender_pipeline(m_axon_spikes, start, fetch, accumulate, &rows);
   } else {
     // One row at a time through the generator's lanes, then its pipeline (top of the header).
-    Cycle generator_free = start;
+    m_generator->begin_pass(start);
     const auto generate = [&](uint32_t axon, std::size_t buffer, Cycle request) {
       if (m_axon_counts[axon] < 255) ++m_axon_counts[axon];
-      m_generator->generate_row(axon, n, m_generated_rows[buffer].data());
-      const Cycle begin = max(request, generator_free);
-      generator_free = begin + state_words;
-      return generator_free + m_generator_cost.latency_cycles;
+      return m_generator->generate(axon, n, buffer, request, state_words);
     };
     const auto accumulate_generated = [&](uint32_t, std::size_t buffer) {
-      accumulate_generated_row(m_generated_rows[buffer].data(), n);
+      accumulate_generated_row(m_generator->row(buffer), n);
     };
     accumulator_free = sender_pipeline(m_axon_spikes, start, generate, accumulate_generated, &rows);
-    const uint64_t weights = rows * n;
-    m_generated_weights.add(phase, weights);
-    m_generator_multiplies.add(phase, weights * m_generator_cost.multiplies_32bit);
-    m_generator_adds.add(phase, weights * m_generator_cost.adds_32bit);
   }
   m_axon_spikes.clear();
   m_rows_fetched.add(phase, rows);
@@ -342,11 +310,9 @@ uint32_t NeuronCore::fire() {
   const uint32_t n = m_layout.neuron_count;
   const uint64_t words = ceil_div(n, m_lanes);
   m_fired.clear();
-  m_fired_bitmap.clear();
   for (uint32_t j = 0; j < n; ++j) {
-    if (fire_step(m_potentials[j], m_refractory[j], m_params)) {
+    if (arith::fire_step(m_potentials[j], m_refractory[j], m_params)) {
       m_fired.push_back(j);
-      m_fired_bitmap.set(j);
       ++m_spike_counts[j];
     }
   }
@@ -468,11 +434,11 @@ void NeuronCore::deliver(const noc::Packet& packet, Cycle at) {
     m_values_received.add(packet.phase);
     return;
   }
-  const uint32_t axon = spike_address(packet.payload);
+  const uint32_t axon = arith::spike_address(packet.payload);
   NMSIM_ASSERT(axon < m_layout.fan_in, "spike for an axon this core does not have");
-  if (spike_is_negative(packet.payload)) {
-    NMSIM_ASSERT(m_couples, "a -1 spike for a core without ternary couples");
-    m_axon_negative.set(axon);
+  if (arith::spike_is_negative(packet.payload)) {
+    NMSIM_ASSERT(m_couples != nullptr, "a -1 spike for a core without ternary couples");
+    m_couples->mark_negative(axon);
   }
   m_axon_spikes.set(axon);
   m_spikes_received.add(packet.phase);
@@ -486,45 +452,69 @@ void NeuronCore::finalize(const std::array<uint64_t, kPhaseCount>& phase_cycles)
   }
 }
 
+const std::vector<sc_core::sc_object*>& NeuronCore::get_child_objects() const {
+  const std::array<sc_core::sc_object*, 3> units = {m_couples.get(), m_generator.get(), m_readout.get()};
+  m_children.clear();
+  for (sc_core::sc_object* unit : units) {
+    if (unit != nullptr) m_children.push_back(unit);
+  }
+  for (sc_core::sc_object* child : sc_module::get_child_objects()) {
+    if (std::find(units.begin(), units.end(), child) == units.end()) m_children.push_back(child);
+  }
+  return m_children;
+}
+
 // --- readout unit (the arithmetic and timing are in readout_unit.cpp) ---
 
+ReadoutUnit& NeuronCore::readout_unit() const {
+  NMSIM_ASSERT(m_readout != nullptr, "a readout call before configure_readout");
+  return *m_readout;
+}
+
 void NeuronCore::configure_readout(const ReadoutLayout& layout) {
-  m_readout.configure(layout, *this);
-  add_stat("readout_cycles", "cycles", "cycles of the readout unit", m_readout_cycles, {EnergyKind::kActiveCycle});
+  NMSIM_ASSERT(m_readout == nullptr, "the readout unit is configured once, before the run");
+  m_readout = make_child<ReadoutUnit>(*this, "readout", m_sram, m_ctx, m_lanes, m_scan_bits);
+  m_readout->configure(layout);
 }
 
 void NeuronCore::readout_forward(const SpikeBitmap& rows, int64_t* sums) {
-  busy_until(m_readout.forward(rows, sums, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
+  ReadoutUnit& unit = readout_unit();
+  busy_until(unit.forward(rows, sums, m_ctx.clock.now()) + m_fill_cycles, unit.active_cycles());
 }
 
 void NeuronCore::readout_accumulate(const SpikeBitmap& rows, const int32_t* residuals) {
-  busy_until(m_readout.accumulate(rows, residuals, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
+  ReadoutUnit& unit = readout_unit();
+  busy_until(unit.accumulate(rows, residuals, m_ctx.clock.now()) + m_fill_cycles, unit.active_cycles());
 }
 
-void NeuronCore::readout_step(int shift, int64_t tau, ReadoutNorm norm) {
-  busy_until(m_readout.step(shift, tau, norm, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
+void NeuronCore::readout_step(int shift, int64_t tau, arith::GroupNorm norm) {
+  ReadoutUnit& unit = readout_unit();
+  busy_until(unit.step(shift, tau, norm, m_ctx.clock.now()) + m_fill_cycles, unit.active_cycles());
 }
 
-int64_t NeuronCore::readout_group_norms(ReadoutNorm norm) {
+int64_t NeuronCore::readout_group_norms(arith::GroupNorm norm) {
+  ReadoutUnit& unit = readout_unit();
   int64_t total = 0;
-  busy_until(m_readout.group_norms(norm, &total, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
+  busy_until(unit.group_norms(norm, &total, m_ctx.clock.now()) + m_fill_cycles, unit.active_cycles());
   return total;
 }
 
-uint64_t NeuronCore::readout_dual_norm(ReadoutNorm norm) {
+uint64_t NeuronCore::readout_dual_norm(arith::GroupNorm norm) {
+  ReadoutUnit& unit = readout_unit();
   uint64_t largest = 0;
-  busy_until(m_readout.dual_norm(norm, &largest, m_ctx.clock.now()) + m_fill_cycles, m_readout_cycles);
+  busy_until(unit.dual_norm(norm, &largest, m_ctx.clock.now()) + m_fill_cycles, unit.active_cycles());
   return largest;
 }
 
 void NeuronCore::peek_readout(std::vector<int32_t>& weights) {
-  const ReadoutLayout& layout = m_readout.layout();
-  weights.assign(uint64_t{m_readout.rows()} * layout.values, 0);
-  std::vector<uint8_t> row(m_readout.row_bytes());
+  const ReadoutUnit& unit = readout_unit();
+  const ReadoutLayout& layout = unit.layout();
+  weights.assign(uint64_t{unit.rows()} * layout.values, 0);
+  std::vector<uint8_t> row(unit.row_bytes());
   tlm::tlm_generic_payload p;
-  for (uint32_t r = 0; r < m_readout.rows(); ++r) {
+  for (uint32_t r = 0; r < unit.rows(); ++r) {
     p.set_command(tlm::TLM_READ_COMMAND);
-    p.set_address(m_readout.row_address(r));
+    p.set_address(unit.row_address(r));
     p.set_data_ptr(row.data());
     p.set_data_length(static_cast<unsigned>(row.size()));
     NMSIM_ASSERT(sram_socket->transport_dbg(p) == row.size(), "readout row outside the synapse SRAM");

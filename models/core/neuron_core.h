@@ -86,21 +86,25 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "models/arith/neuron_datapath.h"
 #include "models/core/barrier.h"
-#include "models/core/learning_engine.h"
 #include "models/core/core_layout.h"
-#include "models/core/neuron_datapath.h"
+#include "models/core/couple_unit.h"
+#include "models/core/learning_engine.h"
 #include "models/core/program.h"
 #include "models/core/readout_unit.h"
 #include "models/core/weight_generator.h"
+#include "models/core/weight_generator_unit.h"
 #include "models/noc/packet.h"
 #include "models/sram/sram.h"
+#include "models/base/errors.h"
 #include "models/base/sim_context.h"
 #include "models/base/spike_bitmap.h"
 #include "models/base/stats.h"
@@ -108,6 +112,9 @@
 #include "proto/core.pb.h"
 
 namespace nmsim::core {
+
+// The neuron parameters a core is configured with are the datapath's (models/arith).
+using arith::NeuronParams;
 
 class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::PacketSink {
  public:
@@ -122,13 +129,11 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void configure(const CoreLayout& layout, const NeuronParams& params);
   void set_program(Program* program) { m_program = program; }
   // Rows for integrate() from `generator` (not owned; outlives the run) instead of the synapse
-  // SRAM; null (the default) = stored weights. Set before the run.
+  // SRAM, through the weight generator unit (weight_generator_unit.h); null (the default) =
+  // stored weights. Set before the run.
   void set_weight_generator(const WeightGenerator* generator);
-  const WeightGenerator* weight_generator() const { return m_generator; }
   sram::Sram& synapse_sram() { return m_sram; }
   const CoreLayout& layout() const { return m_layout; }
-  uint32_t node() const { return m_node; }
-  uint32_t core_in_node() const { return m_core_in_node; }
 
   // --- firmware API: each call costs what the hardware spends ---
   void reset_neurons();
@@ -170,12 +175,19 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Spikes integrated per axon since the last reset_neurons (saturating at 255): the input
   // rates a learning rule needs. Flip-flops with a synchronous clear: reset costs nothing extra.
   const std::vector<uint8_t>& axon_counts() const { return m_axon_counts; }
-  // Registers the host writes over the host link (e.g. the label of a training sample).
+  // Registers the host writes over the host link (e.g. the label of a training sample). Each
+  // firmware names the registers it uses with an enum of its own (values 0..kHostRegisters - 1),
+  // so no call site indexes a bare number.
   static constexpr std::size_t kHostRegisters = 8;
-  std::array<int32_t, kHostRegisters>& host_registers() { return m_host_registers; }
+  template <typename Register>
+  int32_t& host_register(Register name) {
+    static_assert(std::is_enum_v<Register>, "name a host register with the firmware's enum");
+    const auto index = static_cast<std::size_t>(name);
+    NMSIM_ASSERT(index < kHostRegisters, "a host register the core does not have");
+    return m_host_registers[index];
+  }
   void barrier(Phase next_phase) { m_barrier.arrive_and_wait(next_phase); }
   const std::vector<uint32_t>& fired() const { return m_fired; }      // local indices, ascending
-  const SpikeBitmap& fired_bitmap() const { return m_fired_bitmap; }  // this step's spikes
 
   // --- host link side: raw state access, timed by the host link ---
   std::vector<uint8_t>& input_pixels() { return m_input_pixels; }
@@ -183,6 +195,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   const std::vector<int32_t>& potentials() const { return m_potentials; }
 
   // --- ternary neuron couples (chip.core.ternary_couples; see the top of this file) ---
+  // The couple unit (couple_unit.h): its state, which the firmware reads (this step's masked
+  // outputs, the send mask, the spike counts, the potentials). A core without couples has none.
+  const CoupleUnit& couples() const;
   // Which rows hold the recurrent weights of the core's own neurons: row first_axon + i is
   // neuron i's axon. Set up before the run; needed by the transposed read.
   void set_transposed_block(uint32_t first_axon);
@@ -198,14 +213,6 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void send_couple_spikes(uint32_t tree_id);
   void integrate_couples();
   void integrate_couples_transposed(const SpikeBitmap& positive, const SpikeBitmap& negative);
-  // This step's masked outputs (what send_couple_spikes sends), local neuron indices.
-  const SpikeBitmap& couple_spikes_positive() const { return m_couple_out_positive; }
-  const SpikeBitmap& couple_spikes_negative() const { return m_couple_out_negative; }
-  const SpikeBitmap& couple_send_mask() const { return m_couple_mask; }
-  // Per neuron since reset_couples: (+1 spikes) - (-1 spikes), mask or not.
-  const std::vector<int16_t>& couple_counts() const { return m_couple_counts; }
-  const std::vector<int32_t>& couple_potentials() const { return m_couple_potentials; }
-  TransposedRead transposed_read() const { return m_transposed_read; }
   // The second synapse array of TRANSPOSED_COPY (null otherwise).
   sram::Sram* transposed_sram() { return m_transposed_sram.get(); }
   tlm_utils::simple_initiator_socket<NeuronCore>* transposed_sram_socket() {
@@ -213,13 +220,14 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   }
 
   // --- readout unit (readout_unit.h: a dense readout learned in the synapse SRAM) ---
-  // Once, before the run; its rows start at layout.base, above the synapse rows.
+  // Once, before the run: creates the unit (a child named `readout`); its rows start at
+  // layout.base, above the synapse rows.
   void configure_readout(const ReadoutLayout& layout);
   void readout_forward(const SpikeBitmap& rows, int64_t* sums);  // sums[k] += rows' weights
   void readout_accumulate(const SpikeBitmap& rows, const int32_t* residuals);
-  void readout_step(int shift, int64_t tau, ReadoutNorm norm);
-  int64_t readout_group_norms(ReadoutNorm norm);
-  uint64_t readout_dual_norm(ReadoutNorm norm);  // and clears the accumulators
+  void readout_step(int shift, int64_t tau, arith::GroupNorm norm);
+  int64_t readout_group_norms(arith::GroupNorm norm);
+  uint64_t readout_dual_norm(arith::GroupNorm norm);  // and clears the accumulators
   // Uncounted backdoor: the readout weights, [row * values + k].
   void peek_readout(std::vector<int32_t>& weights);
 
@@ -228,6 +236,11 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
 
   // Charges idle cycles (total minus busy, per phase) once the run has ended.
   void finalize(const std::array<uint64_t, kPhaseCount>& phase_cycles);
+
+  // The core's units (couples, weight_generator, readout: whichever it has) first, then its
+  // memories and the rest, so a report lists the units' stats right after the core's own
+  // whenever they were enabled (the order the energy totals are summed in).
+  const std::vector<sc_core::sc_object*>& get_child_objects() const override;
 
  private:
   void controller();  // SC_THREAD: runs the program
@@ -239,13 +252,13 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   template <typename Fetch, typename Accumulate>
   Cycle sender_pipeline(const SpikeBitmap& lines, Cycle start, Fetch&& fetch,
                         Accumulate&& accumulate, uint64_t* senders);
-  // Adds one weight row (or a gathered column of decoded weights) to the couples, negated
-  // for a -1 spike.
-  void accumulate_couple_row(const uint8_t* row, uint32_t n, bool negative);
-  void accumulate_couple_column(const int32_t* column, uint32_t n, bool negative);
   // Counts a couple pass's SOPs and couple-memory accesses and waits for its end.
-  void finish_couple_pass(Cycle start, Cycle accumulator_free, uint64_t senders, uint32_t lines);
-  void require_couples(const char* call) const;
+  void finish_couple_pass(Cycle start, Cycle accumulator_free, uint64_t senders, uint32_t lines,
+                          bool transposed);
+  // The couple unit, asserting it exists (`call` names the firmware call).
+  CoupleUnit& couple_unit(const char* call) const;
+  // A readout call before configure_readout asserts.
+  ReadoutUnit& readout_unit() const;
   // Waits until `end`, charging the cycles to the core and to one unit.
   void busy_until(Cycle end, PhaseCounter& unit_cycles);
   // Accumulates one fetched weight row into the potentials of the core's n neurons.
@@ -272,10 +285,13 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   const uint32_t m_value_packet_flits;
   SimContext& m_ctx;
   Barrier& m_barrier;
+  // Created before the synapse SRAM, so the report lists its stats right after the core's.
+  std::unique_ptr<CoupleUnit> m_couples;
   sram::Sram m_sram;
   LearningEngine m_learning;
-  ReadoutUnit m_readout;
-  const bool m_couples;
+  // Units enabled before the run (set_weight_generator, configure_readout), else null.
+  std::unique_ptr<WeightGeneratorUnit> m_generator;
+  std::unique_ptr<ReadoutUnit> m_readout;
   const TransposedRead m_transposed_read;
   // TRANSPOSED_COPY: the second synapse array and the port bound to it.
   std::unique_ptr<sram::Sram> m_transposed_sram;
@@ -293,24 +309,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   std::vector<uint8_t> m_axon_counts;
   std::array<int32_t, kHostRegisters> m_host_registers{};
   SpikeBitmap m_axon_spikes;
-  SpikeBitmap m_fired_bitmap;
   std::vector<uint32_t> m_fired;
   std::array<std::vector<uint8_t>, 2> m_row_buffers;
-  // Weight generator (null: rows from the SRAM) and its two row buffers (sized once).
-  const WeightGenerator* m_generator = nullptr;
-  GeneratorCost m_generator_cost;
-  std::array<std::vector<int32_t>, 2> m_generated_rows;
-  // Couples (sized only when enabled).
-  std::vector<int32_t> m_couple_potentials;
-  std::vector<int32_t> m_couple_drives;
-  std::vector<int16_t> m_couple_counts;
-  SpikeBitmap m_couple_mask;
-  SpikeBitmap m_couple_out_positive;
-  SpikeBitmap m_couple_out_negative;
-  SpikeBitmap m_axon_negative;   // axons whose delivered spike was -1
-  SpikeBitmap m_senders;         // scratch: positive | negative senders
-  std::array<std::vector<int32_t>, 2> m_column_buffers;  // COLUMN_READ: gathered columns
-  std::vector<uint8_t> m_word_buffer;                    // COLUMN_READ: one SRAM word
   bool m_has_transposed_block = false;
   uint32_t m_transposed_first_axon = 0;
   tlm::tlm_generic_payload m_sram_payload;
@@ -339,21 +339,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   PhaseCounter m_controller_adds;
   PhaseCounter m_controller_multiplies;
   PhaseCounter m_idle_cycles;
-  PhaseCounter m_couple_reads;
-  PhaseCounter m_couple_writes;
-  PhaseCounter m_drive_reads;
-  PhaseCounter m_drive_writes;
-  PhaseCounter m_drive_adds;
-  PhaseCounter m_couple_compares;
-  PhaseCounter m_mask_compares;
-  PhaseCounter m_couple_resets;
-  PhaseCounter m_couple_spikes;
-  PhaseCounter m_transposed_senders;
-  PhaseCounter m_readout_cycles;
-  PhaseCounter m_generated_weights;
-  PhaseCounter m_generator_multiplies;
-  PhaseCounter m_generator_adds;
 
+  mutable std::vector<sc_core::sc_object*> m_children;  // get_child_objects()'s order
   trace::Signal m_trace_busy;
   trace::Signal m_trace_phase;
   trace::Signal m_trace_spike_out;

@@ -1,4 +1,4 @@
-// Shared by the core's .cpp files only (neuron_core.cpp, couple_unit.cpp): the activity
+// Shared by the core's .cpp files only (neuron_core.cpp, neuron_core_couples.cpp): the activity
 // codes of the traced signal and the one-fetch-per-sender pipeline both integrate passes use.
 #pragma once
 

@@ -4,8 +4,7 @@
 #include <cstring>
 #include <string>
 
-#include "models/core/neuron_datapath.h"
-#include "models/core/rounding.h"
+#include "models/arith/proximal.h"
 #include "models/base/errors.h"
 
 namespace nmsim::core {
@@ -24,25 +23,26 @@ int64_t load_i64(const uint8_t* p) {
 }
 void store_i32(uint8_t* p, int32_t v) { std::memcpy(p, &v, sizeof v); }
 void store_i64(uint8_t* p, int64_t v) { std::memcpy(p, &v, sizeof v); }
-int64_t magnitude(int32_t v) { return v < 0 ? -int64_t{v} : v; }
 
 }  // namespace
 
-ReadoutUnit::ReadoutUnit(sram::Sram& sram, SimContext& ctx, uint32_t lanes, uint32_t scan_bits)
-    : m_sram(sram), m_ctx(ctx), m_lanes(lanes), m_scan_bits(scan_bits) {}
-
-void ReadoutUnit::configure(const ReadoutLayout& layout, StatGroup& stats) {
-  NMSIM_ASSERT(!configured(), "the readout unit is configured once, before the run");
-  stats.add_stat("readout_value_adds", "adds", "64-bit adds of readout rows into the output sums and of residuals into "
+ReadoutUnit::ReadoutUnit(const char* name, sram::Sram& sram, SimContext& ctx, uint32_t lanes, uint32_t scan_bits)
+    : sc_object(name), m_sram(sram), m_ctx(ctx), m_lanes(lanes), m_scan_bits(scan_bits) {
+  add_stat("readout_value_adds", "adds", "64-bit adds of readout rows into the output sums and of residuals into "
            "gradient accumulators", m_value_adds, {EnergyKind::kAdd, 0, 64});
-  stats.add_stat("readout_update_ops", "ops", "32-bit adds and compares of the gradient steps, proximal steps and norms",
+  add_stat("readout_update_ops", "ops", "32-bit adds and compares of the gradient steps, proximal steps and norms",
            m_update_ops, {EnergyKind::kAdd, 0, 32});
-  stats.add_stat("readout_weight_updates", "weights", "readout weights whose value changed", m_weight_updates);
-  stats.add_stat("readout_rows_read", "rows", "readout rows read (forward, step, norms)", m_rows_read);
-  stats.add_stat("readout_gradient_rows", "rows", "gradient rows read, modified and written back", m_gradient_rows);
-  stats.add_stat("readout_groups_stepped", "groups", "unit groups passed through the gradient and proximal step",
+  add_stat("readout_weight_updates", "weights", "readout weights whose value changed", m_weight_updates);
+  add_stat("readout_rows_read", "rows", "readout rows read (forward, step, norms)", m_rows_read);
+  add_stat("readout_gradient_rows", "rows", "gradient rows read, modified and written back", m_gradient_rows);
+  add_stat("readout_groups_stepped", "groups", "unit groups passed through the gradient and proximal step",
            m_groups_stepped);
-  stats.add_stat("readout_bisection_steps", "steps", "l_inf prox bisection iterations", m_bisection_steps);
+  add_stat("readout_bisection_steps", "steps", "l_inf prox bisection iterations", m_bisection_steps);
+  add_stat("readout_cycles", "cycles", "cycles of the readout unit", m_cycles, {EnergyKind::kActiveCycle});
+}
+
+void ReadoutUnit::configure(const ReadoutLayout& layout) {
+  NMSIM_ASSERT(!configured(), "the readout unit is configured once, before the run");
   NMSIM_ASSERT(layout.units > 0 && layout.group_rows > 0 && layout.values > 0, "readout layout is empty");
   const uint64_t word = m_sram.word_bytes();
   NMSIM_ASSERT(layout.base % word == 0, "readout base not word aligned");
@@ -141,7 +141,7 @@ Cycle ReadoutUnit::read_group(uint32_t unit, bool all_rows, Cycle start, Cycle r
   return ready;
 }
 
-Cycle ReadoutUnit::step(int shift, int64_t tau, ReadoutNorm norm, Cycle start) {
+Cycle ReadoutUnit::step(int shift, int64_t tau, arith::GroupNorm norm, Cycle start) {
   NMSIM_ASSERT(configured(), "readout step before configure()");
   const Phase phase = m_ctx.phase.current();
   const uint32_t values = m_layout.values;
@@ -173,46 +173,15 @@ Cycle ReadoutUnit::step(int shift, int64_t tau, ReadoutNorm norm, Cycle start) {
       if (!m_dirty[first + t]) continue;
       cycles += add_cycles(values);
       ops += values;
-      for (uint32_t k = 0; k < values; ++k) {
-        const int64_t g = m_gradient[t * values + k];
-        int32_t& v = m_group[t * values + k];
-        if (g != 0) v = saturate(int64_t{v} - round_shift(g, shift), 32);
-      }
+      for (uint32_t k = 0; k < values; ++k) arith::gradient_step(m_group[t * values + k], m_gradient[t * values + k], shift);
     }
     if (prox) {
       const uint32_t pass = add_cycles(m_group_size);
-      if (norm == ReadoutNorm::kL1) {
+      const uint64_t iterations = arith::prox(m_group.data(), m_group_size, tau, norm);
+      if (norm == arith::GroupNorm::kL1) {
         cycles += pass;
         ops += m_group_size;
-        for (int32_t& v : m_group) {
-          const int64_t x = v;
-          v = static_cast<int32_t>(x > tau ? x - tau : (x < -tau ? x + tau : 0));
-        }
       } else {
-        int64_t sum = 0, top = 0;
-        for (int32_t v : m_group) {
-          sum += magnitude(v);
-          top = std::max(top, magnitude(v));
-        }
-        uint64_t iterations = 0;
-        if (sum <= tau) {
-          std::fill(m_group.begin(), m_group.end(), 0);
-        } else {
-          int64_t lo = 0, hi = top;
-          while (lo < hi) {
-            const int64_t mid = lo + (hi - lo + 1) / 2;
-            int64_t excess = 0;
-            for (int32_t v : m_group)
-              if (magnitude(v) > mid) excess += magnitude(v) - mid;
-            if (excess >= tau) lo = mid;
-            else hi = mid - 1;
-            ++iterations;
-          }
-          for (int32_t& v : m_group) {
-            if (v > lo) v = static_cast<int32_t>(lo);
-            else if (v < -lo) v = static_cast<int32_t>(-lo);
-          }
-        }
         cycles += (2 + iterations) * pass + iterations;
         ops += (2 + iterations) * m_group_size;
         bisections += iterations;
@@ -258,7 +227,7 @@ Cycle ReadoutUnit::step(int shift, int64_t tau, ReadoutNorm norm, Cycle start) {
   return max(done, start + (m_layout.units + m_scan_bits - 1) / m_scan_bits);
 }
 
-Cycle ReadoutUnit::group_norms(ReadoutNorm norm, int64_t* total, Cycle start) {
+Cycle ReadoutUnit::group_norms(arith::GroupNorm norm, int64_t* total, Cycle start) {
   NMSIM_ASSERT(configured(), "readout norms before configure()");
   Cycle done = start;
   int64_t sum = 0;
@@ -266,9 +235,7 @@ Cycle ReadoutUnit::group_norms(ReadoutNorm norm, int64_t* total, Cycle start) {
   for (uint32_t unit = 0; unit < m_layout.units; ++unit) {
     if (!m_nonzero[unit]) continue;
     const Cycle ready = read_group(unit, true, done, done);
-    int64_t r = 0;
-    for (int32_t v : m_group) r = norm == ReadoutNorm::kL1 ? r + magnitude(v) : std::max(r, magnitude(v));
-    sum += r;
+    sum += arith::group_norm(m_group.data(), m_group_size, norm);
     ops += m_group_size;
     done = ready + add_cycles(m_group_size);
   }
@@ -277,7 +244,7 @@ Cycle ReadoutUnit::group_norms(ReadoutNorm norm, int64_t* total, Cycle start) {
   return max(done, start + (m_layout.units + m_scan_bits - 1) / m_scan_bits);
 }
 
-Cycle ReadoutUnit::dual_norm(ReadoutNorm norm, uint64_t* largest, Cycle start) {
+Cycle ReadoutUnit::dual_norm(arith::GroupNorm norm, uint64_t* largest, Cycle start) {
   NMSIM_ASSERT(configured(), "readout dual norm before configure()");
   const Phase phase = m_ctx.phase.current();
   const uint32_t values = m_layout.values;
@@ -295,7 +262,7 @@ Cycle ReadoutUnit::dual_norm(ReadoutNorm norm, uint64_t* largest, Cycle start) {
       ready = max(ready, m_sram.access(false, grow_address(first + t), length, bytes, done));
       for (uint32_t k = 0; k < values; ++k) {
         const auto c = static_cast<uint64_t>(load_i64(bytes + 8 * k));
-        dual = norm == ReadoutNorm::kL1 ? std::max(dual, c) : dual + c;
+        dual = arith::dual_norm_add(dual, c, norm);
       }
       ++gradient_rows;
     }

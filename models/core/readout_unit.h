@@ -40,12 +40,16 @@
 //   one-hot residuals): for each dirty group, one after another: its dirty gradient rows are
 //   read, the dual norm (l1: max of the counts; l_inf: their sum) takes ceil(G / lanes) cycles,
 //   the rows are written back as 0; returns the largest (beta_max's part of this core).
-// Every pass's end is returned; the core adds its pipeline fill and waits for it.
+// Every pass's end is returned; the core adds its pipeline fill and waits for it, charging the
+// cycles to this unit (readout_cycles).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include <systemc>
+
+#include "models/arith/proximal.h"
 #include "models/sram/sram.h"
 #include "models/base/cycle.h"
 #include "models/base/sim_context.h"
@@ -54,7 +58,6 @@
 
 namespace nmsim::core {
 
-enum class ReadoutNorm : uint8_t { kL1, kLinf };
 
 struct ReadoutLayout {
   uint64_t base = 0;        // byte address of the first readout row
@@ -63,14 +66,14 @@ struct ReadoutLayout {
   uint32_t values = 10;     // weights per row (classes)
 };
 
-// Part of a neuron core (not a SystemC object of its own): its counters are registered as the
-// core's stats, named readout_*, when it is configured, so cores without one report as before.
-class ReadoutUnit {
+// A child of the neuron core, created only when a readout is configured
+// (NeuronCore::configure_readout), so cores without one report as before.
+class ReadoutUnit : public sc_core::sc_object, public StatGroup {
  public:
-  ReadoutUnit(sram::Sram& sram, SimContext& ctx, uint32_t lanes, uint32_t scan_bits);
+  ReadoutUnit(const char* name, sram::Sram& sram, SimContext& ctx, uint32_t lanes, uint32_t scan_bits);
 
-  // ConfigError if the rows do not fit the SRAM above `base`. Registers the counters in `stats`.
-  void configure(const ReadoutLayout& layout, StatGroup& stats);
+  // Once, before the run. ConfigError if the rows do not fit the SRAM above `base`.
+  void configure(const ReadoutLayout& layout);
   bool configured() const { return m_rows > 0; }
   uint32_t rows() const { return m_rows; }
   uint64_t end_address() const;  // one past the gradient rows
@@ -80,9 +83,11 @@ class ReadoutUnit {
 
   Cycle forward(const SpikeBitmap& rows, int64_t* sums, Cycle start);
   Cycle accumulate(const SpikeBitmap& rows, const int32_t* residuals, Cycle start);
-  Cycle step(int shift, int64_t tau, ReadoutNorm norm, Cycle start);
-  Cycle group_norms(ReadoutNorm norm, int64_t* total, Cycle start);
-  Cycle dual_norm(ReadoutNorm norm, uint64_t* largest, Cycle start);
+  Cycle step(int shift, int64_t tau, arith::GroupNorm norm, Cycle start);
+  Cycle group_norms(arith::GroupNorm norm, int64_t* total, Cycle start);
+  Cycle dual_norm(arith::GroupNorm norm, uint64_t* largest, Cycle start);
+  // The cycles the core's controller waits for this unit (charged by the core).
+  PhaseCounter& active_cycles() { return m_cycles; }
 
  private:
   uint64_t vrow_address(uint32_t row) const { return m_layout.base + uint64_t{row} * m_vrow_bytes; }
@@ -119,6 +124,7 @@ class ReadoutUnit {
   PhaseCounter m_gradient_rows;
   PhaseCounter m_groups_stepped;
   PhaseCounter m_bisection_steps;
+  PhaseCounter m_cycles;
 };
 
 }  // namespace nmsim::core

@@ -51,30 +51,6 @@ nmsim::RunConfig convex_run() {
 
 }  // namespace
 
-TEST_CASE("convex prox: l1 soft threshold and l_inf clip, by hand", "[convex]") {
-  int32_t a[] = {100, -50, 3, 0, -10};
-  ConvexReadout::prox_l1(a, 5, 10);
-  REQUIRE(std::vector<int32_t>(a, a + 5) == std::vector<int32_t>{90, -40, 0, 0, 0});
-
-  // sum max(|v| - theta, 0) = 5 at theta = 5.5: the largest integer level keeping the sum
-  // >= 5 is 5, so the group is clipped to [-5, 5].
-  int32_t b[] = {10, -6, 3, 1};
-  ConvexReadout::prox_linf(b, 4, 5);
-  REQUIRE(std::vector<int32_t>(b, b + 4) == std::vector<int32_t>{5, -5, 3, 1});
-  // A group whose l1 norm is within the threshold becomes zero (the unit is pruned).
-  int32_t c[] = {2, -1, 0};
-  ConvexReadout::prox_linf(c, 3, 3);
-  REQUIRE(std::vector<int32_t>(c, c + 3) == std::vector<int32_t>{0, 0, 0});
-  // A zero threshold changes nothing.
-  int32_t d[] = {7, -7};
-  ConvexReadout::prox_linf(d, 2, 0);
-  ConvexReadout::prox_l1(d, 2, 0);
-  REQUIRE(d[0] == 7);
-  REQUIRE(d[1] == -7);
-  REQUIRE(ConvexReadout::group_norm(b, 4, nmsim::CONVEX_GROUP_NORM_L1) == 14);
-  REQUIRE(ConvexReadout::group_norm(b, 4, nmsim::CONVEX_GROUP_NORM_LINF) == 5);
-}
-
 TEST_CASE("convex readout: two proximal steps on 2 units x 2 steps, by hand", "[convex]") {
   const ConvexOptions o = tiny_options();
   const FeatureStore store = tiny_store();

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "models/core/neuron_core.h"
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "models/core/weight_row.h"
 #include "platform/chip/chip.h"
 #include "platform/config/loader.h"
@@ -97,7 +97,7 @@ void run_default_core(bool generated) {
   config::validate(config);
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
-  core::NeuronParams params;
+  arith::NeuronParams params;
   params.threshold = 1 << 30;  // nothing fires: the potentials are the sums
   chip.configure(mapper::map_network(config, {convex::kInputs, kNeurons}), params);
   core::NeuronCore& core = chip.core(0);
@@ -137,7 +137,7 @@ void run_default_core(bool generated) {
   REQUIRE(rows == 98);
   for (uint32_t j = 0; j < kNeurons; ++j) {
     int32_t u = 0;
-    spikes.for_each([&](uint32_t i) { u = core::accumulate(u, witness_weight(kSeed, kSigma, kFirstUnit + j, i), 24); });
+    spikes.for_each([&](uint32_t i) { u = arith::accumulate(u, witness_weight(kSeed, kSigma, kFirstUnit + j, i), 24); });
     REQUIRE(core.potentials()[j] == u);
   }
   const sram::Sram& sram = core.synapse_sram();
@@ -151,7 +151,7 @@ void run_default_core(bool generated) {
     const core::GeneratorCost cost = generator.cost();
     row_pj = kNeurons * (cost.multiplies_32bit * model.event_pj({EnergyKind::kMultiply, 0, 32}) +
                          cost.adds_32bit * model.event_pj({EnergyKind::kAdd, 0, 32}));
-    CHECK(testing::stat_total(core, "generated_weights") == rows * kNeurons);
+    CHECK(testing::stat_total(testing::unit_stats(core, "weight_generator"), "generated_weights") == rows * kNeurons);
   } else {
     for (const StatEntry& s : sram.stats()) {
       if (s.name == "reads") row_pj = static_cast<double>(words_per_row) * model.event_pj(s.energy);

@@ -3,7 +3,7 @@
 // bit for bit; and the per-phase report.
 #include <catch2/catch.hpp>
 
-#include "models/core/stochastic_rounding.h"
+#include "models/arith/stochastic_rounding.h"
 #include "platform/config/loader.h"
 #include "platform/energy/energy_model.h"
 #include "platform/report/report_builder.h"
@@ -88,5 +88,5 @@ TEST_CASE("dfa chip: stochastic rounding (a xorshift per neuron lane) equals the
   for (const auto& s : r.report.stats())
     if (s.name().size() > 13 && s.name().substr(s.name().size() - 13) == ".rounding_ops") rounding_ops += s.value();
   CHECK(rounding_ops > 0);
-  CHECK(static_cast<uint64_t>(rounding_ops) % core::kStochasticRoundingOps == 0);
+  CHECK(static_cast<uint64_t>(rounding_ops) % arith::kStochasticRoundingOps == 0);
 }

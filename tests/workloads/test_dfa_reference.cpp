@@ -43,8 +43,8 @@ nmsim::workloads::NetworkWeights tiny_weights() {
   return w;
 }
 
-nmsim::core::NeuronParams tiny_neuron() {
-  nmsim::core::NeuronParams n;
+nmsim::arith::NeuronParams tiny_neuron() {
+  nmsim::arith::NeuronParams n;
   n.threshold = 100;
   n.state_width_bits = 24;
   return n;

@@ -8,7 +8,7 @@
 #include "workloads/inference/reference.h"
 
 using nmsim::SpikeBitmap;
-using nmsim::core::NeuronParams;
+using nmsim::arith::NeuronParams;
 using nmsim::inference::InferenceReference;
 using nmsim::inference::SampleResult;
 using nmsim::workloads::LayerWeightsData;
@@ -31,7 +31,7 @@ TEST_CASE("inference reference: 4-3-2 network, T = 3, by hand", "[inference]") {
   // one refractory step, no leak.
   NeuronParams p;
   p.threshold = 100;
-  p.reset = nmsim::core::Reset::kSubtract;
+  p.reset = nmsim::arith::Reset::kSubtract;
   p.refractory_steps = 1;
   p.state_width_bits = 8;
   NetworkWeights w;
@@ -99,9 +99,9 @@ TEST_CASE("inference reference: leak by subtraction and reset to zero", "[infere
   // fire scan before the threshold test, reset to zero, no refractory, 16-bit state.
   NeuronParams p;
   p.threshold = 50;
-  p.leak = nmsim::core::Leak::kSubtract;
+  p.leak = nmsim::arith::Leak::kSubtract;
   p.leak_amount = 5;
-  p.reset = nmsim::core::Reset::kZero;
+  p.reset = nmsim::arith::Reset::kZero;
   p.refractory_steps = 0;
   p.state_width_bits = 16;
   NetworkWeights w;

@@ -95,7 +95,7 @@ void run_case(TransposedRead read) {
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {o.hidden + o.inputs, o.hidden, o.classes});
   REQUIRE(mapping.cores_used == 2);
-  core::NeuronParams neuron;
+  arith::NeuronParams neuron;
   neuron.threshold = o.threshold;
   neuron.state_width_bits = o.state_width_bits;
   spide::configure_chip(chip, mapping, neuron, schedule);

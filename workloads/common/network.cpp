@@ -16,7 +16,7 @@ std::vector<uint32_t> layer_sizes(const RunConfig& run) {
 }
 
 void check_network(const std::vector<uint32_t>& sizes, const NetworkWeights& weights,
-                   const core::NeuronParams& neuron) {
+                   const arith::NeuronParams& neuron) {
   if (sizes.size() < 2) throw ConfigError("network: needs an input and an output layer");
   for (size_t l = 0; l < sizes.size(); ++l)
     if (sizes[l] == 0) throw ConfigError("network: layer " + std::to_string(l) + " is empty");
@@ -39,15 +39,15 @@ void check_network(const std::vector<uint32_t>& sizes, const NetworkWeights& wei
   if (neuron.refractory_steps > 255) throw ConfigError("network.neuron.refractory_steps: must fit 8 bits");
 }
 
-core::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip) {
+arith::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip) {
   const NeuronConfig& n = run.network().neuron();
-  core::NeuronParams p;
+  arith::NeuronParams p;
   p.threshold = static_cast<int32_t>(n.threshold());
-  p.leak = n.leak_mode() == LEAK_SHIFT      ? core::Leak::kShift
-           : n.leak_mode() == LEAK_SUBTRACT ? core::Leak::kSubtract
-                                            : core::Leak::kNone;
+  p.leak = n.leak_mode() == LEAK_SHIFT      ? arith::Leak::kShift
+           : n.leak_mode() == LEAK_SUBTRACT ? arith::Leak::kSubtract
+                                            : arith::Leak::kNone;
   p.leak_amount = n.leak_amount();
-  p.reset = n.reset_mode() == RESET_ZERO ? core::Reset::kZero : core::Reset::kSubtract;
+  p.reset = n.reset_mode() == RESET_ZERO ? arith::Reset::kZero : arith::Reset::kSubtract;
   p.refractory_steps = n.refractory_steps();
   p.state_width_bits = chip.core().state_width_bits();
   return p;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
 #include "workloads/common/weights.h"
@@ -19,9 +19,9 @@ std::vector<uint32_t> layer_sizes(const RunConfig& run);
 // layers, one weight matrix of the right shape per layer, a state width of 2..32 bits that
 // holds the threshold, refractory steps that fit 8 bits. ConfigError naming what is wrong.
 void check_network(const std::vector<uint32_t>& sizes, const NetworkWeights& weights,
-                   const core::NeuronParams& neuron);
+                   const arith::NeuronParams& neuron);
 
 // run.network.neuron with the chip's state width.
-core::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip);
+arith::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip);
 
 }  // namespace nmsim::workloads

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <utility>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "models/base/errors.h"
 #include "platform/chip/chip.h"
 #include "workloads/common/fixed_point.h"
@@ -16,10 +16,6 @@
 namespace nmsim::convex {
 
 namespace {
-
-core::ReadoutNorm readout_norm(::nmsim::ConvexGroupNorm norm) {
-  return norm == CONVEX_GROUP_NORM_L1 ? core::ReadoutNorm::kL1 : core::ReadoutNorm::kLinf;
-}
 
 // A 64-bit value from two 32-bit registers (low word unsigned).
 int64_t join_words(int32_t low, int32_t high) {
@@ -49,7 +45,7 @@ void ConvexCoreProgram::run(core::NeuronCore& core) {
   m_leader = layout.first_neuron == 0;
   m_features.resize(layout.neuron_count * o.time_steps);
   const auto n = static_cast<uint32_t>(m_schedule.train_set.size());
-  const core::ReadoutNorm norm = readout_norm(o.group_norm);
+  const arith::GroupNorm norm = group_norm_of(o.group_norm);
   if (m_schedule.beta_pass) {
     for (uint32_t s = 0; s < n; ++s) sample(core, Pass::kBeta);
     core.barrier(Phase::kUpdate);
@@ -62,8 +58,8 @@ void ConvexCoreProgram::run(core::NeuronCore& core) {
       const uint32_t b = std::min(batch, n - k);
       for (uint32_t s = 0; s < b; ++s) sample(core, Pass::kTrain);
       core.barrier(Phase::kUpdate);  // the step's threshold is in the registers
-      const auto& r = core.host_registers();
-      core.readout_step(static_cast<int>(m_schedule.eta_shift[epoch]), join_words(r[kTauLow], r[kTauHigh]), norm);
+      const int64_t tau = join_words(core.host_register(HostRegister::kTauLow), core.host_register(HostRegister::kTauHigh));
+      core.readout_step(static_cast<int>(m_schedule.eta_shift[epoch]), tau, norm);
       core.barrier(Phase::kHostIo);
     }
     m_loss = 0;
@@ -72,14 +68,14 @@ void ConvexCoreProgram::run(core::NeuronCore& core) {
     m_group_norms = core.readout_group_norms(norm);
     core.barrier(Phase::kHostIo);  // the host reads L and the norms, and decides
     core.barrier(Phase::kHostIo);  // the verdict is in the registers
-    if (core.host_registers()[kContinueRegister] == 0) break;
+    if (core.host_register(HostRegister::kContinue) == 0) break;
   }
   for (std::size_t s = 0; s < m_schedule.test_indices.size(); ++s) sample(core, Pass::kTest);
 }
 
 void ConvexCoreProgram::forward(core::NeuronCore& core, Phase after) {
-  const auto& r = core.host_registers();
-  const uint64_t encoder_index = static_cast<uint64_t>(join_words(r[kEncoderIndexLow], r[kEncoderIndexHigh]));
+  const uint64_t encoder_index = static_cast<uint64_t>(
+      join_words(core.host_register(HostRegister::kEncoderIndexLow), core.host_register(HostRegister::kEncoderIndexHigh)));
   m_features.clear();
   // Captures two pointers: std::function keeps them inline (no allocation per sample).
   job::run_forward_pass(core, m_encoder, m_input_spikes, encoder_index, m_schedule.options.time_steps, 1, after,
@@ -92,7 +88,7 @@ void ConvexCoreProgram::sample(core::NeuronCore& core, Pass pass) {
   core.barrier(Phase::kForward);  // pixels, encoder index and label are loaded
   if (pass == Pass::kBeta) {
     forward(core, Phase::kUpdate);
-    const auto label = static_cast<uint32_t>(core.host_registers()[kLabelRegister]);
+    const auto label = static_cast<uint32_t>(core.host_register(HostRegister::kLabel));
     for (uint32_t k = 0; k < kClasses; ++k) m_residuals[k] = k == label ? 1 : 0;
     core.readout_accumulate(m_features, m_residuals.data());  // H^T Y in counts
     core.barrier(Phase::kHostIo);
@@ -144,11 +140,11 @@ void ConvexCoreProgram::leader_step(core::NeuronCore& core, bool loss) {
   const uint64_t received_count = received.size();
   core.clear_received_values();
   m_prediction = argmax(m_outputs.data());
-  const auto label = static_cast<uint32_t>(core.host_registers()[kLabelRegister]);
+  const auto label = static_cast<uint32_t>(core.host_register(HostRegister::kLabel));
   const uint32_t q = m_schedule.options.readout_fraction_bits;
   for (uint32_t k = 0; k < kClasses; ++k) {
     const int64_t y = k == label ? int64_t{1} << q : 0;
-    m_residuals[k] = core::saturate(m_outputs[k] - y, 32);
+    m_residuals[k] = arith::saturate(m_outputs[k] - y, 32);
     if (loss) {
       const int64_t e = m_residuals[k];
       m_loss += static_cast<uint64_t>(workloads::round_shift(e * e, static_cast<int>(q)));
@@ -176,11 +172,10 @@ void ConvexHostProgram::load_sample(host::HostLink& link, const uint8_t* pixels,
     core::NeuronCore& core = m_chip.core(slot.core_index);
     auto& buffer = core.input_pixels();
     std::memcpy(buffer.data(), pixels, buffer.size());
-    auto& r = core.host_registers();
-    r[kEncoderIndexLow] = static_cast<int32_t>(static_cast<uint32_t>(encoder_index));
-    r[kEncoderIndexHigh] = static_cast<int32_t>(encoder_index >> 32);
+    core.host_register(HostRegister::kEncoderIndexLow) = static_cast<int32_t>(static_cast<uint32_t>(encoder_index));
+    core.host_register(HostRegister::kEncoderIndexHigh) = static_cast<int32_t>(encoder_index >> 32);
     const bool labelled = label_everywhere || slot.core_index == m_schedule.leader_core_index;
-    if (labelled) r[kLabelRegister] = label;
+    if (labelled) core.host_register(HostRegister::kLabel) = label;
     link.transfer_to_chip(buffer.size() + 2 * sizeof(int32_t) + (labelled ? sizeof(int32_t) : 0));
   }
 }
@@ -198,8 +193,8 @@ void ConvexHostProgram::run(host::HostLink& link) {
     link.barrier(Phase::kForward);  // the sample is loaded
     for (uint32_t t = 1; t <= o.time_steps; ++t) link.barrier(t == o.time_steps ? last : Phase::kForward);
   };
-  const auto set_everywhere = [&](std::size_t index, int32_t value) {
-    for (const auto& slot : m_chip.mapping().layers.front()) m_chip.core(slot.core_index).host_registers()[index] = value;
+  const auto set_everywhere = [&](HostRegister name, int32_t value) {
+    for (const auto& slot : m_chip.mapping().layers.front()) m_chip.core(slot.core_index).host_register(name) = value;
     link.transfer_to_chip(sizeof(int32_t) * m_chip.mapping().layers.front().size());
   };
 
@@ -244,9 +239,9 @@ void ConvexHostProgram::run(host::HostLink& link) {
       const auto low = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(tau)));
       const auto high = static_cast<int32_t>(tau >> 32);
       for (const auto& slot : m_chip.mapping().layers.front()) {
-        auto& r = m_chip.core(slot.core_index).host_registers();
-        r[kTauLow] = low;
-        r[kTauHigh] = high;
+        core::NeuronCore& core = m_chip.core(slot.core_index);
+        core.host_register(HostRegister::kTauLow) = low;
+        core.host_register(HostRegister::kTauHigh) = high;
       }
       link.transfer_to_chip(2 * sizeof(int32_t) * m_chip.mapping().layers.front().size());
       link.barrier(Phase::kUpdate);
@@ -274,7 +269,7 @@ void ConvexHostProgram::run(host::HostLink& link) {
     previous = outcome.objective;
     m_converged = o.tolerance > 0 && outcome.relative_change < o.tolerance;
     const bool last = m_converged || epoch + 1 == m_schedule.max_epochs;
-    set_everywhere(kContinueRegister, last ? 0 : 1);
+    set_everywhere(HostRegister::kContinue, last ? 0 : 1);
     link.barrier(Phase::kHostIo);
     if (last) break;
   }

@@ -65,12 +65,7 @@ struct ConvexSchedule {
 };
 
 // Host registers of a core.
-inline constexpr std::size_t kLabelRegister = 0;
-inline constexpr std::size_t kEncoderIndexLow = 1;
-inline constexpr std::size_t kEncoderIndexHigh = 2;
-inline constexpr std::size_t kTauLow = 3;
-inline constexpr std::size_t kTauHigh = 4;
-inline constexpr std::size_t kContinueRegister = 5;
+enum class HostRegister : uint8_t { kLabel, kEncoderIndexLow, kEncoderIndexHigh, kTauLow, kTauHigh, kContinue };
 
 // Graded-value indices: partial output k goes as kPartialLow + k (low 32 bits, unsigned) and
 // kPartialHigh + k (the rest); the leader's residual e_k as k.

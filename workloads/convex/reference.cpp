@@ -54,7 +54,7 @@ void for_each_feature(const ConvexOptions& o, const uint64_t* bits, uint32_t uni
   }
 }
 
-int32_t saturate32(int64_t v) { return core::saturate(v, 32); }
+int32_t saturate32(int64_t v) { return arith::saturate(v, 32); }
 
 }  // namespace
 
@@ -71,7 +71,7 @@ void check_options(const ConvexOptions& o) {
   if (o.weight_width_bits < 2 || o.weight_width_bits > 16)
     throw ConfigError("chip.core.weight_width_bits: convex needs 2..16");
   if (o.witness_sigma < 1) throw ConfigError("run.convex.witness_sigma: must be >= 1");
-  const int64_t largest = core::round_shift(kUniformSumMean * o.witness_sigma * kSqrt3Q16, 32);
+  const int64_t largest = arith::round_shift(kUniformSumMean * o.witness_sigma * kSqrt3Q16, 32);
   const int64_t max_weight = (int64_t{1} << (o.weight_width_bits - 1)) - 1;
   if (largest > max_weight)
     throw ConfigError("run.convex.witness_sigma = " + std::to_string(o.witness_sigma) +
@@ -102,7 +102,11 @@ int32_t witness_weight(uint64_t seed, uint32_t sigma, uint32_t unit, uint32_t in
   const uint64_t r = workloads::prng_u64(seed, workloads::Stream::kWitness, uint64_t{unit} * kInputs + input);
   int64_t s = 0;
   for (int k = 0; k < 4; ++k) s += static_cast<int64_t>((r >> (16 * k)) & 0xFFFF);
-  return static_cast<int32_t>(core::round_shift((s - kUniformSumMean) * sigma * kSqrt3Q16, 32));
+  return static_cast<int32_t>(arith::round_shift((s - kUniformSumMean) * sigma * kSqrt3Q16, 32));
+}
+
+arith::GroupNorm group_norm_of(ConvexGroupNorm norm) {
+  return norm == CONVEX_GROUP_NORM_L1 ? arith::GroupNorm::kL1 : arith::GroupNorm::kLinf;
 }
 
 uint32_t features_per_unit(const ConvexOptions& o) {
@@ -150,7 +154,7 @@ void HiddenUnits::run(const uint8_t* pixels, uint64_t sample_index, SpikeTrains&
       const int32_t* row = m_weights.data() + size_t{i} * k;
       if (masked || width > 30) {
         for (uint32_t j = 0; j < k; ++j)
-          if (refractory[j] == 0) u[j] = core::accumulate(u[j], row[j], width);
+          if (refractory[j] == 0) u[j] = arith::accumulate(u[j], row[j], width);
       } else {  // potentials fit 30 bits and weights 16: the int32 sum cannot overflow
         for (uint32_t j = 0; j < k; ++j) {
           int32_t v = u[j] + row[j];
@@ -160,7 +164,7 @@ void HiddenUnits::run(const uint8_t* pixels, uint64_t sample_index, SpikeTrains&
       }
     });
     for (uint32_t j = 0; j < k; ++j) {
-      if (core::fire_step(u[j], refractory[j], m_options.neuron)) {
+      if (arith::fire_step(u[j], refractory[j], m_options.neuron)) {
         const uint64_t bit = uint64_t{j} * t_steps + t;
         out.bits[bit >> 6] |= uint64_t{1} << (bit & 63);
       }
@@ -224,12 +228,12 @@ void ConvexReadout::set_training_set(const FeatureStore& store, const std::vecto
     for_each_feature(m_options, store.sample(s), m_options.units,
                      [&](uint32_t f, int32_t x) { c[size_t{f} * kClasses + label] += x; });
   }
+  const arith::GroupNorm norm = group_norm_of(m_options.group_norm);
   uint64_t beta_max = 0;
   for (uint32_t j = 0; j < m_options.units; ++j) {
     const uint64_t* g = c.data() + size_t{j} * m_group_size;
     uint64_t dual = 0;
-    for (uint32_t n = 0; n < m_group_size; ++n)
-      dual = m_options.group_norm == CONVEX_GROUP_NORM_L1 ? std::max(dual, g[n]) : dual + g[n];
+    for (uint32_t n = 0; n < m_group_size; ++n) dual = arith::dual_norm_add(dual, g[n], norm);
     beta_max = std::max(beta_max, dual);
   }
   set_beta_max(beta_max, static_cast<uint32_t>(set.size()));
@@ -316,55 +320,6 @@ void ConvexReadout::restrict_to(const std::vector<uint32_t>& kept) {
   m_beta_q = 0;
 }
 
-void ConvexReadout::prox_l1(int32_t* v, uint32_t n, int64_t tau) {
-  if (tau <= 0) return;
-  for (uint32_t i = 0; i < n; ++i) {
-    const int64_t x = v[i];
-    v[i] = static_cast<int32_t>(x > tau ? x - tau : (x < -tau ? x + tau : 0));
-  }
-}
-
-void ConvexReadout::prox_linf(int32_t* v, uint32_t n, int64_t tau) {
-  if (tau <= 0) return;
-  int64_t sum = 0, top = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    const int64_t a = v[i] < 0 ? -int64_t{v[i]} : v[i];
-    sum += a;
-    top = std::max(top, a);
-  }
-  if (sum <= tau) {
-    for (uint32_t i = 0; i < n; ++i) v[i] = 0;
-    return;
-  }
-  const auto excess = [&](int64_t theta) {
-    int64_t s = 0;
-    for (uint32_t i = 0; i < n; ++i) {
-      const int64_t a = v[i] < 0 ? -int64_t{v[i]} : v[i];
-      if (a > theta) s += a - theta;
-    }
-    return s;
-  };
-  int64_t lo = 0, hi = top;
-  while (lo < hi) {
-    const int64_t mid = lo + (hi - lo + 1) / 2;
-    if (excess(mid) >= tau) lo = mid;
-    else hi = mid - 1;
-  }
-  for (uint32_t i = 0; i < n; ++i) {
-    if (v[i] > lo) v[i] = static_cast<int32_t>(lo);
-    else if (v[i] < -lo) v[i] = static_cast<int32_t>(-lo);
-  }
-}
-
-int64_t ConvexReadout::group_norm(const int32_t* v, uint32_t n, ConvexGroupNorm norm) {
-  int64_t r = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    const int64_t a = v[i] < 0 ? -int64_t{v[i]} : v[i];
-    r = norm == CONVEX_GROUP_NORM_L1 ? r + a : std::max(r, a);
-  }
-  return r;
-}
-
 StepCounts ConvexReadout::step(const FeatureStore& store, const std::vector<uint8_t>& labels,
                                const uint32_t* batch, uint32_t b, uint32_t epoch,
                                uint32_t* predictions) {
@@ -388,16 +343,10 @@ StepCounts ConvexReadout::step(const FeatureStore& store, const std::vector<uint
   }
   m_before = m_v;
   const int shift = static_cast<int>(eta_shift(epoch));
-  for (size_t n = 0; n < m_v.size(); ++n)
-    if (m_gradient[n] != 0) m_v[n] = saturate32(int64_t{m_v[n]} - core::round_shift(m_gradient[n], shift));
+  for (size_t n = 0; n < m_v.size(); ++n) arith::gradient_step(m_v[n], m_gradient[n], shift);
   const int64_t tau = next_threshold(b, epoch);
-  if (tau > 0) {
-    for (uint32_t j = 0; j < m_options.units; ++j) {
-      int32_t* group = m_v.data() + size_t{j} * m_group_size;
-      if (m_options.group_norm == CONVEX_GROUP_NORM_L1) prox_l1(group, m_group_size, tau);
-      else prox_linf(group, m_group_size, tau);
-    }
-  }
+  const arith::GroupNorm norm = group_norm_of(m_options.group_norm);
+  for (uint32_t j = 0; j < m_options.units; ++j) arith::prox(m_v.data() + size_t{j} * m_group_size, m_group_size, tau, norm);
   for (size_t n = 0; n < m_v.size(); ++n) counts.weights_written += m_v[n] != m_before[n];
   return counts;
 }
@@ -405,6 +354,7 @@ StepCounts ConvexReadout::step(const FeatureStore& store, const std::vector<uint
 Objective ConvexReadout::objective(const FeatureStore& store, const std::vector<uint8_t>& labels,
                                    const std::vector<uint32_t>& set) const {
   Objective r;
+  const arith::GroupNorm norm = group_norm_of(m_options.group_norm);
   const uint32_t q = m_options.readout_fraction_bits;
   const int64_t target = int64_t{1} << q;
   for (uint32_t s : set) {
@@ -413,11 +363,11 @@ Objective ConvexReadout::objective(const FeatureStore& store, const std::vector<
     r.correct += predicted == labels[s];
     for (uint32_t k = 0; k < kClasses; ++k) {
       const int64_t e = saturate32(out[k] - (k == labels[s] ? target : 0));
-      r.loss += static_cast<uint64_t>(core::round_shift(e * e, static_cast<int>(q)));
+      r.loss += static_cast<uint64_t>(arith::round_shift(e * e, static_cast<int>(q)));
     }
   }
   for (uint32_t j = 0; j < m_options.units; ++j)
-    r.group_norms += group_norm(m_v.data() + size_t{j} * m_group_size, m_group_size, m_options.group_norm);
+    r.group_norms += arith::group_norm(m_v.data() + size_t{j} * m_group_size, m_group_size, norm);
   r.value = objective_value(r.loss, r.group_norms);
   return r;
 }

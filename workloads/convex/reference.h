@@ -12,7 +12,7 @@
 // 1. Witness weight of unit j (0..P-1) and input i (0..783), regenerable anywhere:
 //      r = prng_u64(seed, Stream::kWitness, j * 784 + i)       (workloads/common/prng.h)
 //      S = sum over k = 0..3 of ((r >> 16k) & 0xFFFF)           (four 16-bit uniforms)
-//      w = round_shift((S - 131070) * sigma * 113512, 32)       (models/core/rounding.h)
+//      w = round_shift((S - 131070) * sigma * 113512, 32)       (models/arith/rounding.h)
 //    S - 131070 is symmetric around 0 with standard deviation 2^16 / sqrt(3), and
 //    113512 = round(sqrt(3) * 2^16), so w is approximately Gaussian with standard deviation
 //    sigma (a sum of four uniforms; |w| <= 3.47 sigma, which must fit the weight width).
@@ -96,7 +96,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
+#include "models/arith/proximal.h"
 #include "models/base/spike_bitmap.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
@@ -114,6 +115,10 @@ void check_options(const ConvexOptions& o);
 
 // Step 1: the witness weight of unit j and input i.
 int32_t witness_weight(uint64_t seed, uint32_t sigma, uint32_t unit, uint32_t input);
+
+// The group norm of step 5 in the shared arithmetic's terms (models/arith/proximal.h: the
+// gradient step, the prox, the norms of steps 5b, 5c and 6).
+arith::GroupNorm group_norm_of(::nmsim::ConvexGroupNorm norm);
 
 // Readout features per unit group: T (spike trains) or 1 (counts).
 uint32_t features_per_unit(const ConvexOptions& o);
@@ -244,11 +249,6 @@ class ConvexReadout {
   uint32_t batch_size(uint32_t epoch) const;  // b_e
   // J of v = 0 (every residual is -y): N / 2.
   double initial_objective() const { return 0.5 * m_training_samples; }
-
-  // Prox of one group (step 5c), exposed for tests.
-  static void prox_l1(int32_t* v, uint32_t n, int64_t tau);
-  static void prox_linf(int32_t* v, uint32_t n, int64_t tau);
-  static int64_t group_norm(const int32_t* v, uint32_t n, ::nmsim::ConvexGroupNorm norm);
 
  private:
   const ConvexOptions m_options;

@@ -1,6 +1,6 @@
 #include "workloads/convex/witness_generator.h"
 
-#include "models/core/rounding.h"
+#include "models/arith/rounding.h"
 #include "models/base/errors.h"
 #include "workloads/common/prng.h"
 #include "workloads/convex/reference.h"
@@ -59,7 +59,7 @@ void WitnessGenerator::generate_row(uint32_t input, uint32_t n, int32_t* weights
     const uint64_t r = workloads::mix64(z);
     const int64_t s = static_cast<int64_t>((r & 0xFFFF) + ((r >> 16) & 0xFFFF) + ((r >> 32) & 0xFFFF) +
                                            (r >> 48));
-    weights[j] = static_cast<int32_t>(core::round_shift((s - kUniformSumMean) * m_scale, 32));
+    weights[j] = static_cast<int32_t>(arith::round_shift((s - kUniformSumMean) * m_scale, 32));
   }
 }
 

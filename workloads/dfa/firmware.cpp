@@ -46,7 +46,7 @@ void DfaCoreProgram::run(core::NeuronCore& core) {
 void DfaCoreProgram::backward_output(core::NeuronCore& core) {
   const core::CoreLayout& layout = core.layout();
   NMSIM_ASSERT(layout.first_neuron == 0, "the output layer spans one core");
-  const auto label = static_cast<uint32_t>(core.host_registers()[0]);
+  const auto label = static_cast<uint32_t>(core.host_register(HostRegister::kLabel));
   output_error(m_schedule.params, m_schedule.neuron, m_schedule.time_steps, m_counts.data(),
                core.potentials().data(), layout.neuron_count, label, m_logits.data(),
                m_probabilities.data(), m_error.data());
@@ -101,7 +101,7 @@ void DfaHostProgram::load(host::HostLink& link, const workloads::Dataset& data, 
   }
   if (!label) return;
   const auto& output = m_chip.mapping().layers.back().front();
-  m_chip.core(output.core_index).host_registers()[0] = data.labels[index];
+  m_chip.core(output.core_index).host_register(HostRegister::kLabel) = data.labels[index];
   link.transfer_to_chip(sizeof(int32_t));
 }
 

@@ -46,7 +46,7 @@ struct DfaSchedule {
   ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
   uint64_t seed = 0;
   DfaParams params;
-  core::NeuronParams neuron;
+  arith::NeuronParams neuron;
   std::vector<FeedbackMatrix> feedback;  // per hidden layer
   uint32_t error_tree = 0;               // output core -> every hidden core
 };
@@ -54,6 +54,9 @@ struct DfaSchedule {
 // The output core's error computation on its scalar datapath, for `classes` outputs: per
 // class the logit (one multiply-add), one table read and one add into the sum; one
 // reciprocal (a 32-cycle iterative divider); per class one multiply by it and one subtract.
+// The host register the firmware reads: the label of the training sample (output core).
+enum class HostRegister : uint8_t { kLabel };
+
 struct ErrorCost {
   uint64_t cycles, adds, multiplies;
 };

@@ -28,7 +28,7 @@ struct DfaParams {
   int32_t hidden_lr_shift = 6;
   int32_t output_lr_shift = 5;
   uint32_t lr_decay_epochs = 0;
-  bool stochastic_rounding = false;  // models/core/stochastic_rounding.h
+  bool stochastic_rounding = false;  // models/arith/stochastic_rounding.h
   uint32_t weight_width_bits = 16;
 };
 

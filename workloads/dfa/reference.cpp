@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "models/core/stochastic_rounding.h"
+#include "models/arith/stochastic_rounding.h"
 #include "models/base/errors.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/fixed_point.h"
@@ -17,7 +17,7 @@ namespace {
 
 const std::vector<uint32_t>& checked_sizes(const std::vector<uint32_t>& sizes,
                                            const workloads::NetworkWeights& weights,
-                                           const core::NeuronParams& neuron,
+                                           const arith::NeuronParams& neuron,
                                            const DfaParams& params, uint32_t time_steps) {
   workloads::check_network(sizes, weights, neuron);
   if (sizes.size() < 3) throw ConfigError("network.hidden_sizes: DFA needs a hidden layer");
@@ -52,7 +52,7 @@ SampleCounts& SampleCounts::operator+=(const SampleCounts& o) {
 
 
 DfaReference::DfaReference(std::vector<uint32_t> layer_sizes, workloads::NetworkWeights weights,
-                           core::NeuronParams neuron, DfaParams params, uint32_t time_steps,
+                           arith::NeuronParams neuron, DfaParams params, uint32_t time_steps,
                            ::nmsim::Encoder encoder, uint64_t seed)
     : m_sizes(checked_sizes(layer_sizes, weights, neuron, params, time_steps)),
       m_weights(std::move(weights)),
@@ -101,7 +101,7 @@ uint32_t DfaReference::forward(const uint8_t* pixels, uint64_t sample_index,
   const size_t layers = m_sizes.size() - 1;
   const uint32_t width = m_neuron.state_width_bits;
   // Fast path: no refractory masking and no int32 overflow of u + w before saturation
-  // (|u| < 2^29, |w| < 2^15), so the clamp below equals core::accumulate exactly.
+  // (|u| < 2^29, |w| < 2^15), so the clamp below equals arith::accumulate exactly.
   const bool fast = m_neuron.refractory_steps == 0 && width <= 30;
   const int32_t state_hi = static_cast<int32_t>((int64_t{1} << (width - 1)) - 1);
   const int32_t state_lo = static_cast<int32_t>(-(int64_t{1} << (width - 1)));
@@ -132,7 +132,7 @@ uint32_t DfaReference::forward(const uint8_t* pixels, uint64_t sample_index,
           }
         } else {
           for (uint32_t j = 0; j < n; ++j)
-            if (refractory[j] == 0) u[j] = core::accumulate(u[j], row[j], width);
+            if (refractory[j] == 0) u[j] = arith::accumulate(u[j], row[j], width);
         }
       });
       counts.sops_forward += rows * n;
@@ -140,7 +140,7 @@ uint32_t DfaReference::forward(const uint8_t* pixels, uint64_t sample_index,
       out.clear();
       uint32_t* const c = m_counts[l].data();
       for (uint32_t j = 0; j < n; ++j) {
-        if (core::fire_step(u[j], refractory[j], m_neuron)) {
+        if (arith::fire_step(u[j], refractory[j], m_neuron)) {
           out.set(j);
           ++c[j];
         }
@@ -194,8 +194,8 @@ void DfaReference::update_layer(size_t l, const int32_t* post, int32_t shift,
       int64_t d;
       if (m_params.stochastic_rounding) {
         uint32_t& r = m_rounding[l - 1][j];
-        r = core::xorshift32(r);
-        d = core::stochastic_shift(v, shift, r);
+        r = arith::xorshift32(r);
+        d = arith::stochastic_shift(v, shift, r);
       } else {
         d = workloads::round_shift(v, shift);
       }

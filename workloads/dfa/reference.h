@@ -3,15 +3,15 @@
 // spikes, outputs, counts). This comment is the specification.
 //
 // Network: layer_sizes = [784, H_1, ..., H_{L-1}, 10], fully connected, IF/LIF neurons
-// (models/core/neuron_datapath.h). Weights W_l (l = 1..L) are row-major int32 holding
+// (models/arith/neuron_datapath.h). Weights W_l (l = 1..L) are row-major int32 holding
 // signed weight_width_bits values: W_l[i][j], i presynaptic (row), j postsynaptic.
 //
 // One training sample (online, batch_size 1), label y:
 // 1. Forward pass, exactly as workloads/inference/reference.h: potentials and refractory
 //    counters start at 0; for t = 0..T-1: s_0 = encoder.step(t); for l = 1..L: integrate
 //    the rows of the spiking lines of s_{l-1} in ascending i into every neuron j
-//    (core::accumulate, saturating at state_width_bits; refractory neurons masked), then
-//    core::fire_step per neuron. Counts c_l[j] = spikes of neuron j of layer l over the T
+//    (arith::accumulate, saturating at state_width_bits; refractory neurons masked), then
+//    arith::fire_step per neuron. Counts c_l[j] = spikes of neuron j of layer l over the T
 //    steps (c_0 = input spikes per pixel, x_i); a_j = c_l[j] for hidden layers, o_k = c_L[k].
 //    u_l[j] = the potential after the last step's fire scan. Prediction (before the
 //    update): workloads::predict(o, u_L) (argmax, ties by potential, then lower index).
@@ -42,9 +42,9 @@
 //    layer row by row in ascending presynaptic i, as the learning engine does:
 //      hidden layer l:  d_ij = round_shift(delta_j * c_{l-1}[i], hidden_lr_shift)
 //      output layer L:  d_ij = round_shift(e_j     * c_{L-1}[i], output_lr_shift)
-//      W_l[i][j] = core::saturate(W_l[i][j] + d_ij, weight_width_bits)
+//      W_l[i][j] = arith::saturate(W_l[i][j] + d_ij, weight_width_bits)
 //    round_shift rounds to nearest, ties away from zero; a negative shift is a left shift.
-//    With rounding = STOCHASTIC, d_ij = core::stochastic_shift(v, shift, r_j) instead, where
+//    With rounding = STOCHASTIC, d_ij = arith::stochastic_shift(v, shift, r_j) instead, where
 //    neuron j of layer l keeps r_j (starting at rounding_seed(seed, l, j), rule.h) and draws
 //    r_j = xorshift32(r_j) once per product with a non-zero delta_j (models/core/
 //    stochastic_rounding.h): the learning engine's lane of neuron j does the same.
@@ -71,7 +71,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "models/base/spike_bitmap.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
@@ -106,7 +106,7 @@ class DfaReference {
   // or above 255, the encoder is unknown, the threshold does not fit the state width or a
   // weight does not fit weight_width_bits.
   DfaReference(std::vector<uint32_t> layer_sizes, workloads::NetworkWeights weights,
-               core::NeuronParams neuron, DfaParams params, uint32_t time_steps,
+               arith::NeuronParams neuron, DfaParams params, uint32_t time_steps,
                ::nmsim::Encoder encoder, uint64_t seed);
 
   // Forward pass only; returns the prediction. sample_index selects Bernoulli draws.
@@ -148,7 +148,7 @@ class DfaReference {
 
   const std::vector<uint32_t> m_sizes;
   workloads::NetworkWeights m_weights;
-  const core::NeuronParams m_neuron;
+  const arith::NeuronParams m_neuron;
   const DfaParams m_params;
   const uint32_t m_time_steps;
   workloads::RateEncoder m_encoder;

@@ -43,7 +43,7 @@ FeedbackMatrix make_feedback(const DfaParams& params, uint64_t seed, uint32_t hi
   return f;
 }
 
-void output_error(const DfaParams& params, const core::NeuronParams& neuron, uint32_t time_steps,
+void output_error(const DfaParams& params, const arith::NeuronParams& neuron, uint32_t time_steps,
                   const uint32_t* o, const int32_t* u, uint32_t classes, uint32_t label,
                   int32_t* logits, int32_t* probabilities, int32_t* error) {
   if (params.error == ErrorKind::kInteger) {
@@ -56,7 +56,7 @@ void output_error(const DfaParams& params, const core::NeuronParams& neuron, uin
                           ? workloads::round_shift(int64_t{o[k]} * 256, params.softmax_tau_shift)
                           : workloads::round_shift(int64_t{o[k]} * neuron.threshold + u[k],
                                                    params.softmax_potential_shift);
-    logits[k] = core::saturate(z, 31);  // only a shift near 0 with a huge theta reaches it
+    logits[k] = arith::saturate(z, 31);  // only a shift near 0 with a huge theta reaches it
   }
   workloads::softmax_q8(logits, classes, probabilities);
   for (uint32_t k = 0; k < classes; ++k) error[k] = (k == label ? 256 : 0) - probabilities[k];

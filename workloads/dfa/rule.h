@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "workloads/dfa/options.h"
 
 namespace nmsim::dfa {
@@ -29,7 +29,7 @@ uint32_t rounding_seed(uint64_t seed, uint32_t layer, uint32_t neuron);
 // Step 2: the output error e (Q8 for softmax, spike counts for integer) from the output
 // counts o and final potentials u, for `label`. logits and probabilities are scratch of
 // `classes` entries (no allocation).
-void output_error(const DfaParams& params, const core::NeuronParams& neuron, uint32_t time_steps,
+void output_error(const DfaParams& params, const arith::NeuronParams& neuron, uint32_t time_steps,
                   const uint32_t* o, const int32_t* u, uint32_t classes, uint32_t label,
                   int32_t* logits, int32_t* probabilities, int32_t* error);
 

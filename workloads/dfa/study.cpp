@@ -41,7 +41,7 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
   if (training.epochs() < 1) throw ConfigError("training.epochs = 0: must be >= 1");
   const std::vector<uint32_t> sizes = layer_sizes(run);
   const DfaParams params = dfa_params(run.dfa(), chip);
-  const core::NeuronParams neuron = neuron_params(run, chip);
+  const arith::NeuronParams neuron = neuron_params(run, chip);
   workloads::NetworkWeights weights =
       run.network().weights_file().empty()
           ? workloads::random_weights(sizes, run.network().init_weight_range(), run.seed())

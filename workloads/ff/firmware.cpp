@@ -19,8 +19,7 @@ namespace {
 constexpr uint64_t kDividerCycles = 32;
 constexpr int32_t kOneQ8 = 256;
 // Host registers of a leader.
-constexpr std::size_t kLabelRegister = 0;
-constexpr std::size_t kAlphaRegister = 1;
+enum class HostRegister : uint8_t { kLabel, kAlpha };
 
 }  // namespace
 
@@ -163,8 +162,8 @@ void FfCoreProgram::leader_step(core::NeuronCore& core, bool training) {
   if (training) {
     std::array<int32_t, kClasses> probabilities{};
     workloads::softmax_q8(r.logits.data(), kClasses, probabilities.data());
-    const auto label = static_cast<uint32_t>(core.host_registers()[kLabelRegister]);
-    const int64_t alpha = core.host_registers()[kAlphaRegister];
+    const auto label = static_cast<uint32_t>(core.host_register(HostRegister::kLabel));
+    const int64_t alpha = core.host_register(HostRegister::kAlpha);
     for (uint32_t c = 0; c < kClasses; ++c) {
       int64_t err = probabilities[c] - (c == label ? kOneQ8 : 0);
       if (m_schedule.class_adaptation) err = workloads::round_shift(err * alpha, 8);
@@ -232,13 +231,13 @@ void FfHostProgram::load_pixels(host::HostLink& link, const uint8_t* pixels) {
 
 void FfHostProgram::load_label(host::HostLink& link, uint32_t label, uint32_t alpha) {
   for (const FfLayerPlan& plan : m_schedule.layers) {
-    auto& registers = m_chip.core(plan.leader_core_index).host_registers();
-    registers[kLabelRegister] = static_cast<int32_t>(label);
+    core::NeuronCore& leader = m_chip.core(plan.leader_core_index);
+    leader.host_register(HostRegister::kLabel) = static_cast<int32_t>(label);
     if (!m_schedule.class_adaptation) {
       link.transfer_to_chip(sizeof(int32_t));
       continue;
     }
-    registers[kAlphaRegister] = static_cast<int32_t>(alpha);
+    leader.host_register(HostRegister::kAlpha) = static_cast<int32_t>(alpha);
     link.transfer_to_chip(2 * sizeof(int32_t));
   }
 }

@@ -74,7 +74,7 @@ const FfOptions& checked(const FfOptions& o, const workloads::NetworkWeights& w)
 // Potentials fit width bits and weights 16, so the int32 sum cannot overflow for width <= 30.
 void integrate_row(int32_t* u, const int32_t* row, uint32_t n, uint32_t width) {
   if (width > 30) {
-    for (uint32_t j = 0; j < n; ++j) u[j] = core::accumulate(u[j], row[j], width);
+    for (uint32_t j = 0; j < n; ++j) u[j] = arith::accumulate(u[j], row[j], width);
     return;
   }
   const int32_t hi = (int32_t{1} << (width - 1)) - 1;
@@ -164,7 +164,7 @@ uint32_t FfReference::forward(const uint8_t* pixels, uint64_t sample_index) {
           integrate_row(u, row, n, width);
         } else {
           for (uint32_t j = 0; j < n; ++j)
-            if (refractory[j] == 0) u[j] = core::accumulate(u[j], row[j], width);
+            if (refractory[j] == 0) u[j] = arith::accumulate(u[j], row[j], width);
         }
       });
       if (l == 1) m_counts.input_spikes += rows;
@@ -173,7 +173,7 @@ uint32_t FfReference::forward(const uint8_t* pixels, uint64_t sample_index) {
       out.clear();
       uint32_t* const a = s.a.data();
       for (uint32_t j = 0; j < n; ++j) {
-        if (core::fire_step(u[j], refractory[j], m_options.neuron)) {
+        if (arith::fire_step(u[j], refractory[j], m_options.neuron)) {
           out.set(j);
           ++a[j];
         }

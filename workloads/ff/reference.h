@@ -66,7 +66,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "models/base/spike_bitmap.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"

@@ -12,7 +12,7 @@ namespace {
 
 const std::vector<uint32_t>& checked_sizes(const std::vector<uint32_t>& sizes,
                                            const workloads::NetworkWeights& weights,
-                                           const core::NeuronParams& params) {
+                                           const arith::NeuronParams& params) {
   workloads::check_network(sizes, weights, params);
   return sizes;
 }
@@ -21,7 +21,7 @@ const std::vector<uint32_t>& checked_sizes(const std::vector<uint32_t>& sizes,
 
 InferenceReference::InferenceReference(std::vector<uint32_t> layer_sizes,
                                        const workloads::NetworkWeights& weights,
-                                       core::NeuronParams params, uint32_t time_steps,
+                                       arith::NeuronParams params, uint32_t time_steps,
                                        ::nmsim::Encoder encoder, uint64_t seed)
     : m_layer_sizes(checked_sizes(layer_sizes, weights, params)),
       m_weights(weights),
@@ -67,13 +67,13 @@ SampleResult InferenceReference::run(const uint8_t* pixels, uint64_t sample_inde
         ++rows;
         const int32_t* row = w.row(i);
         for (uint32_t j = 0; j < n; ++j)
-          if (refractory[j] == 0) u[j] = core::accumulate(u[j], row[j], width);
+          if (refractory[j] == 0) u[j] = arith::accumulate(u[j], row[j], width);
       });
       result.sops_per_layer[l - 1] += rows * n;
       SpikeBitmap& out = m_spikes[l];
       out.clear();
       for (uint32_t j = 0; j < n; ++j)
-        if (core::fire_step(u[j], refractory[j], m_params)) out.set(j);
+        if (arith::fire_step(u[j], refractory[j], m_params)) out.set(j);
       result.spikes_per_layer[l - 1] += out.count();
     }
     const SpikeBitmap& last = m_spikes[layers];

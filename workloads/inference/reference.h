@@ -6,7 +6,7 @@
 //   for each layer l = 1..L in order:
 //     integrate: for each presynaptic line i with s_{l-1}[i] set, ascending, for each neuron
 //       j of layer l ascending: if refractory[j] == 0: u[j] = accumulate(u[j], W_l[i][j],
-//       state_width_bits) (saturating, models/core/neuron_datapath.h)
+//       state_width_bits) (saturating, models/arith/neuron_datapath.h)
 //     fire scan: for each j: s_l[j] = fire_step(u[j], refractory[j], params)
 //   so layer l + 1 sees s_l of the same step.
 // SOPs of layer l = sum over steps of popcount(s_{l-1}) * size_l: a masked (refractory)
@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "models/base/spike_bitmap.h"
 #include "proto/run.pb.h"
 #include "workloads/common/encoder.h"
@@ -40,7 +40,7 @@ class InferenceReference {
   // sizes, there are fewer than two layers, T == 0, the encoder is unknown, or the
   // threshold is < 1 or does not fit state_width_bits (2..32).
   InferenceReference(std::vector<uint32_t> layer_sizes, const workloads::NetworkWeights& weights,
-                     core::NeuronParams params, uint32_t time_steps, ::nmsim::Encoder encoder,
+                     arith::NeuronParams params, uint32_t time_steps, ::nmsim::Encoder encoder,
                      uint64_t seed);
 
   // One sample of layer_sizes[0] pixels; sample_index selects the Bernoulli encoder's draws.
@@ -52,7 +52,7 @@ class InferenceReference {
  private:
   const std::vector<uint32_t> m_layer_sizes;
   const workloads::NetworkWeights m_weights;
-  const core::NeuronParams m_params;
+  const arith::NeuronParams m_params;
   const uint32_t m_time_steps;
   workloads::RateEncoder m_encoder;
   // Per layer 1..L at [l - 1]; spikes per layer 0..L at [l]. Reused across samples.

@@ -16,7 +16,7 @@ constexpr int32_t kOneQ8 = 256;
 constexpr uint64_t kDividerCycles = 32;
 }  // namespace
 
-void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const core::NeuronParams& neuron,
+void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                     SpideSchedule& schedule) {
   if (mapping.layers.size() != 2 || mapping.layers[0].size() != 1 || mapping.layers[1].size() != 1)
     throw ConfigError("spide: the hidden layer (" + std::to_string(schedule.options.hidden) +
@@ -124,7 +124,7 @@ void SpideCoreProgram::forward_output(core::NeuronCore& core, Phase after) {
 
 void SpideCoreProgram::gradient_output(core::NeuronCore& core) {
   const SpideOptions& o = m_schedule.options;
-  const auto label = static_cast<uint32_t>(core.host_registers()[0]);
+  const auto label = static_cast<uint32_t>(core.host_register(HostRegister::kLabel));
   NMSIM_ASSERT(label < o.classes, "spide: label out of range");
   for (uint32_t k = 0; k < o.classes; ++k)
     m_logits[k] = static_cast<int32_t>(workloads::round_shift(core.potentials()[k], static_cast<int>(o.logit_shift)));
@@ -167,14 +167,14 @@ void SpideCoreProgram::backward_hidden(core::NeuronCore& core, SpideChipRecord& 
       record.backward_senders += senders;
     }
     core.fire_couples(true);  // v += g, +-theta_b
-    m_plus = core.couple_spikes_positive();
-    m_minus = core.couple_spikes_negative();
+    m_plus = core.couples().spikes_positive();
+    m_minus = core.couples().spikes_negative();
     senders = m_plus.count() + m_minus.count();
     record.backward_spikes += senders;
   }
-  const SpikeBitmap& mask = core.couple_send_mask();
+  const SpikeBitmap& mask = core.couples().send_mask();
   record.active = mask.count();
-  for (uint32_t j = 0; j < o.hidden; ++j) m_factors[j] = mask.test(j) ? core.couple_counts()[j] : 0;
+  for (uint32_t j = 0; j < o.hidden; ++j) m_factors[j] = mask.test(j) ? core.couples().counts()[j] : 0;
   record.hidden_counts.assign(core.spike_counts().begin(), core.spike_counts().begin() + o.hidden);
   record.gradient = m_gradient;
   record.delta = m_factors;
@@ -235,7 +235,7 @@ void SpideHostProgram::run(host::HostLink& link) {
   core::NeuronCore& output = m_chip.core(m_schedule.output_core);
   for (std::size_t s = 0; s < m_schedule.pixels.size(); ++s) {
     load(link, m_schedule.pixels[s]);
-    output.host_registers()[0] = static_cast<int32_t>(m_schedule.labels[s]);
+    output.host_register(HostRegister::kLabel) = static_cast<int32_t>(m_schedule.labels[s]);
     link.transfer_to_chip(sizeof(int32_t));
     forward_barriers(link, Phase::kBackward);
     link.barrier(Phase::kBackward);

@@ -45,6 +45,9 @@ namespace nmsim::mapper { struct Mapping; }
 
 namespace nmsim::spide {
 
+// The host register the firmware reads: the label of the training sample (output core).
+enum class HostRegister : uint8_t { kLabel };
+
 struct SpideSchedule {
   SpideOptions options;
   std::vector<const uint8_t*> pixels;  // per training sample, options.inputs bytes
@@ -76,7 +79,7 @@ struct SpideChipRecord {
 // chip, replaces the hidden core's tree by one to itself and the output core (its spikes are
 // its own next step's recurrent input), names the transposed block (axons 0..N-1) and fills
 // the schedule's core fields. Call before preloading the weights.
-void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const core::NeuronParams& neuron,
+void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                     SpideSchedule& schedule);
 
 // The output core's error and gradient on its scalar datapath: per class the logit shift, a

@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "models/base/errors.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/softmax.h"
@@ -37,11 +37,11 @@ const SpideOptions& checked(const SpideOptions& o, const SpideMatrices& m) {
 
 // The integrate lanes: u_j = sat(u_j + sign * row_j) for j < n. For state widths up to 30
 // bits the int32 sum cannot overflow (|u| < 2^29, |w| <= 2^15), so a clamp equals
-// core::accumulate and vectorises.
+// arith::accumulate and vectorises.
 template <int Sign>
 void add_row(int32_t* u, const int32_t* row, uint32_t n, uint32_t width) {
   if (width > 30) {
-    for (uint32_t j = 0; j < n; ++j) u[j] = core::accumulate(u[j], Sign * row[j], width);
+    for (uint32_t j = 0; j < n; ++j) u[j] = arith::accumulate(u[j], Sign * row[j], width);
     return;
   }
   const int32_t hi = (int32_t{1} << (width - 1)) - 1;
@@ -197,7 +197,7 @@ void SpideReference::backward() {
   m_senders.clear();  // couples with b[t-1] != 0, ascending
   int32_t* const v = m_v.data();
   for (uint32_t t = 0; t < m_options.backward_steps; ++t) {
-    for (uint32_t i : m_active) v[i] = core::accumulate(v[i], m_g[i], width);  // 3a
+    for (uint32_t i : m_active) v[i] = arith::accumulate(v[i], m_g[i], width);  // 3a
     // 3b: the whole mirrored row is accumulated; only the running couples' lanes count
     // (the others are never read), so the result equals accumulating those lanes alone.
     for (uint32_t j : m_senders) {

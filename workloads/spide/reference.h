@@ -15,8 +15,8 @@
 // readout_init_range; W[i][j] with (2 << 40) + i N + j and recurrent_init_range (F and O
 // equal workloads::random_weights of a 784-N-10 network with one range).
 // theta = run.network.neuron.threshold, theta_b = theta / 2 (integer; theta even by
-// default). sat(v) = core::saturate(v, state_width_bits); wsat(v) = saturate to
-// weight_width_bits. round_shift = core::round_shift (to nearest, ties away from zero;
+// default). sat(v) = arith::saturate(v, state_width_bits); wsat(v) = saturate to
+// weight_width_bits. round_shift = arith::round_shift (to nearest, ties away from zero;
 // a negative shift is a left shift).
 //
 // One sample (online: each sample's update lands before the next sample):

@@ -1,5 +1,5 @@
-// Neuron core timing, counts and arithmetic on a 1 x 1 chip with a small core, driven by a
-// test program. Numbers are derived by hand from the microarchitecture in neuron_core.h.
+// Neuron core timing, counts and arithmetic of a small core alone (testbench.h's NoC stub and
+// barrier; graded values on a 1 x 1 chip's mesh), driven by a test program. Numbers are derived by hand from the microarchitecture in neuron_core.h.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -26,30 +26,22 @@ namespace {
 int16_t weight(uint32_t axon, uint32_t j) { return static_cast<int16_t>(axon * 7 + j * 300); }
 
 
-struct Bench {
-  ChipConfig config = small_chip();
-  SimContext ctx{config::clock_period_ps(config)};
-  chip::Chip chip{"chip", config, ctx};
-  mapper::Mapping mapping = mapper::map_network(config, {100, 8});
+arith::NeuronParams with_threshold(int32_t threshold) {
+  arith::NeuronParams params;
+  params.threshold = threshold;
+  return params;
+}
 
-  explicit Bench(int32_t threshold) {
-    core::NeuronParams params;
-    params.threshold = threshold;
-    chip.configure(mapping, params);
-    // Rows through the uncounted backdoor.
+// The core alone (testbench.h's NoC stub and barrier), its rows through the uncounted backdoor.
+struct Bench : testing::CoreBench {
+  explicit Bench(int32_t threshold) : CoreBench(small_chip(), 100, 8, with_threshold(threshold)) {
     for (uint32_t a = 0; a < 100; ++a) {
-      uint8_t row[16];
+      std::vector<uint8_t> row(16);
       for (uint32_t j = 0; j < 8; ++j) {
         const int16_t w = weight(a, j);
-        std::memcpy(row + 2 * j, &w, 2);
+        std::memcpy(row.data() + 2 * j, &w, 2);
       }
-      tlm::tlm_generic_payload p;
-      p.set_command(tlm::TLM_WRITE_COMMAND);
-      p.set_address(a * 16);
-      p.set_data_ptr(row);
-      p.set_data_length(16);
-      p.set_streaming_width(16);
-      REQUIRE(chip.core(0).sram_socket->transport_dbg(p) == 16);
+      testing::write_row(core, a * 16, row);
     }
   }
 };
@@ -58,8 +50,8 @@ struct Bench {
 
 TEST_CASE("core: one time step of one core with a known input spike set", "[core]") {
   Bench bench(1 << 14);
-  core::NeuronCore& core = bench.chip.core(0);
-  REQUIRE(bench.mapping.layers[0][0].row_bytes == 16);
+  core::NeuronCore& core = bench.core;
+  REQUIRE(core.layout().row_bytes == 16);
 
   testing::OneStepProgram program(bench.ctx, 100, {3, 70, 71});
   core.set_program(&program);
@@ -105,7 +97,7 @@ TEST_CASE("core: one time step of one core with a known input spike set", "[core
 TEST_CASE("core: fire scan thresholds, resets by subtraction and counts spikes", "[core]") {
   // Threshold 4000: u_j = 1008 + 900 j fires for j >= 4 (1008 + 3600 = 4608).
   Bench bench(4000);
-  core::NeuronCore& core = bench.chip.core(0);
+  core::NeuronCore& core = bench.core;
   LambdaProgram program([&](core::NeuronCore& c) {
     c.reset_neurons();
     SpikeBitmap inputs(100);
@@ -134,7 +126,7 @@ TEST_CASE("core: an empty spike bitmap still costs the scan and the fill", "[cor
     c.integrate();
     marks.push_back(bench.ctx.clock.now().value());
   });
-  bench.chip.core(0).set_program(&program);
+  bench.core.set_program(&program);
   sc_core::sc_start();
   // ceil(100 / 64) = 2 scan cycles + fill 2.
   REQUIRE(marks[1] - marks[0] == 4);
@@ -142,7 +134,7 @@ TEST_CASE("core: an empty spike bitmap still costs the scan and the fill", "[cor
 
 TEST_CASE("core: the learning engine updates a row that the next integrate uses", "[core][learning]") {
   Bench bench(1 << 14);
-  core::NeuronCore& core = bench.chip.core(0);
+  core::NeuronCore& core = bench.core;
   std::vector<uint64_t> marks;
   std::vector<int32_t> read_back(8);
   LambdaProgram program([&](core::NeuronCore& c) {
@@ -178,7 +170,7 @@ TEST_CASE("core: graded values travel as 2-flit packets, unicast and along a tre
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {100, 8, 8});
-  chip.configure(mapping, core::NeuronParams{});
+  chip.configure(mapping, arith::NeuronParams{});
   chip.barrier().set_participants(2);  // the two cores, no host program
   const uint32_t back_tree = chip.mesh().add_multicast_tree(1, {{0, 0}});
   std::vector<core::NeuronCore::ReceivedValue> at0, at1;
@@ -217,7 +209,7 @@ TEST_CASE("core: graded values travel as 2-flit packets, unicast and along a tre
 TEST_CASE("core: learning-rule support: axon counts, scaled updates, value accumulation, "
           "controller compute", "[core][learning]") {
   Bench bench(1 << 14);
-  core::NeuronCore& core = bench.chip.core(0);
+  core::NeuronCore& core = bench.core;
   std::vector<uint64_t> marks;
   std::vector<uint8_t> counts;
   std::vector<int32_t> row3(8), row70(8);
@@ -277,4 +269,37 @@ TEST_CASE("core: learning-rule support: axon counts, scaled updates, value accum
   CHECK(sops == (2 + 3 + 3) * 8 + 10);  // rows integrated: 2, then 3, then 3
   CHECK(adds == 20);
   CHECK(multiplies == 11);
+}
+
+TEST_CASE("core alone: spikes leave one a cycle into the NoC stub, the barrier releases after its latency",
+          "[core][noc]") {
+  Bench bench(4000);  // neurons 4..7 fire (the fire-scan test above)
+  Cycle send_start, sent, released;
+  LambdaProgram program([&](core::NeuronCore& c) {
+    c.reset_neurons();
+    SpikeBitmap inputs(100);
+    for (uint32_t a : {3, 70, 71}) inputs.set(a);
+    c.set_input_spikes(inputs);
+    c.integrate();
+    c.fire();
+    send_start = bench.ctx.clock.now();
+    c.send_spikes();
+    sent = bench.ctx.clock.now();
+    c.barrier(Phase::kBackward);
+    released = bench.ctx.clock.now();
+  });
+  bench.core.set_program(&program);
+  sc_core::sc_start();
+  const auto& packets = bench.noc.sent();
+  REQUIRE(packets.size() == 4);
+  for (uint32_t k = 0; k < 4; ++k) {
+    CHECK(packets[k].packet.payload == 4 + k);  // AER: the neuron's index in its layer
+    CHECK(packets[k].packet.kind == noc::PacketKind::kMulticast);
+    CHECK(packets[k].injected == send_start + k);
+  }
+  CHECK(sent == send_start + 4);
+  CHECK(stat_total(bench.core, "packets_sent") == 4);
+  // One participant, an idle network: release = arrival + latency.
+  CHECK(released == sent + bench.config.barrier().latency_cycles());
+  CHECK(bench.ctx.phase.current() == Phase::kBackward);
 }

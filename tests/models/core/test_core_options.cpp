@@ -88,7 +88,7 @@ TEST_CASE("core options: 4-bit weights integrate with their signs, 2 words a row
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {32, 16});
   REQUIRE(mapping.layers[0][0].row_bytes == 8);
-  chip.configure(mapping, core::NeuronParams{});
+  chip.configure(mapping, arith::NeuronParams{});
   core::NeuronCore& core = chip.core(0);
   // w(a, j) = (3a + 5j) mod 16 - 8, in [-8, 7].
   auto w = [](uint32_t a, uint32_t j) { return static_cast<int32_t>((3 * a + 5 * j) % 16) - 8; };
@@ -145,7 +145,7 @@ TEST_CASE("core options: 6-bit weights straddle bytes of 24-bit words", "[core][
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {16, 8});
   REQUIRE(mapping.layers[0][0].row_bytes == 6);
-  chip.configure(mapping, core::NeuronParams{});
+  chip.configure(mapping, arith::NeuronParams{});
   core::NeuronCore& core = chip.core(0);
   // w(a, j) = (11a + 7j) mod 64 - 32, in [-32, 31].
   auto w = [](uint32_t a, uint32_t j) { return static_cast<int32_t>((11 * a + 7 * j) % 64) - 32; };
@@ -187,7 +187,7 @@ TEST_CASE("core options: a single-port state memory takes 2 cycles a word in int
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {100, 8});
-  chip.configure(mapping, core::NeuronParams{});
+  chip.configure(mapping, arith::NeuronParams{});
   core::NeuronCore& core = chip.core(0);
   for (uint32_t a = 0; a < 100; ++a) {
     std::vector<int32_t> weights;
@@ -229,7 +229,7 @@ TEST_CASE("core options: on the ODIN-like preset one spike event takes 1 + 512 c
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {256, 256});
   REQUIRE(mapping.layers[0][0].row_bytes == 128);  // 256 x 4 bits = 32 words of 32 bits
-  chip.configure(mapping, core::NeuronParams{});
+  chip.configure(mapping, arith::NeuronParams{});
   core::NeuronCore& core = chip.core(0);
   for (uint32_t a = 0; a < 256; ++a) {
     std::vector<int32_t> weights(256, a % 2 == 0 ? 1 : -1);

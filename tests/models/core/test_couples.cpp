@@ -11,7 +11,6 @@
 #include <tlm>
 
 #include "models/core/neuron_core.h"
-#include "models/core/ternary_spike.h"
 #include "platform/chip/chip.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
@@ -59,7 +58,7 @@ TEST_CASE("couples: the fire scan emits +-1 at exactly +-theta_b, resets by 2 th
   config::validate(config);
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
-  chip.configure(mapper::map_network(config, {16, 8}), core::NeuronParams{});
+  chip.configure(mapper::map_network(config, {16, 8}), arith::NeuronParams{});
   core::NeuronCore& core = chip.core(0);
 
   const int32_t drives[8] = {8192, -8192, 8191, -8191, 30000, -16384, -40000, 16383};
@@ -85,12 +84,12 @@ TEST_CASE("couples: the fire scan emits +-1 at exactly +-theta_b, resets by 2 th
     mark();
     fired1 = c.fire_couples(true);
     mark();
-    v1 = c.couple_potentials();
-    plus1 = list(c.couple_spikes_positive());
-    minus1 = list(c.couple_spikes_negative());
+    v1 = c.couples().potentials();
+    plus1 = list(c.couples().spikes_positive());
+    minus1 = list(c.couples().spikes_negative());
     fired2 = c.fire_couples(true);
-    plus2 = list(c.couple_spikes_positive());
-    minus2 = list(c.couple_spikes_negative());
+    plus2 = list(c.couples().spikes_positive());
+    minus2 = list(c.couples().spikes_negative());
   });
   core.set_program(&program);
   sc_core::sc_start();
@@ -115,20 +114,20 @@ TEST_CASE("couples: the fire scan emits +-1 at exactly +-theta_b, resets by 2 th
   // at 32767: +1, 16383; -16384: -1, 0; -16384 - 32768 saturates at -32768: -1, -16384;
   // 16382: +1, -2.
   CHECK(fired2 == 6);
-  CHECK(core.couple_potentials() == std::vector<int32_t>{0, 0, -2, 2, 16383, 0, -16384, -2});
+  CHECK(core.couples().potentials() == std::vector<int32_t>{0, 0, -2, 2, 16383, 0, -16384, -2});
   CHECK(plus2 == std::vector<uint32_t>{4});
   CHECK(minus2 == std::vector<uint32_t>{6});
   // Counts include masked couples: (+1s) - (-1s) over both steps.
-  CHECK(core.couple_counts() == std::vector<int16_t>{1, -1, 1, -1, 2, -2, -2, 2});
+  CHECK(core.couples().counts() == std::vector<int16_t>{1, -1, 1, -1, 2, -2, -2, 2});
   // Per scan: 4 couple reads and writes, 4 drive reads, 8 drive adds, 16 compares.
-  CHECK(stat_total(core, "couple_reads") == 2 * 4);
-  CHECK(stat_total(core, "couple_writes") == 4 + 2 * 4);  // reset + 2 scans
-  CHECK(stat_total(core, "drive_reads") == 2 * 4);
-  CHECK(stat_total(core, "drive_writes") == 4);
-  CHECK(stat_total(core, "drive_adds") == 2 * 8);
-  CHECK(stat_total(core, "couple_compares") == 2 * 16);
-  CHECK(stat_total(core, "couple_resets") == 12);
-  CHECK(stat_total(core, "couple_spikes") == 12);
+  CHECK(stat_total(testing::unit_stats(core, "couples"), "couple_reads") == 2 * 4);
+  CHECK(stat_total(testing::unit_stats(core, "couples"), "couple_writes") == 4 + 2 * 4);  // reset + 2 scans
+  CHECK(stat_total(testing::unit_stats(core, "couples"), "drive_reads") == 2 * 4);
+  CHECK(stat_total(testing::unit_stats(core, "couples"), "drive_writes") == 4);
+  CHECK(stat_total(testing::unit_stats(core, "couples"), "drive_adds") == 2 * 8);
+  CHECK(stat_total(testing::unit_stats(core, "couples"), "couple_compares") == 2 * 16);
+  CHECK(stat_total(testing::unit_stats(core, "couples"), "couple_resets") == 12);
+  CHECK(stat_total(testing::unit_stats(core, "couples"), "couple_spikes") == 12);
   // The forward state is untouched.
   CHECK(stat_total(core, "state_reads") == 0);
   CHECK(stat_total(core, "state_writes") == 0);
@@ -139,7 +138,7 @@ TEST_CASE("couples: the send mask from spike counts is SPIDE's 0 < a < T_f", "[c
   config::validate(config);
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
-  core::NeuronParams params;
+  arith::NeuronParams params;
   params.threshold = 100;
   chip.configure(mapper::map_network(config, {16, 8}), params);
   core::NeuronCore& core = chip.core(0);
@@ -171,11 +170,11 @@ TEST_CASE("couples: the send mask from spike counts is SPIDE's 0 < a < T_f", "[c
   CHECK(std::vector<uint8_t>(core.spike_counts().begin(), core.spike_counts().end()) ==
         std::vector<uint8_t>{0, 1, 2, 3, 4, 4, 4, 4});
   std::vector<uint32_t> masked;
-  core.couple_send_mask().for_each([&](uint32_t i) { masked.push_back(i); });
+  core.couples().send_mask().for_each([&](uint32_t i) { masked.push_back(i); });
   CHECK(masked == std::vector<uint32_t>{1, 2, 3});
   // 4 words of 2 counters a cycle + fill 2; two 8-bit compares per neuron.
   CHECK(marks[1] - marks[0] == 6);
-  CHECK(stat_total(core, "mask_compares") == 16);
+  CHECK(stat_total(testing::unit_stats(core, "couples"), "mask_compares") == 16);
 }
 
 TEST_CASE("couples: +-1 spikes cross the NoC as one flit with a sign bit and subtract on arrival",
@@ -187,7 +186,7 @@ TEST_CASE("couples: +-1 spikes cross the NoC as one flit with a sign bit and sub
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {16, 8, 8});
-  chip.configure(mapping, core::NeuronParams{});
+  chip.configure(mapping, arith::NeuronParams{});
   chip.barrier().set_participants(2);
   core::NeuronCore& second = chip.core(1);
   // Core 1's row a holds 100 a + j for its neuron j.
@@ -232,19 +231,15 @@ TEST_CASE("couples: +-1 spikes cross the NoC as one flit with a sign bit and sub
   CHECK(stat_total(chip.core(0), "packets_sent") == 3);
   CHECK(stat_total(second, "spikes_received") == 3);
   // v_j = w(1, j) - w(3, j) - w(4, j) = (100 + j) - (300 + j) - (400 + j) = -600 - j.
-  for (uint32_t j = 0; j < 8; ++j) CHECK(second.couple_potentials()[j] == -600 - static_cast<int32_t>(j));
+  for (uint32_t j = 0; j < 8; ++j) CHECK(second.couples().potentials()[j] == -600 - static_cast<int32_t>(j));
   // integrate_couples from s: axons 1, 3, 4 found at s + 1; rows of 2 words, 1 port:
   //  axon 1: issue s+1, s+2, ready s+4, accumulate 4 words s+4..s+8;
   //  axon 3: buffer 1, issue s+3, s+4, ready s+6, accumulate s+8..s+12;
   //  axon 4: buffer 0 free s+8, issue s+8, s+9, ready s+11, accumulate s+12..s+16; + fill 2.
   CHECK(integrate_cycles == 18);
   CHECK(stat_total(second, "sops") == 3 * 8);
-  CHECK(stat_total(second, "couple_reads") == 3 * 4);
+  CHECK(stat_total(testing::unit_stats(second, "couples"), "couple_reads") == 3 * 4);
   CHECK(second.synapse_sram().reads()[Phase::kBackward] == 6);
-  // The sign is one bit of the address word.
-  CHECK(core::encode_ternary_spike(5, true) == (5u | core::kSpikeSignBit));
-  CHECK(core::spike_address(core::encode_ternary_spike(5, true)) == 5);
-  CHECK_FALSE(core::spike_is_negative(core::encode_ternary_spike(5, false)));
 }
 
 // Checked by the config layer, before elaboration (tests/platform/test_config_validate.cpp).
@@ -255,22 +250,4 @@ TEST_CASE("couples: a transposed read without couples is a config error naming t
   config.mutable_core()->set_transposed_read(COLUMN_READ);
   CHECK_THROWS_WITH(config::validate(config), Catch::Contains("chip.core.transposed_read = COLUMN_READ") &&
                                                   Catch::Contains("ternary_couples"));
-}
-
-TEST_CASE("couples: the signed accumulate lane negates and saturates at the state width",
-          "[core][couples]") {
-  // 16-bit state: -32768..32767.
-  CHECK(core::accumulate_signed(100, 30, true, 16) == 70);
-  CHECK(core::accumulate_signed(100, -30, true, 16) == 130);
-  CHECK(core::accumulate_signed(32000, -1000, true, 16) == 32767);   // - (-1000) saturates up
-  CHECK(core::accumulate_signed(-32000, 1000, true, 16) == -32768);  // - 1000 saturates down
-  CHECK(core::accumulate_signed(0, -32768, true, 16) == 32767);      // negating the minimum
-  CHECK(core::accumulate_signed(32767, 1, false, 16) == 32767);
-  // The fire step at the edges of the range: no overflow.
-  int32_t v = 32767;
-  CHECK(core::couple_fire_step(v, 8192) == 1);
-  CHECK(v == 32767 - 16384);
-  v = -32768;
-  CHECK(core::couple_fire_step(v, 8192) == -1);
-  CHECK(v == -32768 + 16384);
 }

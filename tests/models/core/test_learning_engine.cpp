@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "models/core/learning_engine.h"
-#include "models/core/stochastic_rounding.h"
 #include "models/core/weight_row.h"
 #include "models/sram/sram.h"
 
@@ -97,28 +96,5 @@ TEST_CASE("weight row: pack and unpack every width from 1 to 16 bits", "[core][l
       INFO("width " << width << " weight " << j);
       REQUIRE(core::read_weight(row.data(), j, width) == (j % 2 ? lo : hi));
     }
-  }
-}
-
-TEST_CASE("stochastic rounding: the xorshift draw, the floor after the random fraction, unbiased on average",
-          "[core][learning]") {
-  // xorshift32(1): 1 ^ 1 << 13 = 8193; 8193 ^ 8193 >> 17 = 8193; 8193 ^ 8193 << 5 = 270369.
-  CHECK(core::xorshift32(1) == 270369u);
-  // 270369 mod 16 = 1: 7 + 1 = 8 -> 8 >> 4 = 0; 15 + 1 = 16 -> 1; -1 + 1 = 0 -> 0; -2 + 1 = -1 -> -1.
-  CHECK(core::stochastic_shift(7, 4, 270369u) == 0);
-  CHECK(core::stochastic_shift(15, 4, 270369u) == 1);
-  CHECK(core::stochastic_shift(-1, 4, 270369u) == 0);
-  CHECK(core::stochastic_shift(-2, 4, 270369u) == -1);
-  CHECK(core::stochastic_shift(3, -2, 270369u) == 12);  // a left shift is exact
-  // Over many draws the mean of v / 2^4 is v / 16 (nearest rounding would give 0 for v = 5).
-  for (int64_t v : {5, -5, 37}) {
-    uint32_t r = 12345;
-    int64_t sum = 0;
-    const int n = 1 << 16;
-    for (int k = 0; k < n; ++k) {
-      r = core::xorshift32(r);
-      sum += core::stochastic_shift(v, 4, r);
-    }
-    CHECK(static_cast<double>(sum) / n == Approx(static_cast<double>(v) / 16).margin(0.01));
   }
 }

@@ -30,7 +30,7 @@ struct Bench {
   std::vector<uint64_t> marks;
 
   Bench() {
-    chip.configure(mapping, core::NeuronParams{});
+    chip.configure(mapping, arith::NeuronParams{});
     core::ReadoutLayout layout;
     layout.base = 1024;
     layout.units = 2;
@@ -76,9 +76,9 @@ TEST_CASE("readout unit: forward fetches the set rows, double-buffered, and adds
   for (int k = 0; k < 10; ++k) CHECK(sums[k] == 1 + (k - 5) + (300 + k - 5));
   const Phase phase = bench.ctx.phase.current();
   CHECK(core.synapse_sram().reads()[phase] == 10);
-  CHECK(stat_total(core, "readout_rows_read") == 2);
-  CHECK(stat_total(core, "readout_value_adds") == 20);
-  CHECK(stat_total(core, "readout_cycles") == 17);
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_rows_read") == 2);
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_value_adds") == 20);
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_cycles") == 17);
 }
 
 TEST_CASE("readout unit: gradient accumulation, gradient step, l1 prox and the group norms", "[core][readout]") {
@@ -91,11 +91,11 @@ TEST_CASE("readout unit: gradient accumulation, gradient step, l1 prox and the g
     bench.mark();
     c.readout_accumulate(rows_of({1}), residuals);
     bench.mark();
-    c.readout_step(4, 0, core::ReadoutNorm::kL1);
+    c.readout_step(4, 0, arith::GroupNorm::kL1);
     bench.mark();
-    c.readout_step(4, 100, core::ReadoutNorm::kL1);
+    c.readout_step(4, 100, arith::GroupNorm::kL1);
     bench.mark();
-    norm = c.readout_group_norms(core::ReadoutNorm::kL1);
+    norm = c.readout_group_norms(arith::GroupNorm::kL1);
     bench.mark();
   });
   core.set_program(&program);
@@ -127,9 +127,9 @@ TEST_CASE("readout unit: gradient accumulation, gradient step, l1 prox and the g
     CHECK(v[30 + k] == 0);
   }
   CHECK(norm == 64 * 54 - 9 * 100);  // sum over k = 1..9 of (64 (k + 1) - 100)
-  CHECK(stat_total(core, "readout_weight_updates") == 20);
-  CHECK(stat_total(core, "readout_groups_stepped") == 2);
-  CHECK(stat_total(core, "readout_gradient_rows") == 2);  // accumulated once, stepped once
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_weight_updates") == 20);
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_groups_stepped") == 2);
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_gradient_rows") == 2);  // accumulated once, stepped once
   const Phase phase = bench.ctx.phase.current();
   CHECK(core.synapse_sram().reads()[phase] == 10 + 15 + 10 + 10);
   CHECK(core.synapse_sram().writes()[phase] == 10 + 15 + 5);
@@ -146,11 +146,11 @@ TEST_CASE("readout unit: the dual norm of counted labels (beta_max's part) and i
     c.readout_accumulate(rows_of({2}), five);
     c.readout_accumulate(rows_of({3}), five);
     bench.mark();
-    linf = c.readout_dual_norm(core::ReadoutNorm::kLinf);  // clears
+    linf = c.readout_dual_norm(arith::GroupNorm::kLinf);  // clears
     bench.mark();
     c.readout_accumulate(rows_of({0, 2}), three);
     c.readout_accumulate(rows_of({2}), three);
-    l1 = c.readout_dual_norm(core::ReadoutNorm::kL1);
+    l1 = c.readout_dual_norm(arith::GroupNorm::kL1);
   });
   core.set_program(&program);
   sc_core::sc_start();
@@ -168,7 +168,7 @@ TEST_CASE("readout unit: a readout the SRAM cannot hold is a ConfigError naming 
   ChipConfig config = small_chip();
   SimContext ctx{config::clock_period_ps(config)};
   chip::Chip chip{"chip", config, ctx};
-  chip.configure(mapper::map_network(config, {64, 8}), core::NeuronParams{});
+  chip.configure(mapper::map_network(config, {64, 8}), arith::NeuronParams{});
   core::ReadoutLayout layout;
   layout.base = 1024;
   layout.units = 5;  // 10 rows: 400 + 800 bytes above 1024 = 2224 > 2048

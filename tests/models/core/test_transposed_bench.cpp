@@ -56,7 +56,7 @@ void run_layer_step(TransposedRead option) {
   const ChipConfig config = layer_chip(option);
   SimContext ctx(config::clock_period_ps(config));
   chip::Chip chip("chip", config, ctx);
-  chip.configure(mapper::map_network(config, {kNeurons, kNeurons}), core::NeuronParams{});
+  chip.configure(mapper::map_network(config, {kNeurons, kNeurons}), arith::NeuronParams{});
   chip.barrier().set_participants(1);
   core::NeuronCore& core = chip.core(0);
   for (uint32_t i = 0; i < kNeurons; ++i) {
@@ -91,7 +91,7 @@ void run_layer_step(TransposedRead option) {
   for (uint32_t i = 0; i < kNeurons; ++i) {
     int32_t v = 0;
     for (uint32_t k = 0; k < kSenders; ++k) v += (k % 2 == 0 ? 1 : -1) * weight(i, 10 * k);
-    REQUIRE(core.couple_potentials()[i] == v);
+    REQUIRE(core.couples().potentials()[i] == v);
   }
   const sram::Sram& main = core.synapse_sram();
   const sram::Sram* copy = core.transposed_sram();

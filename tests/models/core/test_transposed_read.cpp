@@ -70,7 +70,7 @@ struct BlockBench {
         ctx(config::clock_period_ps(config)),
         chip("chip", config, ctx),
         core(chip.core(0)) {
-    chip.configure(mapper::map_network(config, {4, 4}), core::NeuronParams{});
+    chip.configure(mapper::map_network(config, {4, 4}), arith::NeuronParams{});
     for (uint32_t i = 0; i < 4; ++i) {
       std::vector<uint8_t> row(8, 0);
       for (uint32_t j = 0; j < 4; ++j) core::write_weight(row.data(), j, 16, m(i, j));
@@ -102,12 +102,12 @@ void run_step(BlockBench& b, StepResult& r) {
     uint64_t s = b.ctx.clock.now().value();
     c.integrate_couples_transposed(plus, minus);
     r.transposed_cycles = b.ctx.clock.now().value() - s;
-    r.v_before_fire = c.couple_potentials();
+    r.v_before_fire = c.couples().potentials();
     s = b.ctx.clock.now().value();
     c.fire_couples(true);
     r.fire_cycles = b.ctx.clock.now().value() - s;
-    c.couple_spikes_positive().for_each([&](uint32_t i) { r.plus.push_back(i); });
-    c.couple_spikes_negative().for_each([&](uint32_t i) { r.minus.push_back(i); });
+    c.couples().spikes_positive().for_each([&](uint32_t i) { r.plus.push_back(i); });
+    c.couples().spikes_negative().for_each([&](uint32_t i) { r.minus.push_back(i); });
   });
   b.core.set_program(&program);
   sc_core::sc_start();
@@ -155,9 +155,9 @@ TEST_CASE("transposed read: TRANSPOSED_COPY fetches one copy row per sender", "[
   CHECK(copy.writes().total() == 0);  // a backward step writes no weights
   CHECK(b.core.synapse_sram().writes().total() == 0);
   CHECK(stat_total(b.core, "sops") == 3 * 4);
-  CHECK(stat_total(b.core, "transposed_senders") == 3);
-  CHECK(stat_total(b.core, "couple_reads") == 3 * 2 + 2);       // 3 senders + the scan
-  CHECK(stat_total(b.core, "couple_writes") == 2 + 3 * 2 + 2);  // reset + 3 senders + scan
+  CHECK(stat_total(testing::unit_stats(b.core, "couples"), "transposed_senders") == 3);
+  CHECK(stat_total(testing::unit_stats(b.core, "couples"), "couple_reads") == 3 * 2 + 2);       // 3 senders + the scan
+  CHECK(stat_total(testing::unit_stats(b.core, "couples"), "couple_writes") == 2 + 3 * 2 + 2);  // reset + 3 senders + scan
   // The copy array: 4 rows x 8 bytes, sized from chip.core.neurons.
   CHECK(copy.size_bytes() == 32);
 
@@ -208,7 +208,7 @@ TEST_CASE("transposed read: COLUMN_READ reads one word per (receiver, sender), a
   CHECK(b.core.synapse_sram().writes().total() == 0);
   CHECK(b.core.transposed_sram() == nullptr);
   CHECK(stat_total(b.core, "sops") == 3 * 4);
-  CHECK(stat_total(b.core, "couple_reads") == 3 * 2 + 2);
+  CHECK(stat_total(testing::unit_stats(b.core, "couples"), "couple_reads") == 3 * 2 + 2);
 }
 
 TEST_CASE("transposed read: a weight update under TRANSPOSED_COPY writes both arrays",
@@ -265,7 +265,7 @@ TEST_CASE("transposed read: a weight update under TRANSPOSED_COPY writes both ar
     }
   }
   // The next backward spike of sender 2 sees the update: v_i = M(i, 2), v_1 = M(1, 2) - 7.
-  CHECK(b.core.couple_potentials() == std::vector<int32_t>{400, 1400 - 7, 2400, 3400});
+  CHECK(b.core.couples().potentials() == std::vector<int32_t>{400, 1400 - 7, 2400, 3400});
   CHECK(stat_total(b.core.synapse_sram(), "writes") == 2);
   // Copy row 2 from s = 7 + reset 4 = 11: found s+1, words 4, 5 issue s+1, ready s+3;
   // accumulate s+3..s+5; + fill 2 = 7.

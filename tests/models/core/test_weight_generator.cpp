@@ -50,7 +50,7 @@ struct Bench {
 
   Bench(uint32_t state_ports, bool generated)
       : config(small_chip(state_ports)), ctx(config::clock_period_ps(config)), chip("chip", config, ctx) {
-    chip.configure(mapper::map_network(config, {100, 8}), core::NeuronParams{});
+    chip.configure(mapper::map_network(config, {100, 8}), arith::NeuronParams{});
     core::NeuronCore& c = chip.core(0);
     if (generated) {
       c.set_weight_generator(&generator);
@@ -85,13 +85,6 @@ uint64_t integrate_three_spikes(Bench& bench) {
   return cycles;
 }
 
-bool has_stat(const StatGroup& group, const std::string& name) {
-  for (const auto& s : group.stats()) {
-    if (s.name == name) return true;
-  }
-  return false;
-}
-
 const StatEntry& stat(const StatGroup& group, const std::string& name) {
   for (const auto& s : group.stats()) {
     if (s.name == name) return s;
@@ -123,8 +116,7 @@ TEST_CASE("weight generator: stored rows, the reference numbers", "[core][genera
   core::NeuronCore& core = bench.chip.core(0);
   check_common(core);
   CHECK(core.synapse_sram().reads()[bench.ctx.phase.current()] == 6);
-  CHECK(core.weight_generator() == nullptr);
-  CHECK_FALSE(has_stat(core, "generated_weights"));  // reports of stored cores do not change
+  CHECK(testing::find_unit(core, "weight_generator") == nullptr);  // reports of stored cores do not change
 }
 
 TEST_CASE("weight generator: generated rows, same potentials, hand-derived cycles, no SRAM reads",
@@ -147,23 +139,24 @@ TEST_CASE("weight generator: generated rows, same potentials, hand-derived cycle
     CHECK(sram.reads().by_phase[p] == 0);
     CHECK(sram.writes().by_phase[p] == 0);
   }
-  // n weights a row, cost() per weight.
-  CHECK(stat_total(core, "generated_weights") == 24);
-  CHECK(stat_total(core, "generator_multiplies") == 48);
-  CHECK(stat_total(core, "generator_adds") == 72);
-  CHECK(stat(core, "generator_multiplies").counter->by_phase[static_cast<std::size_t>(bench.ctx.phase.current())] == 48);
+  // n weights a row, cost() per weight, counted by the core's weight_generator unit.
+  const StatGroup& unit = testing::unit_stats(core, "weight_generator");
+  CHECK(stat_total(unit, "generated_weights") == 24);
+  CHECK(stat_total(unit, "generator_multiplies") == 48);
+  CHECK(stat_total(unit, "generator_adds") == 72);
+  CHECK(stat(unit, "generator_multiplies").counter->by_phase[static_cast<std::size_t>(bench.ctx.phase.current())] == 48);
 
   // Priced as 32-bit multiplies and adds with the table's control overhead.
   const EnergyTable table = config::default_energy_table();
   const energy::EnergyModel model(table);
   const double control = table.control_overhead_factor().value();
-  const StatEntry& multiplies = stat(core, "generator_multiplies");
-  const StatEntry& adds = stat(core, "generator_adds");
+  const StatEntry& multiplies = stat(unit, "generator_multiplies");
+  const StatEntry& adds = stat(unit, "generator_adds");
   CHECK(multiplies.energy.kind == EnergyKind::kMultiply);
   CHECK(multiplies.energy.width_bits == 32);
   CHECK(adds.energy.kind == EnergyKind::kAdd);
   CHECK(adds.energy.width_bits == 32);
-  CHECK(stat(core, "generated_weights").energy.kind == EnergyKind::kNone);  // priced by its ops
+  CHECK(stat(unit, "generated_weights").energy.kind == EnergyKind::kNone);  // priced by its ops
   CHECK(48 * model.event_pj(multiplies.energy) == Approx(48 * table.multiply_32bit().value() * control));
   CHECK(72 * model.event_pj(adds.energy) == Approx(72 * table.add_32bit().value() * control));
 }

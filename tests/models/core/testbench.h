@@ -9,10 +9,15 @@
 #include <string>
 #include <vector>
 
+#include <systemc>
 #include <tlm>
+#include <tlm_utils/simple_target_socket.h>
 
-#include "models/core/neuron_core.h"
 #include "models/base/sim_context.h"
+#include "models/core/barrier.h"
+#include "models/core/neuron_core.h"
+#include "models/core/weight_row.h"
+#include "models/noc/packet.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
 #include "proto/chip.pb.h"
@@ -46,6 +51,73 @@ inline ChipConfig small_chip(uint32_t state_ports = 2) {
   return chip;
 }
 
+// Stands in for the network interface and the network of a core tested alone: it accepts
+// every packet the core injects and records it with its injection cycle; the network it
+// shows the barrier is always idle (nothing is in flight), so a barrier releases at the last
+// arrival + its latency. Packets for the core are handed to NeuronCore::deliver directly.
+class NocStub : public sc_core::sc_module, public core::NetworkQuiescence {
+ public:
+  struct Sent {
+    noc::Packet packet;
+    Cycle injected;
+  };
+  tlm_utils::simple_target_socket<NocStub> socket;
+
+  NocStub(sc_core::sc_module_name name, const SimContext& ctx) : sc_module(name), socket("socket"), m_ctx(ctx) {
+    socket.register_b_transport(this, &NocStub::b_transport);
+  }
+  const std::vector<Sent>& sent() const { return m_sent; }
+
+  bool idle() const override { return true; }
+  Cycle last_delivery_cycle() const override { return Cycle{}; }
+  const sc_core::sc_event& drained_event() const override { return m_drained; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+    m_sent.push_back({*reinterpret_cast<const noc::Packet*>(payload.get_data_ptr()),
+                      m_ctx.clock.cycle_of(sc_core::sc_time_stamp() + delay)});
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+
+  const SimContext& m_ctx;
+  std::vector<Sent> m_sent;
+  sc_core::sc_event m_drained;
+};
+
+// One core without a chip: the core of `config` (its node 0, core 0) with a NoC stub and a
+// barrier of its own (one participant: the core), configured to hold `neurons` neurons of a
+// first layer with `fan_in` axons (rows packed as weight_row.h, words of the synapse SRAM).
+struct CoreBench {
+  ChipConfig config;
+  SimContext ctx;
+  NocStub noc;
+  core::Barrier barrier;
+  core::NeuronCore core;
+
+  CoreBench(const ChipConfig& chip, uint32_t fan_in, uint32_t neurons, const arith::NeuronParams& params = {})
+      : config(chip),
+        ctx(config::clock_period_ps(config)),
+        noc("noc", ctx),
+        barrier("barrier", config.barrier(), ctx),
+        core("core", config.core(), ctx, 0, 0, barrier, 2) {
+    core.noc_socket.bind(noc.socket);
+    barrier.set_network(&noc);
+    barrier.set_participants(1);
+    core::CoreLayout layout;
+    layout.used = true;
+    layout.layer = 1;
+    layout.first_layer = true;
+    layout.neuron_count = neurons;
+    layout.fan_in = fan_in;
+    layout.has_tree = true;  // tree 0: the stub takes whatever the core sends
+    layout.row_bytes = core::row_bytes(neurons, config.core().weight_width_bits(),
+                                       config.core().synapse_sram().word_width_bits());
+    layout.words_per_row =
+        static_cast<uint32_t>(layout.row_bytes * 8 / config.core().synapse_sram().word_width_bits());
+    core.configure(layout, params);
+  }
+};
+
 class LambdaProgram : public core::Program {
  public:
   explicit LambdaProgram(std::function<void(core::NeuronCore&)> body) : m_body(std::move(body)) {}
@@ -73,6 +145,22 @@ inline uint64_t stat_total(const StatGroup& group, const std::string& name) {
   }
   FAIL("no stat " << name);
   return 0;
+}
+
+// The child unit `name` of a core (e.g. "couples", "readout", "weight_generator", "learning")
+// if the core has one, else null.
+inline const StatGroup* find_unit(const sc_core::sc_object& core, const std::string& name) {
+  for (const sc_core::sc_object* child : core.get_child_objects()) {
+    if (child->basename() == name) return dynamic_cast<const StatGroup*>(child);
+  }
+  return nullptr;
+}
+
+// The stats of the core's unit `name`; a missing unit fails the test.
+inline const StatGroup& unit_stats(const sc_core::sc_object& core, const std::string& name) {
+  const StatGroup* unit = find_unit(core, name);
+  if (unit == nullptr) FAIL("no unit " << name);
+  return *unit;
 }
 
 // Installs a program that resets the neurons, encodes `axons` (of `lines`) as input spikes,

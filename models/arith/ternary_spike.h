@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-namespace nmsim::core {
+namespace nmsim::arith {
 
 constexpr uint32_t kSpikeSignBit = 1u << 31;
 
@@ -18,4 +18,4 @@ inline uint32_t encode_ternary_spike(uint32_t address, bool negative) {
 inline bool spike_is_negative(uint32_t payload) { return (payload & kSpikeSignBit) != 0; }
 inline uint32_t spike_address(uint32_t payload) { return payload & ~kSpikeSignBit; }
 
-}  // namespace nmsim::core
+}  // namespace nmsim::arith

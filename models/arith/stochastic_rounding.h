@@ -15,7 +15,7 @@
 
 #include "models/base/errors.h"
 
-namespace nmsim::core {
+namespace nmsim::arith {
 
 // Marsaglia's xorshift32 (13, 17, 5): never 0 from a non-zero state.
 constexpr uint32_t xorshift32(uint32_t x) {
@@ -38,4 +38,4 @@ inline int64_t stochastic_shift(int64_t v, int shift, uint32_t r) {
   return t >= 0 ? t >> shift : -((-t + static_cast<int64_t>(mask)) >> shift);
 }
 
-}  // namespace nmsim::core
+}  // namespace nmsim::arith

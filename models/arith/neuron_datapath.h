@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-namespace nmsim::core {
+namespace nmsim::arith {
 
 enum class Leak : uint8_t { kNone, kShift, kSubtract };
 enum class Reset : uint8_t { kSubtract, kZero };
@@ -81,4 +81,4 @@ inline int couple_fire_step(int32_t& v, int32_t theta_b) {
   return 0;
 }
 
-}  // namespace nmsim::core
+}  // namespace nmsim::arith

@@ -9,7 +9,7 @@
 
 #include "models/base/errors.h"
 
-namespace nmsim::core {
+namespace nmsim::arith {
 
 // v / 2^shift rounded to nearest, ties away from zero (symmetric, so +x and -x move by the
 // same amount); a negative shift is a left shift (a learning rate above 1).
@@ -24,4 +24,4 @@ inline int64_t round_shift(int64_t v, int shift) {
   return -((-v + half) >> shift);
 }
 
-}  // namespace nmsim::core
+}  // namespace nmsim::arith
