@@ -209,7 +209,7 @@ std::vector<std::string> table_notes(const ChipConfig& chip, const RunConfig& sh
       "energy / trained sample = summary.energy_per_sample_pj (the training part of the run, dynamic + "
       "leakage); cycles / trained sample = training_phases cycles summed / trained (the run when training ended); weight "
       "writes / trained sample = stats *weight_updates (weights whose value changed: the learning engines' "
-      "*.learning.weight_updates, convex's *.readout_weight_updates) / trained; pJ/SOP = training.pj_per_sop "
+      "*.learning.weight_updates, convex's *.readout.weight_updates) / trained; pJ/SOP = training.pj_per_sop "
       "(the training part alone); backward (update) share = phases[backward] (phases[update]) energy_pj / "
       "the training energy (test samples run forward only).");
   std::string memory =

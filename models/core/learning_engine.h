@@ -59,6 +59,7 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
 
   const PhaseCounter& weight_updates() const { return m_weight_updates; }
   const PhaseCounter& rows_updated() const { return m_rows_updated; }
+  const PhaseCounter& multiplies() const { return m_multiplies; }
 
  private:
   // Writes column i of the transposed copy from the modified row in m_buffer, one masked word

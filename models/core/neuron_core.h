@@ -134,6 +134,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void set_weight_generator(const WeightGenerator* generator);
   sram::Sram& synapse_sram() { return m_sram; }
   const CoreLayout& layout() const { return m_layout; }
+  // Synaptic operations, by phase (the job compares them with the reference's).
+  const PhaseCounter& sops() const { return m_sops; }
 
   // --- firmware API: each call costs what the hardware spends ---
   void reset_neurons();

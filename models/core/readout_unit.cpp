@@ -28,17 +28,17 @@ void store_i64(uint8_t* p, int64_t v) { std::memcpy(p, &v, sizeof v); }
 
 ReadoutUnit::ReadoutUnit(const char* name, sram::Sram& sram, SimContext& ctx, uint32_t lanes, uint32_t scan_bits)
     : sc_object(name), m_sram(sram), m_ctx(ctx), m_lanes(lanes), m_scan_bits(scan_bits) {
-  add_stat("readout_value_adds", "adds", "64-bit adds of readout rows into the output sums and of residuals into "
+  add_stat("value_adds", "adds", "64-bit adds of readout rows into the output sums and of residuals into "
            "gradient accumulators", m_value_adds, {EnergyKind::kAdd, 0, 64});
-  add_stat("readout_update_ops", "ops", "32-bit adds and compares of the gradient steps, proximal steps and norms",
+  add_stat("update_ops", "ops", "32-bit adds and compares of the gradient steps, proximal steps and norms",
            m_update_ops, {EnergyKind::kAdd, 0, 32});
-  add_stat("readout_weight_updates", "weights", "readout weights whose value changed", m_weight_updates);
-  add_stat("readout_rows_read", "rows", "readout rows read (forward, step, norms)", m_rows_read);
-  add_stat("readout_gradient_rows", "rows", "gradient rows read, modified and written back", m_gradient_rows);
-  add_stat("readout_groups_stepped", "groups", "unit groups passed through the gradient and proximal step",
+  add_stat("weight_updates", "weights", "readout weights whose value changed", m_weight_updates);
+  add_stat("rows_read", "rows", "readout rows read (forward, step, norms)", m_rows_read);
+  add_stat("gradient_rows", "rows", "gradient rows read, modified and written back", m_gradient_rows);
+  add_stat("groups_stepped", "groups", "unit groups passed through the gradient and proximal step",
            m_groups_stepped);
-  add_stat("readout_bisection_steps", "steps", "l_inf prox bisection iterations", m_bisection_steps);
-  add_stat("readout_cycles", "cycles", "cycles of the readout unit", m_cycles, {EnergyKind::kActiveCycle});
+  add_stat("bisection_steps", "steps", "l_inf prox bisection iterations", m_bisection_steps);
+  add_stat("cycles", "cycles", "cycles of the readout unit", m_cycles, {EnergyKind::kActiveCycle});
 }
 
 void ReadoutUnit::configure(const ReadoutLayout& layout) {

@@ -88,6 +88,8 @@ class ReadoutUnit : public sc_core::sc_object, public StatGroup {
   Cycle dual_norm(arith::GroupNorm norm, uint64_t* largest, Cycle start);
   // The cycles the core's controller waits for this unit (charged by the core).
   PhaseCounter& active_cycles() { return m_cycles; }
+  const PhaseCounter& value_adds() const { return m_value_adds; }
+  const PhaseCounter& weight_updates() const { return m_weight_updates; }
 
  private:
   uint64_t vrow_address(uint32_t row) const { return m_layout.base + uint64_t{row} * m_vrow_bytes; }

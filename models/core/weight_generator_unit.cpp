@@ -6,11 +6,11 @@ WeightGeneratorUnit::WeightGeneratorUnit(const char* name, const WeightGenerator
                                          uint32_t neurons)
     : sc_object(name), m_generator(generator), m_cost(generator.cost()), m_ctx(ctx) {
   for (auto& row : m_rows) row.assign(neurons, 0);
-  add_stat("generated_weights", "weights", "weights computed by the weight generator (n per row)",
+  add_stat("weights", "weights", "weights computed by the weight generator (n per row)",
            m_generated_weights);
-  add_stat("generator_multiplies", "multiplies", "32-bit multiplies of the weight generator", m_multiplies,
+  add_stat("multiplies", "multiplies", "32-bit multiplies of the weight generator", m_multiplies,
            {EnergyKind::kMultiply, 0, 32});
-  add_stat("generator_adds", "adds", "32-bit adds (and add-sized logic ops) of the weight generator", m_adds,
+  add_stat("adds", "adds", "32-bit adds (and add-sized logic ops) of the weight generator", m_adds,
            {EnergyKind::kAdd, 0, 32});
 }
 

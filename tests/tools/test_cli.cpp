@@ -281,7 +281,7 @@ TEST_CASE("cli: convex trains on the chip, stored and regenerated witness weight
   const auto regenerated = run_nmsim(dir, "run --quiet --json g.json --set convex.witness_weights=CONVEX_WITNESS_REGENERATED" + convex);
   INFO(regenerated.err);
   REQUIRE(regenerated.status == 0);
-  CHECK(slurp(dir.file("g.json")).find("generator_multiplies") != std::string::npos);
+  CHECK(slurp(dir.file("g.json")).find("weight_generator.multiplies") != std::string::npos);
   // 256 units a core: their witness rows, readout and gradients exceed the 512 KB SRAM.
   const auto big = run_nmsim(dir, "run --quiet --json b.json --workload convex --set network.hidden_sizes=256");
   CHECK(big.status == 2);

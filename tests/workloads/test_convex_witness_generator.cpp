@@ -151,7 +151,7 @@ void run_default_core(bool generated) {
     const core::GeneratorCost cost = generator.cost();
     row_pj = kNeurons * (cost.multiplies_32bit * model.event_pj({EnergyKind::kMultiply, 0, 32}) +
                          cost.adds_32bit * model.event_pj({EnergyKind::kAdd, 0, 32}));
-    CHECK(testing::stat_total(testing::unit_stats(core, "weight_generator"), "generated_weights") == rows * kNeurons);
+    CHECK(testing::stat_total(testing::unit_stats(core, "weight_generator"), "weights") == rows * kNeurons);
   } else {
     for (const StatEntry& s : sram.stats()) {
       if (s.name == "reads") row_pj = static_cast<double>(words_per_row) * model.event_pj(s.energy);

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
 
@@ -13,7 +13,7 @@ namespace nmsim::convex {
 struct ConvexOptions {
   uint32_t units = 1000;  // P
   uint32_t time_steps = 8;
-  core::NeuronParams neuron;
+  arith::NeuronParams neuron;
   uint32_t weight_width_bits = 16;
   ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
   uint64_t seed = 1;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
 
@@ -14,7 +14,7 @@ namespace nmsim::ff {
 struct FfOptions {
   std::vector<uint32_t> layer_sizes;  // [inputs, H_1, ..., H_L]
   uint32_t time_steps = 8;
-  core::NeuronParams neuron;
+  arith::NeuronParams neuron;
   uint32_t weight_width_bits = 16;
   ::nmsim::Encoder encoder = ::nmsim::ENCODER_INTEGRATE_AND_FIRE;
   uint64_t seed = 1;

@@ -1,6 +1,6 @@
 // The chip's totals that jobs compare with their references' counts and that `nmsim compare`
-// tabulates, read from the models' own statistics (the report carries the same values under
-// their hierarchical names).
+// tabulates, read through the models' own counters (found by type: cores, learning engines,
+// readout units), the same values the report carries under their hierarchical names.
 #pragma once
 
 #include "models/base/phase.h"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "models/core/neuron_datapath.h"
+#include "models/arith/neuron_datapath.h"
 #include "platform/chip/chip.h"
 #include "platform/mapper/mapper.h"
 #include "proto/chip.pb.h"
@@ -28,7 +28,7 @@ struct Network {
   std::vector<uint32_t> layer_sizes;  // what the mapper places, inputs first
   workloads::NetworkWeights weights;  // preloaded into the synapse SRAMs (no layers: nothing)
   uint32_t weight_width_bits = 0;
-  core::NeuronParams neuron;          // the datapath every mapped neuron runs
+  arith::NeuronParams neuron;          // the datapath every mapped neuron runs
 };
 
 // What the pipeline hands the programs it has a workload load.

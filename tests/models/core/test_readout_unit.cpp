@@ -76,9 +76,9 @@ TEST_CASE("readout unit: forward fetches the set rows, double-buffered, and adds
   for (int k = 0; k < 10; ++k) CHECK(sums[k] == 1 + (k - 5) + (300 + k - 5));
   const Phase phase = bench.ctx.phase.current();
   CHECK(core.synapse_sram().reads()[phase] == 10);
-  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_rows_read") == 2);
-  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_value_adds") == 20);
-  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_cycles") == 17);
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "rows_read") == 2);
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "value_adds") == 20);
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "cycles") == 17);
 }
 
 TEST_CASE("readout unit: gradient accumulation, gradient step, l1 prox and the group norms", "[core][readout]") {
@@ -127,9 +127,9 @@ TEST_CASE("readout unit: gradient accumulation, gradient step, l1 prox and the g
     CHECK(v[30 + k] == 0);
   }
   CHECK(norm == 64 * 54 - 9 * 100);  // sum over k = 1..9 of (64 (k + 1) - 100)
-  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_weight_updates") == 20);
-  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_groups_stepped") == 2);
-  CHECK(stat_total(testing::unit_stats(core, "readout"), "readout_gradient_rows") == 2);  // accumulated once, stepped once
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "weight_updates") == 20);
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "groups_stepped") == 2);
+  CHECK(stat_total(testing::unit_stats(core, "readout"), "gradient_rows") == 2);  // accumulated once, stepped once
   const Phase phase = bench.ctx.phase.current();
   CHECK(core.synapse_sram().reads()[phase] == 10 + 15 + 10 + 10);
   CHECK(core.synapse_sram().writes()[phase] == 10 + 15 + 5);

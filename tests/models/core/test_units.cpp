@@ -46,7 +46,7 @@ TEST_CASE("units: a plain core has the learning engine only", "[core][units]") {
   CHECK(find_unit(bench.core, "readout") == nullptr);
   CHECK(find_unit(bench.core, "weight_generator") == nullptr);
   CHECK_FALSE(has_stat(bench.core, "couple_reads"));
-  CHECK_FALSE(has_stat(bench.core, "readout_cycles"));
+  CHECK_FALSE(has_stat(bench.core, "bisection_steps"));
 }
 
 TEST_CASE("units: couples, weight generator and readout are children with their own stats, "
@@ -70,13 +70,13 @@ TEST_CASE("units: couples, weight generator and readout are children with their 
   CHECK(std::string(dynamic_cast<const sc_core::sc_object*>(readout)->name()) == "core.readout");
   CHECK(has_stat(*couples, "couple_reads"));
   CHECK(has_stat(*couples, "transposed_senders"));
-  CHECK(has_stat(*generators, "generator_multiplies"));
-  CHECK(has_stat(*readout, "readout_value_adds"));
-  CHECK(has_stat(*readout, "readout_cycles"));
+  CHECK(has_stat(*generators, "multiplies"));
+  CHECK(has_stat(*readout, "value_adds"));
+  CHECK(has_stat(*readout, "cycles"));
   // None of them left in the core's own group; the SOPs stay the core's.
   CHECK_FALSE(has_stat(bench.core, "couple_reads"));
-  CHECK_FALSE(has_stat(bench.core, "generated_weights"));
-  CHECK_FALSE(has_stat(bench.core, "readout_cycles"));
+  CHECK_FALSE(has_stat(bench.core, "weights"));
+  CHECK_FALSE(has_stat(bench.core, "bisection_steps"));
   CHECK(has_stat(bench.core, "sops"));
   // Units first (in the order they were made), then the memories: the report sums their
   // energies in the order it did when their stats were the core's.

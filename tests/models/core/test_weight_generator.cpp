@@ -141,22 +141,22 @@ TEST_CASE("weight generator: generated rows, same potentials, hand-derived cycle
   }
   // n weights a row, cost() per weight, counted by the core's weight_generator unit.
   const StatGroup& unit = testing::unit_stats(core, "weight_generator");
-  CHECK(stat_total(unit, "generated_weights") == 24);
-  CHECK(stat_total(unit, "generator_multiplies") == 48);
-  CHECK(stat_total(unit, "generator_adds") == 72);
-  CHECK(stat(unit, "generator_multiplies").counter->by_phase[static_cast<std::size_t>(bench.ctx.phase.current())] == 48);
+  CHECK(stat_total(unit, "weights") == 24);
+  CHECK(stat_total(unit, "multiplies") == 48);
+  CHECK(stat_total(unit, "adds") == 72);
+  CHECK(stat(unit, "multiplies").counter->by_phase[static_cast<std::size_t>(bench.ctx.phase.current())] == 48);
 
   // Priced as 32-bit multiplies and adds with the table's control overhead.
   const EnergyTable table = config::default_energy_table();
   const energy::EnergyModel model(table);
   const double control = table.control_overhead_factor().value();
-  const StatEntry& multiplies = stat(unit, "generator_multiplies");
-  const StatEntry& adds = stat(unit, "generator_adds");
+  const StatEntry& multiplies = stat(unit, "multiplies");
+  const StatEntry& adds = stat(unit, "adds");
   CHECK(multiplies.energy.kind == EnergyKind::kMultiply);
   CHECK(multiplies.energy.width_bits == 32);
   CHECK(adds.energy.kind == EnergyKind::kAdd);
   CHECK(adds.energy.width_bits == 32);
-  CHECK(stat(unit, "generated_weights").energy.kind == EnergyKind::kNone);  // priced by its ops
+  CHECK(stat(unit, "weights").energy.kind == EnergyKind::kNone);  // priced by its ops
   CHECK(48 * model.event_pj(multiplies.energy) == Approx(48 * table.multiply_32bit().value() * control));
   CHECK(72 * model.event_pj(adds.energy) == Approx(72 * table.add_32bit().value() * control));
 }
