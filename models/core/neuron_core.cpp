@@ -126,16 +126,11 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   // with the core's own memories (tools/compare_table.cpp finds them there).
   if (m_couples) add_leakage({LeakageKind::kSram, 2 * state_kb});
 
-  if (m_transposed_read != TRANSPOSED_READ_NONE && !m_couples) {
-    throw ConfigError(std::string(this->name()) + ": chip.core.transposed_read = " +
-                      TransposedRead_Name(m_transposed_read) +
-                      ": the transposed read feeds the couples; needs chip.core.ternary_couples: true");
-  }
-  if (m_transposed_read != TRANSPOSED_READ_NONE && m_transposed_read != TRANSPOSED_COPY &&
-      m_transposed_read != COLUMN_READ) {
-    throw ConfigError(std::string(this->name()) +
-                      ": chip.core.transposed_read must be TRANSPOSED_READ_NONE, TRANSPOSED_COPY or COLUMN_READ");
-  }
+  // config::validate(chip) refused these before elaboration.
+  NMSIM_ASSERT(m_transposed_read == TRANSPOSED_READ_NONE || m_couples, "a transposed read without the couples");
+  NMSIM_ASSERT(m_transposed_read == TRANSPOSED_READ_NONE || m_transposed_read == TRANSPOSED_COPY ||
+                   m_transposed_read == COLUMN_READ,
+               "an unknown transposed read");
   if (m_transposed_read == TRANSPOSED_COPY) {
     m_transposed_sram = std::make_unique<sram::Sram>("transposed_sram", transposed_copy_config(config), ctx);
     m_transposed_socket =

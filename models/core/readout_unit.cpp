@@ -5,6 +5,7 @@
 #include <string>
 
 #include "models/arith/proximal.h"
+#include "models/arith/readout_footprint.h"
 #include "models/base/errors.h"
 
 namespace nmsim::core {
@@ -49,17 +50,12 @@ void ReadoutUnit::configure(const ReadoutLayout& layout) {
   m_layout = layout;
   m_rows = layout.units * layout.group_rows;
   m_group_size = layout.group_rows * layout.values;
-  m_vrow_bytes = (uint64_t{4} * layout.values + word - 1) / word * word;
-  m_grow_bytes = (uint64_t{8} * layout.values + word - 1) / word * word;
-  m_gradient_base = layout.base + uint64_t{m_rows} * m_vrow_bytes;
-  if (end_address() > m_sram.size_bytes()) {
-    throw ConfigError("chip.core.synapse_sram.size_bytes = " + std::to_string(m_sram.size_bytes()) +
-                      ": the readout of " + std::to_string(layout.units) + " units (" +
-                      std::to_string(uint64_t{m_rows} * m_vrow_bytes) + " bytes of weights and " +
-                      std::to_string(uint64_t{m_rows} * m_grow_bytes) + " of gradient accumulators) does not fit "
-                      "above the " + std::to_string(layout.base) + " bytes of synapse rows (needs " +
-                      std::to_string(end_address()) + ")");
-  }
+  const arith::ReadoutFootprint footprint = arith::readout_footprint(layout.units, layout.group_rows, layout.values, word);
+  m_vrow_bytes = footprint.weight_row_bytes;
+  m_grow_bytes = footprint.gradient_row_bytes;
+  m_gradient_base = layout.base + footprint.weight_bytes();
+  // config::validate(run, chip, mapping) refused a readout that does not fit, before elaboration.
+  NMSIM_ASSERT(end_address() <= m_sram.size_bytes(), "the readout does not fit the synapse SRAM");
   m_dirty.assign(m_rows, 0);
   m_nonzero.assign(layout.units, 0);
   m_row_bytes.assign(m_vrow_bytes * layout.group_rows, 0);

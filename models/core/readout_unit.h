@@ -72,7 +72,7 @@ class ReadoutUnit : public sc_core::sc_object, public StatGroup {
  public:
   ReadoutUnit(const char* name, sram::Sram& sram, SimContext& ctx, uint32_t lanes, uint32_t scan_bits);
 
-  // Once, before the run. ConfigError if the rows do not fit the SRAM above `base`.
+  // Once, before the run; the rows fit the SRAM above `base` (config::validate checked it).
   void configure(const ReadoutLayout& layout);
   bool configured() const { return m_rows > 0; }
   uint32_t rows() const { return m_rows; }

@@ -7,6 +7,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/text_format.h>
 
+#include "models/arith/readout_footprint.h"
 #include "models/base/errors.h"
 #include "platform/config/field_limits.h"
 
@@ -155,20 +156,18 @@ void validate(const RunConfig& run, const ChipConfig& chip, const mapper::Mappin
   if (run.workload() != WORKLOAD_CONVEX) return;
   constexpr uint64_t kClasses = 10;  // one readout weight (int32) and accumulator (int64) per class
   const SramConfig& sram = chip.core().synapse_sram();
-  const uint64_t word = sram.word_width_bits() / 8;
-  const uint64_t weight_row = (4 * kClasses + word - 1) / word * word;
-  const uint64_t gradient_row = (8 * kClasses + word - 1) / word * word;
   const bool regenerated = run.convex().witness_weights() == CONVEX_WITNESS_REGENERATED;
   for (const mapper::CoreSlot& slot : mapping.layers.front()) {
     const uint64_t base = regenerated ? 0 : uint64_t{slot.fan_in} * slot.row_bytes;
-    const uint64_t rows = uint64_t{slot.neuron_count} * run.time_steps();
-    const uint64_t end = base + rows * (weight_row + gradient_row);
+    const arith::ReadoutFootprint readout =
+        arith::readout_footprint(slot.neuron_count, run.time_steps(), kClasses, sram.word_width_bits() / 8);
+    const uint64_t end = base + readout.bytes();
     if (end > sram.size_bytes()) {
       throw ConfigError(
           "chip.core.synapse_sram.size_bytes = " + std::to_string(sram.size_bytes()) + ": the convex readout of " +
           std::to_string(slot.neuron_count) + " units on one core (units " + std::to_string(slot.first_neuron) + ".." +
-          std::to_string(slot.first_neuron + slot.neuron_count - 1) + ": " + std::to_string(rows * weight_row) +
-          " bytes of weights and " + std::to_string(rows * gradient_row) + " of gradient accumulators) does not fit "
+          std::to_string(slot.first_neuron + slot.neuron_count - 1) + ": " + std::to_string(readout.weight_bytes()) +
+          " bytes of weights and " + std::to_string(readout.gradient_bytes()) + " of gradient accumulators) does not fit "
           "above the " + std::to_string(base) + " bytes of synapse rows (needs " + std::to_string(end) +
           "): fewer units per core (chip.core.neurons), a larger SRAM, or run.convex.witness_weights = "
           "CONVEX_WITNESS_REGENERATED");

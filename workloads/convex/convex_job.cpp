@@ -205,14 +205,7 @@ void ConvexJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, 
     layout.units = slot.neuron_count;
     layout.group_rows = o.time_steps;
     layout.values = kClasses;
-    try {
-      chip.core(slot.core_index).configure_readout(layout);
-    } catch (const ConfigError& e) {
-      throw ConfigError(std::string(e.what()) + " (convex, units " + std::to_string(slot.first_neuron) + ".." +
-                        std::to_string(slot.first_neuron + slot.neuron_count - 1) + " on one core: fewer units per "
-                        "core (chip.core.neurons), a larger SRAM, or run.convex.witness_weights = "
-                        "CONVEX_WITNESS_REGENERATED)");
-    }
+    chip.core(slot.core_index).configure_readout(layout);  // its fit was checked on the mapping
   }
   const mapper::CoreSlot& leader = slots.front();
   schedule.leader_core_index = leader.core_index;

@@ -163,16 +163,3 @@ TEST_CASE("readout unit: the dual norm of counted labels (beta_max's part) and i
   // s+26..s+45, ready s+47, -> s+52, 20 words s+52..s+71, complete s+72; + fill 2.
   CHECK(bench.marks[1] - bench.marks[0] == 74);
 }
-
-TEST_CASE("readout unit: a readout the SRAM cannot hold is a ConfigError naming the size", "[core][readout]") {
-  ChipConfig config = small_chip();
-  SimContext ctx{config::clock_period_ps(config)};
-  chip::Chip chip{"chip", config, ctx};
-  chip.configure(mapper::map_network(config, {64, 8}), arith::NeuronParams{});
-  core::ReadoutLayout layout;
-  layout.base = 1024;
-  layout.units = 5;  // 10 rows: 400 + 800 bytes above 1024 = 2224 > 2048
-  layout.group_rows = 2;
-  CHECK_THROWS_WITH(chip.core(0).configure_readout(layout),
-                    Catch::Contains("chip.core.synapse_sram.size_bytes = 2048") && Catch::Contains("2224"));
-}
