@@ -9,6 +9,7 @@
 #include "platform/config/override.h"
 #include "platform/config/presets.h"
 #include "platform/config/unused_fields.h"
+#include "platform/report/report_format.h"
 #include "proto/run.pb.h"
 #include "workloads/registry/registry.h"
 
@@ -104,6 +105,29 @@ ResolvedConfigs resolve_configs(const po::variables_map& vm, bool check_run_fiel
   }
   if (check_run_fields) config::check_unused_fields(c.run, {c.run.workload()}, vm.count("allow-unused") > 0, std::cerr);
   return c;
+}
+
+po::options_description json_detail_option() {
+  po::options_description options("Report size");
+  options.add_options()
+      ("json-detail", po::value<std::string>()->default_value("full")->value_name("LEVEL"),
+       "full: every statistic of every object in the JSON; summary: all but those (a sweep's default)");
+  return options;
+}
+
+JsonDetail json_detail(const po::variables_map& vm) {
+  const std::string level = vm.count("json-detail") ? vm["json-detail"].as<std::string>() : "full";
+  if (level == "full") return JsonDetail::kFull;
+  if (level == "summary") return JsonDetail::kSummary;
+  throw ConfigError("--json-detail " + level + ": expects summary or full");
+}
+
+std::string report_json(Report report, JsonDetail detail) {
+  if (detail == JsonDetail::kSummary) {
+    report.clear_stats();
+    report.add_notes("JSON detail: summary (the per-object statistics are left out; --json-detail full keeps them).");
+  }
+  return report::to_json(report);
 }
 
 }  // namespace nmsim::tools

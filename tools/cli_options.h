@@ -8,6 +8,7 @@
 
 #include "proto/chip.pb.h"
 #include "proto/energy.pb.h"
+#include "proto/report.pb.h"
 #include "proto/run.pb.h"
 #include "proto/traffic.pb.h"
 
@@ -31,5 +32,15 @@ boost::program_options::options_description config_options();
 // check_run_fields, a run field that run.workload does not read and that differs from its
 // default is a ConfigError (a warning on stderr with --allow-unused): config::check_unused_fields.
 ResolvedConfigs resolve_configs(const boost::program_options::variables_map& vm, bool check_run_fields = true);
+
+// How much of a report its JSON holds: everything, or all but the per-object statistics (the
+// bulk of a report; the summary, phases, components, provenance and notes stay), for sweeps.
+enum class JsonDetail { kFull, kSummary };
+// --json-detail summary|full.
+boost::program_options::options_description json_detail_option();
+// The option's value; ConfigError naming it for anything else (checked before any work).
+JsonDetail json_detail(const boost::program_options::variables_map& vm);
+// The report as JSON at that detail.
+std::string report_json(Report report, JsonDetail detail);
 
 }  // namespace nmsim::tools

@@ -29,9 +29,10 @@ int command_run(const std::vector<std::string>& args, const std::string& command
        "DFA: save the weights trained on the chip (nmsim.Weights) for --set network.weights_file=FILE "
        "(written only when the run succeeds)")
       ("quiet,q", "no progress display");
-  options.add(config_options()).add(trace_options());
+  options.add(config_options()).add(json_detail_option()).add(trace_options());
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
+  const JsonDetail detail = json_detail(vm);
   const ResolvedConfigs configs = resolve_configs(vm);
   const job::WorkloadDefinition* workload = registry::find(configs.run.workload());
   // Only a layered network that inference can load is saved (FF's layers end in class
@@ -62,7 +63,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   progress.finish();
 
   if (vm.count("no-table") == 0) std::cout << report::to_table(report);
-  report::write_file_atomically(vm["json"].as<std::string>(), report::to_json(report));
+  report::write_file_atomically(vm["json"].as<std::string>(), report_json(report, detail));
   if (save_weights && !mismatch) {
     workloads::save_weights(vm["save-weights"].as<std::string>(), *chip_job->trained_network());
   }

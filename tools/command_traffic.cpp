@@ -29,9 +29,10 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
        "write the report as JSON (only when the run succeeds)")
       ("no-table", "do not print the readable report")
       ("quiet,q", "no progress display");
-  options.add(config_options());
+  options.add(config_options()).add(json_detail_option());
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
+  const JsonDetail detail = json_detail(vm);
   const ResolvedConfigs configs = resolve_configs(vm, false);  // traffic reads no run fields
   config::validate(configs.chip);
   config::validate(configs.traffic, configs.chip);
@@ -61,7 +62,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   if (wall > 0) speed.set_simulated_cycles_per_second(report.summary().cycles() / wall);
 
   if (vm.count("no-table") == 0) std::cout << report::to_table(report);
-  report::write_file_atomically(vm["json"].as<std::string>(), report::to_json(report));
+  report::write_file_atomically(vm["json"].as<std::string>(), report_json(report, detail));
   return kExitOk;
 }
 

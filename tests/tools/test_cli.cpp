@@ -311,3 +311,26 @@ TEST_CASE("cli: a run field the workload does not read is refused, a warning wit
   CHECK(allowed.err.find("init_weight_range") != std::string::npos);
   CHECK_FALSE(exists(dir.file("r.json")));
 }
+
+TEST_CASE("cli: --json-detail summary keeps the figures and leaves out the per-object statistics", "[cli]") {
+  TempDir dir;
+  const std::string run = "run --quiet --no-table --set workload=WORKLOAD_INFERENCE --set samples=2 ";
+  REQUIRE(run_nmsim(dir, run + "--json full.json").status == 0);
+  REQUIRE(run_nmsim(dir, run + "--json small.json --json-detail summary").status == 0);
+  const std::string full = slurp(dir.file("full.json")), small = slurp(dir.file("small.json"));
+  CHECK(full.find("\"stats\": [\n") != std::string::npos);
+  CHECK(small.find("\"stats\": []") != std::string::npos);
+  CHECK(small.size() * 4 < full.size());
+  // The summary block is the same text in both.
+  const auto summary_of = [](const std::string& json) {
+    const auto start = json.find("\"summary\": {");
+    return json.substr(start, json.find("\n },", start) - start);
+  };
+  CHECK(summary_of(small) == summary_of(full));
+  CHECK(small.find("JSON detail: summary") != std::string::npos);
+
+  const auto bad = run_nmsim(dir, run + "--json bad.json --json-detail most");
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--json-detail most: expects summary or full") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("bad.json")));
+}

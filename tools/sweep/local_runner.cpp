@@ -135,7 +135,8 @@ LocalRunOutcome run_points(const SweepPlan& plan, const std::vector<uint32_t>& i
     while (next < pending.size() && running.size() < jobs) {
       const SweepPoint& point = plan.points.at(pending[next]);
       auto args = point_arguments(plan, point);
-      args.insert(args.end(), {"--json", output.report_path(point.index), "--no-table", "--quiet"});
+      args.insert(args.end(), {"--json", output.report_path(point.index), "--no-table", "--quiet", "--json-detail",
+                               plan.config.full_reports() ? "full" : "summary"});
       std::remove(output.report_path(point.index).c_str());  // a report from an earlier try
       running[start_point(options.nmsim_binary, args, output.log_path(point.index))] = point.index;
       ++next;
