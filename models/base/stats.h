@@ -8,6 +8,7 @@
 
 #include "models/base/energy_event.h"
 #include "models/base/phase.h"
+#include "proto/report.pb.h"
 
 namespace nmsim {
 
@@ -29,6 +30,8 @@ class StatGroup {
   void add_leakage(LeakageSource source) { m_leakage.push_back(source); }
   const std::vector<StatEntry>& stats() const { return m_stats; }
   const std::vector<LeakageSource>& leakage() const { return m_leakage; }
+  // The kind of hardware this is (the report's energy by component class).
+  virtual ComponentClass component_class() const = 0;
 
  private:
   std::vector<StatEntry> m_stats;

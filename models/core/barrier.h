@@ -26,6 +26,7 @@ class NetworkQuiescence {
 
 class Barrier : public sc_core::sc_module, public StatGroup {
  public:
+  ComponentClass component_class() const override { return COMPONENT_BARRIER; }
   Barrier(sc_core::sc_module_name name, const BarrierConfig& config, SimContext& ctx);
 
   void set_network(const NetworkQuiescence* network) { m_network = network; }

@@ -24,6 +24,7 @@ namespace nmsim::core {
 
 class CoupleUnit : public sc_core::sc_object, public StatGroup {
  public:
+  ComponentClass component_class() const override { return COMPONENT_CORE; }
   CoupleUnit(const char* name, const CoreConfig& config, SimContext& ctx);
 
   // Sizes the transposed read's buffers for the core's n neurons (COLUMN_READ).

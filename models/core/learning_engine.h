@@ -31,6 +31,7 @@ namespace nmsim::core {
 
 class LearningEngine : public sc_core::sc_object, public StatGroup {
  public:
+  ComponentClass component_class() const override { return COMPONENT_CORE; }
   LearningEngine(const char* name, sram::Sram& sram, SimContext& ctx, uint32_t lanes,
                  uint32_t weight_width_bits);
 

@@ -70,6 +70,7 @@ struct ReadoutLayout {
 // (NeuronCore::configure_readout), so cores without one report as before.
 class ReadoutUnit : public sc_core::sc_object, public StatGroup {
  public:
+  ComponentClass component_class() const override { return COMPONENT_CORE; }
   ReadoutUnit(const char* name, sram::Sram& sram, SimContext& ctx, uint32_t lanes, uint32_t scan_bits);
 
   // Once, before the run; the rows fit the SRAM above `base` (config::validate checked it).

@@ -20,6 +20,7 @@ namespace nmsim::core {
 
 class WeightGeneratorUnit : public sc_core::sc_object, public StatGroup {
  public:
+  ComponentClass component_class() const override { return COMPONENT_CORE; }
   // `generator` is not owned and outlives the run; rows of up to `neurons` weights.
   WeightGeneratorUnit(const char* name, const WeightGenerator& generator, SimContext& ctx, uint32_t neurons);
 

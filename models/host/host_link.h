@@ -27,6 +27,7 @@ class HostProgram {
 
 class HostLink : public sc_core::sc_module, public StatGroup {
  public:
+  ComponentClass component_class() const override { return COMPONENT_HOST_LINK; }
   HostLink(sc_core::sc_module_name name, const HostLinkConfig& config, SimContext& ctx,
            core::Barrier& barrier);
 

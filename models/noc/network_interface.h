@@ -37,6 +37,7 @@ struct NiState {
 
 class NetworkInterface : public sc_core::sc_module, public StatGroup {
  public:
+  ComponentClass component_class() const override { return COMPONENT_NETWORK_INTERFACE; }
   // Cores inject with b_transport: the payload's data pointer points to a noc::Packet, which
   // is copied; it enters the queue at now + the annotated delay (whole cycles, rounded up).
   // The call neither blocks nor adds delay. Optional binding: nodes without an initiator

@@ -83,6 +83,7 @@ struct alignas(64) RouterState {
 
 class Router : public sc_core::sc_module, public StatGroup {
  public:
+  ComponentClass component_class() const override { return COMPONENT_ROUTER; }
   // links: bit p set if output port p (N, E, S, W) leads to a neighbour. `state` (kept by the
   // mesh) gets input buffers on `input_storage` and credit returns on `credit_storage`, both
   // kPortCount * buffer_depth_flits items (the local output's credit slots are left to the NI).

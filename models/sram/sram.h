@@ -43,6 +43,7 @@ namespace nmsim::sram {
 
 class Sram : public sc_core::sc_module, public StatGroup {
  public:
+  ComponentClass component_class() const override { return COMPONENT_SRAM; }
   tlm_utils::simple_target_socket<Sram> socket;
 
   // `config` as config::validate(chip) checked it (an assertion otherwise).

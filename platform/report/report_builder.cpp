@@ -38,6 +38,7 @@ class Builder {
   void add_group(const std::string& name, const StatGroup& group) {
     ComponentEnergy& component = *m_report.add_components();
     component.set_name(name);
+    component.set_component_class(group.component_class());
     std::array<double, kPhaseCount> dynamic_by_phase{};
     double dynamic = 0;
     for (const StatEntry& entry : group.stats()) {

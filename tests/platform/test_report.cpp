@@ -28,6 +28,7 @@ Approx exact(double v) { return Approx(v).epsilon(1e-10); }
 
 // Synapse SRAM: 512 KB in 4 banks of 128 KB, 64-bit words.
 struct TestSram : sc_core::sc_module, nmsim::StatGroup {
+  nmsim::ComponentClass component_class() const override { return nmsim::COMPONENT_SRAM; }
   PhaseCounter reads, writes;
   explicit TestSram(sc_core::sc_module_name name) : sc_module(name) {
     add_stat("reads", "words", "bank reads", reads, {EnergyKind::kSramRead, 128, 64});
@@ -40,6 +41,7 @@ struct TestSram : sc_core::sc_module, nmsim::StatGroup {
 };
 
 struct TestCore : sc_core::sc_module, nmsim::StatGroup {
+  nmsim::ComponentClass component_class() const override { return nmsim::COMPONENT_CORE; }
   PhaseCounter sops, accumulates;
   TestSram sram{"sram"};
   explicit TestCore(sc_core::sc_module_name name) : sc_module(name) {
@@ -52,6 +54,7 @@ struct TestCore : sc_core::sc_module, nmsim::StatGroup {
 };
 
 struct TestRouter : sc_core::sc_module, nmsim::StatGroup {
+  nmsim::ComponentClass component_class() const override { return nmsim::COMPONENT_ROUTER; }
   PhaseCounter flits_injected, hops;
   explicit TestRouter(sc_core::sc_module_name name) : sc_module(name) {
     add_stat("flits_injected", "flits", "flits entering the mesh", flits_injected);

@@ -104,6 +104,18 @@ TEST_CASE("sweep CSV: the header, and a row equal to its point's report", "[swee
   CHECK(std::stod(cell(header, row, "forward_energy_pJ")) == report.phases(1).energy_pj());
   CHECK(std::stod(cell(header, row, "accuracy")) == report.summary().accuracy());
   CHECK(std::stod(cell(header, row, "wall_s")) == report.speed().wall_seconds());
+
+  // Energy by component class: each class's components summed, the classes adding up to the total.
+  double cores = 0, classes = 0;
+  for (const auto& component : report.components()) {
+    if (component.component_class() == nmsim::COMPONENT_CORE) cores += component.leakage_pj() + component.dynamic_pj();
+  }
+  CHECK(std::stod(cell(header, row, "core_energy_pJ")) == cores);
+  for (const char* name : {"core", "sram", "router", "network_interface", "host_link", "barrier"}) {
+    classes += std::stod(cell(header, row, std::string(name) + "_energy_pJ"));
+  }
+  CHECK(classes == Approx(report.summary().energy_pj()).epsilon(1e-12));  // the same terms, summed in another order
+  CHECK(std::stod(cell(header, row, "sram_leakage_pJ")) > 0);
 }
 
 TEST_CASE("sweep: a failing point records its error and the others run", "[sweep][cli]") {

@@ -1,5 +1,6 @@
 #include "tools/sweep/result_row.h"
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -63,6 +64,23 @@ std::vector<Figure> figures() {
                    const auto* phase = phase_of(r, name);
                    return phase ? exact(phase->energy_pj()) : std::string("0");
                  }});
+  }
+  // Energy by component class (cores with their units, SRAMs, routers, NIs, host link,
+  // barrier): dynamic plus leakage, and the leakage alone.
+  for (int c = ComponentClass_MIN + 1; c <= ComponentClass_MAX; ++c) {
+    const auto component_class = static_cast<ComponentClass>(c);
+    std::string name = ComponentClass_Name(component_class).substr(std::string("COMPONENT_").size());
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const auto sum = [component_class](const Report& r, bool leakage_only) {
+      double pj = 0;
+      for (const auto& component : r.components()) {
+        if (component.component_class() != component_class) continue;
+        pj += component.leakage_pj() + (leakage_only ? 0 : component.dynamic_pj());
+      }
+      return exact(pj);
+    };
+    f.push_back({name + "_energy_pJ", [sum](const Report& r) { return sum(r, false); }});
+    f.push_back({name + "_leakage_pJ", [sum](const Report& r) { return sum(r, true); }});
   }
   const std::vector<Figure> rest = {
       // The training part of a training run alone (zero for inference and traffic).
