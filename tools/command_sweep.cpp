@@ -138,7 +138,13 @@ int command_sweep(const std::vector<std::string>& args) {
   if (!vm.count("file")) throw ConfigError("nmsim sweep: no sweep file given (nmsim sweep FILE)");
 
   const sweep::SweepPlan plan = sweep::load_sweep(vm["file"].as<std::string>());
-  for (const auto& point : plan.points) check_point(plan, point);
+  // Each Slurm task checks only its own slice: the submission checked them all.
+  const Shard shard = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : Shard{};
+  if (!vm.count("collect")) {
+    for (const auto& point : plan.points) {
+      if (point.index % shard.count == shard.index) check_point(plan, point);
+    }
+  }
   const std::string binary = self_binary();
   if (vm.count("dry-run")) {
     for (const auto& point : plan.points) {
@@ -165,7 +171,6 @@ int command_sweep(const std::vector<std::string>& args) {
     return collect(plan, output, vm.count("quiet") > 0);
   }
 
-  const Shard shard = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : Shard{};
   std::vector<uint32_t> indices;
   for (const auto& point : plan.points) {
     if (point.index % shard.count == shard.index) indices.push_back(point.index);

@@ -18,7 +18,7 @@ struct LocalRunOptions {
   unsigned jobs = 1;                   // points at once
   bool retry_failed = false;           // run failed points again
   bool quiet = false;                  // no progress on the terminal or in the log
-  bool write_csv = true;               // rewrite the CSV as each point ends (not for a shard)
+  bool write_csv = true;               // rebuild the CSV every few seconds as points end (not for a shard)
 };
 
 struct LocalRunOutcome {
