@@ -8,7 +8,7 @@
 
 #include "models/base/energy_event.h"
 #include "models/base/phase.h"
-#include "proto/report.pb.h"
+#include "proto/component.pb.h"  // the enum alone, not the report
 
 namespace nmsim {
 
