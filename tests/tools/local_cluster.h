@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <unistd.h>
+
 #include "tests/tools/cli_harness.h"
 
 namespace nmsim::testing {
@@ -16,7 +18,10 @@ inline int shell(const std::string& command) {
 class LocalCluster {
  public:
   explicit LocalCluster(const TempDir& dir) : m_dir(dir.file("slurm")) {
-    m_started = shell("bash '" + script() + "' start '" + m_dir + "' > '" + m_dir + ".out' 2>&1") == 0;
+    // This test process owns the cluster: if a timeout kills the test before the destructor
+    // runs, the script's watcher stops the daemons.
+    m_started = shell("bash '" + script() + "' start '" + m_dir + "' " + std::to_string(getpid()) + " > '" + m_dir +
+                      ".out' 2>&1") == 0;
   }
   ~LocalCluster() { shell("bash '" + script() + "' stop '" + m_dir + "' > /dev/null 2>&1"); }
   LocalCluster(const LocalCluster&) = delete;

@@ -4,8 +4,12 @@
 # hand (no systemd needed), with every file they use in one state folder, so it never touches a
 # Slurm or munge the machine already runs.
 #
-#   tools/slurm/local_cluster.sh start [DIR]   start munged, slurmctld and slurmd; wait until the
-#                                             node is idle; print the SLURM_CONF to export
+#   tools/slurm/local_cluster.sh start [DIR] [OWNER_PID]
+#                                             start munged, slurmctld and slurmd; wait until the
+#                                             node is idle; print the SLURM_CONF to export. With
+#                                             OWNER_PID, the cluster stops by itself once that
+#                                             process has ended (a test killed by its timeout
+#                                             leaves no daemons behind).
 #   tools/slurm/local_cluster.sh stop  [DIR]   stop them (by their pid files)
 #   tools/slurm/local_cluster.sh status [DIR]  sinfo of the cluster
 #
@@ -17,6 +21,7 @@ set -euo pipefail
 
 command=${1:-}
 dir=${2:-${NMSIM_SLURM_DIR:-/tmp/nmsim-slurm}}
+owner_pid=${3:-}
 
 die() { echo "local_cluster: $*" >&2; exit 1; }
 
@@ -93,6 +98,8 @@ start() {
   pid_alive "$dir/slurmctld.pid" || /usr/sbin/slurmctld -f "$SLURM_CONF"
   pid_alive "$dir/slurmd.pid" || /usr/sbin/slurmd -f "$SLURM_CONF"
 
+  [ -z "$owner_pid" ] || watch_owner
+
   # Ready when the node answers idle (or mixed/allocated: jobs from an earlier start).
   for _ in $(seq 1 60); do
     state=$(sinfo --noheader --format=%T 2> /dev/null | head -1 || true)
@@ -102,6 +109,13 @@ start() {
     sleep 1
   done
   die "the node did not come up within 60 s (state '${state:-none}'); logs in $dir/log"
+}
+
+# A detached watcher: when the owner process ends, however it ends, the cluster stops.
+watch_owner() {
+  kill -0 "$owner_pid" 2> /dev/null || die "owner process $owner_pid is not running"
+  setsid bash -c 'while kill -0 "$1" 2> /dev/null; do sleep 2; done; exec bash "$2" stop "$3"' \
+    local_cluster_watch "$owner_pid" "$0" "$dir" < /dev/null > /dev/null 2>&1 &
 }
 
 stop() {
