@@ -6,6 +6,7 @@
 #include "models/base/errors.h"
 #include "platform/config/describe.h"
 #include "platform/config/loader.h"
+#include "platform/config/memory_estimate.h"
 #include "platform/config/override.h"
 #include "platform/config/presets.h"
 #include "platform/config/unused_fields.h"
@@ -53,6 +54,16 @@ po::options_description config_options() {
        "repeatable, applied in order after the files")
       ("allow-unused", "only warn (instead of refusing) when a run field the workload does not read differs from "
        "its default, e.g. --set ff.lr_shift=3 under DFA");
+  options.add(memory_budget_option());
+  return options;
+}
+
+po::options_description memory_budget_option() {
+  po::options_description options("Host memory");
+  options.add_options()
+      ("memory-budget", po::value<double>()->value_name("GIB"),
+       "refuse a chip whose models would take more host memory than this, before anything is allocated "
+       "(default: this machine's memory)");
   return options;
 }
 
@@ -69,6 +80,18 @@ bool is_file_path(const std::string& s) {
 }
 
 }  // namespace
+
+void check_memory_budget(const po::variables_map& vm, const ChipConfig& chip) {
+  uint64_t budget = config::physical_memory_bytes();
+  if (vm.count("memory-budget")) {
+    const double gib = vm["memory-budget"].as<double>();
+    if (!(gib > 0 && gib < 1e9)) {
+      throw ConfigError("--memory-budget " + std::to_string(gib) + ": must be a number of GiB > 0");
+    }
+    budget = static_cast<uint64_t>(gib * (1ull << 30));
+  }
+  config::check_chip_memory(chip, budget, "--memory-budget");
+}
 
 ResolvedConfigs resolve_configs(const po::variables_map& vm, bool check_run_fields) {
   ResolvedConfigs c;
@@ -103,6 +126,7 @@ ResolvedConfigs resolve_configs(const po::variables_map& vm, bool check_run_fiel
       config::apply_override(c.chip, c.run, c.energy, c.traffic, assignment);
     }
   }
+  check_memory_budget(vm, c.chip);
   if (check_run_fields) config::check_unused_fields(c.run, {c.run.workload()}, vm.count("allow-unused") > 0, std::cerr);
   return c;
 }

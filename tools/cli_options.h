@@ -31,6 +31,11 @@ boost::program_options::options_description config_options();
 // Files (or preset names) merged over the defaults, then every --set in order. With
 // check_run_fields, a run field that run.workload does not read and that differs from its
 // default is a ConfigError (a warning on stderr with --allow-unused): config::check_unused_fields.
+// --memory-budget GIB.
+boost::program_options::options_description memory_budget_option();
+// The chip's estimated host memory against --memory-budget (default: the machine's memory):
+// ConfigError before anything is allocated (platform/config/memory_estimate.h).
+void check_memory_budget(const boost::program_options::variables_map& vm, const ChipConfig& chip);
 ResolvedConfigs resolve_configs(const boost::program_options::variables_map& vm, bool check_run_fields = true);
 
 // How much of a report its JSON holds: everything, or all but the per-object statistics (the

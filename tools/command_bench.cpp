@@ -16,6 +16,7 @@
 #include "proto/report.pb.h"
 #include "tools/cli_options.h"
 #include "tools/commands.h"
+#include "tools/count_option.h"
 
 namespace po = boost::program_options;
 
@@ -64,12 +65,12 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
       "nmsim bench [OPTIONS]: simulator speed on fixed workloads (each one nmsim process)");
   options.add_options()
       ("help,h", "this help")
-      ("measure-cycles", po::value<uint64_t>()->default_value(60000), "NoC runs: measured cycles")
-      ("samples", po::value<uint32_t>()->default_value(500), "inference run: MNIST test samples");
+      ("measure-cycles", po::value<Count<uint64_t>>()->default_value(Count<uint64_t>{60000}), "NoC runs: measured cycles")
+      ("samples", po::value<Count<uint32_t>>()->default_value(Count<uint32_t>{500}), "inference run: MNIST test samples");
   po::variables_map vm;
   if (parse_or_help(args, options, vm)) return kExitOk;
   const std::string self = self_executable(argv0);
-  const uint64_t cycles = vm["measure-cycles"].as<uint64_t>();
+  const uint64_t cycles = vm["measure-cycles"].as<Count<uint64_t>>().value;
 
   std::cout << "Synthetic NoC traffic (uniform random, Bernoulli, 1-flit packets, warm-up 2,000 cycles)\n";
   std::cout << "  mesh     rate   sim. cycles     wall s     cycles/s   avg latency   accepted\n";
@@ -86,7 +87,7 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
                   r.traffic().accepted_flits_per_node_cycle());
     }
   }
-  const uint32_t samples = vm["samples"].as<uint32_t>();
+  const uint32_t samples = vm["samples"].as<Count<uint32_t>>().value;
   const Report r = run_child(self, "run --set workload=WORKLOAD_INFERENCE --set samples=" + std::to_string(samples));
   const Speed& s = r.speed();
   std::cout << "\nInference on the default chip (784-512-10, T = 8, " << samples << " MNIST digits)\n";

@@ -141,7 +141,7 @@ std::vector<const CompareAlgorithm*> chosen_algorithms(const po::variables_map& 
   };
   std::vector<const CompareAlgorithm*> chosen;
   const std::string list = arg(vm, "algorithms");
-  if (list.empty()) {
+  if (!vm.count("algorithms")) {
     for (const CompareAlgorithm& a : compare.algorithms()) {
       if (algorithm(a.workload()) != nullptr) chosen.push_back(&a);
       else left_out.push_back(short_name(a.workload()));
@@ -268,7 +268,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("[ALGORITHM:]PATH=VALUE"),
        "override one field for every algorithm (--set samples=100), or for one (--set spide:network.hidden_sizes=64); "
        "repeatable, applied in order after the files and the compare config");
-  options.add(configs);
+  options.add(configs).add(memory_budget_option());
   po::variables_map vm;
   if (parse_or_help(args, options, vm)) return kExitOk;
 
@@ -300,6 +300,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
   for (const Override& o : sets) {
     if (o.algorithm.empty()) config::apply_override(chip, shared, energy, unused_traffic, o.assignment);
   }
+  check_memory_budget(vm, chip);
   // A field no chosen algorithm reads: in the shared run, none of them; behind "ALGORITHM:", not that one.
   const bool allow_unused = vm.count("allow-unused") > 0;
   std::vector<Workload> workloads;

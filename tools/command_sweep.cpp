@@ -13,6 +13,7 @@
 #include "platform/config/validate.h"
 #include "tools/cli_options.h"
 #include "tools/commands.h"
+#include "tools/count_option.h"
 #include "tools/sweep/local_runner.h"
 #include "tools/sweep/slurm_runner.h"
 #include "tools/sweep/sweep_output.h"
@@ -110,16 +111,16 @@ int command_sweep(const std::vector<std::string>& args) {
       ("file", po::value<std::string>()->value_name("FILE"), "the sweep file (protobuf text, nmsim.SweepConfig)")
       ("out,o", po::value<std::string>()->value_name("DIR"),
        "output folder: NAME.csv, and each point's report, log and row in points/ (default: ./NAME)")
-      ("jobs,j", po::value<unsigned>()->default_value(cores)->value_name("N"), "points run at once (default: all cores)")
+      ("jobs,j", po::value<Count<unsigned>>()->default_value(Count<unsigned>{cores})->value_name("N"), "points run at once (default: all cores)")
       ("shard", po::value<std::string>()->value_name("I/N"),
        "run only the points whose index is I modulo N (a slice of the sweep; the CSV is left to a later run)")
       ("retry-failed", "run the points that failed before again (finished points are always skipped)")
       ("dry-run", "print each point's command line and run nothing")
       ("slurm", "submit the points to Slurm as one job array (sbatch) and wait for it; the output folder, the "
                 "sweep file and nmsim must be on a file system the nodes share")
-      ("tasks", po::value<uint32_t>()->default_value(0)->value_name("N"),
+      ("tasks", po::value<Count<uint32_t>>()->default_value(Count<uint32_t>{0})->value_name("N"),
        "--slurm: array tasks, each a slice of the points (default: one per point)")
-      ("cpus-per-task", po::value<uint32_t>()->default_value(1)->value_name("N"),
+      ("cpus-per-task", po::value<Count<uint32_t>>()->default_value(Count<uint32_t>{1})->value_name("N"),
        "--slurm: cores each task asks for and points it runs at once")
       ("sbatch", po::value<std::vector<std::string>>()->value_name("OPTION"),
        "--slurm: an sbatch option for the array, e.g. --sbatch=--partition=short; repeatable")
@@ -160,8 +161,8 @@ int command_sweep(const std::vector<std::string>& args) {
     if (vm.count("slurm")) {
       sweep::SlurmOptions slurm;
       slurm.nmsim_binary = binary;
-      slurm.tasks = vm["tasks"].as<uint32_t>();
-      slurm.cpus_per_task = std::max<uint32_t>(1, vm["cpus-per-task"].as<uint32_t>());
+      slurm.tasks = vm["tasks"].as<Count<uint32_t>>().value;
+      slurm.cpus_per_task = std::max<uint32_t>(1, vm["cpus-per-task"].as<Count<uint32_t>>().value);
       if (vm.count("sbatch")) slurm.sbatch_options = vm["sbatch"].as<std::vector<std::string>>();
       slurm.wait = vm.count("no-wait") == 0;
       slurm.quiet = vm.count("quiet") > 0;
@@ -177,7 +178,8 @@ int command_sweep(const std::vector<std::string>& args) {
   }
   sweep::LocalRunOptions run;
   run.nmsim_binary = binary;
-  run.jobs = vm["jobs"].as<unsigned>();
+  run.jobs = vm["jobs"].as<Count<unsigned>>().value;
+  if (run.jobs == 0) throw ConfigError("--jobs 0: must be at least 1 (points run at once)");
   run.retry_failed = vm.count("retry-failed") > 0;
   run.quiet = vm.count("quiet") > 0;
   run.write_csv = shard.count == 1;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "models/base/errors.h"
+#include "tools/count_option.h"
 
 namespace po = boost::program_options;
 
@@ -16,9 +17,9 @@ po::options_description trace_options() {
       ("trace", po::value<std::vector<std::string>>()->composing()->value_name("PATTERN"),
        "keep only signals whose name matches this glob (e.g. 'chip.core_0_0_0.*', '*.occupancy'); "
        "repeatable; default: all")
-      ("trace-start", po::value<uint64_t>()->default_value(0)->value_name("CYCLE"),
+      ("trace-start", po::value<Count<uint64_t>>()->default_value(Count<uint64_t>{0})->value_name("CYCLE"),
        "first traced cycle")
-      ("trace-end", po::value<uint64_t>()->value_name("CYCLE"), "last traced cycle (default: end)");
+      ("trace-end", po::value<Count<uint64_t>>()->value_name("CYCLE"), "last traced cycle (default: end)");
   return options;
 }
 
@@ -32,8 +33,8 @@ std::optional<trace::TraceOptions> resolve_trace(const po::variables_map& vm) {
   trace::TraceOptions options;
   options.path = vm["vcd"].as<std::string>();
   if (vm.count("trace")) options.patterns = vm["trace"].as<std::vector<std::string>>();
-  options.start = Cycle(vm["trace-start"].as<uint64_t>());
-  if (vm.count("trace-end")) options.end = Cycle(vm["trace-end"].as<uint64_t>());
+  options.start = Cycle(vm["trace-start"].as<Count<uint64_t>>().value);
+  if (vm.count("trace-end")) options.end = Cycle(vm["trace-end"].as<Count<uint64_t>>().value);
   if (options.end < options.start) {
     throw ConfigError("--trace-end " + std::to_string(options.end.value()) +
                       " is before --trace-start " + std::to_string(options.start.value()));

@@ -1,5 +1,6 @@
 #include "platform/config/field_limits.h"
 
+#include <cmath>
 #include <cstdint>
 #include <sstream>
 
@@ -105,6 +106,8 @@ std::string violation(const pb::Message& message, const pb::FieldDescriptor& fie
     const double v = field.cpp_type() == pb::FieldDescriptor::CPPTYPE_DOUBLE
                          ? (list ? r.GetRepeatedDouble(message, &field, index) : r.GetDouble(message, &field))
                          : (list ? r.GetRepeatedFloat(message, &field, index) : r.GetFloat(message, &field));
+    // An infinity or NaN would turn every figure computed from it into one.
+    if (!std::isfinite(v)) return "must be a finite number";
     const double low = o.GetExtension(nmsim::real_min), high = o.GetExtension(nmsim::real_max);
     const bool exclusive = o.GetExtension(nmsim::real_min_exclusive);
     // Written as "not within" so that a NaN is refused too.

@@ -122,6 +122,9 @@ void validate(const ChipConfig& chip) {
 
 void validate(const RunConfig& run) {
   check_fields(run, "run");
+  if (run.network().hidden_sizes().empty()) {
+    throw ConfigError("run.network.hidden_sizes is empty: the network needs at least one hidden layer");
+  }
   const DfaConfig& dfa = run.dfa();
   if (dfa.gate_potential_max() < dfa.gate_potential_min()) {
     throw ConfigError("run.dfa.gate_potential_max = " + std::to_string(dfa.gate_potential_max()) +

@@ -30,10 +30,10 @@ void check_quantities(const pb::Message& message, const std::string& prefix) {
     }
     const auto& q = static_cast<const Quantity&>(child);
     if (!q.has_value()) throw ConfigError(path + ": missing value");
-    if (!(q.value() >= 0)) {  // also rejects NaN
+    if (!(std::isfinite(q.value()) && q.value() >= 0)) {  // an inf or NaN would make every energy NaN
       char text[64];
       std::snprintf(text, sizeof text, "%g", q.value());
-      throw ConfigError(path + ".value = " + text + ": must be >= 0");
+      throw ConfigError(path + ".value = " + text + ": must be a finite number >= 0");
     }
   }
 }

@@ -46,7 +46,7 @@ TEST_CASE("config: chip ranges from the limit options", "[config][validate]") {
   REQUIRE(error_of([&] { config::validate(chip); }) == "chip.noc.buffer_depth_flits = 0: must be in 1..65536");
   chip = config::default_chip_config();
   chip.mutable_host_link()->set_bytes_per_cycle(0);
-  REQUIRE(error_of([&] { config::validate(chip); }) == "chip.host_link.bytes_per_cycle = 0: must be >= 1");
+  REQUIRE(error_of([&] { config::validate(chip); }) == "chip.host_link.bytes_per_cycle = 0: must be in 1..65536");
   chip = config::default_chip_config();
   chip.set_mesh_width(65);
   REQUIRE(error_of([&] { config::validate(chip); }) == "chip.mesh_width = 65: must be in 1..64");
@@ -182,12 +182,12 @@ TEST_CASE("config: the SRAM limits are checked before elaboration", "[config][va
   };
   CHECK(with([](auto& s) { s.set_word_width_bits(520); }) ==
         "chip.core.synapse_sram.word_width_bits = 520: must be in 8..512");
-  CHECK(with([](auto& s) { s.set_banks(0); }) == "chip.core.synapse_sram.banks = 0: must be >= 1");
-  CHECK(with([](auto& s) { s.set_ports(0); }) == "chip.core.synapse_sram.ports = 0: must be >= 1");
+  CHECK(with([](auto& s) { s.set_banks(0); }) == "chip.core.synapse_sram.banks = 0: must be in 1..4096");
+  CHECK(with([](auto& s) { s.set_ports(0); }) == "chip.core.synapse_sram.ports = 0: must be in 1..4096");
   CHECK(with([](auto& s) { s.set_read_latency_cycles(0); }) ==
-        "chip.core.synapse_sram.read_latency_cycles = 0: must be >= 1");
+        "chip.core.synapse_sram.read_latency_cycles = 0: must be in 1..65536");
   CHECK(with([](auto& s) { s.set_write_latency_cycles(0); }) ==
-        "chip.core.synapse_sram.write_latency_cycles = 0: must be >= 1");
+        "chip.core.synapse_sram.write_latency_cycles = 0: must be in 1..65536");
   CHECK(with([](auto& s) { s.set_interleaving(nmsim::INTERLEAVING_UNSPECIFIED); }) ==
         "chip.core.synapse_sram.interleaving = INTERLEAVING_UNSPECIFIED: must be one of INTERLEAVING_WORD, "
         "INTERLEAVING_BLOCK");
@@ -239,10 +239,10 @@ TEST_CASE("config: traffic to other nodes needs two, checked before elaboration"
   REQUIRE_NOTHROW(config::validate(traffic, one));
   traffic = valid_traffic();
   traffic.set_packet_length_flits(0);
-  REQUIRE(error_of([&] { config::validate(traffic, one); }) == "traffic.packet_length_flits = 0: must be >= 1");
+  REQUIRE(error_of([&] { config::validate(traffic, one); }) == "traffic.packet_length_flits = 0: must be in 1..65536");
   traffic = valid_traffic();
   traffic.set_measure_cycles(0);
-  REQUIRE(error_of([&] { config::validate(traffic, one); }) == "traffic.measure_cycles = 0: must be >= 1");
+  REQUIRE(error_of([&] { config::validate(traffic, one); }) == "traffic.measure_cycles = 0: must be in 1..1099511627776");
   traffic = valid_traffic();
   traffic.clear_seed();
   REQUIRE(error_of([&] { config::validate(traffic, one); }) == "traffic.seed: not set (and no default)");

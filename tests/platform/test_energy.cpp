@@ -2,6 +2,8 @@
 // hand from ENERGY.md's numbers (energy_28nm.textproto).
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include <algorithm>
 #include <functional>
 #include <vector>
@@ -110,7 +112,9 @@ TEST_CASE("energy: a missing or negative entry is an error naming it", "[energy]
   REQUIRE(error_of([&] { EnergyModel m(table); }) == "energy.sram.coefficient_pj: missing value");
   table = nmsim::config::default_energy_table();
   table.mutable_add_8bit()->set_value(-1);
-  REQUIRE(error_of([&] { EnergyModel m(table); }) == "energy.add_8bit.value = -1: must be >= 0");
+  REQUIRE(error_of([&] { EnergyModel m(table); }) == "energy.add_8bit.value = -1: must be a finite number >= 0");
+  table.mutable_add_8bit()->set_value(std::numeric_limits<double>::infinity());
+  REQUIRE(error_of([&] { EnergyModel m(table); }) == "energy.add_8bit.value = inf: must be a finite number >= 0");
   table = nmsim::config::default_energy_table();
   table.clear_clock_gating();
   REQUIRE(error_of([&] { EnergyModel m(table); }) == "energy.clock_gating: missing");
