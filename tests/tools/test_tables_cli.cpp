@@ -21,19 +21,11 @@
 namespace {
 
 using nmsim::testing::exists;
+using nmsim::testing::from_json;
 using nmsim::testing::run_nmsim;
 using nmsim::testing::slurp;
 using nmsim::testing::TempDir;
 using Records = std::vector<std::vector<std::string>>;
-
-template <typename Message>
-Message from_json(const std::string& path) {
-  Message message;
-  const auto status = google::protobuf::util::JsonStringToMessage(slurp(path), &message);
-  INFO(path << ": " << status.ToString());
-  REQUIRE(status.ok());
-  return message;
-}
 
 // The CSV blocks of --format csv output: each "# caption" line starts one.
 std::vector<Records> csv_blocks(const std::string& text) {
