@@ -122,7 +122,7 @@ TEST_CASE("traffic --format latex: the traffic row and the caption", "[cli][tabl
   CHECK(r.out.find("\\midrule\n    " + row) != std::string::npos);
 }
 
-TEST_CASE("--format: another value is refused before any work", "[cli][table]") {
+TEST_CASE("format option: another value is refused before any work", "[cli][table]") {
   TempDir dir;
   const auto r = run_nmsim(dir, "run --quiet --format tex --json r.json");
   CHECK(r.status != 0);
