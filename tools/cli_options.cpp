@@ -154,4 +154,9 @@ std::string report_json(Report report, JsonDetail detail) {
   return report::to_json(report);
 }
 
+std::optional<table::Format> table_format(const po::variables_map& vm) {
+  if (!vm.count("format")) return std::nullopt;
+  return table::parse_format(vm["format"].as<std::string>(), "--format");
+}
+
 }  // namespace nmsim::tools

@@ -1,6 +1,7 @@
 // Options shared by the nmsim commands: config files, overrides, outputs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "proto/report.pb.h"
 #include "proto/run.pb.h"
 #include "proto/traffic.pb.h"
+#include "tools/table/table.h"
 
 namespace nmsim::tools {
 
@@ -47,5 +49,9 @@ boost::program_options::options_description json_detail_option();
 JsonDetail json_detail(const boost::program_options::variables_map& vm);
 // The report as JSON at that detail.
 std::string report_json(Report report, JsonDetail detail);
+
+// --format csv|md|latex if given (a table instead of the readable text); ConfigError for
+// another value (checked before any work).
+std::optional<table::Format> table_format(const boost::program_options::variables_map& vm);
 
 }  // namespace nmsim::tools

@@ -3,10 +3,10 @@
 #include <cctype>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <boost/program_options.hpp>
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include "models/base/errors.h"
@@ -14,12 +14,16 @@
 #include "platform/config/override.h"
 #include "platform/config/unused_fields.h"
 #include "platform/config/presets.h"
+#include "platform/energy/energy_model.h"
 #include "platform/report/atomic_file.h"
+#include "platform/report/message_json.h"
 #include "proto/compare.pb.h"
 #include "tools/child_job.h"
 #include "tools/cli_options.h"
 #include "tools/commands.h"
+#include "tools/compare_jobs.h"
 #include "tools/compare_table.h"
+#include "tools/table/report_tables.h"
 #include "tools/progress.h"
 #include "workloads/job/chip_job.h"
 #include "workloads/job/chip_run.h"
@@ -252,7 +256,12 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
        "compare config (nmsim.CompareConfig) merged over platform/presets/compare_default.textproto; "
        "its algorithms list replaces the preset's")
       ("json", po::value<std::string>()->default_value("nmsim-compare.json")->value_name("FILE"),
-       "write the table and every algorithm's full report as JSON (only when every job ran)")
+       "write the table and every algorithm's full report as JSON (only when every job ran); each job's "
+       "report is written as it ends to FILE's folder without .json plus .d (nmsim-compare.d/dfa.json)")
+      ("resume", "take each job whose report in that folder came from the same nmsim, chip, run and energy configs "
+                 "instead of running it again")
+      ("format", po::value<std::string>()->default_value("md")->value_name("FORMAT"),
+       "print the table as csv, md or latex")
       ("no-check", "skip the functional reference checks (chip vs reference, bit-exact)")
       ("allow-unused", "warn about run fields that no chosen algorithm reads instead of refusing them")
       ("quiet,q", "no progress display");
@@ -271,6 +280,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
   options.add(configs).add(memory_budget_option());
   po::variables_map vm;
   if (parse_or_help(args, options, vm)) return kExitOk;
+  const table::Format format = *table_format(vm);
 
   CompareConfig compare;
   config::parse_text(config::preset_text("compare_default"), "preset compare_default", compare);
@@ -351,6 +361,10 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
   CompareReport result;
   result.set_nmsim_version(NMSIM_VERSION);
   result.set_command_line(command_line);
+  const energy::EnergyModel energy_model(energy);
+  result.set_energy_table_name(energy_model.table_name());
+  result.set_energy_table_hash(energy_model.table_hash());
+  const CompareJobStore store(vm["json"].as<std::string>());
   std::vector<std::string> mismatches;
   for (const RunConfig& run : runs) {
     const std::string name = short_name(run.workload());
@@ -360,39 +374,44 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
     job.energy = energy;
     job.check_reference = vm.count("no-check") == 0;
     job.command_line = command_line;
-    // Each job in its own process (one SystemC simulation per process); progress is drawn there.
-    const CompareJobOutcome outcome = run_in_child_process(name, [&] {
-      Progress progress(name + " samples", vm.count("quiet") > 0);
-      job.progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
-      const std::unique_ptr<job::ChipWorkload> chip_job = algorithm(run.workload())->chip_job();
-      const job::JobResult result = job::run_chip_job(*chip_job, job);
-      progress.finish();
-      return outcome_of(result);
-    });
-    const CompareRow row = compare_row(*algorithm(run.workload()), outcome, run, inputs, distinct_samples);
-    if (outcome.reference_checked() && !outcome.reference_matches()) {
-      mismatches.push_back(name + ": " + outcome.mismatch());
+    std::string why_not;
+    std::optional<CompareJobOutcome> outcome;
+    if (vm.count("resume")) {
+      outcome = store.reusable(name, job, why_not);
+      std::cerr << "compare: " << name << ": "
+                << (outcome ? "reused " + store.path(name) : "runs (" + why_not + ")") << "\n";
+    }
+    if (!outcome) {
+      // Each job in its own process (one SystemC simulation per process); progress is drawn there.
+      outcome = run_in_child_process(name, [&] {
+        Progress progress(name + " samples", vm.count("quiet") > 0);
+        job.progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
+        const std::unique_ptr<job::ChipWorkload> chip_job = algorithm(run.workload())->chip_job();
+        const job::JobResult result = job::run_chip_job(*chip_job, job);
+        progress.finish();
+        return outcome_of(result);
+      });
+      store.save(name, *outcome);
+    }
+    const CompareRow row = compare_row(*algorithm(run.workload()), *outcome, run, inputs, distinct_samples);
+    if (outcome->reference_checked() && !outcome->reference_matches()) {
+      mismatches.push_back(name + ": " + outcome->mismatch());
     }
     *result.add_rows() = row;
-    *result.add_reports() = outcome.report();
+    *result.add_reports() = outcome->report();
   }
 
   const std::vector<CompareRow> rows(result.rows().begin(), result.rows().end());
-  result.set_table(markdown_table(rows));
+  const table::Table compared = compare_table(rows, table::caption(result.reports(0).provenance()));
+  result.set_table(table::render(compared, table::Format::kMarkdown));
   const std::string dataset = shared.dataset() == DATASET_FASHION_MNIST ? "Fashion-MNIST" : "MNIST";
   for (const std::string& note : table_notes(chip, shared, dataset, rows, left_out)) {
     result.add_notes(note);
   }
-  std::cout << result.table() << "\n";
+  std::cout << table::render(compared, format) << "\n";
   for (const std::string& note : result.notes()) std::cout << note << "\n";
 
-  google::protobuf::util::JsonPrintOptions json_options;
-  json_options.add_whitespace = true;
-  json_options.always_print_primitive_fields = true;
-  json_options.preserve_proto_field_names = true;
-  std::string json;
-  google::protobuf::util::MessageToJsonString(result, &json, json_options);
-  report::write_file_atomically(vm["json"].as<std::string>(), json);
+  report::write_file_atomically(vm["json"].as<std::string>(), report::message_to_json(result));
   if (!mismatches.empty()) {
     for (const std::string& m : mismatches) {
       std::cerr << "nmsim: internal error: the chip disagrees with the functional reference: " << m << "\n";

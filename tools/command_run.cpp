@@ -8,6 +8,7 @@
 #include "tools/cli_options.h"
 #include "tools/commands.h"
 #include "tools/progress.h"
+#include "tools/table/report_tables.h"
 #include "tools/trace_options.h"
 #include "workloads/common/weights.h"
 #include "workloads/job/chip_run.h"
@@ -24,6 +25,8 @@ int command_run(const std::vector<std::string>& args, const std::string& command
       ("json", po::value<std::string>()->default_value("nmsim-report.json")->value_name("FILE"),
        "write the report as JSON (written only when the run succeeds)")
       ("no-table", "do not print the readable report")
+      ("format", po::value<std::string>()->value_name("FORMAT"),
+       "print the summary and per-phase tables as csv, md or latex instead of the readable report")
       ("no-check", "skip the functional reference check (chip vs reference, bit-exact)")
       ("save-weights", po::value<std::string>()->value_name("FILE"),
        "DFA: save the weights trained on the chip (nmsim.Weights) for --set network.weights_file=FILE "
@@ -33,6 +36,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const JsonDetail detail = json_detail(vm);
+  const std::optional<table::Format> format = table_format(vm);
   const ResolvedConfigs configs = resolve_configs(vm);
   const job::WorkloadDefinition* workload = registry::find(configs.run.workload());
   // Only a layered network that inference can load is saved (FF's layers end in class
@@ -62,7 +66,11 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   const bool mismatch = result.reference_checked && !result.reference_matches;
   progress.finish();
 
-  if (vm.count("no-table") == 0) std::cout << report::to_table(report);
+  if (format) {
+    std::cout << table::render_all(table::run_tables(report), *format);
+  } else if (vm.count("no-table") == 0) {
+    std::cout << report::to_table(report);
+  }
   report::write_file_atomically(vm["json"].as<std::string>(), report_json(report, detail));
   if (save_weights && !mismatch) {
     workloads::save_weights(vm["save-weights"].as<std::string>(), *chip_job->trained_network());

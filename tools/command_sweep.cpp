@@ -18,6 +18,7 @@
 #include "tools/sweep/slurm_runner.h"
 #include "tools/sweep/sweep_output.h"
 #include "tools/sweep/sweep_plan.h"
+#include "tools/sweep/sweep_table.h"
 
 namespace po = boost::program_options;
 
@@ -126,6 +127,12 @@ int command_sweep(const std::vector<std::string>& args) {
        "--slurm: an sbatch option for the array, e.g. --sbatch=--partition=short; repeatable")
       ("no-wait", "--slurm: return once submitted; write the CSV later with --collect")
       ("collect", "write the CSV from the points recorded so far (after a --slurm --no-wait run) and run nothing")
+      ("format", po::value<std::string>()->value_name("FORMAT"),
+       "run nothing: write the CSV from the points recorded so far (as --collect) and print its --columns as a "
+       "csv, md or latex table")
+      ("columns", po::value<std::string>()->value_name("LIST"),
+       "--format: the CSV's columns to print, comma-separated, each NAME or NAME:DECIMALS (e.g. "
+       "sram_banks,cycles,energy_pJ:0)")
       ("quiet,q", "no progress display");
   po::positional_options_description positional;
   positional.add("file", 1);
@@ -137,11 +144,13 @@ int command_sweep(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (!vm.count("file")) throw ConfigError("nmsim sweep: no sweep file given (nmsim sweep FILE)");
+  const std::optional<table::Format> format = table_format(vm);
+  if (format && !vm.count("columns")) throw ConfigError("--format: name the columns to print with --columns");
 
   const sweep::SweepPlan plan = sweep::load_sweep(vm["file"].as<std::string>());
   // Each Slurm task checks only its own slice: the submission checked them all.
   const Shard shard = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : Shard{};
-  if (!vm.count("collect")) {
+  if (!vm.count("collect") && !format) {
     for (const auto& point : plan.points) {
       if (point.index % shard.count == shard.index) check_point(plan, point);
     }
@@ -157,6 +166,11 @@ int command_sweep(const std::vector<std::string>& args) {
   }
 
   sweep::SweepOutput output(plan, vm.count("out") ? vm["out"].as<std::string>() : plan.config.name());
+  if (format) {
+    output.write_csv();
+    std::cout << table::render(sweep::sweep_table(plan, output, vm["columns"].as<std::string>()), *format);
+    return kExitOk;
+  }
   if (vm.count("collect") || vm.count("slurm")) {
     if (vm.count("slurm")) {
       sweep::SlurmOptions slurm;

@@ -13,6 +13,7 @@
 #include "workloads/traffic/traffic.h"
 #include "tools/cli_options.h"
 #include "tools/commands.h"
+#include "tools/table/report_tables.h"
 
 namespace po = boost::program_options;
 
@@ -28,11 +29,14 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
       ("json", po::value<std::string>()->default_value("nmsim-traffic.json")->value_name("FILE"),
        "write the report as JSON (only when the run succeeds)")
       ("no-table", "do not print the readable report")
+      ("format", po::value<std::string>()->value_name("FORMAT"),
+       "print the traffic table as csv, md or latex instead of the readable report")
       ("quiet,q", "no progress display");
   options.add(config_options()).add(json_detail_option());
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const JsonDetail detail = json_detail(vm);
+  const std::optional<table::Format> format = table_format(vm);
   const ResolvedConfigs configs = resolve_configs(vm, false);  // traffic reads no run fields
   config::validate(configs.chip);
   config::validate(configs.traffic, configs.chip);
@@ -61,7 +65,11 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   speed.set_wall_seconds(wall);
   if (wall > 0) speed.set_simulated_cycles_per_second(report.summary().cycles() / wall);
 
-  if (vm.count("no-table") == 0) std::cout << report::to_table(report);
+  if (format) {
+    std::cout << table::render(table::traffic_table(report), *format);
+  } else if (vm.count("no-table") == 0) {
+    std::cout << report::to_table(report);
+  }
   report::write_file_atomically(vm["json"].as<std::string>(), report_json(report, detail));
   return kExitOk;
 }

@@ -1,7 +1,5 @@
 #include "tools/compare_table.h"
 
-#include <cstdio>
-
 namespace nmsim::tools {
 
 namespace {
@@ -10,22 +8,6 @@ std::string network_of(const job::WorkloadDefinition& workload, const RunConfig&
   std::string layers = std::to_string(inputs);
   for (uint32_t size : run.network().hidden_sizes()) layers += "-" + std::to_string(size);
   return workload.compare_network != nullptr ? workload.compare_network(run, layers) : layers + "-10";
-}
-
-// Thousands separated by commas, with `decimals` digits after the point.
-std::string grouped(double value, int decimals = 0) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  std::string s = text;
-  const std::size_t point = s.find('.') == std::string::npos ? s.size() : s.find('.');
-  for (std::size_t i = point; i > 3; i -= 3) s.insert(i - 3, ",");
-  return s;
-}
-
-std::string fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
 }
 
 }  // namespace
@@ -100,20 +82,31 @@ CompareRow compare_row(const job::WorkloadDefinition& workload, const CompareJob
   return row;
 }
 
-std::string markdown_table(const std::vector<CompareRow>& rows) {
-  std::string table =
-      "| algorithm | network | T | trained (epochs) | tested | test accuracy | energy / trained sample | "
-      "cycles / trained sample | weight writes / trained sample | pJ/SOP | backward share | update share |\n"
-      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+table::Table compare_table(const std::vector<CompareRow>& rows, const std::string& caption) {
+  using table::number;
+  table::Table t;
+  t.caption = caption;
+  t.columns = {{"algorithm", "", false},
+               {"network", "", false},
+               {"T", "", false},
+               {"trained", ""},
+               {"epochs", ""},
+               {"tested", ""},
+               {"test accuracy", "%"},
+               {"energy / trained sample", "uJ"},
+               {"cycles / trained sample", ""},
+               {"weight writes / trained sample", ""},
+               {"pJ/SOP", ""},
+               {"backward share", "%"},
+               {"update share", "%"}};
   for (const CompareRow& r : rows) {
-    table += "| " + r.algorithm() + " | " + r.network() + " | " + r.time_steps() + " | " +
-             grouped(double(r.samples_trained())) + " (" + grouped(r.epochs(), 2) + ") | " + grouped(double(r.samples_tested())) + " | " +
-             fixed(100 * r.test_accuracy(), 2) + " % | " + fixed(r.energy_per_trained_sample_pj() * 1e-6, 3) +
-             " uJ | " + grouped(r.cycles_per_trained_sample()) + " | " +
-             grouped(r.weight_writes_per_trained_sample(), 1) + " | " + fixed(r.pj_per_sop(), 2) + " | " +
-             fixed(100 * r.backward_energy_share(), 1) + " % | " + fixed(100 * r.update_energy_share(), 1) + " % |\n";
+    t.rows.push_back({r.algorithm(), r.network(), r.time_steps(), number(r.samples_trained()), number(r.epochs(), 2),
+                      number(r.samples_tested()), number(100 * r.test_accuracy(), 2),
+                      number(r.energy_per_trained_sample_pj() * 1e-6, 3), number(r.cycles_per_trained_sample(), 0),
+                      number(r.weight_writes_per_trained_sample(), 1), number(r.pj_per_sop(), 2),
+                      number(100 * r.backward_energy_share(), 1), number(100 * r.update_energy_share(), 1)});
   }
-  return table;
+  return t;
 }
 
 }  // namespace nmsim::tools

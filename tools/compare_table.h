@@ -9,6 +9,7 @@
 #include "proto/compare.pb.h"
 #include "proto/report.pb.h"
 #include "proto/run.pb.h"
+#include "tools/table/table.h"
 #include "workloads/job/workload.h"
 
 namespace nmsim::tools {
@@ -25,7 +26,8 @@ CompareRow compare_row(const job::WorkloadDefinition& workload, const CompareJob
 // size, the copy is each core's `transposed_sram` component.
 double spide_only_leakage_uw(const Report& report);
 
-// The markdown table (header, one line per row).
-std::string markdown_table(const std::vector<CompareRow>& rows);
+// The table, one row per algorithm, units in the headers; precision: epochs 2 decimals, test
+// accuracy (%) 2, energy (uJ) 3, cycles 0, weight writes 1, pJ/SOP 2, shares (%) 1.
+table::Table compare_table(const std::vector<CompareRow>& rows, const std::string& caption);
 
 }  // namespace nmsim::tools

@@ -5,9 +5,7 @@
 #include <cstdio>
 #include <vector>
 
-#include <google/protobuf/util/json_util.h>
-
-#include "models/base/errors.h"
+#include "platform/report/message_json.h"
 
 namespace nmsim::report {
 
@@ -53,16 +51,7 @@ std::string format_energy(double pj) {
   return format_double(pj, 3) + " pJ";
 }
 
-std::string to_json(const Report& report) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;  // reports show zeros
-  options.preserve_proto_field_names = true;
-  options.add_whitespace = true;
-  std::string json;
-  const auto status = google::protobuf::util::MessageToJsonString(report, &json, options);
-  NMSIM_ASSERT(status.ok(), "report to JSON failed: " + status.ToString());
-  return json;
-}
+std::string to_json(const Report& report) { return message_to_json(report); }
 
 std::string to_table(const Report& report) {
   const Summary& s = report.summary();

@@ -7,7 +7,8 @@
 
 namespace nmsim::report {
 
-// protobuf JSON: field names as in report.proto, zero-valued fields printed, indented.
+// protobuf JSON: field names as in report.proto, zero-valued fields printed, indented, 64-bit
+// counters as numbers where they fit a double exactly (platform/report/message_json.h).
 std::string to_json(const Report& report);
 // Summary, per-phase table, per-component energy sorted by energy, top stats by energy.
 std::string to_table(const Report& report);

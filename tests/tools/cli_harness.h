@@ -11,6 +11,9 @@
 #include <sstream>
 #include <string>
 
+#include <catch2/catch.hpp>
+#include <google/protobuf/util/json_util.h>
+
 namespace nmsim::testing {
 
 struct Outcome {
@@ -29,6 +32,16 @@ inline std::string slurp(const std::string& path) {
 inline bool exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;
+}
+
+// A message nmsim wrote as JSON (a report, a compare report); the test fails if it is not one.
+template <typename Message>
+Message from_json(const std::string& path) {
+  Message message;
+  const auto status = google::protobuf::util::JsonStringToMessage(slurp(path), &message);
+  INFO(path << ": " << status.ToString());
+  REQUIRE(status.ok());
+  return message;
 }
 
 // A fresh folder under /tmp, removed with everything in it when the test ends.

@@ -23,19 +23,11 @@
 namespace {
 
 using nmsim::testing::exists;
+using nmsim::testing::from_json;
 using nmsim::testing::Outcome;
 using nmsim::testing::run_nmsim;
 using nmsim::testing::slurp;
 using nmsim::testing::TempDir;
-
-template <typename Message>
-Message from_json(const std::string& path) {
-  Message message;
-  const auto status = google::protobuf::util::JsonStringToMessage(slurp(path), &message);
-  INFO(path << ": " << status.ToString());
-  REQUIRE(status.ok());
-  return message;
-}
 
 double sum_of(const nmsim::Report& report, const std::string& suffix) {
   double sum = 0;

@@ -13,7 +13,7 @@
 
 #include "models/base/errors.h"
 #include "platform/report/atomic_file.h"
-#include "tools/sweep/csv.h"
+#include "tools/table/csv.h"
 #include "tools/sweep/result_row.h"
 
 namespace nmsim::sweep {
@@ -61,7 +61,7 @@ std::string csv_header(const SweepPlan& plan) {
   header.insert(header.end(), {"status", "exit_status", "error"});
   const auto figures = figure_columns();
   header.insert(header.end(), figures.begin(), figures.end());
-  return csv_line(header);
+  return table::csv_line(header);
 }
 
 SweepOutput::SweepOutput(const SweepPlan& plan, std::string folder) : m_plan(plan), m_folder(std::move(folder)) {
@@ -119,7 +119,7 @@ void SweepOutput::record(const SweepPoint& point, int exit_status) {
   row.insert(row.end(), figures.begin(), figures.end());
   const std::string stem = point_stem(point.index);
   std::remove((stem + (ok ? ".failed" : ".row")).c_str());
-  report::write_file_atomically(stem + (ok ? ".row" : ".failed"), csv_line(row));
+  report::write_file_atomically(stem + (ok ? ".row" : ".failed"), table::csv_line(row));
 }
 
 uint32_t SweepOutput::write_csv() const {
