@@ -109,6 +109,11 @@ Input read_input(const std::string& path) {
                     "(header " + kBreakdownHeader + ") nor a JSON report (*.json)");
 }
 
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  return stat(a.c_str(), &sa) == 0 && stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 // The sweep's axis columns (between point and status), for error messages.
 std::vector<std::string> axis_columns(const Input& input) {
   const auto status = std::find(input.columns.begin(), input.columns.end(), "status");
@@ -333,13 +338,19 @@ int command_plot(const std::vector<std::string>& args) {
   if (!contains(kKinds, kind)) throw ConfigError("nmsim plot " + kind + ": unknown kind (" + join(kKinds) + ")");
   if (!vm.count("input")) throw ConfigError("nmsim plot " + kind + ": no input file given");
   if (!vm.count("out")) throw ConfigError("nmsim plot " + kind + ": no output prefix given (-o OUT)");
+  const std::string out = vm["out"].as<std::string>();
   std::vector<Input> inputs;
-  for (const auto& path : vm["input"].as<std::vector<std::string>>()) inputs.push_back(read_input(path));
+  for (const auto& path : vm["input"].as<std::vector<std::string>>()) {
+    for (const char* extension : {".png", ".pdf", ".json"}) {
+      if (same_file(path, out + extension)) throw ConfigError(path + ": -o " + out + " would overwrite this input");
+    }
+    inputs.push_back(read_input(path));
+  }
   std::vector<std::string> arguments = {kind};
   for (const auto& input : inputs) arguments.push_back(input.path);
   const auto resolved = script_arguments(kind, inputs, vm);
   arguments.insert(arguments.end(), resolved.begin(), resolved.end());
-  arguments.insert(arguments.end(), {"--out", vm["out"].as<std::string>()});
+  arguments.insert(arguments.end(), {"--out", out});
 
   const char* override_script = std::getenv("NMSIM_PLOT_SCRIPT");
   const std::string script = override_script && *override_script ? override_script : kDefaultScript;
