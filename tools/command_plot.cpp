@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <set>
 
 #include <boost/program_options.hpp>
 
@@ -238,7 +237,8 @@ std::vector<std::string> script_arguments(const std::string& kind, const std::ve
     add_column("y", value_or(vm, "y", traffic ? "latency_avg_cycles" : ""));
     if (vm.count("series")) add_column("series", vm["series"].as<std::string>());
     // Sweeps before the drained column existed are drawn without saturation marks.
-    if (traffic && std::all_of(inputs.begin(), inputs.end(), [](const Input& i) { return contains(i.columns, "drained"); })) {
+    const auto has_drained = [](const Input& input) { return contains(input.columns, "drained"); };
+    if (traffic && std::all_of(inputs.begin(), inputs.end(), has_drained)) {
       out.insert(out.end(), {"--saturation-column", "drained"});
     }
   } else if (type == InputType::kSweep) {  // breakdown of a sweep: a bar per point
@@ -304,22 +304,30 @@ int command_plot(const std::vector<std::string>& args) {
   options.add_options()
       ("help,h", "this help")
       ("kind", po::value<std::string>()->value_name("KIND"), "breakdown, pareto, metric or latency-load")
-      ("input", po::value<std::vector<std::string>>()->value_name("INPUT"), "input files (rows of several sweep CSVs are drawn together)")
+      ("input", po::value<std::vector<std::string>>()->value_name("INPUT"),
+       "input files (rows of several sweep CSVs are drawn together)")
       ("out,o", po::value<std::string>()->value_name("OUT"), "output prefix: OUT.png, OUT.pdf, OUT.json")
       ("x", po::value<std::string>()->value_name("COLUMN"),
-       "x column (pareto: cycles; latency-load: offered_flits_per_node_cycle; breakdown of a sweep: point, the bar labels)")
-      ("y", po::value<std::string>()->value_name("COLUMN"), "y column (pareto: energy_pJ; latency-load: latency_avg_cycles)")
+       "x column (pareto: cycles; latency-load: offered_flits_per_node_cycle; breakdown of a sweep: point, "
+       "the bar labels)")
+      ("y", po::value<std::string>()->value_name("COLUMN"),
+       "y column (pareto: energy_pJ; latency-load: latency_avg_cycles)")
       ("series", po::value<std::string>()->value_name("COLUMN"), "metric, latency-load: a line per value of this column")
       ("where", po::value<std::vector<std::string>>()->value_name("COLUMN=VALUE"),
        "only the sweep points with this value (repeatable), e.g. to fix the axes not drawn")
-      ("minimize", po::value<std::vector<std::string>>()->value_name("COLUMN"), "pareto: lower is better on this axis (the default, but for accuracy)")
-      ("maximize", po::value<std::vector<std::string>>()->value_name("COLUMN"), "pareto: higher is better on this axis (accuracy by default)")
+      ("minimize", po::value<std::vector<std::string>>()->value_name("COLUMN"),
+       "pareto: lower is better on this axis (the default, but for accuracy)")
+      ("maximize", po::value<std::vector<std::string>>()->value_name("COLUMN"),
+       "pareto: higher is better on this axis (accuracy by default)")
       ("by", po::value<std::string>()->value_name("DIM"),
-       "breakdown: the stacks: class (default; split in dynamic and leakage for a sweep), phase, kind (dynamic, leakage), usage (used, unused cores; breakdown CSV)")
-      ("bars", po::value<std::string>()->value_name("DIM"), "breakdown of a breakdown CSV or report: a bar per phase (default) or part")
+       "breakdown: the stacks: class (default; split in dynamic and leakage for a sweep), phase, kind "
+       "(dynamic, leakage), usage (used, unused cores; breakdown CSV)")
+      ("bars", po::value<std::string>()->value_name("DIM"),
+       "breakdown of a breakdown CSV or report: a bar per phase (default) or part")
       ("log-x", "logarithmic x axis")
       ("log-y", "logarithmic y axis")
-      ("x-label", po::value<std::string>()->value_name("TEXT"), "x axis label (default: from the column, with its unit)")
+      ("x-label", po::value<std::string>()->value_name("TEXT"),
+       "x axis label (default: from the column, with its unit)")
       ("y-label", po::value<std::string>()->value_name("TEXT"), "y axis label")
       ("series-label", po::value<std::string>()->value_name("TEXT"), "the series column's name in the legend")
       ("title", po::value<std::string>()->value_name("TEXT"), "figure title")

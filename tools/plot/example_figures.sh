@@ -13,7 +13,8 @@ inference=$work/sram_noc/sram_noc_inference.csv
 traffic=$work/noc_load/noc_latency_load.csv
 "$nmsim" plot breakdown "$inference" --where noc.buffer_depth_flits=4 --where noc.router_pipeline_stages=1 \
   --x core.synapse_sram.banks --title "50-digit inference: energy by component class" -o "$work/breakdown"
-"$nmsim" plot pareto "$inference" --title "50-digit inference, 50 design points" -o "$work/pareto"
+"$nmsim" plot pareto "$inference" --x core.synapse_sram.banks --y energy_pJ --log-x \
+  --title "50-digit inference, 50 design points: energy vs SRAM banks" -o "$work/pareto"
 "$nmsim" plot metric "$inference" --x noc.buffer_depth_flits --y cycles --series core.synapse_sram.banks \
   --where noc.router_pipeline_stages=1 --log-x --title "50-digit inference: cycles (router pipeline 1 stage)" \
   -o "$work/metric"

@@ -43,6 +43,8 @@ def plot(args):
         ax.set_xscale("log")
     if args.log_y:
         ax.set_yscale("log")
+    if args.x in table.axis_columns:
+        common.value_ticks(ax, "x", dx)
     legend_title = table.failed_note() or None
     ax.legend(title=legend_title, title_fontsize=8)
     rows = table.rows
