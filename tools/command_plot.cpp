@@ -272,9 +272,9 @@ std::vector<std::string> script_arguments(const std::string& kind, const std::ve
 }
 
 // Runs the script and returns its exit status: isolated (-I: no user site, no PYTHON*
-// variables), so only Debian's own packages are seen.
+// variables), so only Debian's own packages are seen, and writing no bytecode (-B) into the source tree.
 int run_script(const std::string& script, const std::vector<std::string>& arguments) {
-  std::vector<std::string> command = {kPython, "-I", script};
+  std::vector<std::string> command = {kPython, "-I", "-B", script};
   command.insert(command.end(), arguments.begin(), arguments.end());
   std::vector<char*> argv;
   for (auto& a : command) argv.push_back(a.data());
