@@ -14,6 +14,7 @@ constexpr int kExitData = 3;         // missing or damaged data file
 constexpr int kExitDeadlock = 4;     // the NoC watchdog fired
 constexpr int kExitMismatch = 5;     // chip and functional reference disagree (a simulator bug)
 constexpr int kExitPointsFailed = 6; // nmsim sweep: some points failed (their rows say why)
+constexpr int kExitPlotterMissing = 7; // nmsim plot: no /usr/bin/python3 or its matplotlib
 
 int command_run(const std::vector<std::string>& args, const std::string& command_line);
 int command_traffic(const std::vector<std::string>& args, const std::string& command_line);
@@ -21,6 +22,7 @@ int command_bench(const std::vector<std::string>& args, const std::string& self_
 int command_describe(const std::vector<std::string>& args);
 int command_study(const std::vector<std::string>& args, const std::string& command_line);
 int command_sweep(const std::vector<std::string>& args);
+int command_plot(const std::vector<std::string>& args);
 int command_compare(const std::vector<std::string>& args, const std::string& command_line);
 
 }  // namespace nmsim::tools

@@ -28,12 +28,14 @@ void print_usage() {
       "  compare    every training algorithm on one chip and data set: one table\n"
       "  sweep      a design-space sweep from a sweep file: every point in its own process,\n"
       "             all cores at once, one CSV row per point; resumable\n"
+      "  plot       figures (PNG, PDF) from sweep CSVs, energy breakdowns or reports: energy\n"
+      "             breakdown, pareto front, metric vs parameter, NoC latency vs load\n"
       "  bench      simulator speed: NoC cycles/s, inference SOPs/s, chip vs reference time\n"
       "  describe   every config field: --set path, type, unit, default, range, meaning\n"
       "\n"
       "`nmsim COMMAND --help` lists the command's options. Exit status: 0 ok, 2 bad option\n"
       "or config, 3 missing or damaged data, 4 NoC deadlock, 5 chip/reference mismatch,\n"
-      "6 some sweep points failed.\n";
+      "6 some sweep points failed, 7 no python3-matplotlib for nmsim plot.\n";
 }
 
 }  // namespace
@@ -62,11 +64,12 @@ int sc_main(int argc, char* argv[]) {
     if (command == "study") return command_study(args, command_line);
     if (command == "compare") return command_compare(args, command_line);
     if (command == "sweep") return command_sweep(args);
+    if (command == "plot") return command_plot(args);
     if (command == "help") {
       print_usage();
       return kExitOk;
     }
-    std::cerr << "nmsim: error: unknown command '" << command << "' (run, traffic, study, compare, sweep, bench, describe)\n";
+    std::cerr << "nmsim: error: unknown command '" << command << "' (run, traffic, study, compare, sweep, plot, bench, describe)\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
     std::cerr << "nmsim: error: " << e.what() << " (see nmsim " << command << " --help)\n";

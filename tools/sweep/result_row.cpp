@@ -93,6 +93,8 @@ std::vector<Figure> figures() {
       {"offered_flits_per_node_cycle", [](const Report& r) { return exact(r.traffic().offered_flits_per_node_cycle()); }},
       {"accepted_flits_per_node_cycle", [](const Report& r) { return exact(r.traffic().accepted_flits_per_node_cycle()); }},
       {"hops_avg", [](const Report& r) { return exact(r.traffic().average_hops()); }},
+      // 1 when every measured packet arrived before the drain limit; 0 (saturated) otherwise.
+      {"drained", [](const Report& r) { return exact(uint64_t{r.traffic().drained()}); }},
       {"wall_s", [](const Report& r) { return exact(r.speed().wall_seconds()); }},
   };
   f.insert(f.end(), rest.begin(), rest.end());
