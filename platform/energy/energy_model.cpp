@@ -44,9 +44,11 @@ void check_quantities(const pb::Message& message, const std::string& prefix) {
 EnergyModel::EnergyModel(const EnergyTable& table) : m_table(table) {
   check_quantities(m_table, "energy");
   if (!m_table.has_clock_gating()) throw ConfigError("energy.clock_gating: missing");
-  if (m_table.power_gate_residual_leakage_fraction().value() > 1) {
-    throw ConfigError("energy.power_gate_residual_leakage_fraction.value = " +
-                      std::to_string(m_table.power_gate_residual_leakage_fraction().value()) +
+  const double residual = m_table.power_gate_residual_leakage_fraction().value();
+  if (residual > 1) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%g", residual);
+    throw ConfigError(std::string("energy.power_gate_residual_leakage_fraction.value = ") + text +
                       ": must be <= 1 (a gated block leaks at most what it leaks ungated)");
   }
 }
