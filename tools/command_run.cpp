@@ -4,6 +4,7 @@
 
 #include "models/base/errors.h"
 #include "platform/report/atomic_file.h"
+#include "platform/report/breakdown_csv.h"
 #include "platform/report/report_format.h"
 #include "tools/cli_options.h"
 #include "tools/commands.h"
@@ -27,6 +28,8 @@ int command_run(const std::vector<std::string>& args, const std::string& command
       ("no-table", "do not print the readable report")
       ("format", po::value<std::string>()->value_name("FORMAT"),
        "print the summary and per-phase tables as csv, md or latex instead of the readable report")
+      ("breakdown", po::value<std::string>()->value_name("FILE.csv"),
+       "write the energy breakdown (part, phase, component class, usage, kind, event) as CSV")
       ("no-check", "skip the functional reference check (chip vs reference, bit-exact)")
       ("save-weights", po::value<std::string>()->value_name("FILE"),
        "DFA: save the weights trained on the chip (nmsim.Weights) for --set network.weights_file=FILE "
@@ -72,6 +75,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
     std::cout << report::to_table(report);
   }
   report::write_file_atomically(vm["json"].as<std::string>(), report_json(report, detail));
+  if (vm.count("breakdown")) report::write_file_atomically(vm["breakdown"].as<std::string>(), report::breakdown_csv(report));
   if (save_weights && !mismatch) {
     workloads::save_weights(vm["save-weights"].as<std::string>(), *chip_job->trained_network());
   }

@@ -8,6 +8,7 @@
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/report/atomic_file.h"
+#include "platform/report/breakdown_csv.h"
 #include "platform/report/report_builder.h"
 #include "platform/report/report_format.h"
 #include "workloads/traffic/traffic.h"
@@ -31,6 +32,8 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
       ("no-table", "do not print the readable report")
       ("format", po::value<std::string>()->value_name("FORMAT"),
        "print the traffic table as csv, md or latex instead of the readable report")
+      ("breakdown", po::value<std::string>()->value_name("FILE.csv"),
+       "write the energy breakdown (part, phase, component class, usage, kind, event) as CSV")
       ("quiet,q", "no progress display");
   options.add(config_options()).add(json_detail_option());
   po::variables_map vm;
@@ -49,7 +52,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   Report report = report::build_report({bench.get()}, energy, ctx.phase.cycles(ctx.clock.now()),
-                                       ctx.clock.period_ps());
+                                       ctx.clock.period_ps(), "traffic", configs.chip.power_gating());
   report.set_kind("traffic");
   *report.mutable_traffic() = bench->summary();
   Provenance& p = *report.mutable_provenance();
@@ -71,6 +74,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
     std::cout << report::to_table(report);
   }
   report::write_file_atomically(vm["json"].as<std::string>(), report_json(report, detail));
+  if (vm.count("breakdown")) report::write_file_atomically(vm["breakdown"].as<std::string>(), report::breakdown_csv(report));
   return kExitOk;
 }
 

@@ -20,6 +20,8 @@ enum class EnergyKind : uint8_t {
   kHostByte,         // one byte over the host link
   kIdleCycle,        // one cycle of an idle core whose clock is not gated
   kActiveCycle,      // one working cycle of a core: clock tree and control logic
+  kSramWakeup,       // one wake-up of a power-gated SRAM part: size_kb
+  kCoreWakeup,       // one wake-up of a power-gated core's logic
 };
 
 struct EnergyEvent {

@@ -32,6 +32,11 @@ class StatGroup {
   const std::vector<LeakageSource>& leakage() const { return m_leakage; }
   // The kind of hardware this is (the report's energy by component class).
   virtual ComponentClass component_class() const = 0;
+  // True for a block the run gives nothing to hold (a core the mapping leaves empty): the
+  // report counts its leakage, and that of every object under it, as unused (power gating).
+  virtual bool holds_nothing() const { return false; }
+  // KB of this group's SRAM leakage in banks that hold nothing (never read or written).
+  virtual double unused_sram_kb() const { return 0; }
 
  private:
   std::vector<StatEntry> m_stats;

@@ -119,6 +119,7 @@ using arith::NeuronParams;
 class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::PacketSink {
  public:
   ComponentClass component_class() const override { return COMPONENT_CORE; }
+  bool holds_nothing() const override { return !m_layout.used; }  // the mapping gave it no neurons
   tlm_utils::simple_initiator_socket<NeuronCore> sram_socket;  // to the synapse SRAM
   tlm_utils::simple_initiator_socket<NeuronCore> noc_socket;   // to the node's NI
 

@@ -70,6 +70,20 @@ Sram::Sram(sc_core::sc_module_name name, const SramConfig& config, SimContext& c
   add_leakage({LeakageKind::kSram, macro_kb});
 }
 
+double Sram::unused_sram_kb() const {
+  uint32_t untouched = 0;
+  for (const Bank& b : m_bank_state) untouched += b.touched ? 0 : 1;
+  return static_cast<double>(m_size_bytes) / m_banks / 1024.0 * untouched;
+}
+
+void Sram::touch(uint64_t first_word, uint64_t end_word) {
+  if (m_block_interleaving) {
+    for (uint64_t b = first_word / m_words_per_bank; b * m_words_per_bank < end_word; ++b) m_bank_state[b].touched = true;
+  } else {
+    for (uint64_t w = first_word; w < end_word && w < first_word + m_banks; ++w) m_bank_state[w % m_banks].touched = true;
+  }
+}
+
 uint32_t Sram::bank_of(uint64_t word) const {
   return static_cast<uint32_t>(m_block_interleaving ? word / m_words_per_bank : word % m_banks);
 }
@@ -99,6 +113,7 @@ Cycle Sram::issue_word(uint32_t bank, Cycle start, Phase phase) {
     m_issued_at_last = 1;
   }
   b.busy_cycles.add(phase);
+  b.touched = true;
   m_busy_cycles.add(phase);
   b.busy.pulse(issue);
   return issue;
@@ -182,6 +197,7 @@ unsigned int Sram::transport_dbg(tlm::tlm_generic_payload& payload) {
     std::memcpy(payload.get_data_ptr(), &m_data[address], length);
   } else if (payload.get_command() == tlm::TLM_WRITE_COMMAND) {
     std::memcpy(&m_data[address], payload.get_data_ptr(), length);
+    touch(address / m_word_bytes, (address + length + m_word_bytes - 1) / m_word_bytes);
   } else {
     return 0;
   }

@@ -44,6 +44,8 @@ namespace nmsim::sram {
 class Sram : public sc_core::sc_module, public StatGroup {
  public:
   ComponentClass component_class() const override { return COMPONENT_SRAM; }
+  // KB in banks that no counted access nor debug write has touched: they hold nothing.
+  double unused_sram_kb() const override;
   tlm_utils::simple_target_socket<Sram> socket;
 
   // `config` as config::validate(chip) checked it (an assertion otherwise).
@@ -84,6 +86,7 @@ class Sram : public sc_core::sc_module, public StatGroup {
     PhaseCounter conflicts;
     PhaseCounter busy_cycles;
     trace::Signal busy;  // pulse at each issue cycle
+    bool touched = false;  // read or written at least once (else it holds nothing)
   };
 
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
@@ -92,6 +95,8 @@ class Sram : public sc_core::sc_module, public StatGroup {
 
   // TLM_OK_RESPONSE if (address, length) is a legal access, else the error response.
   tlm::tlm_response_status check(uint64_t address, uint64_t length) const;
+  // Marks the banks holding any word of [first_word, end_word) as touched (debug writes).
+  void touch(uint64_t first_word, uint64_t end_word);
   // Reserves the issue cycle of one word of `bank` for a request starting at `start`.
   Cycle issue_word(uint32_t bank, Cycle start, Phase phase);
 

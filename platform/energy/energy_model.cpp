@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/text_format.h>
@@ -43,6 +44,13 @@ void check_quantities(const pb::Message& message, const std::string& prefix) {
 EnergyModel::EnergyModel(const EnergyTable& table) : m_table(table) {
   check_quantities(m_table, "energy");
   if (!m_table.has_clock_gating()) throw ConfigError("energy.clock_gating: missing");
+  const double residual = m_table.power_gate_residual_leakage_fraction().value();
+  if (residual > 1) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%g", residual);
+    throw ConfigError(std::string("energy.power_gate_residual_leakage_fraction.value = ") + text +
+                      ": must be <= 1 (a gated block leaks at most what it leaks ungated)");
+  }
 }
 
 double EnergyModel::sram_read_pj(double size_kb, uint32_t width_bits) const {
@@ -81,6 +89,8 @@ double EnergyModel::event_pj(const EnergyEvent& event) const {
     case EnergyKind::kHostByte: return m_table.host_link_per_byte().value();
     case EnergyKind::kIdleCycle: return m_table.clock_gating() ? 0 : m_table.idle_clock_per_cycle().value();
     case EnergyKind::kActiveCycle: return m_table.core_active_cycle().value();
+    case EnergyKind::kSramWakeup: return m_table.power_gate_wakeup_per_kb().value() * event.size_kb;
+    case EnergyKind::kCoreWakeup: return m_table.power_gate_wakeup_per_core().value();
   }
   NMSIM_ASSERT(false, "unknown EnergyKind");
 }
@@ -92,6 +102,11 @@ double EnergyModel::leakage_uw(const LeakageSource& source) const {
     case LeakageKind::kRouter: return m_table.router_leakage().value();
   }
   NMSIM_ASSERT(false, "unknown LeakageKind");
+}
+
+double EnergyModel::leakage_uw(const LeakageSource& source, bool gated) const {
+  const double power = leakage_uw(source);
+  return gated ? power * m_table.power_gate_residual_leakage_fraction().value() : power;
 }
 
 std::string EnergyModel::table_hash() const {
@@ -126,6 +141,8 @@ const char* energy_kind_name(EnergyKind kind) {
     case EnergyKind::kHostByte: return "HostByte";
     case EnergyKind::kIdleCycle: return "IdleCycle";
     case EnergyKind::kActiveCycle: return "ActiveCycle";
+    case EnergyKind::kSramWakeup: return "SramWakeup";
+    case EnergyKind::kCoreWakeup: return "CoreWakeup";
   }
   return "?";
 }

@@ -19,6 +19,8 @@ class EnergyModel {
   double event_pj(const EnergyEvent& event) const;
   // Leakage power of one source in uW.
   double leakage_uw(const LeakageSource& source) const;
+  // The same, power gated (chip.power_gating) or not: gated leaks the residual fraction.
+  double leakage_uw(const LeakageSource& source, bool gated) const;
 
   const std::string& table_name() const { return m_table.name(); }
   // FNV-1a 64 of the table's text format, 16 hex digits: identifies the exact table.

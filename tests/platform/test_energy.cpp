@@ -122,11 +122,11 @@ TEST_CASE("energy: a missing or negative entry is an error naming it", "[energy]
 
 TEST_CASE("energy: the entries left at the built-in defaults are listed", "[energy]") {
   nmsim::EnergyTable table = nmsim::config::default_energy_table();
-  REQUIRE(nmsim::config::energy_defaults_used(table).size() == 21);  // every Quantity of energy_28nm
+  REQUIRE(nmsim::config::energy_defaults_used(table).size() == 24);  // every Quantity of energy_28nm
   table.mutable_add_8bit()->set_value(0.02);
   table.mutable_sram()->mutable_coefficient_pj()->set_source("my CACTI run");
   const std::vector<std::string> used = nmsim::config::energy_defaults_used(table);
-  REQUIRE(used.size() == 19);
+  REQUIRE(used.size() == 22);
   REQUIRE(used.front() == "add_16bit");
   REQUIRE(std::find(used.begin(), used.end(), "sram.size_exponent") != used.end());
   REQUIRE(std::find(used.begin(), used.end(), "sram.coefficient_pj") == used.end());
@@ -140,4 +140,17 @@ TEST_CASE("energy: a working core cycle costs core_active_cycle, gated or not", 
   table.mutable_core_active_cycle()->set_value(4.13);
   REQUIRE(nmsim::energy::EnergyModel(table).event_pj(active) == 4.13);
   REQUIRE(nmsim::report::parse_energy_kind("ActiveCycle") == nmsim::EnergyKind::kActiveCycle);
+}
+
+TEST_CASE("energy: power gating leaves the residual fraction, a wake-up costs per KB or per core", "[energy]") {
+  nmsim::EnergyTable table = nmsim::config::default_energy_table();
+  const EnergyModel model(table);
+  const nmsim::LeakageSource sram{nmsim::LeakageKind::kSram, 512};
+  REQUIRE(model.leakage_uw(sram, false) == 512);         // 1 uW/KB
+  REQUIRE(model.leakage_uw(sram, true) == Approx(25.6)); // x 0.05
+  REQUIRE(model.event_pj({nmsim::EnergyKind::kSramWakeup, 512, 0}) == 512);  // 1 pJ/KB
+  REQUIRE(model.event_pj({nmsim::EnergyKind::kCoreWakeup, 0, 0}) == 10);
+  REQUIRE(nmsim::report::parse_energy_kind("SramWakeup") == nmsim::EnergyKind::kSramWakeup);
+  table.mutable_power_gate_residual_leakage_fraction()->set_value(1.5);
+  REQUIRE(error_of([&] { EnergyModel m(table); }).find("energy.power_gate_residual_leakage_fraction.value = 1.5") == 0);
 }

@@ -1,6 +1,5 @@
 #include "tools/sweep/result_row.h"
 
-#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -10,6 +9,7 @@
 
 #include "models/base/errors.h"
 #include "models/base/phase.h"
+#include "platform/report/breakdown_csv.h"
 
 namespace nmsim::sweep {
 
@@ -69,8 +69,7 @@ std::vector<Figure> figures() {
   // barrier): dynamic plus leakage, and the leakage alone.
   for (int c = ComponentClass_MIN + 1; c <= ComponentClass_MAX; ++c) {
     const auto component_class = static_cast<ComponentClass>(c);
-    std::string name = ComponentClass_Name(component_class).substr(std::string("COMPONENT_").size());
-    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string name = report::component_class_name(component_class);
     const auto sum = [component_class](const Report& r, bool leakage_only) {
       double pj = 0;
       for (const auto& component : r.components()) {
@@ -83,6 +82,14 @@ std::vector<Figure> figures() {
     f.push_back({name + "_leakage_pJ", [sum](const Report& r) { return sum(r, true); }});
   }
   const std::vector<Figure> rest = {
+      // Leakage of what holds nothing (cores without neurons, untouched SRAM banks; gated or not).
+      {"unused_leakage_pJ", [](const Report& r) {
+         double pj = 0;
+         for (const auto& cell : r.breakdown()) {
+           if (cell.usage() == "unused" && cell.kind() == "leakage") pj += cell.energy_pj();
+         }
+         return exact(pj);
+       }},
       // The training part of a training run alone (zero for inference and traffic).
       {"training_cycles", [](const Report& r) { return exact(r.training().cycles()); }},
       {"training_energy_pJ", [](const Report& r) { return exact(r.training().energy_pj()); }},

@@ -41,9 +41,12 @@ std::unique_ptr<trace::Tracer> make_tracer(const std::optional<trace::TraceOptio
   return tracer;
 }
 
-// The chip's report as it stands: counts and energy of every phase so far.
-Report chip_report(const chip::Chip& chip, const energy::EnergyModel& energy, const SimContext& ctx) {
-  return report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
+// The chip's report as it stands: counts and energy of every phase so far, its breakdown
+// labelled `part`.
+Report chip_report(const chip::Chip& chip, const energy::EnergyModel& energy, const SimContext& ctx,
+                   const ChipConfig& config, const std::string& part) {
+  return report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps(), part,
+                              config.power_gating());
 }
 
 // Accuracy and per-class accuracy into the summary.
@@ -160,7 +163,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
   hooks.progress = [&options](uint32_t done, uint32_t total) {
     if (options.progress) options.progress(done, total);
   };
-  hooks.training_ended = [&] { training_report = chip_report(chip, energy, ctx); };
+  hooks.training_ended = [&] { training_report = chip_report(chip, energy, ctx, options.chip, "training"); };
   workload.load_programs(chip, mapping, hooks);
 
   // Simulate to the end, then close the chip's statistics.
@@ -174,11 +177,12 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
   JobResult result;
   result.totals = chip_totals(chip);
   Report& report = result.report;
-  report = chip_report(chip, energy, ctx);
+  report = chip_report(chip, energy, ctx, options.chip, "test");
   report.set_kind(workload.kind());
   const Accuracy accuracy = workload.accuracy();
   if (workload.trains()) {
     fill_training_summary(report, training_report, workload.title(), accuracy, workload.training_schedule());
+    report::split_training_part(report, training_report);
   } else {
     fill_test_summary(report, accuracy.test);
   }
