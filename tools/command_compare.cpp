@@ -18,6 +18,7 @@
 #include "proto/compare.pb.h"
 #include "tools/child_job.h"
 #include "tools/cli_options.h"
+#include "tools/command_outputs.h"
 #include "tools/commands.h"
 #include "tools/compare_table.h"
 #include "tools/progress.h"
@@ -271,6 +272,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
   options.add(configs);
   po::variables_map vm;
   if (parse_or_help(args, options, vm)) return kExitOk;
+  check_outputs({output_option(vm, "json")});
 
   CompareConfig compare;
   config::parse_text(config::preset_text("compare_default"), "preset compare_default", compare);

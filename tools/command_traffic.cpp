@@ -12,6 +12,7 @@
 #include "platform/report/report_format.h"
 #include "workloads/traffic/traffic.h"
 #include "tools/cli_options.h"
+#include "tools/command_outputs.h"
 #include "tools/commands.h"
 
 namespace po = boost::program_options;
@@ -33,6 +34,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const JsonDetail detail = json_detail(vm);
+  check_outputs({output_option(vm, "json")});
   const ResolvedConfigs configs = resolve_configs(vm, false);  // traffic reads no run fields
   config::validate(configs.chip);
   config::validate(configs.traffic, configs.chip);

@@ -11,6 +11,7 @@
 
 #include "models/base/errors.h"
 #include "tools/commands.h"
+#include "tools/interrupt.h"
 
 namespace {
 
@@ -33,7 +34,7 @@ void print_usage() {
       "\n"
       "`nmsim COMMAND --help` lists the command's options. Exit status: 0 ok, 2 bad option\n"
       "or config, 3 missing or damaged data, 4 NoC deadlock, 5 chip/reference mismatch,\n"
-      "6 some sweep points failed.\n";
+      "6 some sweep points failed, 128 + N stopped by signal N (130 SIGINT, 143 SIGTERM).\n";
 }
 
 }  // namespace
@@ -54,6 +55,7 @@ int sc_main(int argc, char* argv[]) {
     return nmsim::tools::kExitOk;
   }
   using namespace nmsim::tools;
+  install_interrupt_handlers();
   try {
     if (command == "run") return command_run(args, command_line);
     if (command == "traffic") return command_traffic(args, command_line);

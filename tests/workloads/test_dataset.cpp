@@ -138,7 +138,7 @@ TEST_CASE("MNIST loads with the g % 5 == 4 split", "[dataset][mnist]") {
 
 TEST_CASE("MNIST missing file", "[dataset][mnist]") {
   const fs::path dir = scratch_copy(mnist_dir(), {"7.json"});
-  require_data_error([&] { load_mnist(dir.string()); }, "7.json", "cannot open");
+  require_data_error([&] { load_mnist(dir.string()); }, "7.json", "cannot read: No such file or directory");
   fs::remove_all(dir);
 }
 
