@@ -157,7 +157,7 @@ TEST_CASE("outputs: a report into a missing folder or onto a directory is refuse
   write(dir.file("file"), "");
   const auto under_file = run_nmsim(dir, long_run + "--json r.json --vcd file/t.vcd");
   CHECK(under_file.status == 2);
-  CHECK(under_file.err.find("--vcd file/t.vcd: cannot write in the folder 'file': Not a directory") != std::string::npos);
+  CHECK(under_file.err.find("--vcd file/t.vcd: Not a directory") != std::string::npos);
   const auto weights = run_nmsim(dir, "run --quiet --json r.json --save-weights gone/w.pb");
   CHECK(weights.status == 2);
   CHECK(weights.err.find("--save-weights gone/w.pb") != std::string::npos);
