@@ -142,3 +142,25 @@ axes { field { path: "noc.buffer_depth_flits" values: ["1", "2", "3", "4", "5", 
   CHECK(resumed.err.find(std::to_string(8 - recorded) + " point(s) run (0 failed), " + std::to_string(recorded) +
                          " recorded before") != std::string::npos);
 }
+
+TEST_CASE("interrupt: a second signal ends compare at once, its child killed", "[interrupt][cli]") {
+  TempDir dir;
+  const pid_t pid = start_nmsim(dir, {"compare", "--quiet", "--algorithms", "dfa", "--set",
+                                      "training.train_samples=4000", "--set", "samples=100", "--json", "c.json"},
+                                dir.file("log"));
+  std::vector<pid_t> children;
+  REQUIRE(wait_until([&] { return !(children = children_of(pid)).empty(); }));
+  usleep(300000);
+  // The child is stopped from handling the first signal, so only the second can end the wait.
+  kill(children.front(), SIGSTOP);
+  kill(pid, SIGTERM);
+  usleep(300000);
+  REQUIRE(running(pid));  // still waiting for its stopped child
+  kill(pid, SIGINT);
+  const int status = wait_for(pid);
+  INFO(slurp(dir.file("log")));
+  CHECK(status == 128 + SIGINT);
+  CHECK(wait_until([&] { return !running(children.front()) || slurp("/proc/" + std::to_string(children.front()) + "/stat").find(") Z") != std::string::npos; }));
+  CHECK_FALSE(exists(dir.file("c.json")));
+  CHECK(temporaries_in(dir.path()).empty());
+}

@@ -46,7 +46,7 @@ bool exists(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("output file: the target changes only on commit; an uncommitted one leaves nothing", "[output]") {
+TEST_CASE("output file: the target changes only on commit, an uncommitted one leaves nothing", "[output]") {
   const Folder folder;
   const std::string path = folder.file("r.json");
   std::ofstream(path) << "old";
