@@ -147,7 +147,7 @@ TEST_CASE("outputs: two options naming the same file are refused before the run"
 TEST_CASE("outputs: a report into a missing folder or onto a directory is refused at once", "[outputs][cli]") {
   TempDir dir;
   // A run that would take minutes: the refusal must come before it starts.
-  const std::string long_run = "run --quiet --no-table --set workload=WORKLOAD_INFERENCE --set samples=10000 ";
+  const std::string long_run = "run --quiet --no-table --set workload=WORKLOAD_INFERENCE --set samples=2000 ";
   nmsim::testing::Outcome r;
   const double seconds = seconds_of([&] { r = run_nmsim(dir, long_run + "--json missing/r.json"); });
   CHECK(r.status == 2);
