@@ -9,6 +9,8 @@
 #include <iostream>
 
 #include "models/base/errors.h"
+#include "models/base/live_temporaries.h"
+#include "tools/interrupt.h"
 
 namespace nmsim::tools {
 
@@ -59,13 +61,19 @@ CompareJobOutcome run_in_child_process(const std::string& name, const std::funct
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
-  const pid_t pid = fork();
+  pid_t pid;
+  {
+    const HeldStopSignals held;  // a signal to this process reaches the child from its first instant
+    pid = fork();
+    if (pid > 0) track_child(pid, false);
+  }
   if (pid < 0) {
     close(fds[0]);
     close(fds[1]);
     throw Error(name + ": cannot fork: " + std::strerror(errno));
   }
   if (pid == 0) {
+    interrupt_silently();
     close(fds[0]);
     child(fds[1], name, job);
   }
@@ -83,6 +91,7 @@ CompareJobOutcome run_in_child_process(const std::string& name, const std::funct
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  untrack_child(pid);
   CompareJobOutcome outcome;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !outcome.ParseFromString(bytes)) {
     throw Error(name + ": the job's process ended abnormally (" +

@@ -1,7 +1,8 @@
 // A chip job in a child process: SystemC elaborates and simulates one design per process
 // (its kernel cannot be reset), so a command that runs several jobs forks once per job. The
 // child runs the job and sends back its outcome; a user error in the child is thrown again
-// here with its kind (ConfigError, DataError, DeadlockError) and message.
+// here with its kind (ConfigError, DataError, DeadlockError) and message. A signal that stops
+// this process stops the child first (tools/interrupt.h).
 #pragma once
 
 #include <functional>

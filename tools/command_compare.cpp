@@ -20,6 +20,7 @@
 #include "proto/compare.pb.h"
 #include "tools/child_job.h"
 #include "tools/cli_options.h"
+#include "tools/command_outputs.h"
 #include "tools/commands.h"
 #include "tools/compare_jobs.h"
 #include "tools/compare_table.h"
@@ -281,6 +282,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
   po::variables_map vm;
   if (parse_or_help(args, options, vm)) return kExitOk;
   const table::Format format = *table_format(vm);
+  check_outputs({output_option(vm, "json")});
 
   CompareConfig compare;
   config::parse_text(config::preset_text("compare_default"), "preset compare_default", compare);

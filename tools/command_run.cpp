@@ -3,10 +3,10 @@
 #include <boost/program_options.hpp>
 
 #include "models/base/errors.h"
-#include "platform/report/atomic_file.h"
 #include "platform/report/breakdown_csv.h"
 #include "platform/report/report_format.h"
 #include "tools/cli_options.h"
+#include "tools/command_outputs.h"
 #include "tools/commands.h"
 #include "tools/progress.h"
 #include "tools/table/report_tables.h"
@@ -40,6 +40,8 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const JsonDetail detail = json_detail(vm);
   const std::optional<table::Format> format = table_format(vm);
+  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "vcd"), output_option(vm, "save-weights"),
+                          output_option(vm, "breakdown")});
   const ResolvedConfigs configs = resolve_configs(vm);
   const job::WorkloadDefinition* workload = registry::find(configs.run.workload());
   // Only a layered network that inference can load is saved (FF's layers end in class
@@ -64,7 +66,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   job_options.command_line = command_line;
   job_options.progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
   const std::unique_ptr<job::ChipWorkload> chip_job = workload->chip_job();
-  const job::JobResult result = job::run_chip_job(*chip_job, job_options);
+  job::JobResult result = job::run_chip_job(*chip_job, job_options);
   const Report& report = result.report;
   const bool mismatch = result.reference_checked && !result.reference_matches;
   progress.finish();
@@ -74,11 +76,11 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   } else if (vm.count("no-table") == 0) {
     std::cout << report::to_table(report);
   }
-  report::write_file_atomically(vm["json"].as<std::string>(), report_json(report, detail));
-  if (vm.count("breakdown")) report::write_file_atomically(vm["breakdown"].as<std::string>(), report::breakdown_csv(report));
-  if (save_weights && !mismatch) {
-    workloads::save_weights(vm["save-weights"].as<std::string>(), *chip_job->trained_network());
-  }
+  if (result.trace_file) outputs.add(std::move(*result.trace_file));
+  outputs.write("json", report_json(report, detail));
+  outputs.write("breakdown", report::breakdown_csv(report));
+  if (save_weights && !mismatch) outputs.write("save-weights", workloads::weights_file_content(*chip_job->trained_network()));
+  outputs.commit();
   if (mismatch) {
     std::cerr << "nmsim: internal error: the chip disagrees with the functional reference: "
               << result.mismatch << "\n";

@@ -8,8 +8,8 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "platform/config/validate.h"
-#include "platform/report/atomic_file.h"
 #include "tools/cli_options.h"
+#include "tools/command_outputs.h"
 #include "tools/commands.h"
 #include "models/base/errors.h"
 #include "workloads/common/weights.h"
@@ -43,6 +43,7 @@ int command_study(const std::vector<std::string>& args, const std::string& comma
   options.add(config_options());
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
+  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "save-weights")});
   const ResolvedConfigs configs = resolve_configs(vm);
   config::validate(configs.chip);
   config::validate(configs.run, configs.chip);
@@ -78,8 +79,9 @@ int command_study(const std::vector<std::string>& args, const std::string& comma
   json_options.preserve_proto_field_names = true;
   std::string json;
   google::protobuf::util::MessageToJsonString(report, &json, json_options);
-  report::write_file_atomically(vm["json"].as<std::string>(), json);
-  if (vm.count("save-weights")) workloads::save_weights(vm["save-weights"].as<std::string>(), trained);
+  outputs.write("json", json);
+  if (vm.count("save-weights")) outputs.write("save-weights", workloads::weights_file_content(trained));
+  outputs.commit();
   if (!report.epochs().empty()) {
     const EpochResult& last = report.epochs(report.epochs_size() - 1);
     std::cout << "test accuracy per class (last epoch):";

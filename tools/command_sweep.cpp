@@ -14,6 +14,7 @@
 #include "tools/cli_options.h"
 #include "tools/commands.h"
 #include "tools/count_option.h"
+#include "tools/interrupt.h"
 #include "tools/sweep/local_runner.h"
 #include "tools/sweep/slurm_runner.h"
 #include "tools/sweep/sweep_output.h"
@@ -201,7 +202,7 @@ int command_sweep(const std::vector<std::string>& args) {
 
   const uint32_t rows = run.write_csv ? output.write_csv() : 0;
   if (outcome.interrupted) {
-    std::cerr << "nmsim: sweep stopped by signal " << outcome.signal << " after " << outcome.ran
+    std::cerr << interrupted_message(outcome.signal) << ": the sweep stopped after " << outcome.ran
               << " point(s); run the same command again to resume\n";
     return 128 + outcome.signal;
   }

@@ -7,12 +7,12 @@
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
-#include "platform/report/atomic_file.h"
 #include "platform/report/breakdown_csv.h"
 #include "platform/report/report_builder.h"
 #include "platform/report/report_format.h"
 #include "workloads/traffic/traffic.h"
 #include "tools/cli_options.h"
+#include "tools/command_outputs.h"
 #include "tools/commands.h"
 #include "tools/table/report_tables.h"
 
@@ -40,6 +40,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const JsonDetail detail = json_detail(vm);
   const std::optional<table::Format> format = table_format(vm);
+  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "breakdown")});
   const ResolvedConfigs configs = resolve_configs(vm, false);  // traffic reads no run fields
   config::validate(configs.chip);
   config::validate(configs.traffic, configs.chip);
@@ -73,8 +74,9 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   } else if (vm.count("no-table") == 0) {
     std::cout << report::to_table(report);
   }
-  report::write_file_atomically(vm["json"].as<std::string>(), report_json(report, detail));
-  if (vm.count("breakdown")) report::write_file_atomically(vm["breakdown"].as<std::string>(), report::breakdown_csv(report));
+  outputs.write("json", report_json(report, detail));
+  outputs.write("breakdown", report::breakdown_csv(report));
+  outputs.commit();
   return kExitOk;
 }
 

@@ -11,6 +11,7 @@
 
 #include "models/base/errors.h"
 #include "tools/commands.h"
+#include "tools/interrupt.h"
 
 namespace {
 
@@ -35,7 +36,8 @@ void print_usage() {
       "\n"
       "`nmsim COMMAND --help` lists the command's options. Exit status: 0 ok, 2 bad option\n"
       "or config, 3 missing or damaged data, 4 NoC deadlock, 5 chip/reference mismatch,\n"
-      "6 some sweep points failed, 7 no python3-matplotlib for nmsim plot.\n";
+      "6 some sweep points failed, 7 no python3-matplotlib for nmsim plot, 128 + N stopped by\n"
+      "signal N (130 SIGINT, 143 SIGTERM).\n";
 }
 
 }  // namespace
@@ -56,6 +58,7 @@ int sc_main(int argc, char* argv[]) {
     return nmsim::tools::kExitOk;
   }
   using namespace nmsim::tools;
+  install_interrupt_handlers();
   try {
     if (command == "run") return command_run(args, command_line);
     if (command == "traffic") return command_traffic(args, command_line);

@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
 #include "models/base/errors.h"
+#include "models/base/output_file.h"
 
 namespace nmsim::trace {
 
@@ -55,8 +55,7 @@ struct Scope {
 
 struct Tracer::Impl {
   TraceOptions options;
-  std::string tmp_path;
-  std::ofstream out;
+  std::optional<OutputFile> file;  // opened at construction; handed to the caller by finish()
   std::vector<SignalInfo> signals;
   std::unordered_map<std::string, uint32_t> by_name;
   std::vector<Change> buffer;
@@ -70,6 +69,8 @@ struct Tracer::Impl {
   uint64_t group_counter = 0;
   std::vector<uint8_t> keep;  // scratch: per buffered change, is it the last of its group
 
+  std::ostream& out() { return file->stream(); }
+
   bool kept(const std::string& name) const {
     if (options.patterns.empty()) return true;
     for (const auto& p : options.patterns) {
@@ -81,35 +82,35 @@ struct Tracer::Impl {
   void write_scope(const Scope& scope) {
     for (const auto& [leaf, index] : scope.vars) {
       const SignalInfo& s = signals[index];
-      out << "$var wire " << s.width_bits << ' ' << s.code << ' ' << leaf << " $end\n";
+      out() << "$var wire " << s.width_bits << ' ' << s.code << ' ' << leaf << " $end\n";
     }
     for (const auto& [name, child] : scope.children) {
-      out << "$scope module " << name << " $end\n";
+      out() << "$scope module " << name << " $end\n";
       write_scope(child);
-      out << "$upscope $end\n";
+      out() << "$upscope $end\n";
     }
   }
 
   void write_value(const SignalInfo& s, uint64_t value) {
     if (s.width_bits == 1) {
-      out << (value ? '1' : '0') << s.code << '\n';
+      out() << (value ? '1' : '0') << s.code << '\n';
       return;
     }
-    out << 'b';
+    out() << 'b';
     if (value == 0) {
-      out << '0';
+      out() << '0';
     } else {
       int bit = 63 - __builtin_clzll(value);
-      for (; bit >= 0; --bit) out << (((value >> bit) & 1) ? '1' : '0');
+      for (; bit >= 0; --bit) out() << (((value >> bit) & 1) ? '1' : '0');
     }
-    out << ' ' << s.code << '\n';
+    out() << ' ' << s.code << '\n';
   }
 
   void write_header() {
     if (header_written) return;
     header_written = true;
     // No $date: the same run gives the same file.
-    out << "$version nmsim $end\n$timescale 1 ps $end\n";
+    out() << "$version nmsim $end\n$timescale 1 ps $end\n";
     Scope root;
     for (uint32_t i = 0; i < signals.size(); ++i) {
       const std::string& name = signals[i].name;
@@ -122,14 +123,14 @@ struct Tracer::Impl {
       scope->vars.emplace_back(name.substr(begin), i);
     }
     write_scope(root);
-    out << "$enddefinitions $end\n";
+    out() << "$enddefinitions $end\n";
     last_time_ps = options.start.value() * options.period_ps;
-    out << '#' << last_time_ps << "\n$dumpvars\n";
+    out() << '#' << last_time_ps << "\n$dumpvars\n";
     for (auto& s : signals) {
       write_value(s, s.initial);
       s.last_written = s.initial;
     }
-    out << "$end\n";
+    out() << "$end\n";
   }
 
   // Writes buffer[0, count) (sorted), one time stamp per cycle with a change; within a cycle
@@ -154,7 +155,7 @@ struct Tracer::Impl {
         SignalInfo& s = signals[buffer[k].id];
         if (buffer[k].value == s.last_written) continue;
         if (time_ps != last_time_ps) {
-          out << '#' << time_ps << '\n';
+          out() << '#' << time_ps << '\n';
           last_time_ps = time_ps;
         }
         write_value(s, buffer[k].value);
@@ -172,9 +173,7 @@ struct Tracer::Impl {
   }
 
   void check_stream() {
-    if (!out) {
-      throw ConfigError("cannot write trace file " + tmp_path + ": " + std::strerror(errno));
-    }
+    if (!out()) throw DataError("cannot write trace file " + options.path + ": " + std::strerror(errno));
   }
 };
 
@@ -200,23 +199,16 @@ Tracer::Tracer(TraceOptions options) : m_impl(new Impl) {
     throw ConfigError("trace: period must be > 0 and the window start <= end");
   }
   // Opened now so a bad path fails before the run, not after it.
-  m_impl->tmp_path = o.path + ".tmp";
-  m_impl->out.open(m_impl->tmp_path, std::ios::out | std::ios::trunc);
-  if (!m_impl->out) {
-    const std::string message =
-        "cannot create trace file " + m_impl->tmp_path + ": " + std::strerror(errno);
+  try {
+    m_impl->file.emplace(o.path);
+  } catch (...) {
     delete m_impl;
-    throw ConfigError(message);
+    throw;
   }
 }
 
-Tracer::~Tracer() {
-  if (!m_impl->finished) {
-    m_impl->out.close();
-    std::remove(m_impl->tmp_path.c_str());
-  }
-  delete m_impl;
-}
+// An unfinished trace's temporary goes with its OutputFile.
+Tracer::~Tracer() { delete m_impl; }
 
 Signal Tracer::add_signal(const std::string& name, uint32_t width_bits) {
   NMSIM_ASSERT(width_bits >= 1 && width_bits <= 64, "trace signal " + name + ": width 1..64");
@@ -279,11 +271,11 @@ void Tracer::flush_before(Cycle c) {
       std::lower_bound(s.buffer.begin(), s.buffer.end(), c.value(),
                        [](const Change& ch, uint64_t cycle) { return ch.cycle < cycle; });
   s.write_sorted(static_cast<std::size_t>(first_kept - s.buffer.begin()));
-  s.out.flush();
+  s.out().flush();
   s.check_stream();
 }
 
-void Tracer::finish(Cycle end) {
+OutputFile Tracer::finish(Cycle end) {
   Impl& s = *m_impl;
   NMSIM_ASSERT(!s.finished, "trace finished twice");
   s.write_header();
@@ -293,19 +285,15 @@ void Tracer::finish(Cycle end) {
   if (last >= s.options.start) {
     const uint64_t time_ps = last.value() * s.options.period_ps;
     if (time_ps > s.last_time_ps) {
-      s.out << '#' << time_ps << '\n';
+      s.out() << '#' << time_ps << '\n';
       s.last_time_ps = time_ps;
     }
   }
-  s.out.flush();
-  s.check_stream();
-  s.out.close();
-  s.check_stream();
-  if (std::rename(s.tmp_path.c_str(), s.options.path.c_str()) != 0) {
-    throw ConfigError("cannot rename trace file " + s.tmp_path + " to " + s.options.path + ": " +
-                      std::strerror(errno));
-  }
+  s.file->close();
   s.finished = true;
+  OutputFile file = std::move(*s.file);
+  s.file.reset();
+  return file;
 }
 
 std::size_t Tracer::signal_count() const { return m_impl->signals.size(); }

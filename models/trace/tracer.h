@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "models/base/cycle.h"
+#include "models/base/output_file.h"
 
 namespace nmsim::trace {
 
 struct TraceOptions {
-  std::string path;                   // VCD file; written atomically when the run ends
+  std::string path;                   // VCD file (models/base/output_file.h): whole or not at all
   std::vector<std::string> patterns;  // glob patterns over signal names ('*', '?'); empty: all
   Cycle start{};                      // first cycle written
   Cycle end{UINT64_MAX};              // last cycle written
@@ -58,12 +59,14 @@ class Tracer {
   // cycle already written is a simulator bug (NMSIM_ASSERT). Without set_safe_cycle nothing is
   // flushed before finish().
   void set_safe_cycle(Cycle c);
-  // Writes (to path.tmp) every buffered change with cycle < c; later changes must be >= c.
+  // Writes (to the output's temporary) every buffered change with cycle < c; later changes
+  // must be >= c.
   void flush_before(Cycle c);
-  // Writes the rest of the VCD to path.tmp, then renames it to path: call once when the run
-  // ended normally (end: the run's last cycle, written as the closing time stamp). Without
-  // finish() the destructor removes path.tmp, so a failed run leaves no half-written trace.
-  void finish(Cycle end);
+  // Writes the rest of the VCD: call once when the run ended normally (end: the run's last
+  // cycle, written as the closing time stamp). Returns the whole file, not yet in place: the
+  // caller commits it with the run's other outputs. Without finish() the destructor removes
+  // the temporary, so a failed run leaves no half-written trace.
+  [[nodiscard]] OutputFile finish(Cycle end);
   // Number of signals kept by the filter.
   std::size_t signal_count() const;
 

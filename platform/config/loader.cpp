@@ -1,12 +1,10 @@
 #include "platform/config/loader.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
 #include "models/base/errors.h"
+#include "models/base/input_file.h"
 #include "platform/config/presets.h"
 
 namespace nmsim::config {
@@ -85,12 +83,9 @@ void parse_text(const std::string& text, const std::string& origin, pb::Message&
 }
 
 void parse_file(const std::string& path, pb::Message& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("cannot open config file '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw ConfigError("cannot read config file '" + path + "'");
-  parse_text(text.str(), path, out);
+  std::string text, reason;
+  if (!read_input_file(path, text, reason)) throw ConfigError("cannot read config file '" + path + "': " + reason);
+  parse_text(text, path, out);
 }
 
 namespace {

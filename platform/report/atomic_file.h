@@ -5,8 +5,9 @@
 
 namespace nmsim::report {
 
-// Writes `content` to "<path>.tmp", then renames it to `path`. DataError naming the
-// path (and removing the temporary) if either step fails.
+// Writes `content` to `path` through a unique temporary renamed into place (a device or FIFO
+// is written into, a symlink's target replaced): models/base/output_file.h. DataError naming
+// the path and the OS's reason; the temporary is removed.
 void write_file_atomically(const std::string& path, const std::string& content);
 
 }  // namespace nmsim::report

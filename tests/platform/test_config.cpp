@@ -115,9 +115,13 @@ TEST_CASE("config: an unknown field is an error naming it", "[config]") {
           file.path() + ":2:11: Message type \"nmsim.ChipConfig\" has no field named \"mesh_depth\".");
 }
 
-TEST_CASE("config: a missing file is an error naming it", "[config]") {
+TEST_CASE("config: a missing file is an error naming it and the OS's reason", "[config]") {
   REQUIRE(error_of([] { config::load_run_config("/nonexistent/run.textproto"); }) ==
-          "cannot open config file '/nonexistent/run.textproto'");
+          "cannot read config file '/nonexistent/run.textproto': No such file or directory");
+}
+
+TEST_CASE("config: a directory is refused, not read as an empty config", "[config]") {
+  REQUIRE(error_of([] { config::load_chip_config("/tmp"); }) == "cannot read config file '/tmp': Is a directory");
 }
 
 TEST_CASE("config: a user file is merged over the defaults, explicit zeros and false override", "[config]") {

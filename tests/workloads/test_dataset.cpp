@@ -138,7 +138,7 @@ TEST_CASE("MNIST loads with the g % 5 == 4 split", "[dataset][mnist]") {
 
 TEST_CASE("MNIST missing file", "[dataset][mnist]") {
   const fs::path dir = scratch_copy(mnist_dir(), {"7.json"});
-  require_data_error([&] { load_mnist(dir.string()); }, "7.json", "cannot open");
+  require_data_error([&] { load_mnist(dir.string()); }, "7.json", "cannot read: No such file or directory");
   fs::remove_all(dir);
 }
 
@@ -232,7 +232,7 @@ TEST_CASE("Fashion-MNIST bad magic, count mismatch, missing file", "[dataset][fa
   write_gz(dir / file, bad);
   require_data_error([&] { load_fashion_mnist(dir.string()); }, file, "truncated");
   fs::remove(dir / file);
-  require_data_error([&] { load_fashion_mnist(dir.string()); }, file, "cannot open");
+  require_data_error([&] { load_fashion_mnist(dir.string()); }, file, "cannot read: No such file or directory");
   fs::remove_all(dir);
 }
 

@@ -110,7 +110,7 @@ TEST_CASE("weights load errors name the file and the mismatch", "[weights]") {
   require_data_error(path, {6, 4, 3, 2}, 16, "holds 2 layers, the network has 3");
   // 100 does not fit a signed 7-bit word (-64..63).
   require_data_error(path, {6, 4, 3}, 7, "does not fit 7 bits");
-  require_data_error((dir / "none.pb").string(), {6, 4, 3}, 16, "cannot open");
+  require_data_error((dir / "none.pb").string(), {6, 4, 3}, 16, "cannot read: No such file or directory");
 
   // Damaged: the file cut in the middle of the packed weights.
   std::string bytes;

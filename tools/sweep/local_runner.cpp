@@ -7,47 +7,22 @@
 
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <map>
 
 #include "models/base/errors.h"
+#include "models/base/live_temporaries.h"
+#include "tools/interrupt.h"
 
 namespace nmsim::sweep {
 
 namespace {
 
-volatile std::sig_atomic_t g_stop_signal = 0;
-
 // How often the runner looks for ended points: short against any point's run.
 constexpr useconds_t kPollMicroseconds = 20000;
 // How often the CSV is rebuilt while a sweep runs.
 constexpr auto kCsvInterval = std::chrono::seconds(5);
-
-extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
-
-// Installs the stop handlers (without SA_RESTART, so a wait returns on a signal) and puts
-// the previous ones back when the sweep ends.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop_signal = 0;
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &action, &m_previous[i]);
-  }
-  ~StopSignals() {
-    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &m_previous[i], nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGHUP};
-  struct sigaction m_previous[3];
-};
 
 // Starts one point: its own process group (so a stop reaches everything it started), stdin
 // from /dev/null, stdout and stderr into the point's log.
@@ -56,7 +31,15 @@ pid_t start_point(const std::string& binary, const std::vector<std::string>& arg
   argv.push_back(const_cast<char*>(binary.c_str()));
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  const pid_t pid = fork();
+  pid_t pid;
+  {
+    const HeldStopSignals held;  // tracked before a signal can stop the sweep
+    pid = fork();
+    if (pid > 0) {
+      setpgid(pid, pid);  // also here: no race with the child's own call
+      tools::track_child(pid, true);
+    }
+  }
   if (pid < 0) throw Error(std::string("cannot start a sweep point: fork: ") + std::strerror(errno));
   if (pid == 0) {
     setpgid(0, 0);
@@ -69,7 +52,6 @@ pid_t start_point(const std::string& binary, const std::vector<std::string>& arg
     execv(binary.c_str(), argv.data());
     _exit(127);
   }
-  setpgid(pid, pid);  // also here: no race with the child's own call
   return pid;
 }
 
@@ -128,13 +110,13 @@ LocalRunOutcome run_points(const SweepPlan& plan, const std::vector<uint32_t>& i
     }
   }
 
-  StopSignals stop_signals;
+  const tools::DeferredInterrupt stop_signals;  // a signal stops the loop; a second one, everything
   SweepProgress progress(plan.config.name(), static_cast<uint32_t>(pending.size()), options.quiet);
   std::map<pid_t, uint32_t> running;  // pid -> point
   std::size_t next = 0;
   auto last_csv = std::chrono::steady_clock::now();
   const unsigned jobs = options.jobs == 0 ? 1 : options.jobs;
-  while ((next < pending.size() || !running.empty()) && g_stop_signal == 0) {
+  while ((next < pending.size() || !running.empty()) && tools::interrupt_signal() == 0) {
     while (next < pending.size() && running.size() < jobs) {
       const SweepPoint& point = plan.points.at(pending[next]);
       auto args = point_arguments(plan, point);
@@ -159,6 +141,7 @@ LocalRunOutcome run_points(const SweepPlan& plan, const std::vector<uint32_t>& i
     const auto it = running.find(pid);
     if (it == running.end()) continue;
     const int status = exit_status_of(raw);
+    tools::untrack_child(pid);
     output.record(plan.points.at(it->second), status);
     running.erase(it);
     ++outcome.ran;
@@ -172,17 +155,18 @@ LocalRunOutcome run_points(const SweepPlan& plan, const std::vector<uint32_t>& i
     progress.update(outcome.ran, outcome.failed, static_cast<uint32_t>(running.size()), true);
   }
 
-  if (g_stop_signal != 0) {
+  if (tools::interrupt_signal() != 0) {
     // Stop what runs; those points stay pending and run again on the next try.
     for (const auto& [pid, index] : running) kill(-pid, SIGTERM);
     for (const auto& [pid, index] : running) {
       int raw = 0;
       while (waitpid(pid, &raw, 0) < 0 && errno == EINTR) {
       }
+      tools::untrack_child(pid);
       std::remove(output.report_path(index).c_str());
     }
     outcome.interrupted = true;
-    outcome.signal = g_stop_signal;
+    outcome.signal = tools::interrupt_signal();
   }
   progress.finish();
   return outcome;

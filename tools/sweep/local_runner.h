@@ -1,7 +1,8 @@
 // Runs a sweep's points on this machine: each point is `nmsim run` (or traffic) in a process of
 // its own, up to `jobs` at once. Points already recorded in the output folder are skipped (failed
 // ones too, unless retried), so a killed sweep resumes where it stopped. SIGINT, SIGTERM and
-// SIGHUP stop the running points (their reports are written only on success) and return.
+// SIGHUP stop the running points (their reports are written only on success) and return; a
+// second signal ends everything at once (tools/interrupt.h).
 #pragma once
 
 #include <cstdint>

@@ -6,10 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "models/base/errors.h"
+#include "models/base/input_file.h"
 
 namespace nmsim::workloads {
 namespace {
@@ -24,12 +23,9 @@ constexpr uint32_t kImageSide = 28;
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open (missing file?)");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) fail(path, "read error");
-  return buffer.str();
+  std::string content, reason;
+  if (!read_input_file(path, content, reason)) fail(path, "cannot read: " + reason);
+  return content;
 }
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }

@@ -1,9 +1,9 @@
 #include "workloads/common/weights.h"
 
-#include <cstdio>
-#include <fstream>
 
 #include "models/base/errors.h"
+#include "models/base/input_file.h"
+#include "models/base/output_file.h"
 #include "proto/run.pb.h"
 #include "workloads/common/prng.h"
 
@@ -32,10 +32,10 @@ NetworkWeights random_weights(const std::vector<uint32_t>& layer_sizes, int32_t 
 NetworkWeights load_weights(const std::string& path, const std::vector<uint32_t>& layer_sizes,
                             uint32_t weight_width_bits) {
   NMSIM_ASSERT(weight_width_bits >= 1 && weight_width_bits <= 32, "load_weights: width");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(path + ": cannot open (missing file?)");
+  std::string bytes, reason;
+  if (!read_input_file(path, bytes, reason)) throw DataError(path + ": cannot read: " + reason);
   ::nmsim::Weights message;
-  if (!message.ParseFromIstream(&in))
+  if (!message.ParseFromString(bytes))
     throw DataError(path + ": damaged (not a binary nmsim.Weights message)");
   const size_t expected_layers = layer_sizes.size() < 2 ? 0 : layer_sizes.size() - 1;
   if (static_cast<size_t>(message.layers_size()) != expected_layers)
@@ -70,7 +70,7 @@ NetworkWeights load_weights(const std::string& path, const std::vector<uint32_t>
   return net;
 }
 
-void save_weights(const std::string& path, const NetworkWeights& weights) {
+std::string weights_file_content(const NetworkWeights& weights) {
   ::nmsim::Weights message;
   for (const LayerWeightsData& layer : weights.layers) {
     NMSIM_ASSERT(layer.w.size() == uint64_t{layer.inputs} * layer.outputs,
@@ -80,20 +80,13 @@ void save_weights(const std::string& path, const NetworkWeights& weights) {
     m->set_outputs(layer.outputs);
     m->mutable_weights()->Add(layer.w.begin(), layer.w.end());
   }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw DataError(tmp + ": cannot create");
-    if (!message.SerializeToOstream(&out) || !out.flush()) {
-      out.close();
-      std::remove(tmp.c_str());
-      throw DataError(tmp + ": write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw DataError(path + ": cannot rename " + tmp + " into place");
-  }
+  std::string bytes;
+  NMSIM_ASSERT(message.SerializeToString(&bytes), "save_weights: cannot serialize the weights");
+  return bytes;
+}
+
+void save_weights(const std::string& path, const NetworkWeights& weights) {
+  write_output_file(path, weights_file_content(weights));
 }
 
 }  // namespace nmsim::workloads

@@ -33,8 +33,11 @@ NetworkWeights random_weights(const std::vector<uint32_t>& layer_sizes, int32_t 
 NetworkWeights load_weights(const std::string& path, const std::vector<uint32_t>& layer_sizes,
                             uint32_t weight_width_bits);
 
-// Writes path.tmp, then renames it to path: a reader never sees a half-written file.
-// DataError if it cannot be written; NMSIM_ASSERT if a layer's w has the wrong size.
+// The nmsim.Weights message, serialized (what save_weights writes). NMSIM_ASSERT if a layer's
+// w has the wrong size.
+std::string weights_file_content(const NetworkWeights& weights);
+// Writes the file whole or not at all (models/base/output_file.h). DataError naming the path
+// and the OS's reason if it cannot be written.
 void save_weights(const std::string& path, const NetworkWeights& weights);
 
 }  // namespace nmsim::workloads

@@ -202,7 +202,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
                          : "Functional reference MISMATCH: " + result.mismatch);
     workload.add_reference_notes(report);
   }
-  if (tracer) tracer->finish(chip.now());
+  if (tracer) result.trace_file.emplace(tracer->finish(chip.now()));
   return result;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "models/base/output_file.h"
 #include "models/trace/tracer.h"
 #include "proto/chip.pb.h"
 #include "proto/energy.pb.h"
@@ -38,6 +39,9 @@ struct JobResult {
   bool reference_checked = false;
   bool reference_matches = false;
   std::string mismatch;  // the first difference, if any
+  // The VCD (with JobOptions::trace), whole but not yet in place: the caller commits it with
+  // its other outputs, so a run that fails after the simulation leaves none of them.
+  std::optional<OutputFile> trace_file;
 };
 
 // Runs `workload` on the chip. ConfigError for the configs (before any data is read, where

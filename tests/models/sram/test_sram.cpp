@@ -310,7 +310,7 @@ TEST_CASE("sram: bank busy pulses appear in the trace", "[sram][trace]") {
     REQUIRE(tracer.signal_count() == 1);
     REQUIRE(tb.results[0].delay_cycles == 4);
     REQUIRE(tb.results[1].delay_cycles == 5);
-    tracer.finish(Cycle(6));
+    tracer.finish(Cycle(6)).commit();
   }
   std::ifstream in(path);
   std::stringstream text;

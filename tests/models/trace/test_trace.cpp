@@ -2,10 +2,13 @@
 // periodic flushing. No SystemC design is built: the tracer takes cycles, not kernel time.
 #include <catch2/catch.hpp>
 
+#include <glob.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "models/base/errors.h"
 #include "models/trace/tracer.h"
@@ -20,6 +23,17 @@ namespace {
 
 bool exists(const std::string& path) { return std::ifstream(path).good(); }
 
+// The temporaries of output `name` in the current folder (".NAME.XXXXXX.tmp").
+std::vector<std::string> temporaries_of(const std::string& name) {
+  std::vector<std::string> found;
+  glob_t matches;
+  if (glob(("." + name + ".??????.tmp").c_str(), GLOB_PERIOD, nullptr, &matches) == 0) {
+    found.assign(matches.gl_pathv, matches.gl_pathv + matches.gl_pathc);
+  }
+  globfree(&matches);
+  return found;
+}
+
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
@@ -29,7 +43,7 @@ std::string slurp(const std::string& path) {
 
 TraceOptions options_for(const std::string& path) {
   std::remove(path.c_str());
-  std::remove((path + ".tmp").c_str());
+  for (const auto& temporary : temporaries_of(path)) std::remove(temporary.c_str());
   TraceOptions o;
   o.path = path;
   o.period_ps = 1000;
@@ -84,7 +98,7 @@ TEST_CASE("trace: two signals and a pulse give the exact VCD text", "[trace]") {
     Tracer tracer(options);
     play_two_signals(tracer);
     REQUIRE(tracer.signal_count() == 2);
-    tracer.finish(Cycle(10));
+    tracer.finish(Cycle(10)).commit();
   }
   REQUIRE(slurp("trace_exact.vcd") == kTwoSignalsVcd);
   std::remove("trace_exact.vcd");
@@ -92,7 +106,7 @@ TEST_CASE("trace: two signals and a pulse give the exact VCD text", "[trace]") {
 
 TEST_CASE("trace: periodic flushing writes the same file", "[trace]") {
   // A threshold of 2 buffered changes with the safe cycle at 5: the flush writes cycles < 5
-  // early (visible in the .tmp file), the rest at finish; the result is byte-identical.
+  // early (visible in the temporary), the rest at finish; the result is byte-identical.
   TraceOptions options = options_for("trace_flush.vcd");
   options.flush_threshold = 2;
   {
@@ -104,13 +118,14 @@ TEST_CASE("trace: periodic flushing writes the same file", "[trace]") {
     busy.pulse(Cycle(4));  // buffer reaches 2: flush before 2 (nothing yet)
     tracer.set_safe_cycle(Cycle(5));
     occupancy.set(Cycle(4), 3);  // buffer 4 >= 2: flush before 5 writes cycles 2 and 4
-    const std::string partial = slurp("trace_flush.vcd.tmp");
+    REQUIRE(temporaries_of("trace_flush.vcd").size() == 1);
+    const std::string partial = slurp(temporaries_of("trace_flush.vcd").front());
     REQUIRE(partial.find("#4000\n1!\n") != std::string::npos);
     REQUIRE(partial.find("#5000") == std::string::npos);
     occupancy.set(Cycle(6), 0);
     occupancy.set(Cycle(6), 5);
     busy.set(Cycle(7), 0);
-    tracer.finish(Cycle(10));
+    tracer.finish(Cycle(10)).commit();
   }
   REQUIRE(slurp("trace_flush.vcd") == kTwoSignalsVcd);
   std::remove("trace_flush.vcd");
@@ -133,7 +148,7 @@ TEST_CASE("trace: the name filter keeps only matching signals", "[trace]") {
     a.set(Cycle(1), 1);  // filtered: a no-op
     b.set(Cycle(1), 1);
     c.set(Cycle(2), 9);
-    tracer.finish(Cycle(2));
+    tracer.finish(Cycle(2)).commit();
   }
   REQUIRE(slurp("trace_filter.vcd") ==
           "$version nmsim $end\n"
@@ -173,7 +188,7 @@ TEST_CASE("trace: the time window drops changes outside it", "[trace]") {
     s.set(Cycle(3), 0);  // earlier than 5: does not override the value at the start
     s.set(Cycle(15), 0);
     s.set(Cycle(25), 1);
-    tracer.finish(Cycle(30));
+    tracer.finish(Cycle(30)).commit();
   }
   REQUIRE(slurp("trace_window.vcd") ==
           "$version nmsim $end\n"
@@ -206,16 +221,18 @@ TEST_CASE("trace: glob_match", "[trace]") {
   REQUIRE_FALSE(glob_match("abc", "abcd"));
 }
 
-TEST_CASE("trace: the file appears only after finish", "[trace]") {
+TEST_CASE("trace: the file appears only when the finished trace is committed", "[trace]") {
   const TraceOptions options = options_for("trace_atomic.vcd");
   {
     Tracer tracer(options);
     tracer.add_signal("x", 1).set(Cycle(1), 1);
-    REQUIRE(exists("trace_atomic.vcd.tmp"));
+    REQUIRE(temporaries_of("trace_atomic.vcd").size() == 1);
     REQUIRE_FALSE(exists("trace_atomic.vcd"));
-    tracer.finish(Cycle(2));
+    nmsim::OutputFile file = tracer.finish(Cycle(2));
+    REQUIRE_FALSE(exists("trace_atomic.vcd"));  // whole, but not in place before the commit
+    file.commit();
     REQUIRE(exists("trace_atomic.vcd"));
-    REQUIRE_FALSE(exists("trace_atomic.vcd.tmp"));
+    REQUIRE(temporaries_of("trace_atomic.vcd").empty());
   }
   std::remove("trace_atomic.vcd");
   {
@@ -223,14 +240,25 @@ TEST_CASE("trace: the file appears only after finish", "[trace]") {
     Tracer tracer(options);
     tracer.add_signal("x", 1).set(Cycle(1), 1);
   }
-  REQUIRE_FALSE(exists("trace_atomic.vcd.tmp"));
+  {
+    // One that fails after the trace ended: the finished file is dropped uncommitted.
+    Tracer tracer(options);
+    tracer.add_signal("x", 1).set(Cycle(1), 1);
+    const nmsim::OutputFile dropped = tracer.finish(Cycle(2));
+  }
+  REQUIRE(temporaries_of("trace_atomic.vcd").empty());
   REQUIRE_FALSE(exists("trace_atomic.vcd"));
 }
 
-TEST_CASE("trace: an unwritable path is a config error", "[trace]") {
+TEST_CASE("trace: an unwritable path is an error naming it and the OS's reason", "[trace]") {
   TraceOptions options;
   options.path = "/nonexistent-dir/x.vcd";
-  REQUIRE_THROWS_AS(Tracer(options), nmsim::ConfigError);
+  try {
+    Tracer tracer(options);
+    FAIL("a trace into a missing folder was accepted");
+  } catch (const nmsim::DataError& e) {
+    REQUIRE(std::string(e.what()) == "cannot write '/nonexistent-dir/x.vcd': No such file or directory");
+  }
   options.path = "";
   REQUIRE_THROWS_AS(Tracer(options), nmsim::ConfigError);
 }
