@@ -10,8 +10,8 @@ namespace {
 // uW x ps = 1e-6 W x 1e-12 s = 1e-18 J = 1e-6 pJ.
 constexpr double kPicojoulePerMicrowattPicosecond = 1e-6;
 
-double leakage_pj(double power_uw, uint64_t time_ps) {
-  return power_uw * static_cast<double>(time_ps) * kPicojoulePerMicrowattPicosecond;
+double leakage_pj(double power_uw, double time_ps) {
+  return power_uw * time_ps * kPicojoulePerMicrowattPicosecond;
 }
 
 struct Totals {
@@ -21,7 +21,7 @@ struct Totals {
 
 class Builder {
  public:
-  Builder(Report& report, const energy::EnergyModel& model, uint64_t time_ps)
+  Builder(Report& report, const energy::EnergyModel& model, double time_ps)
       : m_report(report), m_model(model), m_time_ps(time_ps) {}
 
   void visit(const sc_core::sc_object& object) {
@@ -97,17 +97,17 @@ class Builder {
 
   Report& m_report;
   const energy::EnergyModel& m_model;
-  const uint64_t m_time_ps;
+  const double m_time_ps;
 };
 
 }  // namespace
 
 Report build_report(const std::vector<const sc_core::sc_object*>& roots, const energy::EnergyModel& model,
-                    const std::array<uint64_t, kPhaseCount>& phase_cycles, uint64_t clock_period_ps) {
+                    const std::array<uint64_t, kPhaseCount>& phase_cycles, const Clock& clock) {
   Report report;
   uint64_t cycles = 0;
   for (uint64_t c : phase_cycles) cycles += c;
-  const uint64_t time_ps = cycles * clock_period_ps;
+  const double time_ps = clock.picoseconds(cycles);
 
   Builder builder(report, model, time_ps);
   for (const sc_core::sc_object* root : roots) {
@@ -120,7 +120,7 @@ Report build_report(const std::vector<const sc_core::sc_object*>& roots, const e
   for (int c = 0; c < report.components_size(); ++c) {
     ComponentEnergy& component = *report.mutable_components(c);
     for (std::size_t p = 0; p < kPhaseCount; ++p) {
-      const double energy = leakage_pj(builder.leakage_uw_by_component[c], phase_cycles[p] * clock_period_ps);
+      const double energy = leakage_pj(builder.leakage_uw_by_component[c], clock.picoseconds(phase_cycles[p]));
       component.add_leakage_by_phase_pj(energy);
       leakage_by_phase[p] += energy;
     }
@@ -128,8 +128,9 @@ Report build_report(const std::vector<const sc_core::sc_object*>& roots, const e
 
   Summary& summary = *report.mutable_summary();
   summary.set_cycles(cycles);
-  summary.set_clock_period_ps(clock_period_ps);
-  summary.set_simulated_seconds(static_cast<double>(time_ps) * 1e-12);
+  summary.set_clock_period_ps(clock.period_ps());
+  summary.set_clock_mhz(clock.frequency_mhz());
+  summary.set_simulated_seconds(time_ps * 1e-12);
   summary.set_sops(builder.total.sops);
   summary.set_sram_reads(builder.total.sram_reads);
   summary.set_sram_writes(builder.total.sram_writes);
@@ -165,7 +166,7 @@ double recompute_energy_pj(const Report& report, const energy::EnergyModel& mode
     event.width_bits = stat.width_bits();
     dynamic += stat.value() * model.event_pj(event);
   }
-  const uint64_t time_ps = report.summary().cycles() * report.summary().clock_period_ps();
+  const double time_ps = Clock(report.summary().clock_mhz()).picoseconds(report.summary().cycles());
   double leakage = 0;
   for (const ComponentEnergy& component : report.components()) {
     for (const LeakageEntry& entry : component.leakage()) {

@@ -8,6 +8,7 @@
 
 #include <systemc>
 
+#include "models/base/cycle.h"
 #include "models/base/phase.h"
 #include "platform/energy/energy_model.h"
 #include "proto/report.pb.h"
@@ -22,10 +23,11 @@ namespace nmsim::report {
 // samples, energy per sample, speed and notes.
 // Conventions: sops = stats whose local name is "sops"; sram_reads/writes = stats
 // counting kSramRead/kSramWrite; noc_hops = kFlitHop stats; noc_flits = stats named
-// "flits_injected". Leakage = sum of leakage_uw x (cycles x clock_period_ps), split over
-// phases in proportion to their cycles.
+// "flits_injected". Simulated time = cycles / the clock's frequency (Clock::picoseconds, not
+// the kernel's rounded period); leakage = sum of leakage_uw x that time, split over phases in
+// proportion to their cycles.
 Report build_report(const std::vector<const sc_core::sc_object*>& roots, const energy::EnergyModel& model,
-                     const std::array<uint64_t, kPhaseCount>& phase_cycles, uint64_t clock_period_ps);
+                     const std::array<uint64_t, kPhaseCount>& phase_cycles, const Clock& clock);
 
 // Total energy recomputed from the report's stat counts and leakage sources alone, with
 // the table: sum over stats, in report order, of value x event_pj, plus sum over

@@ -43,7 +43,7 @@ std::unique_ptr<trace::Tracer> make_tracer(const std::optional<trace::TraceOptio
 
 // The chip's report as it stands: counts and energy of every phase so far.
 Report chip_report(const chip::Chip& chip, const energy::EnergyModel& energy, const SimContext& ctx) {
-  return report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps());
+  return report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock);
 }
 
 // Accuracy and per-class accuracy into the summary.
@@ -150,7 +150,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
   workload.schedule(data.split, mapping);
 
   // Elaborate, configure, preload, programs.
-  SimContext ctx(config::clock_period_ps(options.chip));
+  SimContext ctx(config::clock_mhz(options.chip));
   const std::unique_ptr<trace::Tracer> tracer = make_tracer(options.trace, ctx);
   chip::Chip chip("chip", options.chip, ctx);
   workload.configure(chip, mapping, network);

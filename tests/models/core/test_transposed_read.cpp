@@ -67,7 +67,7 @@ struct BlockBench {
   core::NeuronCore& core;
   explicit BlockBench(TransposedRead option, uint32_t state_ports = 2)
       : config(block_chip(option, state_ports)),
-        ctx(config::clock_period_ps(config)),
+        ctx(config::clock_mhz(config)),
         chip("chip", config, ctx),
         core(chip.core(0)) {
     chip.configure(mapper::map_network(config, {4, 4}), arith::NeuronParams{});
