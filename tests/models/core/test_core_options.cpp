@@ -278,7 +278,7 @@ TEST_CASE("core options: on the ODIN-like preset one spike event takes 1 + 512 c
   // The preset's leakage with energy_odin_28nm is ODIN's 27.3 uW for the whole chip.
   chip.finish();
   const energy::EnergyModel model(config::energy_preset("odin_28nm"));
-  const Report report = report::build_report({&chip}, model, chip.phase_cycles(), ctx.clock.period_ps());
+  const Report report = report::build_report({&chip}, model, chip.phase_cycles(), ctx.clock);
   double leakage_uw = 0;
   for (const auto& component : report.components()) {
     for (const auto& source : component.leakage()) leakage_uw += source.power_uw();

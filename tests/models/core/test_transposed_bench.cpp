@@ -108,7 +108,7 @@ void run_layer_step(TransposedRead option) {
   CHECK(main.writes()[Phase::kUpdate] == kSenders * words_per_row);
 
   const energy::EnergyModel model(config::default_energy_table());
-  const Report report = report::build_report({&chip}, model, chip.phase_cycles(), ctx.clock.period_ps());
+  const Report report = report::build_report({&chip}, model, chip.phase_cycles(), ctx.clock);
   const PhaseSummary* backward = nullptr;
   const PhaseSummary* update = nullptr;
   for (const auto& p : report.phases()) {

@@ -163,7 +163,7 @@ TEST_CASE("transposed read: TRANSPOSED_COPY fetches one copy row per sender", "[
 
   // Energy from the counts equals the report, for the new counts and in total.
   const energy::EnergyModel model(config::default_energy_table());
-  const Report report = report::build_report({&b.chip}, model, b.chip.phase_cycles(), b.ctx.clock.period_ps());
+  const Report report = report::build_report({&b.chip}, model, b.chip.phase_cycles(), b.ctx.clock);
   const EnergyTable& t = model.table();
   const double add24 = t.add_32bit().value() * t.control_overhead_factor().value();
   CHECK(stat_energy(report, ".couple_compares") == Approx(8 * add24).epsilon(1e-12));
