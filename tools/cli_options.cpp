@@ -9,6 +9,7 @@
 #include "platform/config/memory_estimate.h"
 #include "platform/config/override.h"
 #include "platform/config/presets.h"
+#include "platform/config/run_adaptation.h"
 #include "platform/config/unused_fields.h"
 #include "platform/report/report_format.h"
 #include "proto/run.pb.h"
@@ -101,7 +102,11 @@ ResolvedConfigs resolve_configs(const po::variables_map& vm, bool check_run_fiel
   const std::string chip = arg("chip");
   c.chip = chip.empty() || is_file_path(chip) ? config::load_chip_config(chip)
                                               : config::chip_preset(chip);
-  c.run = config::load_run_config(arg("run"));
+  // The run adapted to the chip preset, and beside it the same run without the adaptation:
+  // every user setting below goes to both, so where they differ the adaptation decided.
+  const std::string preset = config::chip_preset_name(chip);
+  c.run = config::load_run_config_for_chip(arg("run"), preset);
+  RunConfig plain = config::load_run_config(arg("run"));
   const std::string energy = arg("energy");
   c.energy = energy.empty() || is_file_path(energy) ? config::load_energy_table(energy)
                                                     : config::energy_preset(energy);
@@ -112,6 +117,7 @@ ResolvedConfigs resolve_configs(const po::variables_map& vm, bool check_run_fiel
     const job::WorkloadDefinition* definition = registry::find(name);
     if (definition == nullptr) throw ConfigError("--workload " + name + ": expects one of " + registry::names(any_workload));
     c.run.set_workload(definition->workload);
+    plain.set_workload(definition->workload);
   }
   if (vm.count("dataset")) {
     const std::string name = vm["dataset"].as<std::string>();
@@ -120,14 +126,24 @@ ResolvedConfigs resolve_configs(const po::variables_map& vm, bool check_run_fiel
       throw ConfigError("--dataset " + name + ": expects mnist or fashion_mnist");
     }
     c.run.set_dataset(dataset);
+    plain.set_dataset(dataset);
   }
   if (vm.count("set")) {
     for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) {
       config::apply_override(c.chip, c.run, c.energy, c.traffic, assignment);
+      ChipConfig chip_copy = c.chip;
+      EnergyTable energy_copy = c.energy;
+      TrafficConfig traffic_copy = c.traffic;
+      config::apply_override(chip_copy, plain, energy_copy, traffic_copy, assignment);
     }
   }
   check_memory_budget(vm, c.chip);
-  if (check_run_fields) config::check_unused_fields(c.run, {c.run.workload()}, vm.count("allow-unused") > 0, std::cerr);
+  const std::string note = config::run_adaptation_note(preset, plain, c.run);
+  if (!note.empty()) c.notes.push_back(note);
+  if (check_run_fields) {
+    config::check_unused_fields(c.run, {c.run.workload()}, vm.count("allow-unused") > 0, std::cerr,
+                                config::load_run_config_for_chip("", preset));
+  }
   return c;
 }
 

@@ -21,6 +21,8 @@ struct ResolvedConfigs {
   RunConfig run;
   EnergyTable energy;
   TrafficConfig traffic;
+  // What was adapted to the chip preset (config::run_adaptation_note), for the report's notes.
+  std::vector<std::string> notes;
 };
 
 // Parses a command's options into vm; on --help prints them (and every config field if
@@ -30,7 +32,8 @@ bool parse_or_help(const std::vector<std::string>& args,
                    boost::program_options::variables_map& vm, bool list_config_fields = false);
 // --chip, --run, --energy, --traffic, --set, --allow-unused.
 boost::program_options::options_description config_options();
-// Files (or preset names) merged over the defaults, then every --set in order. With
+// Files (or preset names) merged over the defaults, then every --set in order. A chip preset
+// with a run overlay (config::load_run_config_for_chip) adapts the run under the user's settings. With
 // check_run_fields, a run field that run.workload does not read and that differs from its
 // default is a ConfigError (a warning on stderr with --allow-unused): config::check_unused_fields.
 // --memory-budget GIB.

@@ -67,7 +67,8 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   job_options.progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
   const std::unique_ptr<job::ChipWorkload> chip_job = workload->chip_job();
   job::JobResult result = job::run_chip_job(*chip_job, job_options);
-  const Report& report = result.report;
+  Report report = result.report;
+  for (const std::string& note : configs.notes) report.add_notes(note);
   const bool mismatch = result.reference_checked && !result.reference_matches;
   progress.finish();
 

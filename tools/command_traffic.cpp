@@ -46,14 +46,14 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   config::validate(configs.traffic, configs.chip);
   const energy::EnergyModel energy(configs.energy);
 
-  SimContext ctx(config::clock_period_ps(configs.chip));
+  SimContext ctx(config::clock_mhz(configs.chip));
   ctx.phase.set(Phase::kForward, Cycle(0));  // all synthetic traffic counts as forward traffic
   const auto start = std::chrono::steady_clock::now();
   auto bench = traffic::run_traffic(configs.chip, configs.traffic, ctx);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   Report report = report::build_report({bench.get()}, energy, ctx.phase.cycles(ctx.clock.now()),
-                                       ctx.clock.period_ps(), "traffic", configs.chip.power_gating());
+                                       ctx.clock, "traffic", configs.chip.power_gating());
   report.set_kind("traffic");
   *report.mutable_traffic() = bench->summary();
   Provenance& p = *report.mutable_provenance();

@@ -73,9 +73,10 @@ CompareRow compare_row(const job::WorkloadDefinition& workload, const CompareJob
     const double training_pj = s.energy_per_sample_pj() * trained;
     row.set_backward_energy_share(training_pj > 0 ? backward_pj / training_pj : 0);
     row.set_update_energy_share(training_pj > 0 ? update_pj / training_pj : 0);
-    // Leakage power x the training time of one sample: uW x cycles x ps = 1e-6 pJ.
+    // Leakage power x the training time of one sample: uW x cycles x ps = 1e-6 pJ (the
+    // true period 1e6 / clock_mhz ps, not the kernel's rounded one).
     row.set_spide_memory_leakage_pj_per_trained_sample(spide_only_leakage_uw(report) * cycles *
-                                                       static_cast<double>(s.clock_period_ps()) * 1e-6);
+                                                       (1e6 / s.clock_mhz()) * 1e-6);
   }
   row.set_reference_checked(outcome.reference_checked());
   row.set_reference_matches(outcome.reference_matches());

@@ -1,14 +1,17 @@
 #include "models/base/cycle.h"
 
+#include <cmath>
+
 #include "models/base/errors.h"
 
 namespace nmsim {
 
-Clock::Clock(uint64_t period_ps)
-    : m_period_ps(period_ps),
-      m_period(static_cast<double>(period_ps), sc_core::SC_PS),
+Clock::Clock(double frequency_mhz)
+    : m_frequency_mhz(frequency_mhz),
+      m_period_ps(static_cast<uint64_t>(std::llround(1e6 / frequency_mhz))),
+      m_period(static_cast<double>(m_period_ps), sc_core::SC_PS),
       m_period_ticks(m_period.value()) {
-  NMSIM_ASSERT(m_period_ticks > 0, "clock period below the kernel's time resolution");
+  NMSIM_ASSERT(frequency_mhz > 0 && m_period_ticks > 0, "clock period below the kernel's time resolution");
 }
 
 Cycle Clock::now() const { return Cycle(sc_core::sc_time_stamp().value() / m_period_ticks); }

@@ -11,7 +11,7 @@ namespace nmsim {
 namespace trace { class Tracer; }
 
 struct SimContext {
-  explicit SimContext(uint64_t period_ps) : clock(period_ps) {}
+  explicit SimContext(double clock_mhz) : clock(clock_mhz) {}
   Clock clock;
   PhaseRegister phase;
   trace::Tracer* tracer = nullptr;  // null: tracing off

@@ -20,7 +20,7 @@ struct TraceOptions {
   std::vector<std::string> patterns;  // glob patterns over signal names ('*', '?'); empty: all
   Cycle start{};                      // first cycle written
   Cycle end{UINT64_MAX};              // last cycle written
-  uint64_t period_ps = 1000;          // cycle length, for the VCD time axis
+  uint64_t period_ps = 1000;          // cycle length, for the VCD time axis (the kernel period, Clock::period_ps)
   std::size_t flush_threshold = std::size_t{1} << 20;  // buffered changes that trigger a flush
 };
 

@@ -93,7 +93,8 @@ std::string describe_fields() {
     value_width = std::max(value_width, row.value.size() + (row.unit.empty() ? 0 : row.unit.size() + 1));
   }
   auto pad = [](std::string s, std::size_t width) { return s.append(width > s.size() ? width - s.size() : 0, ' '); };
-  std::string out = "Config fields (set with --set path=value; defaults from the built-in presets)\n\n";
+  std::string out = "Config fields (set with --set path=value; a real value may be a fraction, e.g. "
+                    "--set chip.clock_mhz=1000/3; defaults from the built-in presets)\n\n";
   out += pad("field", path_width) + "  " + pad("type", type_width) + "  " + pad("default", value_width) +
          "  range; help\n";
   for (const Row& row : rows) {

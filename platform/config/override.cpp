@@ -54,7 +54,7 @@ std::string type_description(const pb::FieldDescriptor* field) {
     case pb::FieldDescriptor::CPPTYPE_UINT32: return "an unsigned 32-bit integer";
     case pb::FieldDescriptor::CPPTYPE_UINT64: return "an unsigned 64-bit integer";
     case pb::FieldDescriptor::CPPTYPE_DOUBLE:
-    case pb::FieldDescriptor::CPPTYPE_FLOAT: return "a number";
+    case pb::FieldDescriptor::CPPTYPE_FLOAT: return "a number or a fraction A/B";
     case pb::FieldDescriptor::CPPTYPE_BOOL: return "true or false";
     case pb::FieldDescriptor::CPPTYPE_STRING: return "a string";
     case pb::FieldDescriptor::CPPTYPE_ENUM: {
@@ -66,6 +66,25 @@ std::string type_description(const pb::FieldDescriptor* field) {
     case pb::FieldDescriptor::CPPTYPE_MESSAGE: return "a message";
   }
   return "?";
+}
+
+// A number (strtod's syntax) or a fraction of two, "1000/3": a clock whose period is a
+// third of a ns needs no 17-digit decimal. A zero denominator is not a number.
+bool parse_real(const std::string& text, double& value) {
+  const std::size_t slash = text.find('/');
+  const auto number = [](const std::string& part, double& v) {
+    char* end = nullptr;
+    errno = 0;
+    v = std::strtod(part.c_str(), &end);
+    return !part.empty() && errno == 0 && *end == '\0';
+  };
+  if (slash == std::string::npos) return number(text, value);
+  double numerator = 0, denominator = 0;
+  if (!number(text.substr(0, slash), numerator) || !number(text.substr(slash + 1), denominator) || denominator == 0) {
+    return false;
+  }
+  value = numerator / denominator;
+  return true;
 }
 
 // Parses one element of `field`'s type and stores it (set, or add for repeated fields).
@@ -106,8 +125,8 @@ bool store(pb::Message& message, const pb::FieldDescriptor* field, const std::st
     }
     case pb::FieldDescriptor::CPPTYPE_DOUBLE:
     case pb::FieldDescriptor::CPPTYPE_FLOAT: {
-      const double v = std::strtod(text.c_str(), &end);
-      if (errno || *end) return false;
+      double v = 0;
+      if (!parse_real(text, v)) return false;
       if (field->cpp_type() == pb::FieldDescriptor::CPPTYPE_DOUBLE) {
         list ? r->AddDouble(&message, field, v) : r->SetDouble(&message, field, v);
       } else {

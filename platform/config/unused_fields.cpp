@@ -80,15 +80,25 @@ struct Walk {
 
 }  // namespace
 
-std::vector<std::string> unused_fields(const RunConfig& run, const std::vector<Workload>& workloads) {
+std::vector<std::string> unused_fields(const RunConfig& run, const std::vector<Workload>& workloads,
+                                       const RunConfig& defaults) {
   Walk walk{workloads, {}};
-  walk.visit(run, default_run_config(), "run", "", {});
+  walk.visit(run, defaults, "run", "", {});
   return walk.found;
+}
+
+std::vector<std::string> unused_fields(const RunConfig& run, const std::vector<Workload>& workloads) {
+  return unused_fields(run, workloads, default_run_config());
 }
 
 void check_unused_fields(const RunConfig& run, const std::vector<Workload>& workloads, bool allow_unused,
                          std::ostream& warnings) {
-  const std::vector<std::string> found = unused_fields(run, workloads);
+  check_unused_fields(run, workloads, allow_unused, warnings, default_run_config());
+}
+
+void check_unused_fields(const RunConfig& run, const std::vector<Workload>& workloads, bool allow_unused,
+                         std::ostream& warnings, const RunConfig& defaults) {
+  const std::vector<std::string> found = unused_fields(run, workloads, defaults);
   if (found.empty()) return;
   if (!allow_unused) {
     throw ConfigError(found.front() + "; leave it at its default, or pass --allow-unused to only warn");

@@ -15,6 +15,10 @@ namespace nmsim::config {
 // One message per unused field, in field order: "run.ff.lr_shift = 3: set, but WORKLOAD_DFA
 // does not read run.ff (read by WORKLOAD_FF)".
 std::vector<std::string> unused_fields(const RunConfig& run, const std::vector<Workload>& workloads);
+// The same against other defaults: a run adapted to a chip preset is checked against
+// run_default with the preset's run overlay (run_adaptation.h), whose fields the user did not set.
+std::vector<std::string> unused_fields(const RunConfig& run, const std::vector<Workload>& workloads,
+                                       const RunConfig& defaults);
 
 // Refuses the first unused field (ConfigError, with the hint to remove it or to pass
 // --allow-unused), or with allow_unused writes each as a warning line to `warnings`.
@@ -22,5 +26,7 @@ std::vector<std::string> unused_fields(const RunConfig& run, const std::vector<W
 // algorithms (the union of what they read) and its shared run config.
 void check_unused_fields(const RunConfig& run, const std::vector<Workload>& workloads, bool allow_unused,
                          std::ostream& warnings);
+void check_unused_fields(const RunConfig& run, const std::vector<Workload>& workloads, bool allow_unused,
+                         std::ostream& warnings, const RunConfig& defaults);
 
 }  // namespace nmsim::config

@@ -67,17 +67,16 @@ std::string num(double v) {
 
 }  // namespace
 
-uint64_t clock_period_ps(const ChipConfig& chip) {
+double clock_mhz(const ChipConfig& chip) {
   const double mhz = chip.clock_mhz();
-  if (!(mhz > 0)) throw ConfigError("chip.clock_mhz = " + num(mhz) + ": must be > 0");
-  // Whole ps: 1e6 / mhz rounds to an integer p with p * mhz == 1e6 (to double precision).
-  const double period = 1e6 / mhz;
-  const double whole = std::round(period);
-  if (whole < 1 || std::fabs(period - whole) > 1e-9 * period) {
-    throw ConfigError("chip.clock_mhz = " + num(mhz) + ": the clock period 1e6 / " + num(mhz) + " = " +
-                      num(period) + " ps must be a whole number of picoseconds");
+  // The kernel period (1e6 / mhz rounded to a whole ps) must be at least 1 ps, and 2^64 ps of
+  // kernel time must hold at least 2^40 cycles (a period of at most 2^24 ps).
+  if (!(mhz >= kMinClockMhz && mhz <= kMaxClockMhz)) {
+    throw ConfigError("chip.clock_mhz = " + num(mhz) + ": must be within [" + num(kMinClockMhz) + ", " +
+                      num(kMaxClockMhz) + "] MHz (a clock period of 1 ps to 2^24 ps; the simulation kernel counts " +
+                      "whole picoseconds in 64 bits)");
   }
-  return static_cast<uint64_t>(whole);
+  return mhz;
 }
 
 void validate(const ChipConfig& chip) {
@@ -90,7 +89,7 @@ void validate(const ChipConfig& chip) {
     return;
   }
   check_fields(chip, "chip");
-  clock_period_ps(chip);
+  clock_mhz(chip);
   const CoreConfig& core = chip.core();
   const SramConfig& sram = core.synapse_sram();
   const uint32_t word_bits = sram.word_width_bits();  // a multiple of 8 (its option)

@@ -27,7 +27,12 @@ void validate(const TrafficConfig& traffic, const ChipConfig& chip);
 // run.convex.witness_weights = CONVEX_WITNESS_REGENERATED).
 void validate(const RunConfig& run, const ChipConfig& chip, const mapper::Mapping& mapping);
 
-// The chip clock period in ps (1e6 / clock_mhz); ConfigError unless a whole number.
-uint64_t clock_period_ps(const ChipConfig& chip);
+// The clock frequencies the simulation kernel represents: a period of 1 ps (its resolution)
+// to 2^24 ps (so its 64-bit time holds 2^40 cycles). Any frequency in between works (75,
+// 333, 1000/3 MHz): the kernel rounds the period to whole ps only to order events.
+constexpr double kMaxClockMhz = 1e6;
+constexpr double kMinClockMhz = 1e6 / 16777216.0;  // 2^24 ps
+// chip.clock_mhz, checked: ConfigError naming the field, the value and the range.
+double clock_mhz(const ChipConfig& chip);
 
 }  // namespace nmsim::config

@@ -14,8 +14,8 @@ namespace {
 // uW x ps = 1e-6 W x 1e-12 s = 1e-18 J = 1e-6 pJ.
 constexpr double kPicojoulePerMicrowattPicosecond = 1e-6;
 
-double leakage_pj(double power_uw, uint64_t time_ps) {
-  return power_uw * static_cast<double>(time_ps) * kPicojoulePerMicrowattPicosecond;
+double leakage_pj(double power_uw, double time_ps) {
+  return power_uw * time_ps * kPicojoulePerMicrowattPicosecond;
 }
 
 // A note on what holds nothing and its leakage, and what power gating did (none when all
@@ -64,12 +64,12 @@ struct Totals {
 class Builder {
  public:
   Builder(Report& report, const energy::EnergyModel& model, const std::array<uint64_t, kPhaseCount>& phase_cycles,
-          uint64_t clock_period_ps, const PowerGatingConfig& gating)
+          const Clock& clock, const PowerGatingConfig& gating)
       : m_report(report),
         m_model(model),
         m_phase_cycles(phase_cycles),
-        m_clock_period_ps(clock_period_ps),
-        m_time_ps(total_cycles(phase_cycles) * clock_period_ps),
+        m_clock(clock),
+        m_time_ps(clock.picoseconds(total_cycles(phase_cycles))),
         m_gating(gating) {}
 
   // `unused`: an ancestor holds nothing (everything under a core the mapping leaves empty).
@@ -172,7 +172,7 @@ class Builder {
       for (const auto& [share_usage, share_power] : shares) {
         for (std::size_t p = 0; p < kPhaseCount; ++p) {
           add_cell(p, group.component_class(), share_usage, "leakage", entry.kind(),
-                   leakage_pj(share_power, m_phase_cycles[p] * m_clock_period_ps));
+                   leakage_pj(share_power, m_clock.picoseconds(m_phase_cycles[p])));
         }
       }
     }
@@ -225,21 +225,21 @@ class Builder {
   Report& m_report;
   const energy::EnergyModel& m_model;
   const std::array<uint64_t, kPhaseCount> m_phase_cycles;
-  const uint64_t m_clock_period_ps;
-  const uint64_t m_time_ps;
+  const Clock m_clock;
+  const double m_time_ps;
   const PowerGatingConfig m_gating;
 };
 
 }  // namespace
 
 Report build_report(const std::vector<const sc_core::sc_object*>& roots, const energy::EnergyModel& model,
-                    const std::array<uint64_t, kPhaseCount>& phase_cycles, uint64_t clock_period_ps,
+                    const std::array<uint64_t, kPhaseCount>& phase_cycles, const Clock& clock,
                     const std::string& part, const PowerGatingConfig& gating) {
   Report report;
   const uint64_t cycles = Builder::total_cycles(phase_cycles);
-  const uint64_t time_ps = cycles * clock_period_ps;
+  const double time_ps = clock.picoseconds(cycles);
 
-  Builder builder(report, model, phase_cycles, clock_period_ps, gating);
+  Builder builder(report, model, phase_cycles, clock, gating);
   for (const sc_core::sc_object* root : roots) {
     NMSIM_ASSERT(root != nullptr, "null report root");
     builder.visit(*root, false);
@@ -260,7 +260,7 @@ Report build_report(const std::vector<const sc_core::sc_object*>& roots, const e
   for (int c = 0; c < report.components_size(); ++c) {
     ComponentEnergy& component = *report.mutable_components(c);
     for (std::size_t p = 0; p < kPhaseCount; ++p) {
-      const double energy = leakage_pj(builder.leakage_uw_by_component[c], phase_cycles[p] * clock_period_ps);
+      const double energy = leakage_pj(builder.leakage_uw_by_component[c], clock.picoseconds(phase_cycles[p]));
       component.add_leakage_by_phase_pj(energy);
       leakage_by_phase[p] += energy;
     }
@@ -268,8 +268,9 @@ Report build_report(const std::vector<const sc_core::sc_object*>& roots, const e
 
   Summary& summary = *report.mutable_summary();
   summary.set_cycles(cycles);
-  summary.set_clock_period_ps(clock_period_ps);
-  summary.set_simulated_seconds(static_cast<double>(time_ps) * 1e-12);
+  summary.set_clock_period_ps(clock.period_ps());
+  summary.set_clock_mhz(clock.frequency_mhz());
+  summary.set_simulated_seconds(time_ps * 1e-12);
   summary.set_sops(builder.total.sops);
   summary.set_sram_reads(builder.total.sram_reads);
   summary.set_sram_writes(builder.total.sram_writes);
@@ -306,7 +307,7 @@ double recompute_energy_pj(const Report& report, const energy::EnergyModel& mode
     event.width_bits = stat.width_bits();
     dynamic += stat.value() * model.event_pj(event);
   }
-  const uint64_t time_ps = report.summary().cycles() * report.summary().clock_period_ps();
+  const double time_ps = Clock(report.summary().clock_mhz()).picoseconds(report.summary().cycles());
   double leakage = 0;
   for (const ComponentEnergy& component : report.components()) {
     for (const LeakageEntry& entry : component.leakage()) {

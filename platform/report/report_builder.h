@@ -9,6 +9,7 @@
 
 #include <systemc>
 
+#include "models/base/cycle.h"
 #include "models/base/phase.h"
 #include "platform/energy/energy_model.h"
 #include "proto/chip.pb.h"
@@ -24,8 +25,9 @@ namespace nmsim::report {
 // samples, energy per sample, speed and notes.
 // Conventions: sops = stats whose local name is "sops"; sram_reads/writes = stats
 // counting kSramRead/kSramWrite; noc_hops = kFlitHop stats; noc_flits = stats named
-// "flits_injected". Leakage = sum of leakage_uw x (cycles x clock_period_ps), split over
-// phases in proportion to their cycles.
+// "flits_injected". Simulated time = cycles / the clock's frequency (Clock::picoseconds, not
+// the kernel's rounded period); leakage = sum of leakage_uw x that time, split over phases in
+// proportion to their cycles.
 // Usage: a StatGroup that holds_nothing() and every object under it is unused, and so are the
 // unused_sram_kb() of a group's SRAM leakage. `gating` (chip.power_gating) gates them: a
 // gated leakage entry (gated = true; an SRAM's unused banks become an entry of their own)
@@ -35,7 +37,7 @@ namespace nmsim::report {
 // in that order; dynamic cells sum count x energy per event by phase, leakage cells power x
 // phase time; they add up to the summary's energy (to rounding).
 Report build_report(const std::vector<const sc_core::sc_object*>& roots, const energy::EnergyModel& model,
-                    const std::array<uint64_t, kPhaseCount>& phase_cycles, uint64_t clock_period_ps,
+                    const std::array<uint64_t, kPhaseCount>& phase_cycles, const Clock& clock,
                     const std::string& part = "test", const PowerGatingConfig& gating = PowerGatingConfig());
 
 // Splits a training run's breakdown: `training` (built when training ended) becomes the

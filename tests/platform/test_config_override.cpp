@@ -98,6 +98,16 @@ TEST_CASE("config: --set of a name in two messages needs the prefix", "[config][
   REQUIRE_FALSE(c.traffic.has_seed());
 }
 
+TEST_CASE("config: --set of a real field takes a fraction", "[config][override]") {
+  Configs c;
+  c.set("chip.clock_mhz=1000/3");
+  REQUIRE(c.chip.clock_mhz() == 1000.0 / 3);
+  c.set("clock_mhz=2.5e2");
+  REQUIRE(c.chip.clock_mhz() == 250);
+  c.set("energy.add_8bit.value=3/100");
+  REQUIRE(c.energy.add_8bit().value() == 3.0 / 100);
+}
+
 TEST_CASE("config: --set of a bad value names the field and the expected type", "[config][override]") {
   Configs c;
   REQUIRE(c.error("noc.buffer_depth_flits=abc") ==
@@ -109,7 +119,14 @@ TEST_CASE("config: --set of a bad value names the field and the expected type", 
   REQUIRE(c.error("noc.buffer_depth_flits=4294967296") ==
           "--set 'noc.buffer_depth_flits=4294967296': chip.noc.buffer_depth_flits expects an unsigned 32-bit "
           "integer, got '4294967296'");
-  REQUIRE(c.error("clock_mhz=fast") == "--set 'clock_mhz=fast': chip.clock_mhz expects a number, got 'fast'");
+  REQUIRE(c.error("clock_mhz=fast") ==
+          "--set 'clock_mhz=fast': chip.clock_mhz expects a number or a fraction A/B, got 'fast'");
+  REQUIRE(c.error("clock_mhz=1000/0") ==
+          "--set 'clock_mhz=1000/0': chip.clock_mhz expects a number or a fraction A/B, got '1000/0'");
+  REQUIRE(c.error("clock_mhz=1000/") ==
+          "--set 'clock_mhz=1000/': chip.clock_mhz expects a number or a fraction A/B, got '1000/'");
+  REQUIRE(c.error("clock_mhz=1/2/3") ==
+          "--set 'clock_mhz=1/2/3': chip.clock_mhz expects a number or a fraction A/B, got '1/2/3'");
   REQUIRE(c.error("noc.always_clock=yes") ==
           "--set 'noc.always_clock=yes': chip.noc.always_clock expects true or false, got 'yes'");
   REQUIRE(c.chip.noc().buffer_depth_flits() == 4);  // unchanged by the failures

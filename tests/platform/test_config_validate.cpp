@@ -1,7 +1,9 @@
 // Validation before elaboration: exact messages naming field path, value and rule.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <string>
 
 #include "models/base/errors.h"
@@ -71,16 +73,25 @@ TEST_CASE("config: enums must be named and every field set", "[config][validate]
   REQUIRE(error_of([&] { config::validate(chip); }) == "chip.barrier: not set (and no default)");
 }
 
-TEST_CASE("config: the clock period must be a whole number of picoseconds", "[config][validate]") {
+TEST_CASE("config: any clock the kernel's whole-ps periods can order is accepted", "[config][validate]") {
   nmsim::ChipConfig chip = config::default_chip_config();
-  chip.set_clock_mhz(300);  // 1e6 / 300 = 3333.33 ps
-  REQUIRE(error_of([&] { config::validate(chip); }) ==
-          "chip.clock_mhz = 300: the clock period 1e6 / 300 = 3333.33 ps must be a whole number of picoseconds");
-  chip.set_clock_mhz(250);  // 4000 ps
-  REQUIRE_NOTHROW(config::validate(chip));
-  REQUIRE(config::clock_period_ps(chip) == 4000);
-  chip.set_clock_mhz(1.6);  // 625000 ps
-  REQUIRE(config::clock_period_ps(chip) == 625000);
+  for (const double mhz : {300.0, 333.0, 75.0, 1000.0 / 3, 1.6, 1e6}) {
+    chip.set_clock_mhz(mhz);
+    REQUIRE_NOTHROW(config::validate(chip));
+    REQUIRE(config::clock_mhz(chip) == mhz);
+  }
+  // Above 1e6 MHz the period is below the kernel's 1 ps resolution; below 1e6 / 2^24 MHz a
+  // period of more than 2^24 ps leaves fewer than 2^40 cycles in the kernel's 64-bit time.
+  const std::string range = ": must be within [0.0596046, 1e+06] MHz (a clock period of 1 ps to 2^24 ps; the "
+                            "simulation kernel counts whole picoseconds in 64 bits)";
+  chip.set_clock_mhz(2e6);
+  REQUIRE(error_of([&] { config::validate(chip); }) == "chip.clock_mhz = 2e+06" + range);
+  chip.set_clock_mhz(0.05);
+  REQUIRE(error_of([&] { config::validate(chip); }) == "chip.clock_mhz = 0.05" + range);
+  chip.set_clock_mhz(std::numeric_limits<double>::infinity());
+  REQUIRE(error_of([&] { config::clock_mhz(chip); }) == "chip.clock_mhz = inf" + range);
+  chip.set_clock_mhz(std::nan(""));
+  REQUIRE(error_of([&] { config::clock_mhz(chip); }) == "chip.clock_mhz = nan" + range);
 }
 
 TEST_CASE("config: SRAM geometry must be consistent", "[config][validate]") {

@@ -78,7 +78,8 @@ struct TestChip : sc_core::sc_module {
 };
 
 constexpr std::array<uint64_t, nmsim::kPhaseCount> kPhaseCycles{100, 900, 0, 0};
-constexpr uint64_t kPeriodPs = 5000;
+// 200 MHz: a 5000 ps period, so 1000 cycles are 5 us (the leakage figures below).
+const nmsim::Clock kClock(200);
 
 nmsim::PowerGatingConfig gating(bool cores, bool banks) {
   nmsim::PowerGatingConfig g;
@@ -118,7 +119,7 @@ bool unused_leakage(const nmsim::EnergyCell& c) { return c.usage() == "unused" &
 TEST_CASE("breakdown: cells add up, unused leakage apart, hand-derived", "[report][breakdown]") {
   TestChip chip("chip");
   const nmsim::energy::EnergyModel model(nmsim::config::default_energy_table());
-  const nmsim::Report r = nmsim::report::build_report({&chip}, model, kPhaseCycles, kPeriodPs);
+  const nmsim::Report r = nmsim::report::build_report({&chip}, model, kPhaseCycles, kClock);
   require_consistent(r);
   for (const auto& cell : r.breakdown()) REQUIRE(cell.part() == "test");
   // The empty core (5 uW logic + 512 KB x 1 uW/KB) x 5 us = 2585 pJ, plus the used core's two
@@ -146,11 +147,11 @@ TEST_CASE("breakdown: cells add up, unused leakage apart, hand-derived", "[repor
 TEST_CASE("breakdown: power gating leaves the residual fraction and charges wake-ups", "[report][breakdown]") {
   TestChip chip("chip");
   const nmsim::energy::EnergyModel model(nmsim::config::default_energy_table());
-  const nmsim::Report open = nmsim::report::build_report({&chip}, model, kPhaseCycles, kPeriodPs);
+  const nmsim::Report open = nmsim::report::build_report({&chip}, model, kPhaseCycles, kClock);
   const nmsim::Report cores =
-      nmsim::report::build_report({&chip}, model, kPhaseCycles, kPeriodPs, "test", gating(true, false));
+      nmsim::report::build_report({&chip}, model, kPhaseCycles, kClock, "test", gating(true, false));
   const nmsim::Report both =
-      nmsim::report::build_report({&chip}, model, kPhaseCycles, kPeriodPs, "test", gating(true, true));
+      nmsim::report::build_report({&chip}, model, kPhaseCycles, kClock, "test", gating(true, true));
   for (const auto* r : {&cores, &both}) {
     require_consistent(*r);
     REQUIRE(nmsim::report::recompute_energy_pj(*r, model) == r->summary().energy_pj());
@@ -186,10 +187,10 @@ TEST_CASE("breakdown: the training part is the snapshot, the test part the rest"
   TestChip chip("chip");
   const nmsim::energy::EnergyModel model(nmsim::config::default_energy_table());
   const nmsim::Report training =
-      nmsim::report::build_report({&chip}, model, {100, 400, 0, 0}, kPeriodPs, "training");
+      nmsim::report::build_report({&chip}, model, {100, 400, 0, 0}, kClock, "training");
   chip.used.accumulates.add(Phase::kForward, 500);  // the test pass
   chip.router.hops.add(Phase::kForward, 10);
-  nmsim::Report r = nmsim::report::build_report({&chip}, model, kPhaseCycles, kPeriodPs);
+  nmsim::Report r = nmsim::report::build_report({&chip}, model, kPhaseCycles, kClock);
   nmsim::report::split_training_part(r, training);
   require_consistent(r);
   REQUIRE(sum_cells(r, [](const auto& c) { return c.part() == "training"; }) == close(training.summary().energy_pj()));
@@ -202,7 +203,7 @@ TEST_CASE("breakdown: the training part is the snapshot, the test part the rest"
 TEST_CASE("breakdown: CSV has the plotting header and one row per cell", "[report][breakdown]") {
   TestChip chip("chip");
   const nmsim::energy::EnergyModel model(nmsim::config::default_energy_table());
-  const nmsim::Report r = nmsim::report::build_report({&chip}, model, kPhaseCycles, kPeriodPs);
+  const nmsim::Report r = nmsim::report::build_report({&chip}, model, kPhaseCycles, kClock);
   std::istringstream csv(nmsim::report::breakdown_csv(r));
   std::string line;
   std::getline(csv, line);

@@ -2,6 +2,7 @@
 // values, energies, component totals, summary, phases, JSON zeros, conservation.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -74,15 +75,15 @@ struct TestChip : sc_core::sc_module {
 
 // 100 host-I/O cycles + 900 forward cycles at 5000 ps (200 MHz).
 constexpr std::array<uint64_t, nmsim::kPhaseCount> kPhaseCycles{100, 900, 0, 0};
-constexpr uint64_t kPeriodPs = 5000;
+constexpr double kClockMhz = 200;
 
 // Per-event energies of the default table (see test_energy.cpp for the derivations):
 // SRAM read 128 KB x 64 bit 6.37934615948 pJ, write 7.65521539137 pJ, 16-bit add x2
 // control 0.06 pJ, 32-bit flit hop 2.304 pJ.
 constexpr double kRead = 6.37934615948, kWrite = 7.65521539137;
 
-nmsim::Report build(const TestChip& chip, const nmsim::energy::EnergyModel& model) {
-  return nmsim::report::build_report({&chip}, model, kPhaseCycles, kPeriodPs);
+nmsim::Report build(const TestChip& chip, const nmsim::energy::EnergyModel& model, double clock_mhz = kClockMhz) {
+  return nmsim::report::build_report({&chip}, model, kPhaseCycles, nmsim::Clock(clock_mhz));
 }
 
 }  // namespace
@@ -142,6 +143,7 @@ TEST_CASE("report: summary and phases, and energy recomputed from counts is exac
   const nmsim::Summary& s = report.summary();
   REQUIRE(s.cycles() == 1000);
   REQUIRE(s.clock_period_ps() == 5000);
+  REQUIRE(s.clock_mhz() == 200);
   REQUIRE(s.simulated_seconds() == exact(5e-6));
   REQUIRE(s.sops() == 1000);
   REQUIRE(s.sram_reads() == 260);
@@ -181,10 +183,30 @@ TEST_CASE("report: summary and phases, and energy recomputed from counts is exac
   REQUIRE(nmsim::report::recompute_energy_pj(report, model) == s.energy_pj());
 }
 
+TEST_CASE("report: at a clock whose period is not a whole ps, time and leakage follow the frequency", "[report]") {
+  TestChip chip("chip");
+  const nmsim::energy::EnergyModel model(nmsim::config::default_energy_table());
+  const nmsim::Report at_200 = build(chip, model);
+  for (const double mhz : {75.0, 333.0, 1000.0 / 3}) {
+    const nmsim::Report report = build(chip, model, mhz);
+    const nmsim::Summary& s = report.summary();
+    REQUIRE(s.cycles() == 1000);
+    REQUIRE(s.clock_mhz() == mhz);
+    // The kernel period is the true one rounded to whole ps: 13333, 3003, 3000 ps.
+    REQUIRE(s.clock_period_ps() == static_cast<uint64_t>(std::llround(1e6 / mhz)));
+    // 1000 cycles at mhz MHz = 1000 / mhz us, not 1000 x the rounded period.
+    REQUIRE(s.simulated_seconds() == Approx(1000 / (mhz * 1e6)).epsilon(1e-15));
+    // Leakage is power x time: it scales by 200 / mhz from the 200 MHz report; dynamic does not.
+    REQUIRE(s.leakage_energy_pj() == Approx(at_200.summary().leakage_energy_pj() * 200 / mhz).epsilon(1e-14));
+    REQUIRE(s.dynamic_energy_pj() == at_200.summary().dynamic_energy_pj());
+    REQUIRE(nmsim::report::recompute_energy_pj(report, model) == s.energy_pj());
+  }
+}
+
 TEST_CASE("report: no SOPs gives 0 pJ/SOP", "[report]") {
   TestRouter router("router");
   const nmsim::energy::EnergyModel model(nmsim::config::default_energy_table());
-  const nmsim::Report report = nmsim::report::build_report({&router}, model, kPhaseCycles, kPeriodPs);
+  const nmsim::Report report = nmsim::report::build_report({&router}, model, kPhaseCycles, nmsim::Clock(kClockMhz));
   REQUIRE(report.summary().sops() == 0);
   REQUIRE(report.summary().pj_per_sop() == 0);
   REQUIRE(report.summary().energy_pj() == exact(207.36 + 25));

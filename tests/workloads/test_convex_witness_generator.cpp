@@ -95,7 +95,7 @@ void run_default_core(bool generated) {
   config.set_mesh_width(1);
   config.set_mesh_height(1);
   config::validate(config);
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   arith::NeuronParams params;
   params.threshold = 1 << 30;  // nothing fires: the potentials are the sums

@@ -97,9 +97,6 @@ TEST_CASE("dfa study: configs it cannot run are ConfigErrors", "[dfa][study]") {
   nmsim::RunConfig batch = small_run();
   batch.mutable_training()->set_batch_size(16);
   CHECK_THROWS_AS(nmsim::dfa::run_study(batch, chip, data, nullptr), nmsim::ConfigError);
-  nmsim::RunConfig no_hidden = small_run();
-  no_hidden.mutable_network()->clear_hidden_sizes();
-  CHECK_THROWS_AS(nmsim::dfa::run_study(no_hidden, chip, data, nullptr), nmsim::ConfigError);
   nmsim::RunConfig unset = small_run();
   unset.mutable_dfa()->clear_gate();
   CHECK_THROWS_AS(nmsim::dfa::run_study(unset, chip, data, nullptr), nmsim::ConfigError);

@@ -91,7 +91,7 @@ void run_case(TransposedRead read) {
     schedule.test_encoder_indices.push_back(1000 + s);
   }
 
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {o.hidden + o.inputs, o.hidden, o.classes});
   REQUIRE(mapping.cores_used == 2);

@@ -50,7 +50,7 @@ TEST_CASE("bit complement on 2x2: four disjoint flows, every latency exactly 3P 
   // makes at most one packet per node per cycle, and B = 4 covers the 3-cycle credit round
   // trip: no packet ever waits, so every latency is 2 hops: 3*1 + 2*1 = 5 cycles, even at
   // 0.5 flits/node/cycle.
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   TrafficConfig t = default_traffic();
   t.set_pattern(TRAFFIC_BIT_COMPLEMENT);
   t.set_injection_rate(0.5);
@@ -78,7 +78,7 @@ TEST_CASE("a lone packet: hotspot traffic at a tiny rate has the zero-load laten
   // 2x1 mesh, all packets to the other node (1 hop): 4-flit packets, P = 2, L = 3:
   // head (1+1)*2 + 1*3 = 7, tail 7 + 3 = 10. At 4e-4 flits/node/cycle (1e-4 packets) a
   // packet lasts 10 cycles, so with this seed no two packets overlap (checked: max latency).
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   TrafficConfig t = default_traffic();
   t.set_pattern(TRAFFIC_HOTSPOT);
   t.set_hotspot_x(1);
@@ -110,7 +110,7 @@ TEST_CASE("transpose needs a square mesh", "[traffic][config]") {
 namespace {
 
 void speed_run(uint32_t side, double rate, InjectionProcess injection) {
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   TrafficConfig t = default_traffic();
   t.set_injection(injection);
   t.set_injection_rate(rate);

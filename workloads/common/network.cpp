@@ -1,6 +1,7 @@
 #include "workloads/common/network.h"
 
 #include "workloads/common/dataset.h"
+#include "workloads/common/input_pooling.h"
 
 #include <string>
 
@@ -9,7 +10,7 @@
 namespace nmsim::workloads {
 
 std::vector<uint32_t> layer_sizes(const RunConfig& run) {
-  std::vector<uint32_t> sizes{kImagePixels};
+  std::vector<uint32_t> sizes{input_pixels(run)};
   for (uint32_t h : run.network().hidden_sizes()) sizes.push_back(h);
   sizes.push_back(kClasses);
   return sizes;

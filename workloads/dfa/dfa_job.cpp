@@ -60,7 +60,11 @@ void DfaJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, con
   for (std::size_t l = 0; l + 1 < mapping.layers.size(); ++l) {
     for (const auto& slot : mapping.layers[l]) hidden_cores.push_back({slot.node, slot.core_in_node});
   }
-  m_schedule.error_tree = chip.mesh().add_multicast_tree(mapping.layers.back().front().node, hidden_cores);
+  // A network without hidden layers (one core, as on odin_like) trains its output layer alone.
+  m_schedule.has_hidden_layers = !hidden_cores.empty();
+  if (m_schedule.has_hidden_layers) {
+    m_schedule.error_tree = chip.mesh().add_multicast_tree(mapping.layers.back().front().node, hidden_cores);
+  }
 
   for (const auto& layer : mapping.layers) {
     for (const auto& slot : layer) {

@@ -52,7 +52,7 @@ void DfaCoreProgram::backward_output(core::NeuronCore& core) {
                m_probabilities.data(), m_error.data());
   const ErrorCost cost = error_cost(layout.neuron_count);
   core.controller_compute(cost.cycles, cost.adds, cost.multiplies);
-  for (uint32_t k = 0; k < layout.neuron_count; ++k) {
+  for (uint32_t k = 0; k < layout.neuron_count && m_schedule.has_hidden_layers; ++k) {
     if (m_error[k] != 0) core.send_value(m_schedule.error_tree, k, m_error[k]);
   }
   std::memcpy(m_factors.data(), m_error.data(), m_error.size() * sizeof(int32_t));

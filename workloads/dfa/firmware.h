@@ -49,6 +49,7 @@ struct DfaSchedule {
   arith::NeuronParams neuron;
   std::vector<FeedbackMatrix> feedback;  // per hidden layer
   uint32_t error_tree = 0;               // output core -> every hidden core
+  bool has_hidden_layers = true;         // false: the output layer alone, no error to send
 };
 
 // The output core's error computation on its scalar datapath, for `classes` outputs: per

@@ -20,7 +20,7 @@ const std::vector<uint32_t>& checked_sizes(const std::vector<uint32_t>& sizes,
                                            const arith::NeuronParams& neuron,
                                            const DfaParams& params, uint32_t time_steps) {
   workloads::check_network(sizes, weights, neuron);
-  if (sizes.size() < 3) throw ConfigError("network.hidden_sizes: DFA needs a hidden layer");
+  // No hidden layer is allowed: the output layer alone learns by the delta rule (odin_like).
   if (sizes.back() > 255) throw ConfigError("network: at most 255 classes");
   if (params.weight_width_bits < 2 || params.weight_width_bits > 16)
     throw ConfigError("core.weight_width_bits: DFA needs 2..16");

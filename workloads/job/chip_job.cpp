@@ -1,6 +1,7 @@
 #include "workloads/job/chip_job.h"
 
 #include "models/base/errors.h"
+#include "workloads/common/input_pooling.h"
 #include "workloads/common/study_setup.h"
 #include "workloads/common/training_order.h"
 
@@ -11,6 +12,11 @@ LoadedData load_data(const RunConfig& run) {
   data.dir = run.data_dir().empty() ? workloads::default_data_dir(run.dataset(), NMSIM_SOURCE_DIR)
                                     : run.data_dir();
   data.split = workloads::load_dataset(run.dataset(), data.dir);
+  workloads::input_pixels(run);  // ConfigError for a pooling that does not divide the image
+  if (run.input_pooling() > 1) {
+    data.split.train = workloads::pooled(data.split.train, run.input_pooling());
+    data.split.test = workloads::pooled(data.split.test, run.input_pooling());
+  }
   return data;
 }
 

@@ -17,6 +17,7 @@ struct LoadedData {
   std::string dir;
   workloads::DatasetSplit split;
 };
+// The images pooled by run.input_pooling (workloads/common/input_pooling.h).
 LoadedData load_data(const RunConfig& run);
 
 // The run's initial weights: drawn from the seed, or loaded from run.network.weights_file

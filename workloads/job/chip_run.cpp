@@ -45,8 +45,7 @@ std::unique_ptr<trace::Tracer> make_tracer(const std::optional<trace::TraceOptio
 // labelled `part`.
 Report chip_report(const chip::Chip& chip, const energy::EnergyModel& energy, const SimContext& ctx,
                    const ChipConfig& config, const std::string& part) {
-  return report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock.period_ps(), part,
-                              config.power_gating());
+  return report::build_report({&chip}, energy, chip.phase_cycles(), ctx.clock, part, config.power_gating());
 }
 
 // Accuracy and per-class accuracy into the summary.
@@ -153,7 +152,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
   workload.schedule(data.split, mapping);
 
   // Elaborate, configure, preload, programs.
-  SimContext ctx(config::clock_period_ps(options.chip));
+  SimContext ctx(config::clock_mhz(options.chip));
   const std::unique_ptr<trace::Tracer> tracer = make_tracer(options.trace, ctx);
   chip::Chip chip("chip", options.chip, ctx);
   workload.configure(chip, mapping, network);

@@ -167,7 +167,7 @@ TEST_CASE("core: the learning engine updates a row that the next integrate uses"
 TEST_CASE("core: graded values travel as 2-flit packets, unicast and along a tree", "[core][noc]") {
   ChipConfig config = small_chip();
   config.set_mesh_width(2);
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {100, 8, 8});
   chip.configure(mapping, arith::NeuronParams{});

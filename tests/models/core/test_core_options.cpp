@@ -84,7 +84,7 @@ TEST_CASE("core options: 4-bit weights integrate with their signs, 2 words a row
   sram.set_ports(1);
   sram.set_read_latency_cycles(2);
   config::validate(config);
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {32, 16});
   REQUIRE(mapping.layers[0][0].row_bytes == 8);
@@ -141,7 +141,7 @@ TEST_CASE("core options: 6-bit weights straddle bytes of 24-bit words", "[core][
   sram.set_banks(1);
   sram.set_ports(1);
   config::validate(config);
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {16, 8});
   REQUIRE(mapping.layers[0][0].row_bytes == 6);
@@ -184,7 +184,7 @@ TEST_CASE("core options: a single-port state memory takes 2 cycles a word in int
   sram.set_ports(1);
   sram.set_read_latency_cycles(2);
   config::validate(config);
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {100, 8});
   chip.configure(mapping, arith::NeuronParams{});
@@ -225,7 +225,7 @@ TEST_CASE("core options: a single-port state memory takes 2 cycles a word in int
 TEST_CASE("core options: on the ODIN-like preset one spike event takes 1 + 512 cycles", "[core][options][odin]") {
   const ChipConfig config = config::chip_preset("odin_like");
   config::validate(config);
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {256, 256});
   REQUIRE(mapping.layers[0][0].row_bytes == 128);  // 256 x 4 bits = 32 words of 32 bits
@@ -278,7 +278,7 @@ TEST_CASE("core options: on the ODIN-like preset one spike event takes 1 + 512 c
   // The preset's leakage with energy_odin_28nm is ODIN's 27.3 uW for the whole chip.
   chip.finish();
   const energy::EnergyModel model(config::energy_preset("odin_28nm"));
-  const Report report = report::build_report({&chip}, model, chip.phase_cycles(), ctx.clock.period_ps());
+  const Report report = report::build_report({&chip}, model, chip.phase_cycles(), ctx.clock);
   double leakage_uw = 0;
   for (const auto& component : report.components()) {
     for (const auto& source : component.leakage()) leakage_uw += source.power_uw();

@@ -56,7 +56,7 @@ TEST_CASE("couples: the fire scan emits +-1 at exactly +-theta_b, resets by 2 th
   // 16-bit couple potentials (saturate at -32768..32767); theta = 2^14, theta_b = 8192.
   ChipConfig config = couple_chip(8, 16);
   config::validate(config);
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   chip.configure(mapper::map_network(config, {16, 8}), arith::NeuronParams{});
   core::NeuronCore& core = chip.core(0);
@@ -136,7 +136,7 @@ TEST_CASE("couples: the fire scan emits +-1 at exactly +-theta_b, resets by 2 th
 TEST_CASE("couples: the send mask from spike counts is SPIDE's 0 < a < T_f", "[core][couples]") {
   ChipConfig config = couple_chip(8, 24);
   config::validate(config);
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   arith::NeuronParams params;
   params.threshold = 100;
@@ -183,7 +183,7 @@ TEST_CASE("couples: +-1 spikes cross the NoC as one flit with a sign bit and sub
   ChipConfig config = couple_chip(8, 24);
   config.set_mesh_width(2);
   config::validate(config);
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   const mapper::Mapping mapping = mapper::map_network(config, {16, 8, 8});
   chip.configure(mapping, arith::NeuronParams{});

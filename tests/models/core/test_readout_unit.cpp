@@ -24,7 +24,7 @@ namespace {
 // gradient rows of 80 bytes = 10 words (word 148 + 10r).
 struct Bench {
   ChipConfig config = small_chip();
-  SimContext ctx{config::clock_period_ps(config)};
+  SimContext ctx{config::clock_mhz(config)};
   chip::Chip chip{"chip", config, ctx};
   mapper::Mapping mapping = mapper::map_network(config, {64, 8});
   std::vector<uint64_t> marks;

@@ -54,7 +54,7 @@ int32_t weight(uint32_t i, uint32_t j) { return static_cast<int32_t>((i * 131 + 
 
 void run_layer_step(TransposedRead option) {
   const ChipConfig config = layer_chip(option);
-  SimContext ctx(config::clock_period_ps(config));
+  SimContext ctx(config::clock_mhz(config));
   chip::Chip chip("chip", config, ctx);
   chip.configure(mapper::map_network(config, {kNeurons, kNeurons}), arith::NeuronParams{});
   chip.barrier().set_participants(1);
@@ -108,7 +108,7 @@ void run_layer_step(TransposedRead option) {
   CHECK(main.writes()[Phase::kUpdate] == kSenders * words_per_row);
 
   const energy::EnergyModel model(config::default_energy_table());
-  const Report report = report::build_report({&chip}, model, chip.phase_cycles(), ctx.clock.period_ps());
+  const Report report = report::build_report({&chip}, model, chip.phase_cycles(), ctx.clock);
   const PhaseSummary* backward = nullptr;
   const PhaseSummary* update = nullptr;
   for (const auto& p : report.phases()) {

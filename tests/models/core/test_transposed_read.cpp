@@ -67,7 +67,7 @@ struct BlockBench {
   core::NeuronCore& core;
   explicit BlockBench(TransposedRead option, uint32_t state_ports = 2)
       : config(block_chip(option, state_ports)),
-        ctx(config::clock_period_ps(config)),
+        ctx(config::clock_mhz(config)),
         chip("chip", config, ctx),
         core(chip.core(0)) {
     chip.configure(mapper::map_network(config, {4, 4}), arith::NeuronParams{});
@@ -163,7 +163,7 @@ TEST_CASE("transposed read: TRANSPOSED_COPY fetches one copy row per sender", "[
 
   // Energy from the counts equals the report, for the new counts and in total.
   const energy::EnergyModel model(config::default_energy_table());
-  const Report report = report::build_report({&b.chip}, model, b.chip.phase_cycles(), b.ctx.clock.period_ps());
+  const Report report = report::build_report({&b.chip}, model, b.chip.phase_cycles(), b.ctx.clock);
   const EnergyTable& t = model.table();
   const double add24 = t.add_32bit().value() * t.control_overhead_factor().value();
   CHECK(stat_energy(report, ".couple_compares") == Approx(8 * add24).epsilon(1e-12));

@@ -49,7 +49,7 @@ struct Bench {
   TestGenerator generator;
 
   Bench(uint32_t state_ports, bool generated)
-      : config(small_chip(state_ports)), ctx(config::clock_period_ps(config)), chip("chip", config, ctx) {
+      : config(small_chip(state_ports)), ctx(config::clock_mhz(config)), chip("chip", config, ctx) {
     chip.configure(mapper::map_network(config, {100, 8}), arith::NeuronParams{});
     core::NeuronCore& c = chip.core(0);
     if (generated) {

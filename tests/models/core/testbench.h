@@ -96,7 +96,7 @@ struct CoreBench {
 
   CoreBench(const ChipConfig& chip, uint32_t fan_in, uint32_t neurons, const arith::NeuronParams& params = {})
       : config(chip),
-        ctx(config::clock_period_ps(config)),
+        ctx(config::clock_mhz(config)),
         noc("noc", ctx),
         barrier("barrier", config.barrier(), ctx),
         core("core", config.core(), ctx, 0, 0, barrier, 2) {

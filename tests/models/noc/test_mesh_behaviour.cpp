@@ -31,7 +31,7 @@ TEST_CASE("multicast tree: one packet to four cores, each at its zero-load laten
   // output arbitrates alone, all are free), so each destination k hops away sees 2k+1:
   // (0,0).c1: 1; (3,0).c0 and (1,2).c0: 7; (3,2).c1: 11. A 3-flit packet injected at 1000:
   // tails 2 cycles later: 1003, 1009, 1009, 1013.
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   Mesh mesh("mesh", make_chip(4, 4, 1, 1, 4, ROUTING_XY, REPLICATION_MULTICAST, 2), ctx);
   Recorder rec(mesh);
   const MeshShape& s = mesh.shape();
@@ -72,7 +72,7 @@ TEST_CASE("unicast replication: the source NI serialises one packet per destinat
   // an output in the same cycle, so each has its zero-load latency from its own write:
   // (3,0): 0 + 7 = 7; (3,2): 1 + 11 = 12; (1,2): 2 + 7 = 9; (0,0).c1: 3 + 1 = 4.
   // Hops: 3 + 5 + 3 + 0 = 11 (the multicast tree needs 7).
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   Mesh mesh("mesh", make_chip(4, 4, 1, 1, 4, ROUTING_XY, REPLICATION_UNICAST, 2), ctx);
   Recorder rec(mesh);
   const MeshShape& s = mesh.shape();
@@ -118,7 +118,7 @@ TEST_CASE("checkerboard routing deadlocks: DeadlockError with every router's sta
   // both wait in the next router (2 slots, never freed). The NI refills the local input at
   // 2 and 3 (credits back one cycle after the pops at 1 and 2); nothing moves after cycle 3.
   // 4 packets x (2 + 2) flits = 16 in the network; watchdog 100 -> error at cycle 103.
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   ChipConfig chip = make_chip(2, 2, 1, 1, 2, ROUTING_XY_YX_CHECKERBOARD);
   chip.mutable_noc()->set_watchdog_cycles(100);
   Mesh mesh("mesh", chip, ctx);
@@ -147,7 +147,7 @@ TEST_CASE("checkerboard routing deadlocks: DeadlockError with every router's sta
 }
 
 TEST_CASE("the same four packets with XY routing complete", "[noc][deadlock]") {
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   ChipConfig chip = make_chip(2, 2, 1, 1, 2, ROUTING_XY);
   chip.mutable_noc()->set_watchdog_cycles(100);
   Mesh mesh("mesh", chip, ctx);
@@ -210,7 +210,7 @@ std::vector<Key> sorted(const std::vector<Delivery>& log) {
 TEST_CASE("always_clock changes nothing: same deliveries and counts", "[noc][declocking]") {
   // Two meshes in one design, one skipping idle cycles and one stepping every cycle, fed
   // the same random load (SST's VERIFY_DECLOCKING).
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   ChipConfig chip = make_chip(4, 4, 1, 1, 2, ROUTING_XY, REPLICATION_MULTICAST, 2);
   Mesh skipping("skipping", chip, ctx);
   chip.mutable_noc()->set_always_clock(true);
@@ -248,7 +248,7 @@ TEST_CASE("always_clock changes nothing: same deliveries and counts", "[noc][dec
 
 TEST_CASE("conservation: every packet delivered once, flits in = flits out, hops = distance",
           "[noc][conservation]") {
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   Mesh mesh("mesh", make_chip(4, 4, 2, 1, 2, ROUTING_YX, REPLICATION_MULTICAST, 2), ctx);
   Recorder rec(mesh);
   RandomLoad load = random_load(16, 2);

@@ -13,7 +13,7 @@ namespace {
 // Single-flit packets from node 0 of a 4x4 mesh to nodes k hops away, one every 1000 cycles
 // so they never meet: latency = (k+1)*P + k*L.
 void check_zero_load(uint32_t P, uint32_t L) {
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   Mesh mesh("mesh", make_chip(4, 4, P, L), ctx);
   Recorder rec(mesh);
   const MeshShape& s = mesh.shape();
@@ -58,7 +58,7 @@ TEST_CASE("multi-flit packet: the tail arrives n-1 cycles after the head", "[noc
   // 5 flits over 3 hops, P = 1, L = 1, B = 4. Credit round trip: a flit leaving at d is
   // written downstream at d+1, leaves there at d+2, its credit is back at d+3, so B = 4 >= 3
   // slots keep the link busy every cycle: head at 3*1 + 3*2... = (3+1)*1 + 3*1 = 7, tail at 7+4.
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   Mesh mesh("mesh", make_chip(4, 1, 1, 1, 4), ctx);
   Recorder rec(mesh);
   mesh.inject(unicast(1, 0, 3, 0, 5), Cycle(0));
@@ -83,7 +83,7 @@ TEST_CASE("two packets contend for one output: round robin, the loser waits one 
   // (local), so the order is N, E, S, W, local: A (west) wins at 3, B leaves at 4.
   // A: (2,1) at 4, delivered at 5 (latency 5 = 3P + 2L). B: (2,1) at 5, delivered at 6,
   // latency 4 = zero-load 3 + 1.
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   Mesh mesh("mesh", make_chip(3, 3), ctx);
   Recorder rec(mesh);
   const MeshShape& s = mesh.shape();
@@ -111,7 +111,7 @@ TEST_CASE("four inputs contend for one output: round-robin order", "[noc][timing
   //   7: N2 alone.                          conflicts 3 + 3 + 2 + 1 = 9
   // (Fixed priority by port would have sent N2 at 4.) Leaving (1,1) at d: written into
   // (1,2) at d+1, eligible and delivered at d+2: N1 5, E 6, W 7, Lo 8, N2 9.
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   Mesh mesh("mesh", make_chip(3, 3), ctx);
   Recorder rec(mesh);
   const MeshShape& s = mesh.shape();
@@ -156,7 +156,7 @@ constexpr uint64_t kBackPressureDelivery[] = {5, 6, 8, 9, 11, 12};
 
 TEST_CASE("credit back-pressure: six single-flit packets through 2-flit buffers",
           "[noc][timing][credits]") {
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   Mesh mesh("mesh", make_chip(3, 1, 1, 1, 2), ctx);
   Recorder rec(mesh);
   for (uint64_t i = 0; i < 6; ++i) mesh.inject(unicast(i, 0, 2, 0), Cycle(0));
@@ -175,7 +175,7 @@ TEST_CASE("credit back-pressure: six single-flit packets through 2-flit buffers"
 
 TEST_CASE("credit back-pressure: one 6-flit packet, tail at cycle 12", "[noc][timing][credits]") {
   // The same flow as above; without back-pressure (B >= 3) the tail would come at 5 + 5 = 10.
-  SimContext ctx(kPeriodPs);
+  SimContext ctx(kClockMhz);
   Mesh mesh("mesh", make_chip(3, 1, 1, 1, 2), ctx);
   Recorder rec(mesh);
   mesh.inject(unicast(7, 0, 2, 0, 6), Cycle(0));

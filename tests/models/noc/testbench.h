@@ -11,7 +11,7 @@
 namespace nmsim::noc::test {
 
 // 1 GHz: period 1000 ps.
-constexpr uint64_t kPeriodPs = 1000;
+constexpr double kClockMhz = 1000;  // a 1000 ps period
 
 inline ChipConfig make_chip(uint32_t width, uint32_t height, uint32_t pipeline_stages = 1,
                             uint32_t link_latency = 1, uint32_t buffer_depth = 4,

@@ -17,7 +17,7 @@
 
 namespace nmsim::sram::testing {
 
-constexpr uint64_t kPeriodPs = 1000;
+constexpr double kClockMhz = 1000;  // a 1000 ps period
 
 inline SramConfig make_config(uint64_t size_bytes, uint32_t word_width_bits, uint32_t banks,
                               uint32_t ports, uint32_t read_latency_cycles,
@@ -78,7 +78,7 @@ class Testbench : public sc_core::sc_module {
 
  private:
   static SimContext with_tracer(trace::Tracer* tracer) {
-    SimContext c(kPeriodPs);
+    SimContext c(kClockMhz);
     c.tracer = tracer;
     return c;
   }
