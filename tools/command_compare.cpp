@@ -14,6 +14,7 @@
 #include "platform/config/override.h"
 #include "platform/config/unused_fields.h"
 #include "platform/config/presets.h"
+#include "platform/config/validate.h"
 #include "platform/energy/energy_model.h"
 #include "platform/report/atomic_file.h"
 #include "platform/report/message_json.h"
@@ -312,6 +313,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
   for (const Override& o : sets) {
     if (o.algorithm.empty()) config::apply_override(chip, shared, energy, unused_traffic, o.assignment);
   }
+  config::validate(chip);
   check_memory_budget(vm, chip);
   // A field no chosen algorithm reads: in the shared run, none of them; behind "ALGORITHM:", not that one.
   const bool allow_unused = vm.count("allow-unused") > 0;
@@ -350,6 +352,13 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
     }
     run.set_workload(a->workload());
     require_shared(run, shared);
+    // Every algorithm's configs before any job runs: a bad value in the last one must not
+    // cost the others' runs (each job checks them again, with its mapping).
+    try {
+      config::validate(run, chip);
+    } catch (const ConfigError& e) {
+      throw ConfigError(short_name(a->workload()) + ": " + e.what());
+    }
     runs.push_back(run);
   }
 

@@ -35,9 +35,16 @@ std::string folder_of(const std::string& json_path) {
 
 }  // namespace
 
+// The folder is made by the first save, so a compare that fails before any job ends (a
+// config error in a job) leaves nothing behind.
 CompareJobStore::CompareJobStore(const std::string& json_path) : m_folder(folder_of(json_path)) {
   struct stat st;
-  if (stat(m_folder.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
+  if (stat(m_folder.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+    throw DataError(m_folder + ": the folder of compare's job reports is not a folder");
+  }
+}
+
+void CompareJobStore::create_folder() const {
   if (mkdir(m_folder.c_str(), 0755) != 0 && errno != EEXIST) {
     throw DataError(m_folder + ": cannot create the folder of compare's job reports: " + std::strerror(errno));
   }
@@ -78,6 +85,7 @@ std::optional<CompareJobOutcome> CompareJobStore::reusable(const std::string& al
 }
 
 void CompareJobStore::save(const std::string& algorithm, const CompareJobOutcome& outcome) const {
+  create_folder();
   report::write_file_atomically(path(algorithm), report::message_to_json(outcome));
 }
 

@@ -18,7 +18,7 @@ namespace nmsim::tools {
 class CompareJobStore {
  public:
   // The folder of the compare JSON at `json_path` (its name without ".json", then ".d"),
-  // created if needed (DataError naming it if it cannot be).
+  // created by the first save (DataError naming it if it cannot be, or is not a folder).
   explicit CompareJobStore(const std::string& json_path);
 
   const std::string& folder() const { return m_folder; }
@@ -33,6 +33,8 @@ class CompareJobStore {
   void save(const std::string& algorithm, const CompareJobOutcome& outcome) const;
 
  private:
+  void create_folder() const;
+
   std::string m_folder;
 };
 

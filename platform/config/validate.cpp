@@ -121,8 +121,10 @@ void validate(const ChipConfig& chip) {
 
 void validate(const RunConfig& run) {
   check_fields(run, "run");
-  if (run.network().hidden_sizes().empty()) {
-    throw ConfigError("run.network.hidden_sizes is empty: the network needs at least one hidden layer");
+  // Inference and DFA take a network without hidden layers (the output layer alone, as on
+  // odin_like); FF's goodness lives in hidden layers, SPIDE and convex check their one layer.
+  if (run.workload() == WORKLOAD_FF && run.network().hidden_sizes().empty()) {
+    throw ConfigError("run.network.hidden_sizes is empty: FF trains hidden layers, it needs at least one");
   }
   const DfaConfig& dfa = run.dfa();
   if (dfa.gate_potential_max() < dfa.gate_potential_min()) {

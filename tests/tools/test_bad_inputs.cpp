@@ -60,9 +60,10 @@ void check(const BadInput& bad) {
 
 const std::vector<BadInput> kConfigValues = {
     // Network shape.
-    {"run --set network.hidden_sizes= --json out.json", kUsage, "run.network.hidden_sizes is empty"},
-    {"run --workload ff --set network.hidden_sizes= --json out.json", kUsage, "run.network.hidden_sizes is empty"},
-    {"study --workload dfa --set network.hidden_sizes=", kUsage, "run.network.hidden_sizes is empty"},
+    {"run --workload ff --set network.hidden_sizes= --json out.json", kUsage, "run.network.hidden_sizes is empty: FF"},
+    {"study --workload ff --set network.hidden_sizes=", kUsage, "run.network.hidden_sizes is empty: FF"},
+    {"run --workload spide --set network.hidden_sizes= --json out.json", kUsage, "SPIDE has exactly one"},
+    {"run --workload convex --set network.hidden_sizes= --json out.json", kUsage, "hidden layer"},
     {"run --set network.hidden_sizes=0 --json out.json", kUsage, "run.network.hidden_sizes[0] = 0: must be in 1..1048576"},
     {"run --set network.hidden_sizes=64,0 --json out.json", kUsage, "run.network.hidden_sizes[1] = 0"},
     {"run --set network.hidden_sizes=-3 --json out.json", kUsage, "network.hidden_sizes"},
@@ -120,7 +121,7 @@ const std::vector<BadInput> kConfigValues = {
     {"run --set clock_mhz=nan --json out.json", kUsage, "chip.clock_mhz = nan: must be a finite number"},
     {"run --chip nan_clock.textproto --json out.json", kUsage, "chip.clock_mhz = nan"},
     {"run --set clock_mhz=0 --json out.json", kUsage, "chip.clock_mhz = 0"},
-    {"run --set clock_mhz=fast --json out.json", kUsage, "chip.clock_mhz expects a number, got 'fast'"},
+    {"run --set clock_mhz=fast --json out.json", kUsage, "chip.clock_mhz expects a number or a fraction A/B, got 'fast'"},
     {"run --energy inf_energy.textproto --json out.json", kUsage, "energy.add_8bit.value = inf: must be a finite number >= 0"},
     {"run --set energy.add_8bit.value=-1 --json out.json", kUsage, "energy.add_8bit.value = -1"},
     {"run --set energy.noc_per_bit_hop.value=nan --json out.json", kUsage, "energy.noc_per_bit_hop.value = nan"},
@@ -164,7 +165,7 @@ const std::vector<BadInput> kOptions = {
     {"compare --algorithms dfa,foo", kUsage, "unknown algorithm 'foo'"},
     {"compare --algorithms dfa,dfa", kUsage, "dfa is named twice"},
     {"compare --set foo:samples=2", kUsage, "unknown algorithm 'foo' before ':'"},
-    {"compare --set network.hidden_sizes=", kUsage, "run.network.hidden_sizes is empty"},
+    {"compare --set network.hidden_sizes=", kUsage, "run.network.hidden_sizes is empty: FF"},
     {"compare --memory-budget 0.001", kUsage, "more than the budget"},
     {"sweep", kUsage, "no sweep file given"},
     {"sweep missing.textproto", kUsage, "missing.textproto"},
