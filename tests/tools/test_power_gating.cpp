@@ -20,11 +20,7 @@ using nmsim::testing::run_nmsim;
 using nmsim::testing::slurp;
 using nmsim::testing::TempDir;
 
-nmsim::Report report_of(const std::string& path) {
-  nmsim::Report report;
-  REQUIRE(google::protobuf::util::JsonStringToMessage(slurp(path), &report).ok());
-  return report;
-}
+nmsim::Report report_of(const std::string& path) { return nmsim::testing::from_json<nmsim::Report>(path); }
 
 double cells(const nmsim::Report& r, const std::string& usage, const std::string& kind) {
   double pj = 0;
