@@ -79,7 +79,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   }
   if (result.trace_file) outputs.add(std::move(*result.trace_file));
   outputs.write("json", report_json(report, detail));
-  outputs.write("breakdown", report::breakdown_csv(report));
+  if (vm.count("breakdown")) outputs.write("breakdown", report::breakdown_csv(report));  // only when asked: it is built from every cell
   if (save_weights && !mismatch) outputs.write("save-weights", workloads::weights_file_content(*chip_job->trained_network()));
   outputs.commit();
   if (mismatch) {

@@ -75,7 +75,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
     std::cout << report::to_table(report);
   }
   outputs.write("json", report_json(report, detail));
-  outputs.write("breakdown", report::breakdown_csv(report));
+  if (vm.count("breakdown")) outputs.write("breakdown", report::breakdown_csv(report));  // only when asked: it is built from every cell
   outputs.commit();
   return kExitOk;
 }
