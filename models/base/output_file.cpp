@@ -144,8 +144,23 @@ void commit_together(const std::vector<OutputFile*>& files) {
     if (file != nullptr) file->close();
   }
   const HeldStopSignals held;
+  std::vector<const OutputFile*> committed;
   for (OutputFile* file : files) {
-    if (file != nullptr) file->commit();
+    if (file == nullptr) continue;
+    try {
+      file->commit();
+    } catch (const DataError& error) {
+      // A rename failed midway (the folder or the target changed during the run): the outputs
+      // already in place are this failed run's, so they go too; the rest are still temporaries.
+      std::string removed;
+      for (const OutputFile* done : committed) {
+        std::remove(done->target().c_str());
+        removed += (removed.empty() ? "" : ", ") + done->path();
+      }
+      if (removed.empty()) throw;
+      throw DataError(std::string(error.what()) + "; removed the outputs already in place: " + removed);
+    }
+    committed.push_back(file);
   }
 }
 

@@ -34,6 +34,8 @@ class OutputFile {
   // close(), then into place.
   void commit();
   const std::string& path() const { return m_path; }
+  // Where the content lands: `path` with symlinks followed.
+  const std::string& target() const { return m_target; }
   // The temporary it writes to; empty for a device or FIFO, and once committed.
   const std::string& temporary() const { return m_temporary; }
 
@@ -55,7 +57,9 @@ std::string folder_of(const std::string& path);
 std::string base_name_of(const std::string& path);
 
 // Commits `files` (nulls skipped) as one step: all are closed first (a failed write commits
-// none), then renamed with SIGINT and SIGTERM held, so a signal never leaves half of them.
+// none), then renamed with SIGINT and SIGTERM held, so a signal never leaves half of them. When
+// a rename fails, the files already renamed are removed (they hold this failed run's output;
+// a file they replaced is gone either way) and the DataError names them.
 void commit_together(const std::vector<OutputFile*>& files);
 
 // `content` to `path` through an OutputFile, committed at once.

@@ -117,6 +117,34 @@ TEST_CASE("output file: commit_together commits none when one write failed", "[o
   REQUIRE_FALSE(exists(folder.file("a")));
 }
 
+TEST_CASE("output file: a rename failing midway removes the outputs already in place", "[output]") {
+  const Folder folder;
+  std::ofstream(folder.file("b")) << "old b";
+  {
+    OutputFile a(folder.file("a")), b(folder.file("b")), c(folder.file("c"));
+    a.write("a");
+    b.write("b");
+    c.write("c");
+    // During the run, c's path became a folder with something in it: its rename must fail.
+    REQUIRE(mkdir(folder.file("c").c_str(), 0755) == 0);
+    std::ofstream(folder.file("c/keep")) << "keep";
+    try {
+      nmsim::commit_together({&a, &b, &c});
+      FAIL("a rename over a folder succeeded");
+    } catch (const nmsim::DataError& e) {
+      const std::string message = e.what();
+      CHECK(message.find("cannot write '" + folder.file("c") + "'") == 0);
+      CHECK(message.find("removed the outputs already in place: " + folder.file("a") + ", " + folder.file("b")) !=
+            std::string::npos);
+    }
+  }
+  CHECK_FALSE(exists(folder.file("a")));
+  CHECK_FALSE(exists(folder.file("b")));  // it held this failed run's output: gone, not left finished
+  CHECK(slurp(folder.file("c/keep")) == "keep");
+  // No temporary is left once the outputs are gone: only the folder c remains.
+  CHECK(std::system(("test \"$(ls -A '" + folder.file("") + "')\" = c").c_str()) == 0);
+}
+
 TEST_CASE("live temporaries: what a signal handler removes is every open output's temporary", "[output]") {
   const Folder folder;
   OutputFile file(folder.file("r.json"));
