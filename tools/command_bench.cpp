@@ -1,22 +1,29 @@
 // `nmsim bench`: the simulator's own speed, measured by running nmsim itself (one SystemC
 // elaboration per process) on fixed workloads and reading the speed from their reports.
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 #include <google/protobuf/util/json_util.h>
 
 #include "models/base/errors.h"
+#include "models/base/live_temporaries.h"
 #include "proto/report.pb.h"
 #include "tools/cli_options.h"
 #include "tools/commands.h"
 #include "tools/count_option.h"
+#include "tools/interrupt.h"
 
 namespace po = boost::program_options;
 
@@ -32,19 +39,52 @@ std::string self_executable(const std::string& fallback) {
   return buffer;
 }
 
-// Runs `nmsim <args> --json <tmp>` and returns its report.
-Report run_child(const std::string& self, const std::string& args) {
+// Runs `nmsim <args> --quiet --no-table --json <temporary>` and returns its report. The child
+// is tracked (tools/interrupt.h), so a signal that stops bench stops it first, and the
+// temporary is listed for the handler to remove (models/base/live_temporaries.h).
+Report run_child(const std::string& self, std::vector<std::string> args) {
   char path[] = "/tmp/nmsim-bench-XXXXXX";
-  const int fd = mkstemp(path);
-  if (fd < 0) throw Error("bench: cannot create a temporary file");
+  int fd, slot = -1;
+  {
+    const HeldStopSignals held;  // listed from its first instant
+    fd = mkstemp(path);
+    if (fd >= 0) slot = remember_temporary(path);
+  }
+  if (fd < 0) throw Error(std::string("bench: cannot create a temporary file: ") + std::strerror(errno));
   close(fd);
-  const std::string command = "'" + self + "' " + args + " --quiet --no-table --json '" + path + "'";
-  const int status = std::system(command.c_str());
+  for (const char* option : {"--quiet", "--no-table", "--json"}) args.emplace_back(option);
+  args.emplace_back(path);
+  std::string command = self;
+  std::vector<char*> argv = {const_cast<char*>(self.c_str())};
+  for (auto& a : args) {
+    command += " " + a;
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  pid_t pid;
+  {
+    const HeldStopSignals held;  // tracked before a signal can stop bench
+    pid = fork();
+    if (pid > 0) track_child(pid, false);
+  }
+  if (pid == 0) {
+    execv(self.c_str(), argv.data());
+    _exit(127);
+  }
+  int raw = 0;
+  while (pid > 0 && waitpid(pid, &raw, 0) < 0 && errno == EINTR) {
+  }
+  if (pid > 0) untrack_child(pid);
   std::ifstream in(path);
   std::stringstream json;
   json << in.rdbuf();
-  std::remove(path);
-  if (status != 0) throw Error("bench: `" + command + "` failed");
+  {
+    const HeldStopSignals held;
+    std::remove(path);
+    forget_temporary(slot);
+  }
+  if (pid < 0) throw Error(std::string("bench: cannot fork: ") + std::strerror(errno));
+  if (!WIFEXITED(raw) || WEXITSTATUS(raw) != 0) throw Error("bench: `" + command + "` failed");
   Report report;
   if (!google::protobuf::util::JsonStringToMessage(json.str(), &report).ok()) {
     throw Error("bench: unreadable report from `" + command + "`");
@@ -76,11 +116,13 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
   std::cout << "  mesh     rate   sim. cycles     wall s     cycles/s   avg latency   accepted\n";
   for (uint32_t size : {8u, 16u}) {
     for (double rate : {0.01, 0.05}) {
-      std::ostringstream a;
-      a << "traffic --set mesh_width=" << size << " --set mesh_height=" << size
-        << " --set traffic.injection_rate=" << rate << " --set traffic.warmup_cycles=2000"
-        << " --set traffic.measure_cycles=" << cycles;
-      const Report r = run_child(self, a.str());
+      std::ostringstream injection_rate;
+      injection_rate << rate;
+      const Report r = run_child(self, {"traffic", "--set", "mesh_width=" + std::to_string(size), "--set",
+                                        "mesh_height=" + std::to_string(size), "--set",
+                                        "traffic.injection_rate=" + injection_rate.str(), "--set",
+                                        "traffic.warmup_cycles=2000", "--set",
+                                        "traffic.measure_cycles=" + std::to_string(cycles)});
       std::printf("  %2ux%-2u  %5.2f  %12llu  %9.3f  %11.0f  %12.2f  %9.4f\n", size, size, rate,
                   static_cast<unsigned long long>(r.summary().cycles()), r.speed().wall_seconds(),
                   r.speed().simulated_cycles_per_second(), r.traffic().average_latency_cycles(),
@@ -88,7 +130,8 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
     }
   }
   const uint32_t samples = vm["samples"].as<Count<uint32_t>>().value;
-  const Report r = run_child(self, "run --set workload=WORKLOAD_INFERENCE --set samples=" + std::to_string(samples));
+  const Report r =
+      run_child(self, {"run", "--set", "workload=WORKLOAD_INFERENCE", "--set", "samples=" + std::to_string(samples)});
   const Speed& s = r.speed();
   std::cout << "\nInference on the default chip (784-512-10, T = 8, " << samples << " MNIST digits)\n";
   std::cout << "  SOPs                  " << r.summary().sops() << "\n";

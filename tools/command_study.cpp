@@ -11,6 +11,7 @@
 #include "tools/cli_options.h"
 #include "tools/command_outputs.h"
 #include "tools/commands.h"
+#include "tools/count_option.h"
 #include "models/base/errors.h"
 #include "workloads/common/weights.h"
 #include "workloads/job/chip_job.h"
@@ -28,6 +29,20 @@ std::string percent(double v) {
   return text;
 }
 
+// --checkpoint, --checkpoint-every, --resume; ConfigError for --checkpoint-every 0 or
+// without --checkpoint.
+job::CheckpointOptions checkpoint_options(const po::variables_map& vm) {
+  job::CheckpointOptions options;
+  if (vm.count("checkpoint")) options.path = vm["checkpoint"].as<std::string>();
+  if (vm.count("resume")) options.resume_path = vm["resume"].as<std::string>();
+  if (vm.count("checkpoint-every")) {
+    options.every_samples = vm["checkpoint-every"].as<Count<uint64_t>>().value;
+    if (options.path.empty()) throw ConfigError("--checkpoint-every: needs --checkpoint FILE");
+    if (options.every_samples == 0) throw ConfigError("--checkpoint-every 0: must be at least 1 (samples)");
+  }
+  return options;
+}
+
 }  // namespace
 
 int command_study(const std::vector<std::string>& args, const std::string& command_line) {
@@ -39,11 +54,21 @@ int command_study(const std::vector<std::string>& args, const std::string& comma
       ("json", po::value<std::string>()->default_value("nmsim-study.json")->value_name("FILE"),
        "write the study as JSON (only when it succeeds)")
       ("save-weights", po::value<std::string>()->value_name("FILE"),
-       "DFA: save the trained weights (nmsim.Weights) for `nmsim run --set weights_file=FILE`");
+       "DFA: save the trained weights (nmsim.Weights) for `nmsim run --set weights_file=FILE`")
+      ("checkpoint", po::value<std::string>()->value_name("FILE"),
+       "dfa, ff, spide: write a checkpoint (binary nmsim.StudyCheckpoint, replaced atomically) at each "
+       "epoch's end, or every --checkpoint-every training samples")
+      ("checkpoint-every", po::value<Count<uint64_t>>()->value_name("N"),
+       "with --checkpoint: every N training samples (counted over the whole study) instead")
+      ("resume", po::value<std::string>()->value_name("FILE"),
+       "continue the study a checkpoint holds (same configs, data set and nmsim; it ends as the "
+       "uninterrupted study would, wall times aside)");
   options.add(config_options());
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
-  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "save-weights")});
+  CommandOutputs outputs(
+      {output_option(vm, "json"), output_option(vm, "save-weights"), output_option(vm, "checkpoint")});
+  const job::CheckpointOptions checkpoint = checkpoint_options(vm);
   const ResolvedConfigs configs = resolve_configs(vm);
   config::validate(configs.chip);
   config::validate(configs.run, configs.chip);
@@ -69,7 +94,7 @@ int command_study(const std::vector<std::string>& args, const std::string& comma
   };
   workloads::NetworkWeights trained;
   StudyReport report =
-      workload->study(run, configs.chip, data, on_epoch, vm.count("save-weights") ? &trained : nullptr);
+      workload->study(run, configs.chip, data, on_epoch, vm.count("save-weights") ? &trained : nullptr, checkpoint);
   report.set_nmsim_version(NMSIM_VERSION);
   google::protobuf::TextFormat::PrintToString(run, report.mutable_run_config());
   report.add_notes("command: " + command_line);

@@ -182,6 +182,12 @@ int command_sweep(const std::vector<std::string>& args) {
       slurm.wait = vm.count("no-wait") == 0;
       slurm.quiet = vm.count("quiet") > 0;
       const auto submitted = sweep::run_on_slurm(plan, output, slurm);
+      if (submitted.signal != 0) {
+        std::cerr << interrupted_message(submitted.signal) << ": Slurm job " << submitted.job_id
+                  << (submitted.cancelled ? " cancelled (scancel)" : " NOT cancelled (scancel failed)")
+                  << "; the rows recorded stay: run the same command again to resume\n";
+        return 128 + submitted.signal;
+      }
       if (!slurm.wait && !submitted.job_id.empty()) return kExitOk;  // --collect writes the CSV later
     }
     return collect(plan, output, vm.count("quiet") > 0);

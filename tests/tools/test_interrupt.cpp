@@ -164,3 +164,28 @@ TEST_CASE("interrupt: a second signal ends compare at once, its child killed", "
   CHECK_FALSE(exists(dir.file("c.json")));
   CHECK(temporaries_in(dir.path()).empty());
 }
+
+TEST_CASE("interrupt: SIGTERM to bench stops its child and removes the child's report file", "[interrupt][cli]") {
+  TempDir dir;
+  const pid_t pid = start_nmsim(dir, {"bench", "--measure-cycles", "100000000"}, dir.file("log"));
+  std::vector<pid_t> children;
+  REQUIRE(wait_until([&] { return !(children = children_of(pid)).empty(); }));
+  // The child's report goes to the temporary named after its --json.
+  std::string cmdline = slurp("/proc/" + std::to_string(children.front()) + "/cmdline");
+  for (char& c : cmdline) c = c == '\0' ? ' ' : c;
+  const std::size_t at = cmdline.find("/tmp/nmsim-bench-");
+  REQUIRE(at != std::string::npos);
+  const std::string report = cmdline.substr(at, cmdline.find(' ', at) - at);
+  REQUIRE(exists(report));
+  kill(pid, SIGTERM);  // to the parent alone
+  const int status = wait_for(pid);
+  const std::string log = slurp(dir.file("log"));
+  INFO(log);
+  CHECK(status == 128 + SIGTERM);
+  CHECK(log.find("nmsim: interrupted (SIGTERM)\n") != std::string::npos);
+  CHECK(log.find("failed") == std::string::npos);
+  for (const pid_t child : children) {
+    CHECK(wait_until([&] { return !running(child) || slurp("/proc/" + std::to_string(child) + "/stat").find(") Z") != std::string::npos; }));
+  }
+  CHECK_FALSE(exists(report));
+}

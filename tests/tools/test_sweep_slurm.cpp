@@ -4,6 +4,8 @@
 // same check at full size: a benchmark, not a test.)
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -17,7 +19,9 @@ using nmsim::testing::LocalCluster;
 using nmsim::testing::run_nmsim;
 using nmsim::testing::shell;
 using nmsim::testing::slurp;
+using nmsim::testing::start_nmsim;
 using nmsim::testing::TempDir;
+using nmsim::testing::wait_for;
 
 std::string without_wall_time(const std::string& csv) {
   std::istringstream in(csv);
@@ -72,4 +76,40 @@ TEST_CASE("sweep on Slurm: the same CSV as the local run", "[sweep][slurm]") {
   INFO(collected.err);
   REQUIRE(collected.status == 0);
   CHECK(without_wall_time(slurp(dir.file("later/twenty.csv"))) == without_wall_time(slurp(dir.file("local/twenty.csv"))));
+}
+
+TEST_CASE("sweep on Slurm: SIGTERM while waiting cancels the array (scancel)", "[sweep][slurm][interrupt]") {
+  TempDir dir;
+  // Points long enough to be running when the signal comes.
+  std::ofstream(dir.file("long.textproto")) << R"(name: "long"
+set: "workload=WORKLOAD_INFERENCE"
+set: "samples=3000"
+axes { field { path: "noc.buffer_depth_flits" values: ["1", "2", "4", "8"] } }
+)";
+  LocalCluster cluster(dir);
+  INFO(cluster.start_log());
+  REQUIRE(cluster.started());
+  REQUIRE(setenv("SLURM_CONF", cluster.conf().c_str(), 1) == 0);
+  const std::string env = "SLURM_CONF='" + cluster.conf() + "' ";
+
+  const pid_t pid = start_nmsim(dir, {"sweep", "long.textproto", "--out", "long", "--slurm", "--tasks", "2"},
+                                dir.file("log"));
+  for (int i = 0; i < 600 && !exists(dir.file("long/slurm/job_id")); ++i) usleep(100000);
+  REQUIRE(exists(dir.file("long/slurm/job_id")));
+  const std::string job_line = slurp(dir.file("long/slurm/job_id"));
+  const std::string job = job_line.substr(0, job_line.size() - 1);
+  usleep(500000);
+  kill(pid, SIGTERM);
+  const int status = wait_for(pid);
+  const std::string log = slurp(dir.file("log"));
+  INFO(log);
+  CHECK(status == 128 + SIGTERM);
+  CHECK(log.find("nmsim: interrupted (SIGTERM): Slurm job " + job + " cancelled (scancel)") != std::string::npos);
+  bool gone = false;  // squeue no longer lists a task of the array (at most 30 s)
+  for (int i = 0; i < 60 && !gone; ++i) {
+    gone = shell(env + "squeue --noheader --array --jobs=" + job + " | grep -q . ") != 0;
+    if (!gone) usleep(500000);
+  }
+  CHECK(gone);
+  CHECK_FALSE(exists(dir.file("long/long.csv")));
 }

@@ -14,6 +14,7 @@
 
 #include "models/base/errors.h"
 #include "platform/report/atomic_file.h"
+#include "tools/interrupt.h"
 
 namespace nmsim::sweep {
 
@@ -90,10 +91,25 @@ SlurmOutcome run_on_slurm(const SweepPlan& plan, SweepOutput& output, const Slur
   const std::string script_path = folder + "/array.sh";
   report::write_file_atomically(script_path, script);
 
+  // From the submission on, a first signal only stops the wait: the array is cancelled, so no
+  // task runs on after the sweep said it stopped (a second signal still ends at once).
+  const tools::DeferredInterrupt stop_signals;
   const auto [status, printed] = capture("sbatch --parsable " + quoted(script_path));
   if (status != 0) throw Error("sbatch failed (exit status " + std::to_string(status) + "): " + trimmed(printed));
   outcome.job_id = trimmed(printed.substr(0, printed.find(';')));  // "ID" or "ID;cluster"
   report::write_file_atomically(folder + "/job_id", outcome.job_id + "\n");
+  const auto cancelled_if_interrupted = [&] {
+    outcome.signal = tools::interrupt_signal();
+    if (outcome.signal == 0) return false;
+    const auto [scancel_status, scancel_printed] = capture("scancel " + outcome.job_id);
+    if (scancel_status != 0) {
+      std::fprintf(stderr, "sweep %s: scancel %s failed (exit status %d): %s\n", plan.config.name().c_str(),
+                   outcome.job_id.c_str(), scancel_status, trimmed(scancel_printed).c_str());
+    }
+    outcome.cancelled = scancel_status == 0;
+    return true;
+  };
+  if (cancelled_if_interrupted()) return outcome;
   if (!options.quiet) {
     std::fprintf(stderr, "sweep %s: Slurm job %s, %u task(s) for %u point(s)\n", plan.config.name().c_str(),
                  outcome.job_id.c_str(), outcome.tasks, pending);
@@ -105,6 +121,7 @@ SlurmOutcome run_on_slurm(const SweepPlan& plan, SweepOutput& output, const Slur
   auto last_line = start;
   int squeue_failures = 0;
   for (;;) {
+    if (cancelled_if_interrupted()) return outcome;
     const auto [q_status, listed] = capture("squeue --noheader --array --format=%i --jobs=" + outcome.job_id);
     if (q_status == 0 && trimmed(listed).empty()) break;
     // A controller that stays unreachable ends the wait; the tasks may still finish.

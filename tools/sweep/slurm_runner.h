@@ -26,10 +26,13 @@ struct SlurmOutcome {
   std::string job_id;
   uint32_t tasks = 0;
   bool waited = false;
+  int signal = 0;          // a SIGINT, SIGTERM or SIGHUP stopped it after the submission
+  bool cancelled = false;  // and scancel cancelled the array
 };
 
 // Writes OUT/slurm/array.sh, submits it with sbatch (Error with sbatch's message if it fails),
-// and, if asked, waits until no task is pending or running.
+// and, if asked, waits until no task is pending or running. A first signal from the submission
+// on cancels the array (scancel) and returns (outcome.signal); a second ends nmsim at once.
 SlurmOutcome run_on_slurm(const SweepPlan& plan, SweepOutput& output, const SlurmOptions& options);
 
 }  // namespace nmsim::sweep

@@ -11,6 +11,7 @@
 #include "workloads/common/prng.h"
 #include "workloads/common/softmax.h"
 #include "workloads/dfa/rule.h"
+#include "workloads/job/study_checkpoint.h"
 
 namespace nmsim::dfa {
 namespace {
@@ -226,6 +227,17 @@ uint32_t DfaReference::train(const uint8_t* pixels, uint32_t label, uint64_t sam
     update_layer(l, m_delta[l - 1].data(), m_params.hidden_lr_shift + m_extra_shift, counts);
   update_layer(layers, m_error.data(), m_params.output_lr_shift + m_extra_shift, counts);
   return predicted;
+}
+
+void DfaReference::save_state(ReferenceState& state) const {
+  for (const auto& layer : m_weights.layers) job::add_state_values(state, "weights", layer.w);
+  for (const auto& states : m_rounding) job::add_state_values(state, "rounding", states);
+}
+
+void DfaReference::restore_state(const ReferenceState& state) {
+  int index = 0;
+  for (auto& layer : m_weights.layers) job::read_state_values(state, index++, "weights", layer.w);
+  for (auto& states : m_rounding) job::read_state_values(state, index++, "rounding", states);
 }
 
 }  // namespace nmsim::dfa

@@ -73,6 +73,7 @@
 
 #include "models/arith/neuron_datapath.h"
 #include "models/base/spike_bitmap.h"
+#include "proto/checkpoint.pb.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
 #include "workloads/common/encoder.h"
@@ -122,6 +123,12 @@ class DfaReference {
 
   const workloads::NetworkWeights& weights() const { return m_weights; }
   const std::vector<uint32_t>& layer_sizes() const { return m_sizes; }
+
+  // What a sample leaves for the next (the weights and the stochastic rounding states), for
+  // a study's checkpoint (workloads/job/study_checkpoint.h); restore_state is DataError for a
+  // state of another network.
+  void save_state(ReferenceState& state) const;
+  void restore_state(const ReferenceState& state);
   uint32_t time_steps() const { return m_time_steps; }
 
   // The last sample's state, for tests and the firmware equivalence check.

@@ -20,15 +20,17 @@
 #include "proto/training.pb.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/weights.h"
+#include "workloads/job/study_checkpoint.h"
 
 namespace nmsim::dfa {
 
 // ConfigError for a config DFA cannot run (batch_size != 1, no hidden layer, bad dfa
 // fields, too many test samples); DataError from a weights file. If `trained` is given it
-// receives the weights after the last epoch.
+// receives the weights after the last epoch; `checkpoint`: workloads/job/study_checkpoint.h.
 StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
                       const workloads::DatasetSplit& data,
                       const std::function<void(const EpochResult&)>& on_epoch,
-                      workloads::NetworkWeights* trained = nullptr);
+                      workloads::NetworkWeights* trained = nullptr,
+                      const job::CheckpointOptions& checkpoint = {});
 
 }  // namespace nmsim::dfa

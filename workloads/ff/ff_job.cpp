@@ -131,9 +131,10 @@ std::string network_text(const RunConfig& /*run*/, const std::string& layers) {
 }
 
 StudyReport study(const RunConfig& run, const ChipConfig& chip, const workloads::DatasetSplit& data,
-                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* trained) {
+                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* trained,
+                  const job::CheckpointOptions& checkpoint) {
   if (trained != nullptr) throw ConfigError("--save-weights: FF's class-group network is not an inference network");
-  return run_study(run, chip, data, on_epoch);
+  return run_study(run, chip, data, on_epoch, checkpoint);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/network.h"
 #include "workloads/common/softmax.h"
+#include "workloads/job/study_checkpoint.h"
 
 namespace nmsim::ff {
 namespace {
@@ -319,6 +320,35 @@ uint32_t FfReference::train(const uint8_t* pixels, uint32_t label, uint64_t samp
   for (uint32_t l = 1; l <= m_layers.size(); ++l) update_layer(l);
   record_for_adaptation(label, predicted != label);
   return predicted;
+}
+
+void FfReference::save_state(ReferenceState& state) const {
+  for (const auto& layer : m_weights.layers) job::add_state_values(state, "weights", layer.w);
+  job::add_state_values(state, "alpha", m_alpha);
+  job::add_state_values(state, "window", m_window);
+  job::add_state_values(state, "window_position",
+                        std::vector<uint64_t>{m_window_fill, m_window_next, m_trained});
+  job::add_state_values(state, "window_count", std::vector<uint32_t>(m_window_count, m_window_count + kClasses));
+  job::add_state_values(state, "window_wrong", std::vector<uint32_t>(m_window_wrong, m_window_wrong + kClasses));
+}
+
+void FfReference::restore_state(const ReferenceState& state) {
+  int index = 0;
+  for (auto& layer : m_weights.layers) job::read_state_values(state, index++, "weights", layer.w);
+  job::read_state_values(state, index++, "alpha", m_alpha);
+  job::read_state_values(state, index++, "window", m_window);
+  std::vector<uint64_t> position(3);
+  job::read_state_values(state, index++, "window_position", position);
+  const uint64_t window = m_window.size();
+  job::check_state_value("window_position", position[0] <= window && position[1] <= window);
+  m_window_fill = static_cast<uint32_t>(position[0]);
+  m_window_next = static_cast<uint32_t>(position[1]);
+  m_trained = position[2];
+  std::vector<uint32_t> count(kClasses), wrong(kClasses);
+  job::read_state_values(state, index++, "window_count", count);
+  job::read_state_values(state, index++, "window_wrong", wrong);
+  std::copy(count.begin(), count.end(), m_window_count);
+  std::copy(wrong.begin(), wrong.end(), m_window_wrong);
 }
 
 }  // namespace nmsim::ff

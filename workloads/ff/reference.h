@@ -68,6 +68,7 @@
 
 #include "models/arith/neuron_datapath.h"
 #include "models/base/spike_bitmap.h"
+#include "proto/checkpoint.pb.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
 #include "workloads/common/encoder.h"
@@ -117,6 +118,11 @@ class FfReference {
   const LayerState& layer(uint32_t l) const { return m_layers.at(l - 1); }  // l = 1..L
   const workloads::NetworkWeights& weights() const { return m_weights; }
   const FfOptions& options() const { return m_options; }
+  // What a sample leaves for the next (the weights and the class window), for a study's
+  // checkpoint (workloads/job/study_checkpoint.h); restore_state is DataError for a state of
+  // another network.
+  void save_state(ReferenceState& state) const;
+  void restore_state(const ReferenceState& state);
   // The learning-rate shift of the following updates (the study's per-epoch decay).
   // ConfigError outside -16..40.
   void set_lr_shift(int32_t shift);

@@ -29,7 +29,8 @@ std::string network_name(const FfOptions& o) {
 
 StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
                       const workloads::DatasetSplit& data,
-                      const std::function<void(const EpochResult&)>& on_epoch) {
+                      const std::function<void(const EpochResult&)>& on_epoch,
+                      const job::CheckpointOptions& checkpoint) {
   const TrainingConfig& training = run.training();
   if (training.batch_size() != 1)
     throw ConfigError("run.training.batch_size = " + std::to_string(training.batch_size()) +
@@ -53,15 +54,22 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
 
   // The whole split in the epoch's order (workloads/common/training_order.h); an epoch of
   // train_count samples takes the first ones, so a subsampled run still sees every class.
+  const job::StudyCheckpoints checkpoints(checkpoint, run, chip, data, train_samples);
+  ReferenceState resumed;
+  job::StudyPosition position = checkpoints.resume(report, resumed, on_epoch);
+  if (checkpoints.resuming()) ref.restore_state(resumed);
+  const job::SaveState save_state = [&ref](ReferenceState& state) { ref.save_state(state); };
+
   std::vector<uint32_t> order;
-  for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch) {
-    const auto start = std::chrono::steady_clock::now();
+  for (uint32_t epoch = position.epoch; epoch < training.epochs(); ++epoch) {
+    const auto start = std::chrono::steady_clock::now() - job::wall_duration(position.wall_seconds);
     workloads::training_order(order, data.train.count, run.seed(), epoch, training.shuffle());
     ref.set_lr_shift(options.lr_shift + static_cast<int32_t>(epoch * options.lr_shift_per_epoch));
-    EpochResult result;
+    EpochResult& result = position.partial;  // a resumed epoch's counts so far
     result.set_epoch(epoch + 1);
     workloads::AccuracyMeter train_meter;
-    for (uint32_t k = 0; k < train_samples; ++k) {
+    for (uint32_t k = 0; k < position.sample; ++k) train_meter.add(data.train.labels[order[k]], position.predictions[k]);
+    for (uint32_t k = position.sample; k < train_samples; ++k) {
       const uint32_t i = order[k];
       const uint32_t label = data.train.labels[i];
       const uint32_t predicted =
@@ -71,6 +79,9 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
       result.set_sops_forward(result.sops_forward() + c.sops_forward);
       result.set_sops_update(result.sops_update() + c.update_ops);
       result.set_weight_writes(result.weight_writes() + c.weights_written);
+      position.predictions.push_back(predicted);
+      position.sample = k + 1;
+      checkpoints.sample_done(report, position, start, save_state);
     }
     result.set_hidden_weight_writes(result.weight_writes());
     result.set_train_samples(train_samples);
@@ -87,6 +98,9 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     *report.add_epochs() = result;
     if (on_epoch) on_epoch(result);
+    position = job::StudyPosition{};
+    position.epoch = epoch + 1;
+    checkpoints.epoch_done(report, epoch, save_state);
   }
   return report;
 }

@@ -21,13 +21,16 @@
 #include "proto/run.pb.h"
 #include "proto/training.pb.h"
 #include "workloads/common/dataset.h"
+#include "workloads/job/study_checkpoint.h"
 
 namespace nmsim::ff {
 
 // ConfigError if the configuration does not suit FF (batch_size != 1, sizes, ...).
-// on_epoch is called after each epoch's evaluation (may be empty).
+// on_epoch is called after each epoch's evaluation (may be empty); `checkpoint`:
+// workloads/job/study_checkpoint.h.
 ::nmsim::StudyReport run_study(const ::nmsim::RunConfig& run, const ::nmsim::ChipConfig& chip,
                                const workloads::DatasetSplit& data,
-                               const std::function<void(const ::nmsim::EpochResult&)>& on_epoch);
+                               const std::function<void(const ::nmsim::EpochResult&)>& on_epoch,
+                               const job::CheckpointOptions& checkpoint = {});
 
 }  // namespace nmsim::ff

@@ -20,6 +20,7 @@
 #include "workloads/common/metrics.h"
 #include "workloads/common/weights.h"
 #include "workloads/job/chip_totals.h"
+#include "workloads/job/study_checkpoint.h"
 
 namespace nmsim::job {
 
@@ -90,11 +91,12 @@ class ChipWorkload {
 };
 
 // `nmsim study`: the functional reference alone, epoch by epoch. `trained` (if not null)
-// receives the trained weights when the study has an inference network.
+// receives the trained weights when the study has an inference network; `checkpoint` says
+// where to write checkpoints and which one to resume (study_checkpoint.h).
 using EpochCallback = std::function<void(const EpochResult&)>;
 using StudyFunction = StudyReport (*)(const RunConfig& run, const ChipConfig& chip,
                                       const workloads::DatasetSplit& data, const EpochCallback& on_epoch,
-                                      workloads::NetworkWeights* trained);
+                                      workloads::NetworkWeights* trained, const CheckpointOptions& checkpoint);
 
 // A workload as the commands see it.
 struct WorkloadDefinition {

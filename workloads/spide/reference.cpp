@@ -8,6 +8,7 @@
 #include "models/base/errors.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/softmax.h"
+#include "workloads/job/study_checkpoint.h"
 
 namespace nmsim::spide {
 namespace {
@@ -77,9 +78,7 @@ SpideReference::SpideReference(SpideOptions options, SpideMatrices initial)
       m_weights(std::move(initial)),
       m_encoder(options.encoder, options.seed, options.forward_steps) {
   const uint32_t n = m_options.hidden, classes = m_options.classes;
-  m_recurrent_transposed.resize(size_t{n} * n);
-  for (uint32_t i = 0; i < n; ++i)
-    for (uint32_t j = 0; j < n; ++j) m_recurrent_transposed[size_t{j} * n + i] = m_weights.recurrent.at(i, j);
+  transpose_recurrent();
   m_input_spikes.resize(m_options.inputs);
   m_spikes.resize(n);
   m_previous.resize(n);
@@ -282,6 +281,26 @@ uint32_t SpideReference::train(const uint8_t* pixels, uint32_t label, uint64_t s
   backward();
   update();
   return predicted;
+}
+
+void SpideReference::save_state(ReferenceState& state) const {
+  job::add_state_values(state, "input", m_weights.input.w);
+  job::add_state_values(state, "recurrent", m_weights.recurrent.w);
+  job::add_state_values(state, "readout", m_weights.readout.w);
+}
+
+void SpideReference::restore_state(const ReferenceState& state) {
+  job::read_state_values(state, 0, "input", m_weights.input.w);
+  job::read_state_values(state, 1, "recurrent", m_weights.recurrent.w);
+  job::read_state_values(state, 2, "readout", m_weights.readout.w);
+  transpose_recurrent();
+}
+
+void SpideReference::transpose_recurrent() {
+  const uint32_t n = m_options.hidden;
+  m_recurrent_transposed.resize(size_t{n} * n);
+  for (uint32_t i = 0; i < n; ++i)
+    for (uint32_t j = 0; j < n; ++j) m_recurrent_transposed[size_t{j} * n + i] = m_weights.recurrent.at(i, j);
 }
 
 }  // namespace nmsim::spide

@@ -94,6 +94,7 @@
 #include <vector>
 
 #include "models/base/spike_bitmap.h"
+#include "proto/checkpoint.pb.h"
 #include "workloads/common/encoder.h"
 #include "workloads/spide/matrices.h"
 #include "workloads/spide/options.h"
@@ -136,6 +137,11 @@ class SpideReference {
 
   const SampleCounts& last_counts() const { return m_counts; }
   const SpideMatrices& weights() const { return m_weights; }
+  // What a sample leaves for the next (F, W and O), for a study's checkpoint
+  // (workloads/job/study_checkpoint.h); restore_state is DataError for a state of another
+  // network.
+  void save_state(ReferenceState& state) const;
+  void restore_state(const ReferenceState& state);
   const SpideOptions& options() const { return m_options; }
 
   // The last sample's state (for tests and the firmware comparison).
@@ -163,6 +169,8 @@ class SpideReference {
 
   const SpideOptions m_options;
   SpideMatrices m_weights;
+  void transpose_recurrent();  // WT from W
+
   std::vector<int32_t> m_recurrent_transposed;  // WT[j][i] = W[i][j], kept equal to W
   workloads::RateEncoder m_encoder;
   SampleCounts m_counts;

@@ -63,8 +63,9 @@ std::string time_steps_text(const RunConfig& run) {
 }
 
 StudyReport study(const RunConfig& run, const ChipConfig& chip, const workloads::DatasetSplit& data,
-                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* /*trained: none*/) {
-  return run_study(run, chip, data, on_epoch);
+                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* /*trained: none*/,
+                  const job::CheckpointOptions& checkpoint) {
+  return run_study(run, chip, data, on_epoch, nullptr, checkpoint);
 }
 
 std::string study_figures(const EpochResult& e) {

@@ -43,7 +43,7 @@ void add_counts(EpochResult& r, const SampleCounts& c) {
 StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
                       const workloads::DatasetSplit& data,
                       const std::function<void(const EpochResult&)>& on_epoch,
-                      SpideMatrices* trained) {
+                      SpideMatrices* trained, const job::CheckpointOptions& checkpoint) {
   const TrainingConfig& training = run.training();
   if (training.batch_size() != 1)
     throw ConfigError("run.training.batch_size = " + std::to_string(training.batch_size()) +
@@ -62,20 +62,31 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
   report.add_notes("counts are totals over the epoch's training samples; run.time_steps is not "
                    "used (spide.forward_steps and backward_steps are)");
 
+  const job::StudyCheckpoints checkpoints(checkpoint, run, chip, data, train_samples);
+  ReferenceState resumed;
+  job::StudyPosition position = checkpoints.resume(report, resumed, on_epoch);
+  if (checkpoints.resuming()) reference.restore_state(resumed);
+  const job::SaveState save_state = [&reference](ReferenceState& state) { reference.save_state(state); };
+
   std::vector<uint32_t> order(train_count);
-  for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch) {
-    const auto start = std::chrono::steady_clock::now();
+  for (uint32_t epoch = position.epoch; epoch < training.epochs(); ++epoch) {
+    const auto start = std::chrono::steady_clock::now() - job::wall_duration(position.wall_seconds);
     workloads::training_order(order, train_count, run.seed(), epoch, training.shuffle());
     if (options.lr_decay_epochs > 0)
       reference.set_extra_lr_shift(static_cast<int32_t>(epoch / options.lr_decay_epochs));
-    EpochResult result;
+    EpochResult& result = position.partial;  // a resumed epoch's counts so far
     result.set_epoch(epoch + 1);
     workloads::AccuracyMeter train_meter(options.classes);
-    for (uint32_t s = 0; s < train_samples; ++s) {
+    for (uint32_t s = 0; s < position.sample; ++s) train_meter.add(data.train.labels[order[s]], position.predictions[s]);
+    for (uint32_t s = position.sample; s < train_samples; ++s) {
       const uint32_t d = order[s];
       const uint32_t label = data.train.labels[d];
-      train_meter.add(label, reference.train(data.train.sample(d), label, uint64_t{epoch} * train_count + d));
+      const uint32_t predicted = reference.train(data.train.sample(d), label, uint64_t{epoch} * train_count + d);
+      train_meter.add(label, predicted);
       add_counts(result, reference.last_counts());
+      position.predictions.push_back(predicted);
+      position.sample = s + 1;
+      checkpoints.sample_done(report, position, start, save_state);
     }
     result.set_train_samples(train_samples);
     result.set_train_accuracy(train_meter.accuracy());
@@ -90,6 +101,9 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     *report.add_epochs() = result;
     if (on_epoch) on_epoch(result);
+    position = job::StudyPosition{};
+    position.epoch = epoch + 1;
+    checkpoints.epoch_done(report, epoch, save_state);
   }
   if (trained) *trained = reference.weights();
   return report;

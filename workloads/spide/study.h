@@ -21,16 +21,19 @@
 #include "proto/run.pb.h"
 #include "proto/training.pb.h"
 #include "workloads/common/dataset.h"
+#include "workloads/job/study_checkpoint.h"
 #include "workloads/spide/matrices.h"
 
 namespace nmsim::spide {
 
 // ConfigError if the configuration does not suit SPIDE (batch_size != 1, not exactly one
 // hidden layer, a field out of range, ...). on_epoch is called after each epoch's
-// evaluation (may be empty). trained (if not null) receives the final weights.
+// evaluation (may be empty). trained (if not null) receives the final weights; `checkpoint`:
+// workloads/job/study_checkpoint.h.
 ::nmsim::StudyReport run_study(const ::nmsim::RunConfig& run, const ::nmsim::ChipConfig& chip,
                                const workloads::DatasetSplit& data,
                                const std::function<void(const ::nmsim::EpochResult&)>& on_epoch,
-                               SpideMatrices* trained = nullptr);
+                               SpideMatrices* trained = nullptr,
+                               const job::CheckpointOptions& checkpoint = {});
 
 }  // namespace nmsim::spide
