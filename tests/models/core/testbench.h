@@ -87,6 +87,12 @@ class NocStub : public sc_core::sc_module, public core::NetworkQuiescence {
 // One core without a chip: the core of `config` (its node 0, core 0) with a NoC stub and a
 // barrier of its own (one participant: the core), configured to hold `neurons` neurons of a
 // first layer with `fan_in` axons (rows packed as weight_row.h, words of the synapse SRAM).
+inline SimContext traced_context(const ChipConfig& config, trace::Tracer* tracer) {
+  SimContext ctx(config::clock_mhz(config));
+  ctx.tracer = tracer;
+  return ctx;
+}
+
 struct CoreBench {
   ChipConfig config;
   SimContext ctx;
@@ -94,9 +100,11 @@ struct CoreBench {
   core::Barrier barrier;
   core::NeuronCore core;
 
-  CoreBench(const ChipConfig& chip, uint32_t fan_in, uint32_t neurons, const arith::NeuronParams& params = {})
+  // tracer: the bench's trace, if any (attached before the core registers its signals).
+  CoreBench(const ChipConfig& chip, uint32_t fan_in, uint32_t neurons, const arith::NeuronParams& params = {},
+            trace::Tracer* tracer = nullptr)
       : config(chip),
-        ctx(config::clock_mhz(config)),
+        ctx(traced_context(config, tracer)),
         noc("noc", ctx),
         barrier("barrier", config.barrier(), ctx),
         core("core", config.core(), ctx, 0, 0, barrier, 2) {
