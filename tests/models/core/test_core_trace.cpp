@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -23,8 +22,6 @@ using testing::VcdReader;
 
 namespace {
 
-int16_t weight(uint32_t axon, uint32_t j) { return static_cast<int16_t>(axon * 7 + j * 300); }
-
 struct TinyRun {
   Cycle send_start, released, end;
 };
@@ -32,25 +29,10 @@ struct TinyRun {
 // test_core.cpp's "core alone" run (threshold 4000: neurons 4..7 fire), traced.
 TinyRun run_traced(const trace::TraceOptions& options) {
   trace::Tracer tracer(options);
-  arith::NeuronParams params;
-  params.threshold = 4000;
-  testing::CoreBench bench(testing::small_chip(), 100, 8, params, &tracer);
-  for (uint32_t a = 0; a < 100; ++a) {
-    std::vector<uint8_t> row(16);
-    for (uint32_t j = 0; j < 8; ++j) {
-      const int16_t w = weight(a, j);
-      std::memcpy(row.data() + 2 * j, &w, 2);
-    }
-    testing::write_row(bench.core, a * 16, row);
-  }
+  testing::WeightedBench bench(4000, &tracer);
   TinyRun run;
   LambdaProgram program([&](core::NeuronCore& c) {
-    c.reset_neurons();
-    SpikeBitmap inputs(100);
-    for (uint32_t a : {3, 70, 71}) inputs.set(a);
-    c.set_input_spikes(inputs);
-    c.integrate();
-    c.fire();
+    testing::integrate_and_fire_known_spikes(c);
     run.send_start = bench.ctx.clock.now();
     c.send_spikes();
     c.barrier(Phase::kBackward);
