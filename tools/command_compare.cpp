@@ -27,6 +27,7 @@
 #include "tools/compare_table.h"
 #include "tools/table/report_tables.h"
 #include "tools/progress.h"
+#include "tools/trace_options.h"
 #include "workloads/job/chip_job.h"
 #include "workloads/job/chip_run.h"
 #include "workloads/registry/registry.h"
@@ -279,7 +280,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("[ALGORITHM:]PATH=VALUE"),
        "override one field for every algorithm (--set samples=100), or for one (--set spide:network.hidden_sizes=64); "
        "repeatable, applied in order after the files and the compare config");
-  options.add(configs).add(memory_budget_option());
+  options.add(configs).add(memory_budget_option()).add(trace_options());
   po::variables_map vm;
   if (parse_or_help(args, options, vm)) return kExitOk;
   const table::Format format = *table_format(vm);
@@ -294,6 +295,15 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
   }
   std::vector<std::string> left_out;
   const std::vector<const CompareAlgorithm*> algorithms = chosen_algorithms(vm, compare, left_out);
+  // One trace per algorithm, named after --vcd/--fst: trace.vcd -> trace.dfa.vcd, trace.ff.vcd, ...
+  const std::optional<trace::TraceOptions> trace = resolve_trace(vm);
+  if (trace) {
+    std::vector<NamedOutput> traces;
+    for (const CompareAlgorithm* a : algorithms) {
+      traces.push_back({trace_option_name(vm), job_trace_path(trace->path, short_name(a->workload()))});
+    }
+    check_outputs(traces);
+  }
 
   ChipConfig chip = resolve_chip(vm, compare);
   const std::string energy_name = arg(vm, "energy");
@@ -385,6 +395,10 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
     job.energy = energy;
     job.check_reference = vm.count("no-check") == 0;
     job.command_line = command_line;
+    if (trace) {
+      job.trace = trace;
+      job.trace->path = job_trace_path(trace->path, name);
+    }
     std::string why_not;
     std::optional<CompareJobOutcome> outcome;
     if (vm.count("resume")) {
@@ -398,7 +412,8 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
         Progress progress(name + " samples", vm.count("quiet") > 0);
         job.progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
         const std::unique_ptr<job::ChipWorkload> chip_job = algorithm(run.workload())->chip_job();
-        const job::JobResult result = job::run_chip_job(*chip_job, job);
+        job::JobResult result = job::run_chip_job(*chip_job, job);
+        if (result.trace_file) result.trace_file->commit();  // in place as the job ends, like its record
         progress.finish();
         return outcome_of(result);
       });

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -14,12 +15,14 @@
 #include "tools/cli_options.h"
 #include "tools/commands.h"
 #include "tools/count_option.h"
+#include "tools/command_outputs.h"
 #include "tools/interrupt.h"
 #include "tools/sweep/local_runner.h"
 #include "tools/sweep/slurm_runner.h"
 #include "tools/sweep/sweep_output.h"
 #include "tools/sweep/sweep_plan.h"
 #include "tools/sweep/sweep_table.h"
+#include "tools/trace_options.h"
 
 namespace po = boost::program_options;
 
@@ -135,6 +138,7 @@ int command_sweep(const std::vector<std::string>& args) {
        "--format: the CSV's columns to print, comma-separated, each NAME or NAME:DECIMALS (e.g. "
        "sram_banks,cycles,energy_pJ:0)")
       ("quiet,q", "no progress display");
+  options.add(trace_options());
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
@@ -149,6 +153,9 @@ int command_sweep(const std::vector<std::string>& args) {
   if (format && !vm.count("columns")) throw ConfigError("--format: name the columns to print with --columns");
 
   const sweep::SweepPlan plan = sweep::load_sweep(vm["file"].as<std::string>());
+  // Each point's trace is named after --vcd/--fst and the point: trace.vcd -> trace.p000003.vcd.
+  const std::optional<trace::TraceOptions> trace = resolve_trace(vm);
+  if (trace) check_outputs({output_option(vm, trace_option_name(vm))});
   // Each Slurm task checks only its own slice: the submission checked them all.
   const Shard shard = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : Shard{};
   if (!vm.count("collect") && !format) {
@@ -181,6 +188,7 @@ int command_sweep(const std::vector<std::string>& args) {
       if (vm.count("sbatch")) slurm.sbatch_options = vm["sbatch"].as<std::vector<std::string>>();
       slurm.wait = vm.count("no-wait") == 0;
       slurm.quiet = vm.count("quiet") > 0;
+      if (trace) slurm.sweep_arguments = trace_arguments(vm, trace->path);
       const auto submitted = sweep::run_on_slurm(plan, output, slurm);
       if (submitted.signal != 0) {
         std::cerr << interrupted_message(submitted.signal) << ": Slurm job " << submitted.job_id
@@ -204,6 +212,13 @@ int command_sweep(const std::vector<std::string>& args) {
   run.retry_failed = vm.count("retry-failed") > 0;
   run.quiet = vm.count("quiet") > 0;
   run.write_csv = shard.count == 1;
+  if (trace) {
+    run.point_arguments = [&vm, &trace](uint32_t index) {
+      char name[16];
+      std::snprintf(name, sizeof name, "p%06u", index);
+      return trace_arguments(vm, job_trace_path(trace->path, name));
+    };
+  }
   const auto outcome = sweep::run_points(plan, indices, output, run);
 
   const uint32_t rows = run.write_csv ? output.write_csv() : 0;

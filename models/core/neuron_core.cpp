@@ -141,8 +141,9 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   if (m_ctx.tracer != nullptr) {
     const std::string base = this->name();
     m_trace_busy = m_ctx.tracer->add_signal(base + ".busy", 1);
-    m_trace_phase = m_ctx.tracer->add_signal(base + ".activity", 3);
+    m_trace_phase = m_ctx.tracer->add_states(base + ".activity", kActivityNames);
     m_trace_spike_out = m_ctx.tracer->add_signal(base + ".spike_out", 1);
+    m_trace_packets_sent = m_ctx.tracer->add_counter(base + ".packets_sent");
   }
   SC_HAS_PROCESS(NeuronCore);
   SC_THREAD(controller);
@@ -170,6 +171,12 @@ void NeuronCore::controller() {
   if (m_program == nullptr) return;  // an unused core: never clocked
   m_program->run(*this);
   m_trace_phase.set(m_ctx.clock.now(), kIdle);
+}
+
+void NeuronCore::barrier(Phase next_phase) {
+  m_trace_phase.set(m_ctx.clock.now(), kBarrierWait);
+  m_barrier.arrive_and_wait(next_phase);
+  m_trace_phase.set(m_ctx.clock.now(), kIdle);  // until the next unit starts
 }
 
 void NeuronCore::busy_until(Cycle end, PhaseCounter& unit_cycles) {
@@ -337,6 +344,7 @@ void NeuronCore::inject(Cycle at) {
   noc_socket->b_transport(m_noc_payload, delay);
   NMSIM_ASSERT(m_noc_payload.is_response_ok(), "network interface refused a packet");
   m_packets_sent.add(m_packet.phase);
+  m_trace_packets_sent.count(at);
 }
 
 void NeuronCore::send_spikes() {

@@ -190,7 +190,7 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
     NMSIM_ASSERT(index < kHostRegisters, "a host register the core does not have");
     return m_host_registers[index];
   }
-  void barrier(Phase next_phase) { m_barrier.arrive_and_wait(next_phase); }
+  void barrier(Phase next_phase);
   const std::vector<uint32_t>& fired() const { return m_fired; }      // local indices, ascending
 
   // --- host link side: raw state access, timed by the host link ---
@@ -348,6 +348,7 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   trace::Signal m_trace_busy;
   trace::Signal m_trace_phase;
   trace::Signal m_trace_spike_out;
+  trace::Signal m_trace_packets_sent;  // the statistic packets_sent, as it grows
 };
 
 }  // namespace nmsim::core

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "models/core/neuron_core.h"
 
@@ -13,6 +15,9 @@ inline uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 // Activity codes of the traced `activity` signal.
 enum Activity : uint64_t { kIdle = 0, kReset, kEncode, kIntegrate, kFire, kSend, kBarrierWait };
+// Their names in the trace, in code order.
+inline const std::vector<std::string> kActivityNames = {"idle", "reset", "encode", "integrate",
+                                                         "fire", "send",  "barrier_wait"};
 
 template <typename Fetch, typename Accumulate>
 Cycle NeuronCore::sender_pipeline(const SpikeBitmap& lines, Cycle start, Fetch&& fetch,

@@ -493,7 +493,10 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   r.flits_forwarded.add(flit.phase);
   r.last_move = now;
   m_last_progress = now;
-  if (m_tracing) m_routers[node]->m_busy[o].pulse(now);
+  if (m_tracing) {
+    m_routers[node]->m_busy[o].pulse(now);
+    m_routers[node]->m_forwarded[o].count(now);
+  }
   if (o == kLocal) {
     deliver_flit(node, flit, now);
     return;
@@ -524,6 +527,7 @@ void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle now) {
   for (uint32_t core = 0; core < m_cores_per_node; ++core) {
     if (!(cores & (1u << core))) continue;
     ni.m_packets_delivered.add(packet.phase);
+    ni.m_trace_packets_delivered.count(now);
     if (ni.m_sinks[core] != nullptr) ni.m_sinks[core]->deliver(packet, now);
   }
 }

@@ -25,6 +25,7 @@ NetworkInterface::NetworkInterface(sc_core::sc_module_name name, uint32_t node,
   inject_socket.register_b_transport(this, &NetworkInterface::b_transport);
   if (ctx.tracer != nullptr) {
     m_delivered = ctx.tracer->add_signal(std::string(this->name()) + ".delivered", 1);
+    m_trace_packets_delivered = ctx.tracer->add_counter(std::string(this->name()) + ".packets_delivered");
   }
   add_stat("packets_injected", "packets", "packets whose head flit entered the router",
            m_packets_injected);

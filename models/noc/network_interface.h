@@ -76,6 +76,7 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
   std::size_t m_max_queue_packets = 0;
   std::vector<PacketSink*> m_sinks;  // per core
   trace::Signal m_delivered;         // one pulse per delivered packet (tail)
+  trace::Signal m_trace_packets_delivered;  // the statistic packets_delivered, as it grows
 
   PhaseCounter m_packets_injected;
   PhaseCounter m_flits_injected;

@@ -27,6 +27,7 @@ Router::Router(sc_core::sc_module_name name, uint32_t node, uint8_t links,
         m_occupancy[p] =
             ctx.tracer->add_signal(base + "in_" + port_name(p) + ".occupancy", 8);
         m_busy[p] = ctx.tracer->add_signal(base + "out_" + port_name(p) + ".busy", 1);
+        m_forwarded[p] = ctx.tracer->add_counter(base + "out_" + port_name(p) + ".flits_forwarded");
       }
     }
   }

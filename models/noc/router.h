@@ -113,6 +113,7 @@ class Router : public sc_core::sc_module, public StatGroup {
   // Trace signals, apart from the port state the engine reads every step.
   std::array<trace::Signal, kPortCount> m_occupancy;  // per input
   std::array<trace::Signal, kPortCount> m_busy;       // per output
+  std::array<trace::Signal, kPortCount> m_forwarded;  // per output: flits_forwarded's share
 };
 
 }  // namespace nmsim::noc

@@ -61,10 +61,11 @@ Sram::Sram(sc_core::sc_module_name name, const SramConfig& config, SimContext& c
              m_bank_state[b].conflicts);
     add_stat(bank + ".busy_cycles", "cycles", "cycles this bank was accessed",
              m_bank_state[b].busy_cycles);
-    // '_' rather than '[i]' in trace names: waveform viewers read [i] as a bit index.
+    // The statistics' names: "bank[i]" is a scope, so no viewer reads [i] as a bit index.
     if (ctx.tracer != nullptr) {
-      m_bank_state[b].busy =
-          ctx.tracer->add_signal(std::string(this->name()) + ".bank_" + std::to_string(b) + ".busy", 1);
+      const std::string scope = std::string(this->name()) + "." + bank + ".";
+      m_bank_state[b].busy = ctx.tracer->add_signal(scope + "busy", 1);
+      m_bank_state[b].busy_count = ctx.tracer->add_counter(scope + "busy_cycles");
     }
   }
   add_leakage({LeakageKind::kSram, macro_kb});
@@ -116,6 +117,7 @@ Cycle Sram::issue_word(uint32_t bank, Cycle start, Phase phase) {
   b.touched = true;
   m_busy_cycles.add(phase);
   b.busy.pulse(issue);
+  b.busy_count.count(issue);
   return issue;
 }
 

@@ -85,7 +85,8 @@ class Sram : public sc_core::sc_module, public StatGroup {
     Cycle free_at{};  // first cycle the bank can accept an access
     PhaseCounter conflicts;
     PhaseCounter busy_cycles;
-    trace::Signal busy;  // pulse at each issue cycle
+    trace::Signal busy;        // pulse at each issue cycle
+    trace::Signal busy_count;  // the statistic busy_cycles, as it grows
     bool touched = false;  // read or written at least once (else it holds nothing)
   };
 

@@ -4,31 +4,44 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <utility>
 
 #include "models/base/errors.h"
 #include "models/base/output_file.h"
+#include "models/trace/vcd2fst_process.h"
 
 namespace nmsim::trace {
 
 namespace {
 
+// Time units of the trace a cycle: the clock falls half way, and with a 100 ps unit the
+// viewer's nanoseconds are cycles.
+constexpr uint64_t kUnitsPerCycle = 10;
+constexpr const char* kClockName = "nmsim.clk";
+constexpr const char* kCycleName = "nmsim.cycle";
+constexpr std::size_t kNearestShown = 5;
+
 struct Change {
   uint64_t cycle;
   uint64_t seq;  // report order: breaks ties within a cycle (the last change wins)
   uint32_t id;
+  bool add;      // a counter's events, else a new value
   uint64_t value;
 };
 
 struct SignalInfo {
   std::string name;
   uint32_t width_bits;
+  bool counter = false;
+  std::vector<std::string> state_names;  // a state signal's names; empty otherwise
   std::string code;           // VCD identifier
   uint64_t initial = 0;       // value at the window start (last change before it)
   uint64_t initial_cycle = 0;
   uint64_t last_written = 0;  // last value written to the file
+  uint64_t pending = 0;       // scratch: the value at the end of the cycle being written
 };
 
 // VCD identifiers: base 94 over the printable characters '!'..'~'.
@@ -55,24 +68,28 @@ struct Scope {
 
 struct Tracer::Impl {
   TraceOptions options;
-  std::optional<OutputFile> file;  // opened at construction; handed to the caller by finish()
+  std::optional<OutputFile> file;        // opened at construction; handed to the caller by finish()
+  std::unique_ptr<Vcd2FstProcess> fst;   // FST: the process the VCD text streams into
   std::vector<SignalInfo> signals;
   std::unordered_map<std::string, uint32_t> by_name;
+  std::vector<std::string> offered;  // every name offered, kept or not: for check_patterns
   std::vector<Change> buffer;
   uint64_t next_seq = 0;
   uint64_t safe_cycle = 0;
   uint64_t flushed_before = 0;  // every change with a cycle below this was written
   bool header_written = false;
   bool finished = false;
-  uint64_t last_time_ps = 0;  // last '#' time stamp written
-  std::vector<uint64_t> group_mark;  // scratch: per signal, the last group that saw it
+  uint64_t last_time = 0;       // last '#' time stamp written
+  uint64_t clock_cycle = 0;     // the cycle whose clock edges are written next
+  bool clock_high = false;      // clock_cycle's rising edge is written, its falling one not
+  std::vector<uint64_t> group_mark;  // scratch: per signal, the last cycle group that saw it
   uint64_t group_counter = 0;
-  std::vector<uint8_t> keep;  // scratch: per buffered change, is it the last of its group
+  std::vector<uint32_t> touched;     // scratch: the signals of the cycle being written
 
-  std::ostream& out() { return file->stream(); }
+  std::ostream& out() { return fst ? fst->stream() : file->stream(); }
 
   bool kept(const std::string& name) const {
-    if (options.patterns.empty()) return true;
+    if (options.patterns.empty() || name == kClockName || name == kCycleName) return true;
     for (const auto& p : options.patterns) {
       if (glob_match(p, name)) return true;
     }
@@ -82,7 +99,9 @@ struct Tracer::Impl {
   void write_scope(const Scope& scope) {
     for (const auto& [leaf, index] : scope.vars) {
       const SignalInfo& s = signals[index];
-      out() << "$var wire " << s.width_bits << ' ' << s.code << ' ' << leaf << " $end\n";
+      const char* type = !s.state_names.empty() ? "string" : s.counter ? "integer" : "wire";
+      out() << "$var " << type << ' ' << (s.state_names.empty() ? s.width_bits : 1) << ' ' << s.code << ' ' << leaf
+            << " $end\n";
     }
     for (const auto& [name, child] : scope.children) {
       out() << "$scope module " << name << " $end\n";
@@ -92,6 +111,10 @@ struct Tracer::Impl {
   }
 
   void write_value(const SignalInfo& s, uint64_t value) {
+    if (!s.state_names.empty()) {
+      out() << 's' << s.state_names[value] << ' ' << s.code << '\n';
+      return;
+    }
     if (s.width_bits == 1) {
       out() << (value ? '1' : '0') << s.code << '\n';
       return;
@@ -106,11 +129,20 @@ struct Tracer::Impl {
     out() << ' ' << s.code << '\n';
   }
 
+  void stamp(uint64_t time) {
+    if (time == last_time) return;
+    out() << '#' << time << '\n';
+    last_time = time;
+  }
+
   void write_header() {
     if (header_written) return;
     header_written = true;
     // No $date: the same run gives the same file.
-    out() << "$version nmsim $end\n$timescale 1 ps $end\n";
+    const uint64_t period = options.period_ps;
+    out() << "$version nmsim $end\n$comment time axis: one chip cycle is 1 ns (" << kUnitsPerCycle
+          << " units of 100 ps), so times read as cycles; the chip's clock period is " << period << " ps ("
+          << 1e6 / static_cast<double>(period) << " MHz) $end\n$timescale 100 ps $end\n";
     Scope root;
     for (uint32_t i = 0; i < signals.size(); ++i) {
       const std::string& name = signals[i].name;
@@ -124,8 +156,13 @@ struct Tracer::Impl {
     }
     write_scope(root);
     out() << "$enddefinitions $end\n";
-    last_time_ps = options.start.value() * options.period_ps;
-    out() << '#' << last_time_ps << "\n$dumpvars\n";
+    const uint64_t start = options.start.value();
+    signals[0].initial = 1;  // the clock: high in the window's first cycle
+    signals[1].initial = start;
+    last_time = start * kUnitsPerCycle;
+    clock_cycle = start;
+    clock_high = true;
+    out() << '#' << last_time << "\n$dumpvars\n";
     for (auto& s : signals) {
       write_value(s, s.initial);
       s.last_written = s.initial;
@@ -133,33 +170,52 @@ struct Tracer::Impl {
     out() << "$end\n";
   }
 
-  // Writes buffer[0, count) (sorted), one time stamp per cycle with a change; within a cycle
-  // only each signal's last change counts, and only if it differs from the value written.
+  // The clock's edges and the cycle counter of every cycle before `cycle` (never past the window).
+  void clock_before(uint64_t cycle) {
+    cycle = std::min(cycle, options.end.value() == UINT64_MAX ? cycle : options.end.value() + 1);
+    for (; clock_cycle < cycle; ++clock_cycle) {
+      if (!clock_high) rise(clock_cycle);
+      stamp(clock_cycle * kUnitsPerCycle + kUnitsPerCycle / 2);
+      write_value(signals[0], 0);
+      clock_high = false;
+    }
+  }
+
+  void rise(uint64_t cycle) {
+    stamp(cycle * kUnitsPerCycle);
+    write_value(signals[0], 1);
+    write_value(signals[1], cycle);
+  }
+
+  // Writes buffer[0, count) (sorted), cycle by cycle: each signal's value at the end of the
+  // cycle (the last value set, plus the events counted), if it differs from the value written.
   void write_sorted(std::size_t count) {
-    keep.assign(count, 0);
     std::size_t begin = 0;
     while (begin < count) {
+      const uint64_t cycle = buffer[begin].cycle;
       std::size_t end = begin;
-      while (end < count && buffer[end].cycle == buffer[begin].cycle) ++end;
       ++group_counter;
-      for (std::size_t k = end; k-- > begin;) {
-        const uint32_t id = buffer[k].id;
-        if (group_mark[id] != group_counter) {
-          group_mark[id] = group_counter;
-          keep[k] = 1;
+      touched.clear();
+      for (; end < count && buffer[end].cycle == cycle; ++end) {
+        const Change& c = buffer[end];
+        SignalInfo& s = signals[c.id];
+        if (group_mark[c.id] != group_counter) {
+          group_mark[c.id] = group_counter;
+          s.pending = s.last_written;
+          touched.push_back(c.id);
         }
+        s.pending = c.add ? mask(s.pending + c.value, s.width_bits) : c.value;
       }
-      const uint64_t time_ps = buffer[begin].cycle * options.period_ps;
-      for (std::size_t k = begin; k < end; ++k) {
-        if (!keep[k]) continue;
-        SignalInfo& s = signals[buffer[k].id];
-        if (buffer[k].value == s.last_written) continue;
-        if (time_ps != last_time_ps) {
-          out() << '#' << time_ps << '\n';
-          last_time_ps = time_ps;
-        }
-        write_value(s, buffer[k].value);
-        s.last_written = buffer[k].value;
+      clock_before(cycle);
+      if (!clock_high) {
+        rise(cycle);
+        clock_high = true;
+      }
+      for (const uint32_t id : touched) {
+        SignalInfo& s = signals[id];
+        if (s.pending == s.last_written) continue;
+        write_value(s, s.pending);
+        s.last_written = s.pending;
       }
       begin = end;
     }
@@ -178,46 +234,65 @@ struct Tracer::Impl {
 };
 
 void Signal::set(Cycle at, uint64_t value) const {
-  if (m_tracer != nullptr) m_tracer->change(m_id, at, value);
+  if (m_tracer != nullptr) m_tracer->change(m_id, at, value, false);
 }
 
 void Signal::pulse(Cycle at) const {
   if (m_tracer == nullptr) return;
-  m_tracer->change(m_id, at, 1);
-  m_tracer->change(m_id, at + 1, 0);
+  m_tracer->change(m_id, at, 1, false);
+  m_tracer->change(m_id, at + 1, 0, false);
+}
+
+void Signal::count(Cycle at, uint64_t events) const {
+  if (m_tracer != nullptr) m_tracer->change(m_id, at, events, true);
 }
 
 Tracer::Tracer(TraceOptions options) : m_impl(new Impl) {
   m_impl->options = std::move(options);
   const TraceOptions& o = m_impl->options;
-  if (o.path.empty()) {
-    delete m_impl;
-    throw ConfigError("trace: no output path given");
-  }
-  if (o.period_ps == 0 || o.end < o.start) {
-    delete m_impl;
-    throw ConfigError("trace: period must be > 0 and the window start <= end");
-  }
-  // Opened now so a bad path fails before the run, not after it.
   try {
+    if (o.path.empty()) throw ConfigError("trace: no output path given");
+    if (o.period_ps == 0 || o.end < o.start) throw ConfigError("trace: period must be > 0 and the window start <= end");
+    // Opened now so a bad path fails before the run, not after it.
     m_impl->file.emplace(o.path);
+    if (o.format == TraceFormat::kFst) {
+      const std::string& temporary = m_impl->file->temporary();
+      m_impl->fst = std::make_unique<Vcd2FstProcess>(temporary.empty() ? o.path : temporary);
+    }
   } catch (...) {
     delete m_impl;
     throw;
   }
+  add_signal(kClockName, 1);
+  add_signal(kCycleName, 64);
 }
 
-// An unfinished trace's temporary goes with its OutputFile.
-Tracer::~Tracer() { delete m_impl; }
+// An unfinished trace's temporary goes with its OutputFile (after vcd2fst stopped writing it).
+Tracer::~Tracer() {
+  m_impl->fst.reset();
+  delete m_impl;
+}
 
-Signal Tracer::add_signal(const std::string& name, uint32_t width_bits) {
+Signal Tracer::add_signal(const std::string& name, uint32_t width_bits) { return add(name, width_bits, false, {}); }
+
+Signal Tracer::add_counter(const std::string& name) { return add(name, 64, true, {}); }
+
+Signal Tracer::add_states(const std::string& name, const std::vector<std::string>& state_names) {
+  NMSIM_ASSERT(!state_names.empty(), "trace state signal " + name + " without states");
+  return add(name, 64, false, state_names);
+}
+
+Signal Tracer::add(const std::string& name, uint32_t width_bits, bool counter,
+                   const std::vector<std::string>& state_names) {
   NMSIM_ASSERT(width_bits >= 1 && width_bits <= 64, "trace signal " + name + ": width 1..64");
   Impl& s = *m_impl;
+  s.offered.push_back(name);
   if (!s.kept(name)) return Signal();
   const auto found = s.by_name.find(name);
   if (found != s.by_name.end()) {
-    NMSIM_ASSERT(s.signals[found->second].width_bits == width_bits,
-                 "trace signal " + name + " registered twice with different widths");
+    const SignalInfo& known = s.signals[found->second];
+    NMSIM_ASSERT(known.width_bits == width_bits && known.counter == counter && known.state_names == state_names,
+                 "trace signal " + name + " registered twice as different kinds");
     return Signal(this, found->second);
   }
   NMSIM_ASSERT(!s.header_written, "trace signal " + name + " registered after the trace started");
@@ -225,6 +300,8 @@ Signal Tracer::add_signal(const std::string& name, uint32_t width_bits) {
   SignalInfo info;
   info.name = name;
   info.width_bits = width_bits;
+  info.counter = counter;
+  info.state_names = state_names;
   info.code = vcd_code(id);
   s.signals.push_back(std::move(info));
   s.by_name.emplace(name, id);
@@ -232,7 +309,22 @@ Signal Tracer::add_signal(const std::string& name, uint32_t width_bits) {
   return Signal(this, id);
 }
 
-void Tracer::change(uint32_t id, Cycle at, uint64_t value) {
+void Tracer::check_patterns() const {
+  const Impl& s = *m_impl;
+  for (const std::string& pattern : s.options.patterns) {
+    const bool matched = std::any_of(s.offered.begin(), s.offered.end(),
+                                     [&](const std::string& name) { return glob_match(pattern, name); });
+    if (matched) continue;
+    std::string nearest;
+    for (const std::string& name : nearest_names(pattern, s.offered, kNearestShown)) {
+      nearest += (nearest.empty() ? "" : ", ") + name;
+    }
+    throw ConfigError("trace pattern '" + pattern + "' matches none of the run's " +
+                      std::to_string(s.offered.size()) + " signals; the nearest: " + nearest);
+  }
+}
+
+void Tracer::change(uint32_t id, Cycle at, uint64_t value, bool add) {
   Impl& s = *m_impl;
   NMSIM_ASSERT(id < s.signals.size(), "unknown trace signal id");
   NMSIM_ASSERT(at.value() >= s.flushed_before,
@@ -240,17 +332,22 @@ void Tracer::change(uint32_t id, Cycle at, uint64_t value) {
                    s.signals[id].name + " after cycles up to " +
                    std::to_string(s.flushed_before) + " were written");
   SignalInfo& signal = s.signals[id];
-  value = mask(value, signal.width_bits);
+  NMSIM_ASSERT(add == signal.counter, "trace signal " + signal.name + ": count() is for counters, set() for the rest");
+  NMSIM_ASSERT(signal.state_names.empty() || value < signal.state_names.size(),
+               "trace signal " + signal.name + ": no state " + std::to_string(value));
+  if (!add) value = mask(value, signal.width_bits);
   if (at < s.options.start) {
     // Before the window: only the value at the window start matters.
-    if (at.value() >= signal.initial_cycle) {
+    if (add) {
+      signal.initial = mask(signal.initial + value, signal.width_bits);
+    } else if (at.value() >= signal.initial_cycle) {
       signal.initial = value;
       signal.initial_cycle = at.value();
     }
     return;
   }
   if (at > s.options.end) return;
-  s.buffer.push_back({at.value(), s.next_seq++, id, value});
+  s.buffer.push_back({at.value(), s.next_seq++, id, add, value});
   if (s.buffer.size() >= s.options.flush_threshold && s.safe_cycle > s.flushed_before) {
     flush_before(Cycle(s.safe_cycle));
   }
@@ -271,6 +368,7 @@ void Tracer::flush_before(Cycle c) {
       std::lower_bound(s.buffer.begin(), s.buffer.end(), c.value(),
                        [](const Change& ch, uint64_t cycle) { return ch.cycle < cycle; });
   s.write_sorted(static_cast<std::size_t>(first_kept - s.buffer.begin()));
+  s.clock_before(c.value());
   s.out().flush();
   s.check_stream();
 }
@@ -280,15 +378,21 @@ OutputFile Tracer::finish(Cycle end) {
   NMSIM_ASSERT(!s.finished, "trace finished twice");
   s.write_header();
   s.sort_buffer();
-  s.write_sorted(s.buffer.size());
+  // Changes after the run's end (the fall of a pulse in its last cycle) are dropped.
   const Cycle last = min(end, s.options.end);
+  const auto past_last =
+      std::upper_bound(s.buffer.begin(), s.buffer.end(), last.value(),
+                       [](uint64_t cycle, const Change& ch) { return cycle < ch.cycle; });
+  s.write_sorted(static_cast<std::size_t>(past_last - s.buffer.begin()));
+  s.buffer.clear();
   if (last >= s.options.start) {
-    const uint64_t time_ps = last.value() * s.options.period_ps;
-    if (time_ps > s.last_time_ps) {
-      s.out() << '#' << time_ps << '\n';
-      s.last_time_ps = time_ps;
-    }
+    // The clock through the last cycle, then the closing time stamp, so it shows whole.
+    s.clock_before(last.value() + 1);
+    s.stamp(s.clock_cycle * kUnitsPerCycle);
   }
+  s.out().flush();
+  s.check_stream();
+  if (s.fst) s.fst->finish();
   s.file->close();
   s.finished = true;
   OutputFile file = std::move(*s.file);
@@ -298,26 +402,13 @@ OutputFile Tracer::finish(Cycle end) {
 
 std::size_t Tracer::signal_count() const { return m_impl->signals.size(); }
 
-bool glob_match(const std::string& pattern, const std::string& text) {
-  // Greedy with backtracking to the last '*': linear for one star, no recursion.
-  std::size_t p = 0, t = 0;
-  std::size_t star = std::string::npos, star_text = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      star_text = t;
-    } else if (star != std::string::npos) {
-      p = star + 1;
-      t = ++star_text;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+std::unique_ptr<Tracer> attach_tracer(const std::optional<TraceOptions>& options, SimContext& ctx) {
+  if (!options) return nullptr;
+  TraceOptions with_period = *options;
+  with_period.period_ps = ctx.clock.period_ps();
+  auto tracer = std::make_unique<Tracer>(with_period);
+  ctx.tracer = tracer.get();
+  return tracer;
 }
 
 }  // namespace nmsim::trace

@@ -53,7 +53,7 @@ bool wait_until(Ready ready) {
 // A run long enough to be interrupted, with a report and a trace being written.
 std::vector<std::string> long_run() {
   return {"run", "--quiet", "--no-table", "--set", "workload=WORKLOAD_INFERENCE", "--set", "samples=2000",
-          "--json", "r.json", "--vcd", "t.vcd", "--trace", "chip.node_0_0.*"};
+          "--json", "r.json", "--vcd", "t.vcd", "--trace", "chip.core_0_0_0.*"};
 }
 
 void interrupt_a_run(int signal, const std::string& name) {

@@ -201,7 +201,7 @@ TEST_CASE("outputs: --save-weights failing at the end leaves no report and no tr
   // The folder exists when the paths are checked, and is gone when the run ends.
   const pid_t pid = start_nmsim(dir, {"run", "--quiet", "--no-table", "--set", "training.train_samples=2000", "--set",
                                       "samples=20", "--set", "network.hidden_sizes=32", "--json", "r.json", "--vcd",
-                                      "t.vcd", "--trace", "chip.node_0_0.*", "--save-weights", "w/weights.pb"},
+                                      "t.vcd", "--trace", "chip.core_0_0_0.*", "--save-weights", "w/weights.pb"},
                                 dir.file("log"));
   // The trace is being written (the run started) when a temporary stays: the paths' checks
   // make and remove one for each output within microseconds.

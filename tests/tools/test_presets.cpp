@@ -110,20 +110,16 @@ TEST_CASE("clock: 75, 333 and 1000/3 MHz give the 200 MHz cycles, time = cycles 
     // Leakage is power x time; dynamic energy counts events, whatever the clock.
     CHECK(s.leakage_energy_pj() == Approx(base.leakage_energy_pj() * 200 / mhz).epsilon(1e-12));
     CHECK(s.dynamic_energy_pj() == base.dynamic_energy_pj());
-    // The VCD's time axis: the kernel period (the true one rounded to whole ps), the same
-    // changes at the same cycles as at 200 MHz.
+    // The VCD's time axis counts cycles: the same trace as at 200 MHz but for the period its
+    // $comment states (the kernel's: the true one rounded to whole ps).
     CHECK(s.clock_period_ps() == static_cast<uint64_t>(1e6 / mhz + 0.5));
-    std::istringstream vcd(slurp(dir.file("c.vcd"))), base_vcd(slurp(dir.file("base.vcd")));
-    std::string line, base_line;
-    int stamps = 0;
-    while (std::getline(vcd, line) && std::getline(base_vcd, base_line)) {
-      if (line.empty() || line[0] != '#') continue;
-      REQUIRE(base_line[0] == '#');
-      const uint64_t t = std::stoull(line.substr(1)), base_t = std::stoull(base_line.substr(1));
-      REQUIRE(base_t % 5000 == 0);
-      CHECK(t == base_t / 5000 * s.clock_period_ps());
-      ++stamps;
-    }
-    CHECK(stamps > 10);
+    const auto without_comment = [](std::string text) {
+      const std::size_t begin = text.find("$comment");
+      return begin == std::string::npos ? text : text.erase(begin, text.find("$end", begin) - begin);
+    };
+    const std::string vcd = slurp(dir.file("c.vcd")), base_vcd = slurp(dir.file("base.vcd"));
+    CHECK(vcd.find("clock period is " + std::to_string(s.clock_period_ps()) + " ps") != std::string::npos);
+    CHECK(vcd.size() > 1000);
+    CHECK(without_comment(vcd) == without_comment(base_vcd));
   }
 }

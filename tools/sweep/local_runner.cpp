@@ -122,6 +122,10 @@ LocalRunOutcome run_points(const SweepPlan& plan, const std::vector<uint32_t>& i
       auto args = point_arguments(plan, point);
       args.insert(args.end(), {"--json", output.report_path(point.index), "--no-table", "--quiet", "--json-detail",
                                plan.config.full_reports() ? "full" : "summary"});
+      if (options.point_arguments) {
+        const std::vector<std::string> more = options.point_arguments(point.index);
+        args.insert(args.end(), more.begin(), more.end());
+      }
       std::remove(output.report_path(point.index).c_str());  // a report from an earlier try
       running[start_point(options.nmsim_binary, args, output.log_path(point.index))] = point.index;
       ++next;

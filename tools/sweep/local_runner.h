@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct LocalRunOptions {
   bool retry_failed = false;           // run failed points again
   bool quiet = false;                  // no progress on the terminal or in the log
   bool write_csv = true;               // rebuild the CSV every few seconds as points end (not for a shard)
+  // More arguments of a point's command (its trace options), given the point's index.
+  std::function<std::vector<std::string>(uint32_t)> point_arguments;
 };
 
 struct LocalRunOutcome {

@@ -87,7 +87,9 @@ SlurmOutcome run_on_slurm(const SweepPlan& plan, SweepOutput& output, const Slur
   for (const auto& option : options.sbatch_options) script += "#SBATCH " + option + "\n";
   script += "exec " + quoted(options.nmsim_binary) + " sweep " + quoted(absolute(plan.file)) + " --out " +
             quoted(absolute(output.folder())) + " --shard \"$SLURM_ARRAY_TASK_ID/" + std::to_string(outcome.tasks) +
-            "\" -j " + std::to_string(options.cpus_per_task) + " --quiet\n";
+            "\" -j " + std::to_string(options.cpus_per_task) + " --quiet";
+  for (const std::string& argument : options.sweep_arguments) script += " " + quoted(argument);
+  script += "\n";
   const std::string script_path = folder + "/array.sh";
   report::write_file_atomically(script_path, script);
 

@@ -20,6 +20,7 @@ struct SlurmOptions {
   std::vector<std::string> sbatch_options;   // passed on to sbatch (--partition=..., --time=...)
   bool wait = true;                          // wait for the array to end
   bool quiet = false;
+  std::vector<std::string> sweep_arguments;  // more arguments of each task's `nmsim sweep` (the trace options)
 };
 
 struct SlurmOutcome {

@@ -31,16 +31,6 @@ std::string text_of(const google::protobuf::Message& message) {
   return text;
 }
 
-// A VCD tracer for the run if one was asked for, attached to ctx (null otherwise).
-std::unique_ptr<trace::Tracer> make_tracer(const std::optional<trace::TraceOptions>& options, SimContext& ctx) {
-  if (!options) return nullptr;
-  trace::TraceOptions trace_options = *options;
-  trace_options.period_ps = ctx.clock.period_ps();
-  auto tracer = std::make_unique<trace::Tracer>(trace_options);
-  ctx.tracer = tracer.get();
-  return tracer;
-}
-
 // The chip's report as it stands: counts and energy of every phase so far, its breakdown
 // labelled `part`.
 Report chip_report(const chip::Chip& chip, const energy::EnergyModel& energy, const SimContext& ctx,
@@ -153,7 +143,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
 
   // Elaborate, configure, preload, programs.
   SimContext ctx(config::clock_mhz(options.chip));
-  const std::unique_ptr<trace::Tracer> tracer = make_tracer(options.trace, ctx);
+  const std::unique_ptr<trace::Tracer> tracer = trace::attach_tracer(options.trace, ctx);
   chip::Chip chip("chip", options.chip, ctx);
   workload.configure(chip, mapping, network);
   if (!network.weights.layers.empty()) preload_weights(chip, network.weights, network.weight_width_bits);
@@ -164,6 +154,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
   };
   hooks.training_ended = [&] { training_report = chip_report(chip, energy, ctx, options.chip, "training"); };
   workload.load_programs(chip, mapping, hooks);
+  if (tracer) tracer->check_patterns();  // every signal is registered: a pattern that matches none fails now
 
   // Simulate to the end, then close the chip's statistics.
   const auto start = WallClock::now();

@@ -26,7 +26,7 @@ struct JobOptions {
   ChipConfig chip;
   RunConfig run;  // training jobs: training.train_samples trained (0: all), then run.samples tested
   EnergyTable energy;
-  std::optional<trace::TraceOptions> trace;  // VCD output
+  std::optional<trace::TraceOptions> trace;  // waveform output
   bool check_reference = true;               // run the functional reference too and compare
   std::function<void(uint32_t done, uint32_t total)> progress;
   std::string command_line;

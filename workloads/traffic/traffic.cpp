@@ -152,6 +152,7 @@ TrafficSummary TrafficBench::summary() const {
 std::unique_ptr<TrafficBench> run_traffic(const ChipConfig& chip, const TrafficConfig& traffic,
                                           SimContext& ctx) {
   auto bench = std::make_unique<TrafficBench>("traffic", chip, traffic, ctx);
+  if (ctx.tracer != nullptr) ctx.tracer->check_patterns();  // every signal is registered
   sc_core::sc_start();
   bench->mesh().rethrow_if_failed();
   return bench;

@@ -97,7 +97,8 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink {
 
 // Elaborates a TrafficBench named "traffic" (the mesh is "traffic.mesh"), runs sc_start()
 // and returns the bench for its summary and the mesh's statistics. The configs are those
-// config::validate(chip) and config::validate(traffic, chip) accepted. Throws DeadlockError if
+// config::validate(chip) and config::validate(traffic, chip) accepted; with ctx.tracer, its
+// patterns are checked once the bench is elaborated. Throws DeadlockError if
 // the mesh deadlocked. One call per process (SystemC elaborates once). ctx's clock must match
 // chip.clock_mhz.
 std::unique_ptr<TrafficBench> run_traffic(const ChipConfig& chip, const TrafficConfig& traffic,

@@ -2,7 +2,6 @@
 // barrier; graded values on a 1 x 1 chip's mesh), driven by a test program. Numbers are derived by hand from the microarchitecture in neuron_core.h.
 #include <catch2/catch.hpp>
 
-#include <cstring>
 #include <functional>
 #include <vector>
 
@@ -22,29 +21,9 @@ using testing::stat_total;
 
 namespace {
 
-// testbench.h's small core with 100 of its 128 axons used.
-int16_t weight(uint32_t axon, uint32_t j) { return static_cast<int16_t>(axon * 7 + j * 300); }
-
-
-arith::NeuronParams with_threshold(int32_t threshold) {
-  arith::NeuronParams params;
-  params.threshold = threshold;
-  return params;
-}
-
-// The core alone (testbench.h's NoC stub and barrier), its rows through the uncounted backdoor.
-struct Bench : testing::CoreBench {
-  explicit Bench(int32_t threshold) : CoreBench(small_chip(), 100, 8, with_threshold(threshold)) {
-    for (uint32_t a = 0; a < 100; ++a) {
-      std::vector<uint8_t> row(16);
-      for (uint32_t j = 0; j < 8; ++j) {
-        const int16_t w = weight(a, j);
-        std::memcpy(row.data() + 2 * j, &w, 2);
-      }
-      testing::write_row(core, a * 16, row);
-    }
-  }
-};
+// The core alone (testbench.h's NoC stub and barrier).
+using Bench = testing::WeightedBench;
+int16_t weight(uint32_t axon, uint32_t j) { return testing::small_weight(axon, j); }
 
 }  // namespace
 
@@ -276,12 +255,7 @@ TEST_CASE("core alone: spikes leave one a cycle into the NoC stub, the barrier r
   Bench bench(4000);  // neurons 4..7 fire (the fire-scan test above)
   Cycle send_start, sent, released;
   LambdaProgram program([&](core::NeuronCore& c) {
-    c.reset_neurons();
-    SpikeBitmap inputs(100);
-    for (uint32_t a : {3, 70, 71}) inputs.set(a);
-    c.set_input_spikes(inputs);
-    c.integrate();
-    c.fire();
+    testing::integrate_and_fire_known_spikes(c);
     send_start = bench.ctx.clock.now();
     c.send_spikes();
     sent = bench.ctx.clock.now();

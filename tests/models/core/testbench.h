@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -87,6 +88,12 @@ class NocStub : public sc_core::sc_module, public core::NetworkQuiescence {
 // One core without a chip: the core of `config` (its node 0, core 0) with a NoC stub and a
 // barrier of its own (one participant: the core), configured to hold `neurons` neurons of a
 // first layer with `fan_in` axons (rows packed as weight_row.h, words of the synapse SRAM).
+inline SimContext traced_context(const ChipConfig& config, trace::Tracer* tracer) {
+  SimContext ctx(config::clock_mhz(config));
+  ctx.tracer = tracer;
+  return ctx;
+}
+
 struct CoreBench {
   ChipConfig config;
   SimContext ctx;
@@ -94,9 +101,11 @@ struct CoreBench {
   core::Barrier barrier;
   core::NeuronCore core;
 
-  CoreBench(const ChipConfig& chip, uint32_t fan_in, uint32_t neurons, const arith::NeuronParams& params = {})
+  // tracer: the bench's trace, if any (attached before the core registers its signals).
+  CoreBench(const ChipConfig& chip, uint32_t fan_in, uint32_t neurons, const arith::NeuronParams& params = {},
+            trace::Tracer* tracer = nullptr)
       : config(chip),
-        ctx(config::clock_mhz(config)),
+        ctx(traced_context(config, tracer)),
         noc("noc", ctx),
         barrier("barrier", config.barrier(), ctx),
         core("core", config.core(), ctx, 0, 0, barrier, 2) {
@@ -136,6 +145,40 @@ inline void write_row(core::NeuronCore& core, uint64_t address, std::vector<uint
   p.set_data_length(static_cast<unsigned>(row.size()));
   p.set_streaming_width(static_cast<unsigned>(row.size()));
   REQUIRE(core.sram_socket->transport_dbg(p) == row.size());
+}
+
+// The small core with 100 of its 128 axons used and weights w(a, j) = 7a + 300j, its rows
+// through the uncounted backdoor (test_core.cpp derives its timing and potentials).
+inline int16_t small_weight(uint32_t axon, uint32_t j) { return static_cast<int16_t>(axon * 7 + j * 300); }
+
+inline arith::NeuronParams with_threshold(int32_t threshold) {
+  arith::NeuronParams params;
+  params.threshold = threshold;
+  return params;
+}
+
+struct WeightedBench : CoreBench {
+  explicit WeightedBench(int32_t threshold, trace::Tracer* tracer = nullptr)
+      : CoreBench(small_chip(), 100, 8, with_threshold(threshold), tracer) {
+    for (uint32_t a = 0; a < 100; ++a) {
+      std::vector<uint8_t> row(16);
+      for (uint32_t j = 0; j < 8; ++j) {
+        const int16_t w = small_weight(a, j);
+        std::memcpy(row.data() + 2 * j, &w, 2);
+      }
+      write_row(core, a * 16, row);
+    }
+  }
+};
+
+// One step on input spikes 3, 70 and 71: reset, encode, integrate, fire.
+inline void integrate_and_fire_known_spikes(core::NeuronCore& c) {
+  c.reset_neurons();
+  SpikeBitmap inputs(100);
+  for (uint32_t a : {3, 70, 71}) inputs.set(a);
+  c.set_input_spikes(inputs);
+  c.integrate();
+  c.fire();
 }
 
 // The total of the stat `name` the object registered; a missing stat fails the test.

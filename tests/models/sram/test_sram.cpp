@@ -11,6 +11,7 @@
 
 #include "models/base/errors.h"
 #include "models/trace/tracer.h"
+#include "tests/common/vcd_reader.h"
 #include "tests/models/sram/testbench.h"
 
 using nmsim::Cycle;
@@ -290,50 +291,37 @@ TEST_CASE("sram: counts, bits, phases and the fast path are exact", "[sram]") {
   REQUIRE(s.leakage()[0].size_kb == 2.0);
 }
 
-TEST_CASE("sram: bank busy pulses appear in the trace", "[sram][trace]") {
+TEST_CASE("sram: bank busy pulses and the busy_cycles counter appear in the trace", "[sram][trace]") {
   // 2 banks, ports 2, R 1, trace filter keeps bank 1 only.
   // T1: word 1 (bank 1), delay 3 -> issue 3: pulse 1@3, 0@4.
   // T2: words 0, 1 at delay 3: word 0 (bank 0) issues 3 (2 ports used at 3); word 1: ports
   //   full -> 4, bank 1 free at 4 -> issue 4: pulse 1@4, 0@5. At cycle 4 the fall and rise
-  //   cancel: the VCD shows 1 from 3000 ps to 5000 ps.
+  //   cancel: busy is 1 from cycle 3 to 5, one pulse; the counter (the statistic's name)
+  //   steps at 3 and at 4.
   const std::string path = "sram_trace_test.vcd";
   std::remove(path.c_str());
   nmsim::trace::TraceOptions options;
   options.path = path;
-  options.patterns = {"*bank_1*"};
+  options.patterns = {"*bank[1]*"};
   {
     nmsim::trace::Tracer tracer(options);
     Testbench tb("tb", make_config(1024, 32, 2, 2, 1, 1), &tracer);
     tb.script.push_back(read(4, 4, 3));
     tb.script.push_back(read(0, 8, 3));
     sc_core::sc_start();
-    REQUIRE(tracer.signal_count() == 1);
+    REQUIRE(tracer.signal_count() == 4);  // busy, busy_cycles, the clock and the cycle counter
     REQUIRE(tb.results[0].delay_cycles == 4);
     REQUIRE(tb.results[1].delay_cycles == 5);
     tracer.finish(Cycle(6)).commit();
   }
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  REQUIRE(text.str() ==
-          "$version nmsim $end\n"
-          "$timescale 1 ps $end\n"
-          "$scope module tb $end\n"
-          "$scope module sram $end\n"
-          "$scope module bank_1 $end\n"
-          "$var wire 1 ! busy $end\n"
-          "$upscope $end\n"
-          "$upscope $end\n"
-          "$upscope $end\n"
-          "$enddefinitions $end\n"
-          "#0\n"
-          "$dumpvars\n"
-          "0!\n"
-          "$end\n"
-          "#3000\n"
-          "1!\n"
-          "#5000\n"
-          "0!\n"
-          "#6000\n");
+  const nmsim::testing::VcdReader vcd(path);
+  const std::vector<uint64_t> busy = {0, 0, 0, 1, 1, 0, 0}, count = {0, 0, 0, 1, 2, 2, 2};
+  for (uint64_t c = 0; c <= 6; ++c) {
+    INFO("cycle " << c);
+    CHECK(vcd.value_at("tb.sram.bank[1].busy", 10 * c) == busy[c]);
+    CHECK(vcd.value_at("tb.sram.bank[1].busy_cycles", 10 * c) == count[c]);
+  }
+  CHECK(vcd.changes_between("tb.sram.bank[1].busy", 0, 70) == 2);
+  CHECK_FALSE(vcd.has("tb.sram.bank[0].busy"));
   std::remove(path.c_str());
 }
