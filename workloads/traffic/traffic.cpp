@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "models/base/errors.h"
+#include "models/base/simulation_run.h"
 
 namespace nmsim::traffic {
 
@@ -152,7 +153,7 @@ TrafficSummary TrafficBench::summary() const {
 std::unique_ptr<TrafficBench> run_traffic(const ChipConfig& chip, const TrafficConfig& traffic,
                                           SimContext& ctx) {
   auto bench = std::make_unique<TrafficBench>("traffic", chip, traffic, ctx);
-  sc_core::sc_start();
+  run_simulation();
   bench->mesh().rethrow_if_failed();
   return bench;
 }
