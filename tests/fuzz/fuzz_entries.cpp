@@ -79,6 +79,15 @@ std::string one_digit_json() {
 std::string one_image_idx() { return be32(0x803) + be32(1) + be32(28) + be32(28) + std::string(784, '\x7f'); }
 std::string one_label_idx() { return be32(0x801) + be32(1) + std::string(1, '\x03'); }
 
+// The files of a data set the input never replaces, written once per process.
+bool write_constant_parts(const Scratch& s) {
+  const std::string digit = one_digit_json();
+  for (int d = 1; d < 10; ++d) s.write(std::to_string(d) + ".json", digit);
+  s.write("t10k-images-idx3-ubyte.gz", gzip(one_image_idx()));
+  s.write("t10k-labels-idx1-ubyte.gz", gzip(one_label_idx()));
+  return true;
+}
+
 // Splits at lines holding only "%%".
 std::vector<std::string> parts_of(const std::string& text) {
   std::vector<std::string> parts(1);
@@ -106,10 +115,15 @@ void merge_user_text(Config& config, const std::vector<std::string>& parts, size
 void config_input(const uint8_t* data, size_t size) {
   try {
     const std::vector<std::string> parts = parts_of(std::string(reinterpret_cast<const char*>(data), size));
-    ChipConfig chip = config::default_chip_config();
-    RunConfig run = config::default_run_config();
-    TrafficConfig traffic = config::default_traffic_config();
-    EnergyTable energy = config::default_energy_table();
+    // The presets parsed once: parsing them again for every input would halve the speed.
+    static const ChipConfig default_chip = config::default_chip_config();
+    static const RunConfig default_run = config::default_run_config();
+    static const TrafficConfig default_traffic = config::default_traffic_config();
+    static const EnergyTable default_energy = config::default_energy_table();
+    ChipConfig chip = default_chip;
+    RunConfig run = default_run;
+    TrafficConfig traffic = default_traffic;
+    EnergyTable energy = default_energy;
     merge_user_text(chip, parts, 0, "chip.textproto");
     merge_user_text(run, parts, 1, "run.textproto");
     merge_user_text(traffic, parts, 2, "traffic.textproto");
@@ -134,6 +148,7 @@ void dataset_input(const uint8_t* data, size_t size) {
   const std::string rest = size > 0 ? std::string(reinterpret_cast<const char*>(data) + 1, size - 1) : "";
   const char format = size > 0 ? static_cast<char>(data[0]) : '\0';
   const Scratch& s = scratch();
+  [[maybe_unused]] static const bool written_once = write_constant_parts(s);
   try {
     if (format == 'i' || format == 'g') {
       std::string images = rest, labels = one_label_idx();
@@ -145,13 +160,9 @@ void dataset_input(const uint8_t* data, size_t size) {
       }
       s.write("train-images-idx3-ubyte.gz", format == 'g' ? images : gzip(images));
       s.write("train-labels-idx1-ubyte.gz", gzip(labels));
-      s.write("t10k-images-idx3-ubyte.gz", gzip(one_image_idx()));
-      s.write("t10k-labels-idx1-ubyte.gz", gzip(one_label_idx()));
       workloads::load_fashion_mnist(s.dir());
     } else {
       s.write("0.json", format == 'j' ? rest : std::string(reinterpret_cast<const char*>(data), size));
-      static const std::string digit = one_digit_json();
-      for (int d = 1; d < 10; ++d) s.write(std::to_string(d) + ".json", digit);
       workloads::load_mnist(s.dir());
     }
   } catch (const Error&) {
