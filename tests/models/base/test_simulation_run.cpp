@@ -23,16 +23,20 @@ struct EndingThread : sc_core::sc_module {
   }  // returns: the thread ends and SystemC switches away from its stack
 };
 
-[[noreturn]] void fail_after_scoped_locals(const std::string& what) {
-  for (int i = 0; i < 2; ++i) {
-    const std::string scoped = what + std::to_string(i);  // poisoned when its scope ends
-    if (scoped.empty()) break;
+// Throws from a frame whose scoped buffer ended (the sanitizer poisons it as use-after-scope);
+// the exception abandons the frame, which __asan_handle_no_return must unpoison.
+[[noreturn, gnu::noinline]] void fail_after_scoped_locals(const std::string& what) {
+  {
+    volatile char scoped[4096];
+    for (size_t i = 0; i < sizeof scoped; ++i) scoped[i] = static_cast<char>(what.size() + i);
   }
   throw nmsim::DataError(what);
 }
 
-std::string fail_through_a_cleanup(const std::string& what) {
-  const std::string cleanup = "destroyed while the exception passes";  // a landing pad
+[[gnu::noinline]] std::string fail_through_a_cleanup(const std::string& what) {
+  // Destroyed while the exception passes: a landing pad, which calls the sanitizer's runtime on
+  // the stack below, where the abandoned frame was.
+  const std::string cleanup = "cleanup";
   fail_after_scoped_locals(what + cleanup.substr(0, 0));
 }
 
