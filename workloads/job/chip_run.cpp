@@ -6,6 +6,7 @@
 
 #include <google/protobuf/text_format.h>
 
+#include "models/base/simulation_run.h"
 #include "platform/chip/chip.h"
 #include "platform/config/loader.h"
 #include "platform/config/validate.h"
@@ -158,7 +159,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
 
   // Simulate to the end, then close the chip's statistics.
   const auto start = WallClock::now();
-  sc_core::sc_start();
+  run_simulation();
   const double chip_wall_seconds = seconds_since(start);
   chip.finish();
   workload.read_back(chip);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "models/base/errors.h"
+#include "models/base/simulation_run.h"
 
 namespace nmsim::traffic {
 
@@ -153,7 +154,7 @@ std::unique_ptr<TrafficBench> run_traffic(const ChipConfig& chip, const TrafficC
                                           SimContext& ctx) {
   auto bench = std::make_unique<TrafficBench>("traffic", chip, traffic, ctx);
   if (ctx.tracer != nullptr) ctx.tracer->check_patterns();  // every signal is registered
-  sc_core::sc_start();
+  run_simulation();
   bench->mesh().rethrow_if_failed();
   return bench;
 }
