@@ -49,7 +49,7 @@ po::options_description config_options() {
       ("workload", po::value<std::string>()->value_name("NAME"),
        ("the workload's short name (" + registry::names(any_workload) + "): the same as --set workload=WORKLOAD_NAME").c_str())
       ("dataset", po::value<std::string>()->value_name("NAME"),
-       "mnist or fashion_mnist: the same as --set dataset=DATASET_NAME")
+       "mnist, mnist_full, mnist_full_validation or fashion_mnist: the same as --set dataset=DATASET_NAME")
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
        "override one field, e.g. --set noc.buffer_depth_flits=8 --set network.hidden_sizes=256,128; "
        "repeatable, applied in order after the files")
@@ -123,7 +123,7 @@ ResolvedConfigs resolve_configs(const po::variables_map& vm, bool check_run_fiel
     const std::string name = vm["dataset"].as<std::string>();
     Dataset dataset;
     if (!Dataset_Parse("DATASET_" + upper_case(name), &dataset) || dataset == DATASET_UNSPECIFIED) {
-      throw ConfigError("--dataset " + name + ": expects mnist or fashion_mnist");
+      throw ConfigError("--dataset " + name + ": expects mnist, mnist_full, mnist_full_validation or fashion_mnist");
     }
     c.run.set_dataset(dataset);
     plain.set_dataset(dataset);

@@ -276,7 +276,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
        "shared run config file (data set, seed, samples), merged under each algorithm's block")
       ("energy", po::value<std::string>()->value_name("FILE|PRESET"),
        "energy table file merged over the default 28 nm table, or a preset name")
-      ("dataset", po::value<std::string>()->value_name("NAME"), "mnist or fashion_mnist")
+      ("dataset", po::value<std::string>()->value_name("NAME"), "mnist, mnist_full, mnist_full_validation or fashion_mnist")
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("[ALGORITHM:]PATH=VALUE"),
        "override one field for every algorithm (--set samples=100), or for one (--set spide:network.hidden_sizes=64); "
        "repeatable, applied in order after the files and the compare config");
@@ -314,7 +314,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
     const std::string name = arg(vm, "dataset");
     Dataset dataset;
     if (!Dataset_Parse("DATASET_" + upper_case(name), &dataset) || dataset == DATASET_UNSPECIFIED) {
-      throw ConfigError("--dataset " + name + ": expects mnist or fashion_mnist");
+      throw ConfigError("--dataset " + name + ": expects mnist, mnist_full, mnist_full_validation or fashion_mnist");
     }
     shared.set_dataset(dataset);
   }

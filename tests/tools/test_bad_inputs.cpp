@@ -128,7 +128,7 @@ const std::vector<BadInput> kConfigValues = {
     // Run-level enums and algorithm fields.
     {"run --set workload=WORKLOAD_FOO --json out.json", kUsage, "workload"},
     {"run --workload foo --json out.json", kUsage, "--workload foo: expects one of"},
-    {"run --dataset cifar --json out.json", kUsage, "--dataset cifar: expects mnist or fashion_mnist"},
+    {"run --dataset cifar --json out.json", kUsage, "--dataset cifar: expects mnist, mnist_full, mnist_full_validation or fashion_mnist"},
     {"run --set dfa.gate_potential_min=10 --set dfa.gate_potential_max=5 --json out.json", kUsage,
      "run.dfa.gate_potential_max = 5: must be >= run.dfa.gate_potential_min = 10"},
     {"run --set ff.lr_shift=3 --json out.json", kUsage, "ff.lr_shift"},

