@@ -12,6 +12,7 @@
 #include "platform/mapper/mapper.h"
 #include "platform/report/report_builder.h"
 #include "workloads/dfa/dfa_job.h"
+#include "workloads/ff/ff_job.h"
 #include "workloads/inference/inference_job.h"
 #include "workloads/job/chip_run.h"
 
@@ -105,16 +106,46 @@ TEST_CASE("fan-in split: two hidden layers, neuron ranges straddling fan-in grou
   CHECK(layer2 > 0);
 }
 
-TEST_CASE("fan-in split: a workload that cannot split yet says so", "[fan-in split][errors]") {
+TEST_CASE("fan-in split: DFA training on cores of 128 axons equals the reference bit for bit",
+          "[dfa][fan-in split][equivalence]") {
+  // 784-300-40-10 on 128 neurons and 128 axons a core: layer 1: 3 ranges x 7 groups = 21 cores;
+  // layer 2: 1 range x 3 groups (100 lines each); layer 3: 1 core: 25 of 32 (2 per node). The
+  // owners send their factors (e, deltas) to their group cores, which update their own rows.
+  auto options = split_options(128, 6);
+  options.chip.set_cores_per_node(2);
+  options.chip.mutable_core()->set_neurons(128);
+  options.chip.mutable_core()->set_state_width_bits(24);
+  options.run.set_workload(WORKLOAD_DFA);
+  options.run.mutable_training()->set_train_samples(10);
+  options.run.mutable_network()->clear_hidden_sizes();
+  options.run.mutable_network()->add_hidden_sizes(300);
+  options.run.mutable_network()->add_hidden_sizes(40);
+  options.run.mutable_network()->set_init_weight_range(1000);
+  dfa::DfaJob workload;
+  const auto result = job::run_chip_job(workload, options);
+  INFO(result.mismatch);
+  REQUIRE(result.reference_checked);
+  REQUIRE(result.reference_matches);
+  CHECK(workload.reference_counts().weights_written > 0);
+  CHECK(mapper::map_network(options.chip, {784, 300, 40, 10}).cores_used == 25);
+  CHECK(stat_sum(result.report, ".partials.merge_ops") > 0);
+}
+
+TEST_CASE("fan-in split: DFA's stochastic rounding and the FF workload refuse a split", "[fan-in split][errors]") {
   auto options = split_options(64, 2);
+  options.chip.mutable_core()->set_state_width_bits(24);
   options.run.set_workload(WORKLOAD_DFA);
   options.run.mutable_network()->clear_hidden_sizes();
   options.run.mutable_network()->add_hidden_sizes(100);
   options.run.mutable_training()->set_train_samples(2);
-  dfa::DfaJob workload;
-  REQUIRE_THROWS_WITH(job::run_chip_job(workload, options),
-                      "workload dfa cannot run a layer whose fan-in is split over cores yet: layer 1 has "
-                      "fan-in 784, more than a core takes (chip.core.max_axons = 64, or the rows "
-                      "chip.core.synapse_sram.size_bytes holds), so the mapper splits it into 13 fan-in "
-                      "groups; use cores with more axons (inference runs split layers)");
+  options.run.mutable_dfa()->set_rounding(DFA_ROUNDING_STOCHASTIC);
+  dfa::DfaJob dfa_workload;
+  REQUIRE_THROWS_WITH(job::run_chip_job(dfa_workload, options),
+                      "dfa.stochastic_rounding cannot run a layer whose fan-in is split over cores: each "
+                      "neuron's rounding generator advances row by row through all its input lines");
+  options.run.set_workload(WORKLOAD_FF);
+  ff::FfJob ff_workload;
+  REQUIRE_THROWS_WITH(job::run_chip_job(ff_workload, options),
+                      Catch::Matchers::StartsWith("workload ff cannot run a layer whose fan-in is split over cores yet: "
+                                                  "layer 1 has fan-in "));
 }
