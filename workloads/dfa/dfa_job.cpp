@@ -4,6 +4,7 @@
 #include "workloads/common/network.h"
 #include "workloads/dfa/study.h"
 #include "workloads/job/chip_job.h"
+#include "workloads/job/group_factors.h"
 #include "workloads/job/weights_io.h"
 
 namespace nmsim::dfa {
@@ -78,13 +79,7 @@ void DfaJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, con
   for (const auto& layer : mapping.layers) {
     for (std::size_t i = 0; i < layer.size(); ++i) {
       const mapper::CoreSlot& slot = layer[i];
-      std::optional<uint32_t> factor_tree;
-      if (slot.owns_neurons() && slot.fan_in_groups > 1) {  // to the range's other fan-in group cores
-        std::vector<noc::Destination> groups;
-        for (uint32_t g = 1; g < slot.fan_in_groups; ++g) groups.push_back({layer[i + g].node, layer[i + g].core_in_node});
-        factor_tree = chip.mesh().add_multicast_tree(slot.node, groups);
-      }
-      m_programs.push_back(std::make_unique<DfaCoreProgram>(m_schedule, factor_tree));
+      m_programs.push_back(std::make_unique<DfaCoreProgram>(m_schedule, job::add_group_factor_tree(chip, layer, i)));
       chip.core(slot.core_index).set_program(m_programs.back().get());
     }
   }

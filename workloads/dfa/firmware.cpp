@@ -6,6 +6,7 @@
 #include "platform/chip/chip.h"
 #include "workloads/common/metrics.h"
 #include "workloads/job/forward_pass.h"
+#include "workloads/job/group_factors.h"
 
 namespace nmsim::dfa {
 
@@ -34,7 +35,7 @@ void DfaCoreProgram::run(core::NeuronCore& core) {
     core.barrier(Phase::kBackward);  // errors delivered
     if (!layout.last_layer && owner) backward_hidden(core);
     core.barrier(Phase::kUpdate);  // factors delivered to the fan-in group cores
-    if (!owner) receive_factors(core);
+    if (!owner) job::receive_group_factors(core, m_factors);
     update(core);
     core.barrier(Phase::kHostIo);
   }
@@ -58,7 +59,7 @@ void DfaCoreProgram::backward_output(core::NeuronCore& core) {
     if (m_error[k] != 0) core.send_value(m_schedule.error_tree, k, m_error[k]);
   }
   std::memcpy(m_factors.data(), m_error.data(), m_error.size() * sizeof(int32_t));
-  send_factors(core);
+  if (m_factor_tree) job::send_group_factors(core, *m_factor_tree, m_factors);
 }
 
 void DfaCoreProgram::backward_hidden(core::NeuronCore& core) {
@@ -72,21 +73,10 @@ void DfaCoreProgram::backward_hidden(core::NeuronCore& core) {
                                       layout.first_neuron, layout.neuron_count, m_counts.data(),
                                       core.potentials().data(), m_factors.data());
   core.accumulate_values(sops);
-  send_factors(core);
+  if (m_factor_tree) job::send_group_factors(core, *m_factor_tree, m_factors);
 }
 
-void DfaCoreProgram::send_factors(core::NeuronCore& core) {
-  if (!m_factor_tree) return;
-  for (uint32_t j = 0; j < core.layout().neuron_count; ++j) {
-    if (m_factors[j] != 0) core.send_value(*m_factor_tree, j, m_factors[j]);
-  }
-}
 
-void DfaCoreProgram::receive_factors(core::NeuronCore& core) {
-  std::fill(m_factors.begin(), m_factors.end(), 0);  // zero factors were not sent
-  for (const auto& v : core.received_values()) m_factors[v.index] = v.value;
-  core.clear_received_values();
-}
 
 void DfaCoreProgram::update(core::NeuronCore& core) {
   const core::CoreLayout& layout = core.layout();

@@ -78,8 +78,6 @@ class DfaCoreProgram : public core::Program {
   void backward_output(core::NeuronCore& core);
   void backward_hidden(core::NeuronCore& core);
   void update(core::NeuronCore& core);
-  void send_factors(core::NeuronCore& core);     // owner: to its fan-in group cores
-  void receive_factors(core::NeuronCore& core);  // group core: from its owner
 
   const DfaSchedule& m_schedule;
   const std::optional<uint32_t> m_factor_tree;

@@ -66,6 +66,42 @@ SpikeBitmap lines(std::initializer_list<uint32_t> set) {
   return bits;
 }
 
+// One step on the bench: both cores integrate their lines; the group core sends its partials,
+// the owner merges them. The cycles are marked around the calls.
+struct StepResult {
+  std::vector<int32_t> merged;
+  uint64_t owner_integrated = 0, merge_end = 0, send_start = 0, send_end = 0;
+};
+
+StepResult run_step(SplitBench& bench, const SpikeBitmap& owner_lines, const SpikeBitmap& group_lines) {
+  StepResult r;
+  const auto now = [&] { return bench.ctx.clock.now().value(); };
+  LambdaProgram owner([&](core::NeuronCore& c) {
+    c.reset_neurons();
+    c.set_input_spikes(owner_lines);
+    c.integrate();
+    r.owner_integrated = now();
+    c.merge_partials();
+    r.merge_end = now();
+    r.merged = c.potentials();
+    c.barrier(Phase::kForward);
+  });
+  LambdaProgram group([&](core::NeuronCore& c) {
+    c.reset_neurons();
+    c.set_input_spikes(group_lines);
+    c.integrate();
+    r.send_start = now();
+    c.send_partials();
+    r.send_end = now();
+    c.barrier(Phase::kForward);
+  });
+  bench.chip.core(0).set_program(&owner);
+  bench.chip.core(1).set_program(&group);
+  sc_core::sc_start();
+  bench.chip.finish();
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("fan-in split: the merged potentials are the chain of saturating adds; packets and cycles by hand",
@@ -73,30 +109,8 @@ TEST_CASE("fan-in split: the merged potentials are the chain of saturating adds;
   SplitBench bench;
   REQUIRE(bench.mapping.layers[0].size() == 2);
   REQUIRE(bench.mapping.layers[0][1].first_axon == 4);
-  std::vector<int32_t> merged;
-  uint64_t send_start = 0, send_end = 0, merge_end = 0;
-  LambdaProgram owner([&](core::NeuronCore& c) {
-    c.reset_neurons();
-    c.set_input_spikes(lines({1}));  // line 1
-    c.integrate();
-    c.merge_partials();
-    merge_end = bench.ctx.clock.now().value();
-    merged = c.potentials();
-    c.barrier(Phase::kForward);
-  });
-  LambdaProgram group([&](core::NeuronCore& c) {
-    c.reset_neurons();
-    c.set_input_spikes(lines({0, 2}));  // lines 4 and 6
-    c.integrate();
-    send_start = bench.ctx.clock.now().value();
-    c.send_partials();
-    send_end = bench.ctx.clock.now().value();
-    c.barrier(Phase::kForward);
-  });
-  bench.chip.core(0).set_program(&owner);
-  bench.chip.core(1).set_program(&group);
-  sc_core::sc_start();
-  bench.chip.finish();
+  const StepResult r = run_step(bench, lines({1}), lines({0, 2}));  // lines 1; 4 and 6
+  const std::vector<int32_t>& merged = r.merged;
 
   // Neuron j: u = sat(sat(sat(0 + w1) + w4) + w6) over lines 1, 4, 6 in order.
   REQUIRE(merged.size() == 8);
@@ -114,8 +128,8 @@ TEST_CASE("fan-in split: the merged potentials are the chain of saturating adds;
   // cycle after entering (mesh.h). The last tail arrives at s + 28 + 3 + 1 = s + 32. The
   // owner (one row; done long before) merges 1 group x A = ceil(8 / 4) = 2 words + fill 2 =
   // 4 cycles: it ends at s + 36.
-  CHECK(send_end == send_start + 8);
-  CHECK(merge_end == send_start + 36);
+  CHECK(r.send_end == r.send_start + 8);
+  CHECK(r.merge_end == r.send_start + 36);
   const core::NeuronCore& group_core = bench.chip.core(1);
   const core::NeuronCore& owner_core = bench.chip.core(0);
   CHECK(stat_total(group_core, "packets_sent") == 8);
@@ -139,36 +153,13 @@ TEST_CASE("fan-in split: the merged potentials are the chain of saturating adds;
 TEST_CASE("fan-in split: a group without spikes sends one flit and the merge costs nothing",
           "[core][fan-in split]") {
   SplitBench bench;
-  std::vector<int32_t> merged;
-  uint64_t integrated = 0, merge_end = 0, send_start = 0;
-  LambdaProgram owner([&](core::NeuronCore& c) {
-    c.reset_neurons();
-    c.set_input_spikes(lines({1}));
-    c.integrate();
-    integrated = bench.ctx.clock.now().value();
-    c.merge_partials();
-    merge_end = bench.ctx.clock.now().value();
-    merged = c.potentials();
-    c.barrier(Phase::kForward);
-  });
-  LambdaProgram group([&](core::NeuronCore& c) {
-    c.reset_neurons();
-    c.set_input_spikes(lines({}));
-    c.integrate();
-    send_start = bench.ctx.clock.now().value();
-    c.send_partials();
-    c.barrier(Phase::kForward);
-  });
-  bench.chip.core(0).set_program(&owner);
-  bench.chip.core(1).set_program(&group);
-  sc_core::sc_start();
-  bench.chip.finish();
-  for (uint32_t j = 0; j < 8; ++j) CHECK(merged[j] == 15000 + 1000 * static_cast<int32_t>(j));
+  const StepResult r = run_step(bench, lines({1}), lines({}));
+  for (uint32_t j = 0; j < 8; ++j) CHECK(r.merged[j] == 15000 + 1000 * static_cast<int32_t>(j));
   CHECK(stat_total(bench.chip.core(1), "packets_sent") == 1);
   CHECK(stat_total(bench.chip.mesh().ni(0), "flits_injected") == 1);
   // The "none" flit enters at s and leaves the local output at s + 1; the owner waits for it
   // if it is still integrating, and merges nothing.
-  CHECK(merge_end == std::max(integrated, send_start + 1));
+  CHECK(r.merge_end == std::max(r.owner_integrated, r.send_start + 1));
   const StatGroup& owner_unit = testing::unit_stats(bench.chip.core(0), "partials");
   CHECK(stat_total(owner_unit, "partials_received") == 1);
   CHECK(stat_total(owner_unit, "merge_ops") == 0);
