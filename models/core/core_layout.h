@@ -1,10 +1,17 @@
-// What the mapper assigned to one core: which neurons of which layer it holds and how its
-// synapse SRAM is laid out (one row of weights per input axon).
+// What the mapper assigned to one core: which neurons of which layer it holds, which of their
+// input lines, and how its synapse SRAM is laid out (one row of weights per input axon).
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace nmsim::core {
+
+// Where the spikes of the core's neurons first_neuron.. below `end` (local index) go.
+struct SpikeRoute {
+  uint32_t end = 0;      // local neuron index, exclusive
+  uint32_t tree_id = 0;  // the multicast tree to the cores whose input lines hold them
+};
 
 struct CoreLayout {
   bool used = false;
@@ -18,6 +25,18 @@ struct CoreLayout {
   uint64_t row_bytes = 0;
   bool has_tree = false;        // a multicast tree (or unicast list) to the next layer's cores
   uint32_t tree_id = 0;
+  // With the next layer's fan-in split: one route per fan-in group the core's neurons feed,
+  // in neuron order (empty: every spike goes along tree_id).
+  std::vector<SpikeRoute> routes;
+  // Fan-in split (mapper.h): row r holds the layer's input line first_axon + r; group 0 owns
+  // the neurons, the others send their partial sums to the owner at (owner_node, owner_core).
+  uint32_t first_axon = 0;
+  uint32_t layer_fan_in = 0;    // the layer's input lines over all groups
+  uint32_t fan_in_group = 0;
+  uint32_t fan_in_groups = 1;
+  uint32_t owner_node = 0;
+  uint32_t owner_core = 0;
+  bool owns_neurons() const { return fan_in_group == 0; }
 };
 
 }  // namespace nmsim::core

@@ -159,6 +159,13 @@ void NeuronCore::configure(const CoreLayout& layout, const NeuronParams& params)
   m_learning.configure(layout.neuron_count, layout.row_bytes);
   if (layout.first_layer) m_input_pixels.assign(layout.fan_in, 0);
   if (m_transposed_read == COLUMN_READ) m_couples->configure(layout.neuron_count, m_sram.word_bytes());
+  if (layout.fan_in_groups > 1) {
+    NMSIM_ASSERT(m_partials == nullptr && !m_couples && m_generator == nullptr,
+                 "a fan-in split is configured once, on a core without couples or a weight generator");
+    m_partials = make_child<PartialSumUnit>(*this, "partials", m_ctx, layout.fan_in_group, layout.fan_in_groups,
+                                            layout.neuron_count, m_lanes, m_state_width_bits);
+    m_decoded_row.assign(layout.neuron_count, 0);
+  }
 }
 
 void NeuronCore::set_weight_generator(const WeightGenerator* generator) {
@@ -281,9 +288,17 @@ void NeuronCore::integrate() {
   const auto accumulate = [&](uint32_t, std::size_t buffer) {
     accumulate_row(m_row_buffers[buffer].data(), n);
   };
+  const auto accumulate_partial = [&](uint32_t, std::size_t buffer) {
+    const uint8_t* row = m_row_buffers[buffer].data();
+    for (uint32_t j = 0; j < n; ++j) m_decoded_row[j] = read_weight(row, j, m_weight_width_bits);
+    m_partials->accumulate_row(m_decoded_row.data());
+  };
   uint64_t rows = 0;
   Cycle accumulator_free;
-  if (m_generator == nullptr) {
+  if (!m_layout.owns_neurons()) {
+    m_partials->begin_step();
+    accumulator_free = sender_pipeline(m_axon_spikes, start, fetch, accumulate_partial, &rows);
+  } else if (m_generator == nullptr) {
     accumulator_free = sender_pipeline(m_axon_spikes, start, fetch, accumulate, &rows);
   } else {
     // One row at a time through the generator's lanes, then its pipeline (top of the header).
@@ -300,8 +315,12 @@ void NeuronCore::integrate() {
   m_axon_spikes.clear();
   m_rows_fetched.add(phase, rows);
   m_sops.add(phase, rows * n);
-  m_state_reads.add(phase, rows * state_words);
-  m_state_writes.add(phase, rows * state_words);
+  if (m_layout.owns_neurons()) {
+    m_state_reads.add(phase, rows * state_words);
+    m_state_writes.add(phase, rows * state_words);
+  } else {
+    m_partials->count_row_pass(rows);
+  }
   const Cycle scan_end = start + ceil_div(m_layout.fan_in, m_scan_bits);
   busy_until(max(accumulator_free, scan_end) + m_fill_cycles, m_integrate_cycles);
 }
@@ -352,11 +371,13 @@ void NeuronCore::send_spikes() {
   const Cycle start = m_ctx.clock.now();
   m_trace_phase.set(start, kSend);
   uint64_t k = 0;
+  std::size_t route = 0;
   for (uint32_t j : m_fired) {
     const Cycle at = start + k;
+    while (route < m_layout.routes.size() && j >= m_layout.routes[route].end) ++route;
     m_packet = noc::Packet{};
     m_packet.kind = noc::PacketKind::kMulticast;
-    m_packet.tree_id = m_layout.tree_id;
+    m_packet.tree_id = route < m_layout.routes.size() ? m_layout.routes[route].tree_id : m_layout.tree_id;
     m_packet.type = noc::PacketType::kSpike;
     m_packet.length_flits = 1;
     m_packet.payload = m_layout.first_neuron + j;  // AER: the neuron's index in its layer
@@ -365,6 +386,55 @@ void NeuronCore::send_spikes() {
     ++k;
   }
   busy_until(start + k, m_send_cycles);
+}
+
+void NeuronCore::send_partials() {
+  NMSIM_ASSERT(m_partials != nullptr && !m_layout.owns_neurons(), "send_partials() on a core that owns its neurons");
+  const Cycle start = m_ctx.clock.now();
+  m_trace_phase.set(start, kSend);
+  const auto unicast = [&](uint32_t payload, uint32_t flits) {
+    m_packet = noc::Packet{};
+    m_packet.kind = noc::PacketKind::kUnicast;
+    m_packet.dest_node = m_layout.owner_node;
+    m_packet.dest_core = m_layout.owner_core;
+    m_packet.type = noc::PacketType::kPartialSum;
+    m_packet.length_flits = flits;
+    m_packet.payload = payload;
+  };
+  const uint32_t group = m_layout.fan_in_group;
+  if (!m_partials->has_partials()) {
+    unicast(PartialSumUnit::payload(group, PartialSumUnit::kNone), 1);
+    inject(start);
+    busy_until(start + 1, m_send_cycles);
+    return;
+  }
+  m_partials->count_send();
+  const uint32_t n = m_layout.neuron_count;
+  const uint32_t flits = 1 + 3 * (m_value_packet_flits - 1);
+  for (uint32_t j = 0; j < n; ++j) {
+    const arith::SaturatingSum& partial = m_partials->partial(j);
+    unicast(PartialSumUnit::payload(group, j), flits);
+    m_packet.value = partial.clamped_sum(m_state_width_bits);
+    m_packet.low = partial.low;
+    m_packet.high = partial.high;
+    inject(start + j);
+  }
+  busy_until(start + n, m_send_cycles);
+}
+
+void NeuronCore::merge_partials() {
+  NMSIM_ASSERT(m_partials != nullptr && m_layout.owns_neurons(), "merge_partials() on a core without partials to merge");
+  while (!m_partials->complete()) sc_core::wait(m_partials_complete);
+  const Cycle start = max(m_ctx.clock.now(), m_partials->last_arrival());
+  const Phase phase = m_ctx.phase.current();
+  const uint64_t words = ceil_div(m_layout.neuron_count, m_lanes) * m_partials->groups_with_partials();
+  m_partials->merge(m_potentials.data(), m_refractory.data(), m_params.refractory_steps > 0);
+  m_ctx.clock.wait_until(start);
+  if (words == 0) return;
+  m_state_reads.add(phase, words);
+  m_state_writes.add(phase, words);
+  m_trace_phase.set(start, kIntegrate);
+  busy_until(start + words * cycles_per_state_word() + m_fill_cycles, m_partials->merge_cycles());
 }
 
 void NeuronCore::send_value(uint32_t tree_id, uint32_t index, int32_t value) {
@@ -437,7 +507,13 @@ void NeuronCore::deliver(const noc::Packet& packet, Cycle at) {
     m_values_received.add(packet.phase);
     return;
   }
-  const uint32_t axon = arith::spike_address(packet.payload);
+  if (packet.type == noc::PacketType::kPartialSum) {
+    NMSIM_ASSERT(m_partials != nullptr, "a partial sum for a core without a fan-in split");
+    m_partials->receive(packet, at);
+    if (m_partials->complete()) m_partials_complete.notify(sc_core::SC_ZERO_TIME);
+    return;
+  }
+  const uint32_t axon = arith::spike_address(packet.payload) - m_layout.first_axon;
   NMSIM_ASSERT(axon < m_layout.fan_in, "spike for an axon this core does not have");
   if (arith::spike_is_negative(packet.payload)) {
     NMSIM_ASSERT(m_couples != nullptr, "a -1 spike for a core without ternary couples");
@@ -456,7 +532,8 @@ void NeuronCore::finalize(const std::array<uint64_t, kPhaseCount>& phase_cycles)
 }
 
 const std::vector<sc_core::sc_object*>& NeuronCore::get_child_objects() const {
-  const std::array<sc_core::sc_object*, 3> units = {m_couples.get(), m_generator.get(), m_readout.get()};
+  const std::array<sc_core::sc_object*, 4> units = {m_couples.get(), m_generator.get(), m_readout.get(),
+                                                    m_partials.get()};
   m_children.clear();
   for (sc_core::sc_object* unit : units) {
     if (unit != nullptr) m_children.push_back(unit);

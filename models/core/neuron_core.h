@@ -79,6 +79,21 @@
 //       words hit one bank: n cycles per sender, where a row takes words_per_row / banks.
 //   Ends at max(last accumulate end, s + ceil(n / scan_bits)) + fill; n SOPs per sender.
 // - Learning with TRANSPOSED_COPY writes both arrays (learning_engine.h).
+// Fan-in split (mapper.h; models/core/README.md "Fan-in split"; the partial-sum unit,
+// partial_sum_unit.h, exists only on the cores of a split layer). A = ceil(n / lanes):
+// - integrate() on a fan-in group core (group > 0) is timed and counted as above (rows, SOPs)
+//   but accumulates into the partial memory (A partial words read and written per row, two
+//   bound adds per SOP) instead of the potentials, unmasked by refractoriness; every step
+//   starts from the identity.
+// - send_partials() (group core): with at least one row integrated this step, reads the A
+//   partial words and hands one packet per neuron to the NI, one a cycle, unicast to the
+//   owner: 1 + 3 x (value flits - 1) flits (a header, the sum and its two bounds, 32 bits
+//   each); with none, one single-flit "none" packet: 1 cycle.
+// - merge_partials() (owner): waits until every other group has reported, then from
+//   max(now, last arrival) applies each group's partials in group order: per group with
+//   partials A state words (x2 with one state port) and n merge buffer reads, 3n merge ops
+//   (an add, two compares); the pass takes (groups with partials) x A x (1 or 2) cycles +
+//   fill, or nothing if no group had partials.
 // Every call advances the core's time (wait()) by exactly what it costs; the core is busy
 // for those cycles and idle otherwise (an idle core is never clocked by the simulator).
 #pragma once
@@ -98,6 +113,7 @@
 #include "models/core/core_layout.h"
 #include "models/core/couple_unit.h"
 #include "models/core/learning_engine.h"
+#include "models/core/partial_sum_unit.h"
 #include "models/core/program.h"
 #include "models/core/readout_unit.h"
 #include "models/core/weight_generator.h"
@@ -145,6 +161,10 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void integrate();
   uint32_t fire();  // returns the number of neurons that fired
   void send_spikes();
+  // Fan-in split (see the top of this file): a group core sends its partial sums to the
+  // owner; the owner merges the other groups' into its potentials, before its fire().
+  void send_partials();
+  void merge_partials();
   // Graded values (errors, labels): one multi-flit packet along a multicast tree (built with
   // chip.mesh().add_multicast_tree before the run) or to one core; 1 cycle each to hand over.
   void send_value(uint32_t tree_id, uint32_t index, int32_t value);
@@ -296,6 +316,10 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Units enabled before the run (set_weight_generator, configure_readout), else null.
   std::unique_ptr<WeightGeneratorUnit> m_generator;
   std::unique_ptr<ReadoutUnit> m_readout;
+  // The cores of a split layer only (configure).
+  std::unique_ptr<PartialSumUnit> m_partials;
+  sc_core::sc_event m_partials_complete;
+  std::vector<int32_t> m_decoded_row;  // a group core's row, decoded for the partial memory
   const TransposedRead m_transposed_read;
   // TRANSPOSED_COPY: the second synapse array and the port bound to it.
   std::unique_ptr<sram::Sram> m_transposed_sram;

@@ -10,9 +10,11 @@
 namespace nmsim::noc {
 
 enum class PacketKind : uint8_t { kUnicast, kMulticast };
-// What the packet carries: an AER spike (the payload is the neuron's address) or a graded
-// value (an error, a label: payload = index, value = the number).
-enum class PacketType : uint8_t { kSpike, kValue };
+// What the packet carries: an AER spike (the payload is the neuron's address), a graded
+// value (an error, a label: payload = index, value = the number), or a fan-in group's partial
+// sum for one neuron (payload = group and neuron, value = the sum, low and high its bounds:
+// arith::SaturatingSum) or, with one flit, the group's word that it has none this step.
+enum class PacketType : uint8_t { kSpike, kValue, kPartialSum };
 
 struct Packet {
   uint64_t id = 0;
@@ -25,7 +27,9 @@ struct Packet {
   uint32_t length_flits = 1;
   PacketType type = PacketType::kSpike;
   uint32_t payload = 0;            // AER neuron address, or the index of a graded value
-  int32_t value = 0;               // the graded value (kValue only)
+  int32_t value = 0;               // the graded value (kValue), the partial sum (kPartialSum)
+  int32_t low = 0;                 // kPartialSum: the bounds of the partial sum
+  int32_t high = 0;
   Phase phase = Phase::kHostIo;    // the sender's phase: flit and hop counts are charged to it
   Cycle created{};                 // creation cycle (latency = tail delivery - created)
 };

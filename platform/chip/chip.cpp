@@ -1,5 +1,6 @@
 #include "platform/chip/chip.h"
 
+#include <algorithm>
 #include <string>
 
 #include "models/base/errors.h"
@@ -37,11 +38,14 @@ void Chip::configure(const mapper::Mapping& mapping, const core::NeuronParams& p
   m_mapping = mapping;
   const std::size_t layers = mapping.layers.size();
   for (std::size_t l = 0; l < layers; ++l) {
+    const std::vector<mapper::CoreSlot>& slots = mapping.layers[l];
+    const std::vector<mapper::CoreSlot> no_slots;
+    const std::vector<mapper::CoreSlot>& next_slots = l + 1 < layers ? mapping.layers[l + 1] : no_slots;
+    const uint32_t next_groups = next_slots.empty() ? 1 : next_slots.front().fan_in_groups;
     std::vector<noc::Destination> next;
-    if (l + 1 < layers) {
-      for (const auto& slot : mapping.layers[l + 1]) next.push_back({slot.node, slot.core_in_node});
-    }
-    for (const auto& slot : mapping.layers[l]) {
+    for (const auto& slot : next_slots) next.push_back({slot.node, slot.core_in_node});
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      const mapper::CoreSlot& slot = slots[i];
       core::CoreLayout layout;
       layout.used = true;
       layout.layer = slot.layer;
@@ -52,14 +56,46 @@ void Chip::configure(const mapper::Mapping& mapping, const core::NeuronParams& p
       layout.fan_in = slot.fan_in;
       layout.words_per_row = slot.words_per_row;
       layout.row_bytes = slot.row_bytes;
-      if (!next.empty()) {
-        layout.has_tree = true;
-        layout.tree_id = m_mesh.add_multicast_tree(slot.node, next);
+      layout.first_axon = slot.first_axon;
+      layout.fan_in_group = slot.fan_in_group;
+      layout.fan_in_groups = slot.fan_in_groups;
+      const mapper::CoreSlot& last_group = slots[i - slot.fan_in_group + slot.fan_in_groups - 1];
+      layout.layer_fan_in = last_group.first_axon + last_group.fan_in;
+      const mapper::CoreSlot& owner = slots[i - slot.fan_in_group];
+      layout.owner_node = owner.node;
+      layout.owner_core = owner.core_in_node;
+      if (!next.empty() && slot.owns_neurons()) {
+        if (next_groups == 1) {
+          layout.has_tree = true;
+          layout.tree_id = m_mesh.add_multicast_tree(slot.node, next);
+        } else {
+          add_split_routes(slot, next_slots, layout);
+        }
       }
       m_cores[slot.core_index]->configure(layout, params);
     }
   }
   m_barrier.set_participants(mapping.cores_used + 1);  // + the host
+}
+
+void Chip::add_split_routes(const mapper::CoreSlot& slot, const std::vector<mapper::CoreSlot>& next_slots,
+                            core::CoreLayout& layout) {
+  // One tree per fan-in group of the next layer that holds some of this core's neurons as
+  // input lines, to that group's cores (one per neuron range).
+  const uint32_t begin = slot.first_neuron;
+  const uint32_t end = slot.first_neuron + slot.neuron_count;
+  for (uint32_t g = 0; g < next_slots.front().fan_in_groups; ++g) {
+    const mapper::CoreSlot& group = next_slots[g];  // the first range's core of group g
+    const uint32_t lines_end = group.first_axon + group.fan_in;
+    if (lines_end <= begin || group.first_axon >= end) continue;
+    std::vector<noc::Destination> cores;
+    for (const auto& next : next_slots) {
+      if (next.fan_in_group == g) cores.push_back({next.node, next.core_in_node});
+    }
+    layout.routes.push_back({std::min(end, lines_end) - begin, m_mesh.add_multicast_tree(slot.node, cores)});
+  }
+  layout.has_tree = true;
+  layout.tree_id = layout.routes.front().tree_id;
 }
 
 void Chip::finish() {

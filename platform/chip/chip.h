@@ -42,6 +42,9 @@ class Chip : public sc_core::sc_module {
   Cycle now() const { return m_ctx.clock.now(); }
 
  private:
+  // The spike routes of an owner core whose next layer's fan-in is split (one tree per group).
+  void add_split_routes(const mapper::CoreSlot& slot, const std::vector<mapper::CoreSlot>& next_slots,
+                        core::CoreLayout& layout);
   // The barrier's view of the mesh.
   class MeshQuiescence : public core::NetworkQuiescence {
    public:

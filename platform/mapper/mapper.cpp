@@ -1,5 +1,6 @@
 #include "platform/mapper/mapper.h"
 
+#include <algorithm>
 #include <string>
 
 #include "models/base/errors.h"
@@ -21,6 +22,13 @@ void require_field(bool present, uint64_t value, const char* path) {
 }
 
 }  // namespace
+
+bool Mapping::splits_fan_in() const {
+  for (const auto& layer : layers) {
+    if (!layer.empty() && layer.front().fan_in_groups > 1) return true;
+  }
+  return false;
+}
 
 Mapping map_network(const ChipConfig& chip, const std::vector<uint32_t>& layer_sizes) {
   const CoreConfig& core = chip.core();
@@ -60,48 +68,64 @@ Mapping map_network(const ChipConfig& chip, const std::vector<uint32_t>& layer_s
     const uint32_t fan_in = layer_sizes[l - 1];
     const uint32_t n = layer_sizes[l];
     const std::string layer = "layer " + std::to_string(l);
-    if (fan_in > core.max_axons()) {
-      throw ConfigError(layer + ": fan-in " + std::to_string(fan_in) +
-                        " exceeds chip.core.max_axons = " + std::to_string(core.max_axons()) +
-                        " by " + std::to_string(fan_in - core.max_axons()));
-    }
-    const auto cores = static_cast<uint32_t>(ceil_div(n, neurons_per_core));
-    const uint32_t base = n / cores;
-    const uint32_t extra = n % cores;  // the first `extra` cores take one more neuron
-    // The largest core (the first) decides whether the rows fit.
+    const auto ranges = static_cast<uint32_t>(ceil_div(n, neurons_per_core));
+    const uint32_t base = n / ranges;
+    const uint32_t extra = n % ranges;  // the first `extra` ranges take one more neuron
+    // The largest range (the first) decides how many rows a core can hold.
     const uint32_t largest = base + (extra > 0 ? 1 : 0);
     const uint64_t largest_row_bytes =
         ceil_div(uint64_t{largest} * core.weight_width_bits(), sram.word_width_bits()) * word_bytes;
-    const uint64_t sram_bytes = uint64_t{fan_in} * largest_row_bytes;
-    if (sram_bytes > sram.size_bytes()) {
-      throw ConfigError(layer + ": " + std::to_string(fan_in) + " rows of " +
-                        std::to_string(largest_row_bytes) + " bytes = " +
-                        std::to_string(sram_bytes) +
-                        " bytes of synapse SRAM per core, chip.core.synapse_sram.size_bytes = " +
+    const uint64_t rows_in_sram = sram.size_bytes() / largest_row_bytes;
+    if (rows_in_sram == 0) {
+      throw ConfigError(layer + ": one row of " + std::to_string(largest_row_bytes) +
+                        " bytes does not fit chip.core.synapse_sram.size_bytes = " +
                         std::to_string(sram.size_bytes()) + ": " +
-                        std::to_string(sram_bytes - sram.size_bytes()) + " bytes short");
+                        std::to_string(largest_row_bytes - sram.size_bytes()) + " bytes short");
     }
+    const uint64_t rows_max = std::min<uint64_t>(core.max_axons(), rows_in_sram);
+    const auto groups = static_cast<uint32_t>(ceil_div(fan_in, rows_max));
+    if (groups > 1 && core.state_width_bits() > 31) {
+      throw ConfigError(layer + ": fan-in " + std::to_string(fan_in) + " needs " +
+                        std::to_string(groups) + " fan-in groups of at most " + std::to_string(rows_max) +
+                        " axons, and a fan-in split needs chip.core.state_width_bits <= 31 (it is " +
+                        std::to_string(core.state_width_bits()) + ")");
+    }
+    const uint32_t group_base = fan_in / groups;
+    const uint32_t group_extra = fan_in % groups;  // the first `group_extra` groups take one more line
+    const uint64_t cores = uint64_t{ranges} * groups;
     if (!per_layer.empty()) per_layer += ", ";
     per_layer += layer + ": " + std::to_string(fan_in) + " -> " + std::to_string(n) + " needs " +
                  plural(cores, "core") + " of " + std::to_string(neurons_per_core) + " neurons";
+    if (groups > 1) {
+      per_layer += " and " + std::to_string(rows_max) + " axons (" + plural(ranges, "neuron range") + " x " +
+                   plural(groups, "fan-in group") + ")";
+    }
 
     std::vector<CoreSlot>& slots = mapping.layers[l - 1];
     slots.reserve(cores);
     uint32_t first = 0;
-    for (uint32_t i = 0; i < cores; ++i) {
-      CoreSlot slot;
-      slot.core_index = static_cast<uint32_t>(cores_needed + i);
-      slot.node = slot.core_index / chip.cores_per_node();
-      slot.core_in_node = slot.core_index % chip.cores_per_node();
-      slot.layer = l;
-      slot.first_neuron = first;
-      slot.neuron_count = base + (i < extra ? 1 : 0);
-      slot.fan_in = fan_in;
-      slot.words_per_row = static_cast<uint32_t>(
-          ceil_div(uint64_t{slot.neuron_count} * core.weight_width_bits(), sram.word_width_bits()));
-      slot.row_bytes = uint64_t{slot.words_per_row} * word_bytes;
-      first += slot.neuron_count;
-      slots.push_back(slot);
+    for (uint32_t r = 0; r < ranges; ++r) {
+      const uint32_t neuron_count = base + (r < extra ? 1 : 0);
+      uint32_t first_axon = 0;
+      for (uint32_t g = 0; g < groups; ++g) {
+        CoreSlot slot;
+        slot.core_index = static_cast<uint32_t>(cores_needed + slots.size());
+        slot.node = slot.core_index / chip.cores_per_node();
+        slot.core_in_node = slot.core_index % chip.cores_per_node();
+        slot.layer = l;
+        slot.first_neuron = first;
+        slot.neuron_count = neuron_count;
+        slot.fan_in = group_base + (g < group_extra ? 1 : 0);
+        slot.words_per_row = static_cast<uint32_t>(
+            ceil_div(uint64_t{neuron_count} * core.weight_width_bits(), sram.word_width_bits()));
+        slot.row_bytes = uint64_t{slot.words_per_row} * word_bytes;
+        slot.first_axon = first_axon;
+        slot.fan_in_group = g;
+        slot.fan_in_groups = groups;
+        first_axon += slot.fan_in;
+        slots.push_back(slot);
+      }
+      first += neuron_count;
     }
     cores_needed += cores;
   }

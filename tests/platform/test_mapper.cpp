@@ -121,19 +121,95 @@ TEST_CASE("mapper: too few cores names each layer's need and the shortfall", "[m
           "mesh, 2 cores per node): 1 short");
 }
 
-TEST_CASE("mapper: fan-in above max_axons is an error", "[mapper]") {
-  // Layer 2 has 5000 inputs, the core 1024 axons: 3976 too many.
-  REQUIRE(error_of(default_like_chip(), {784, 5000, 10}) ==
-          "layer 2: fan-in 5000 exceeds chip.core.max_axons = 1024 by 3976");
+TEST_CASE("mapper: a fan-in above max_axons is split into fan-in groups", "[mapper][fan-in split]") {
+  // 784-4096-4096-10 on a 16 x 16 mesh. Layer 1: 16 ranges of 256, fan-in 784 <= 1024: 16
+  // cores (0..15). Layer 2: 16 ranges x ceil(4096 / 1024) = 4 groups of 1024 lines: 64 cores
+  // (16..79), range r group g at 16 + 4r + g. Layer 3: 10 neurons, 1 range x 4 groups: 80..83.
+  // Rows: 256 x 16 bits = 64 words = 512 bytes (1024 rows = 512 KB fit); 10 -> 3 words = 24.
+  nmsim::ChipConfig chip = default_like_chip();
+  chip.set_mesh_width(16);
+  chip.set_mesh_height(16);
+  const Mapping m = map_network(chip, {784, 4096, 4096, 10});
+  REQUIRE(m.cores_used == 84);
+  REQUIRE(m.splits_fan_in());
+  REQUIRE(m.layers[0].size() == 16);
+  REQUIRE(m.layers[1].size() == 64);
+  REQUIRE(m.layers[2].size() == 4);
+  require_slot(m.layers[0][15], 15, 15, 0, 1, 3840, 256, 784, 64, 512);
+  CHECK(m.layers[0][15].fan_in_groups == 1);
+  const CoreSlot& r1g1 = m.layers[1][5];  // range 1, group 1
+  require_slot(r1g1, 21, 21, 0, 2, 256, 256, 1024, 64, 512);
+  CHECK(r1g1.first_axon == 1024);
+  CHECK(r1g1.fan_in_group == 1);
+  CHECK(r1g1.fan_in_groups == 4);
+  CHECK_FALSE(r1g1.owns_neurons());
+  require_slot(m.layers[2][3], 83, 83, 0, 3, 0, 10, 1024, 3, 24);
+  CHECK(m.layers[2][3].first_axon == 3072);
+  CHECK(m.layers[2][0].owns_neurons());
 }
 
-TEST_CASE("mapper: rows that overflow the synapse SRAM are an error", "[mapper]") {
-  // 256 KB SRAM: 784 rows x 512 bytes = 401408 bytes, 401408 - 262144 = 139264 short.
+TEST_CASE("mapper: fan-in groups split evenly, the first groups take the remainder", "[mapper][fan-in split]") {
+  // 64 axons: fan-in 100 -> ceil(100 / 64) = 2 groups of 50; fan-in 130 -> 3 groups:
+  // 130 = 3 x 43 + 1 -> 44/43/43 lines from 0, 44, 87. Rows: 130 x 16 bits = 2080 bits ->
+  // 33 words = 264 bytes; 10 -> 3 words = 24. 2 x 2 mesh x 2 cores = 8 cores.
+  nmsim::ChipConfig chip = default_like_chip();
+  chip.mutable_core()->set_max_axons(64);
+  chip.set_mesh_width(2);
+  chip.set_mesh_height(2);
+  chip.set_cores_per_node(2);
+  const Mapping m = map_network(chip, {100, 130, 10});
+  REQUIRE(m.cores_used == 5);
+  require_slot(m.layers[0][0], 0, 0, 0, 1, 0, 130, 50, 33, 264);
+  require_slot(m.layers[0][1], 1, 0, 1, 1, 0, 130, 50, 33, 264);
+  CHECK(m.layers[0][1].first_axon == 50);
+  require_slot(m.layers[1][0], 2, 1, 0, 2, 0, 10, 44, 3, 24);
+  require_slot(m.layers[1][1], 3, 1, 1, 2, 0, 10, 43, 3, 24);
+  require_slot(m.layers[1][2], 4, 2, 0, 2, 0, 10, 43, 3, 24);
+  CHECK(m.layers[1][1].first_axon == 44);
+  CHECK(m.layers[1][2].first_axon == 87);
+  CHECK(m.layers[1][2].fan_in_group == 2);
+}
+
+TEST_CASE("mapper: a split layer that does not fit names its ranges and groups", "[mapper][fan-in split]") {
+  // 784-4096-4096-10 on 8 x 8: 16 + 64 + 4 = 84 cores, the chip has 64.
+  nmsim::ChipConfig chip = default_like_chip();
+  chip.set_mesh_width(8);
+  chip.set_mesh_height(8);
+  REQUIRE(error_of(chip, {784, 4096, 4096, 10}) ==
+          "network does not fit: layers need 84 cores (layer 1: 784 -> 4096 needs 16 cores of 256 neurons, "
+          "layer 2: 4096 -> 4096 needs 64 cores of 256 neurons and 1024 axons (16 neuron ranges x 4 fan-in "
+          "groups), layer 3: 4096 -> 10 needs 4 cores of 256 neurons and 1024 axons (1 neuron range x 4 "
+          "fan-in groups)), the chip has 64 (8 x 8 mesh, 1 core per node): 20 short");
+  // With 2 cores per node it fits: 128 cores.
+  chip.set_cores_per_node(2);
+  CHECK(map_network(chip, {784, 4096, 4096, 10}).cores_used == 84);
+}
+
+TEST_CASE("mapper: rows that overflow the synapse SRAM split the fan-in", "[mapper][fan-in split]") {
+  // 256 KB SRAM: rows of 512 bytes, 262144 / 512 = 512 rows a core (< 1024 axons): fan-in 784
+  // -> 2 groups of 392; 2 ranges: cores (range 0: groups 0, 1), (range 1: groups 0, 1).
   nmsim::ChipConfig chip = default_like_chip();
   chip.mutable_core()->mutable_synapse_sram()->set_size_bytes(262144);
+  const Mapping m = map_network(chip, {784, 512});
+  REQUIRE(m.cores_used == 4);
+  require_slot(m.layers[0][1], 1, 1, 0, 1, 0, 256, 392, 64, 512);
+  CHECK(m.layers[0][1].first_axon == 392);
+  require_slot(m.layers[0][2], 2, 2, 0, 1, 256, 256, 392, 64, 512);
+  CHECK(m.layers[0][2].fan_in_group == 0);
+}
+
+TEST_CASE("mapper: only a row larger than the SRAM or a 32-bit state refuses a split", "[mapper][fan-in split]") {
+  // A row of 256 x 16 bits = 512 bytes in a 256-byte SRAM.
+  nmsim::ChipConfig chip = default_like_chip();
+  chip.mutable_core()->mutable_synapse_sram()->set_size_bytes(256);
   REQUIRE(error_of(chip, {784, 512}) ==
-          "layer 1: 784 rows of 512 bytes = 401408 bytes of synapse SRAM per core, "
-          "chip.core.synapse_sram.size_bytes = 262144: 139264 bytes short");
+          "layer 1: one row of 512 bytes does not fit chip.core.synapse_sram.size_bytes = 256: 256 bytes short");
+  chip = default_like_chip();
+  chip.mutable_core()->set_state_width_bits(32);
+  REQUIRE(error_of(chip, {784, 100, 10}) == "no error");  // no split needed
+  REQUIRE(error_of(chip, {2000, 10}) ==
+          "layer 1: fan-in 2000 needs 2 fan-in groups of at most 1024 axons, and a fan-in split needs "
+          "chip.core.state_width_bits <= 31 (it is 32)");
 }
 
 TEST_CASE("mapper: malformed layer lists and chip configs are errors", "[mapper]") {

@@ -21,8 +21,12 @@ RateEncoder::RateEncoder(::nmsim::Encoder kind, uint64_t seed, uint32_t time_ste
   if (time_steps == 0) throw ConfigError("run.time_steps: must be >= 1");
 }
 
-void RateEncoder::start(const uint8_t* pixels, uint32_t n, uint64_t sample_index) {
+void RateEncoder::start(const uint8_t* pixels, uint32_t n, uint64_t sample_index, uint32_t first,
+                        uint32_t total) {
+  NMSIM_ASSERT(total == 0 || first + n <= total, "RateEncoder: pixels outside the sample");
   m_pixels.assign(pixels, pixels + n);
+  m_first = first;
+  m_total = total == 0 ? n : total;
   m_acc.assign(n, kIfStart);
   m_sample_index = sample_index;
   m_next_step = 0;
@@ -47,7 +51,7 @@ void RateEncoder::step(uint32_t t, SpikeBitmap& out) {
       m_acc[i] = acc;
     }
   } else {
-    const uint64_t base = (m_sample_index * m_time_steps + t) * n;
+    const uint64_t base = (m_sample_index * m_time_steps + t) * m_total + m_first;
     for (uint32_t i = 0; i < n; ++i)
       if (prng_u8(m_seed, Stream::kEncoder, base + i) < m_pixels[i]) out.set(i);
   }

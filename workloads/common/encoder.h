@@ -26,7 +26,9 @@ class RateEncoder {
   RateEncoder(::nmsim::Encoder kind, uint64_t seed, uint32_t time_steps);
 
   // Begins a sample; copies the n pixels. Steps must then be asked for in order 0..T-1.
-  void start(const uint8_t* pixels, uint32_t n, uint64_t sample_index);
+  // A core holding only the pixels first..first + n - 1 of a sample of `total` pixels (a
+  // fan-in split; total 0 = n) draws exactly those pixels' spikes of the whole sample.
+  void start(const uint8_t* pixels, uint32_t n, uint64_t sample_index, uint32_t first = 0, uint32_t total = 0);
 
   // The input spikes of step t: `out` is resized to n lines if needed and overwritten.
   void step(uint32_t t, SpikeBitmap& out);
@@ -41,6 +43,8 @@ class RateEncoder {
   std::vector<uint8_t> m_pixels;
   std::vector<uint16_t> m_acc;  // integrate-and-fire accumulators, 0..255 between steps
   uint64_t m_sample_index = 0;
+  uint32_t m_first = 0;
+  uint32_t m_total = 0;
   uint32_t m_next_step = 0;
 };
 

@@ -4,6 +4,7 @@
 #include "workloads/common/network.h"
 #include "workloads/dfa/study.h"
 #include "workloads/job/chip_job.h"
+#include "workloads/job/group_factors.h"
 #include "workloads/job/weights_io.h"
 
 namespace nmsim::dfa {
@@ -26,7 +27,14 @@ job::Network DfaJob::network(const workloads::DatasetSplit& /*data*/) {
 }
 
 void DfaJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) {
-  if (mapping.layers.back().size() != 1) throw ConfigError("the DFA firmware needs the output layer on one core");
+  if (mapping.layers.back().size() != mapping.layers.back().front().fan_in_groups)
+    throw ConfigError("the DFA firmware needs the output layer's neurons on one core");
+  if (mapping.splits_fan_in() && m_schedule.params.stochastic_rounding) {
+    // One rounding generator per neuron advances row by row in ascending line order; split
+    // over cores, each group would draw its own sequence.
+    throw ConfigError("dfa.stochastic_rounding cannot run a layer whose fan-in is split over cores: each "
+                      "neuron's rounding generator advances row by row through all its input lines");
+  }
   const std::vector<uint32_t>& sizes = m_network.layer_sizes;
   DfaSchedule& s = m_schedule;
   s.data = &data.train;
@@ -58,7 +66,9 @@ void DfaJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, con
   }
   std::vector<noc::Destination> hidden_cores;
   for (std::size_t l = 0; l + 1 < mapping.layers.size(); ++l) {
-    for (const auto& slot : mapping.layers[l]) hidden_cores.push_back({slot.node, slot.core_in_node});
+    for (const auto& slot : mapping.layers[l]) {
+      if (slot.owns_neurons()) hidden_cores.push_back({slot.node, slot.core_in_node});
+    }
   }
   // A network without hidden layers (one core, as on odin_like) trains its output layer alone.
   m_schedule.has_hidden_layers = !hidden_cores.empty();
@@ -67,8 +77,9 @@ void DfaJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, con
   }
 
   for (const auto& layer : mapping.layers) {
-    for (const auto& slot : layer) {
-      m_programs.push_back(std::make_unique<DfaCoreProgram>(m_schedule));
+    for (std::size_t i = 0; i < layer.size(); ++i) {
+      const mapper::CoreSlot& slot = layer[i];
+      m_programs.push_back(std::make_unique<DfaCoreProgram>(m_schedule, job::add_group_factor_tree(chip, layer, i)));
       chip.core(slot.core_index).set_program(m_programs.back().get());
     }
   }

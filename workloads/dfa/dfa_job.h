@@ -20,6 +20,7 @@ namespace nmsim::dfa {
 class DfaJob : public job::ChipWorkload {
  public:
   std::string kind() const override { return "dfa"; }
+  bool splits_fan_in() const override { return true; }  // the owners send their factors to the group cores
   // ConfigError for a bad dfa block or batch_size != 1.
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
   job::Network network(const workloads::DatasetSplit& data) override;

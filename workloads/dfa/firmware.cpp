@@ -6,6 +6,7 @@
 #include "platform/chip/chip.h"
 #include "workloads/common/metrics.h"
 #include "workloads/job/forward_pass.h"
+#include "workloads/job/group_factors.h"
 
 namespace nmsim::dfa {
 
@@ -14,25 +15,27 @@ ErrorCost error_cost(uint32_t classes) {
   return {3 * uint64_t{classes} + kDividerCycles, 3 * uint64_t{classes}, 2 * uint64_t{classes}};
 }
 
-DfaCoreProgram::DfaCoreProgram(const DfaSchedule& schedule)
-    : m_schedule(schedule), m_encoder(schedule.encoder, schedule.seed, schedule.time_steps) {}
+DfaCoreProgram::DfaCoreProgram(const DfaSchedule& schedule, std::optional<uint32_t> factor_tree)
+    : m_schedule(schedule), m_factor_tree(factor_tree), m_encoder(schedule.encoder, schedule.seed, schedule.time_steps) {}
 
 
 void DfaCoreProgram::run(core::NeuronCore& core) {
   const core::CoreLayout& layout = core.layout();
   m_counts.assign(layout.neuron_count, 0);
   m_factors.assign(layout.neuron_count, 0);
-  m_error.assign(layout.last_layer ? layout.neuron_count : 0, 0);
+  const bool owner = layout.owns_neurons();
+  m_error.assign(layout.last_layer && owner ? layout.neuron_count : 0, 0);
   m_logits = m_probabilities = m_error;
   for (std::size_t s = 0; s < m_schedule.sample_indices.size(); ++s) {
     core.barrier(Phase::kForward);  // pixels and label are loaded
     job::run_forward_pass(core, m_encoder, m_input_spikes, m_schedule.encoder_indices[s], m_schedule.time_steps,
                           m_schedule.layers, Phase::kBackward);
     for (uint32_t j = 0; j < layout.neuron_count; ++j) m_counts[j] = core.spike_counts()[j];
-    if (layout.last_layer) backward_output(core);
+    if (layout.last_layer && owner) backward_output(core);
     core.barrier(Phase::kBackward);  // errors delivered
-    if (!layout.last_layer) backward_hidden(core);
-    core.barrier(Phase::kUpdate);
+    if (!layout.last_layer && owner) backward_hidden(core);
+    core.barrier(Phase::kUpdate);  // factors delivered to the fan-in group cores
+    if (!owner) job::receive_group_factors(core, m_factors);
     update(core);
     core.barrier(Phase::kHostIo);
   }
@@ -56,6 +59,7 @@ void DfaCoreProgram::backward_output(core::NeuronCore& core) {
     if (m_error[k] != 0) core.send_value(m_schedule.error_tree, k, m_error[k]);
   }
   std::memcpy(m_factors.data(), m_error.data(), m_error.size() * sizeof(int32_t));
+  if (m_factor_tree) job::send_group_factors(core, *m_factor_tree, m_factors);
 }
 
 void DfaCoreProgram::backward_hidden(core::NeuronCore& core) {
@@ -69,7 +73,10 @@ void DfaCoreProgram::backward_hidden(core::NeuronCore& core) {
                                       layout.first_neuron, layout.neuron_count, m_counts.data(),
                                       core.potentials().data(), m_factors.data());
   core.accumulate_values(sops);
+  if (m_factor_tree) job::send_group_factors(core, *m_factor_tree, m_factors);
 }
+
+
 
 void DfaCoreProgram::update(core::NeuronCore& core) {
   const core::CoreLayout& layout = core.layout();
@@ -96,7 +103,7 @@ void DfaHostProgram::load(host::HostLink& link, const workloads::Dataset& data, 
   const uint8_t* pixels = data.sample(index);
   for (const auto& slot : m_chip.mapping().layers.front()) {
     auto& buffer = m_chip.core(slot.core_index).input_pixels();
-    std::memcpy(buffer.data(), pixels, buffer.size());
+    std::memcpy(buffer.data(), pixels + slot.first_axon, buffer.size());  // its fan-in group's pixels
     link.transfer_to_chip(buffer.size() + sizeof(uint32_t));  // pixels + encoder index register
   }
   if (!label) return;

@@ -8,6 +8,10 @@
 //             graded-value packet along one multicast tree to all hidden cores; after a
 //             barrier each hidden core computes its neurons' gated deltas (rule.h
 //             hidden_deltas), one accumulate-lane op per delivered error (feedback SOPs);
+//   fan-in split (mapper.h): the owner of a neuron range sends the non-zero factors of its
+//             neurons (e, or the deltas after they are computed) along a multicast tree to its
+//             fan-in group cores, as graded values, before barrier(update); a group core
+//             updates its rows with them (the errors go to the hidden owners only);
 //   update    every core updates, in ascending axon order, each row whose input spiked:
 //             w[i][j] += round_shift(factor_j * count_i, shift) through its learning engine
 //             (factor = delta for hidden cores, e for the output core; count_i = the core's
@@ -21,6 +25,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "models/core/neuron_core.h"
@@ -48,7 +53,7 @@ struct DfaSchedule {
   DfaParams params;
   arith::NeuronParams neuron;
   std::vector<FeedbackMatrix> feedback;  // per hidden layer
-  uint32_t error_tree = 0;               // output core -> every hidden core
+  uint32_t error_tree = 0;               // output core -> every hidden core owning its neurons
   bool has_hidden_layers = true;         // false: the output layer alone, no error to send
 };
 
@@ -65,7 +70,8 @@ ErrorCost error_cost(uint32_t classes);
 
 class DfaCoreProgram : public core::Program {
  public:
-  explicit DfaCoreProgram(const DfaSchedule& schedule);
+  // factor_tree: the owner's tree to its fan-in group cores (a layer split over cores), if any.
+  DfaCoreProgram(const DfaSchedule& schedule, std::optional<uint32_t> factor_tree = std::nullopt);
   void run(core::NeuronCore& core) override;
 
  private:
@@ -74,6 +80,7 @@ class DfaCoreProgram : public core::Program {
   void update(core::NeuronCore& core);
 
   const DfaSchedule& m_schedule;
+  const std::optional<uint32_t> m_factor_tree;
   workloads::RateEncoder m_encoder;
   SpikeBitmap m_input_spikes;
   std::vector<uint32_t> m_counts;   // the core's neurons' spike counts

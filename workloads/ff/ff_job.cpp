@@ -8,6 +8,7 @@
 #include "workloads/common/study_setup.h"
 #include "workloads/ff/study.h"
 #include "workloads/job/chip_job.h"
+#include "workloads/job/group_factors.h"
 #include "workloads/job/weights_io.h"
 
 namespace nmsim::ff {
@@ -32,13 +33,15 @@ std::vector<FfLayerPlan> plan_layers(const FfOptions& o, const mapper::Mapping& 
       start += n;
     }
     const std::vector<mapper::CoreSlot>& slots = mapping.layers[l - 1];
-    const mapper::CoreSlot& leader = slots.front();
+    const mapper::CoreSlot& leader = slots.front();  // group 0 of the first neuron range
     NMSIM_ASSERT(leader.first_neuron == 0, "ff: the first core of a layer holds its neuron 0");
     plan.leader_core_index = leader.core_index;
     plan.leader_node = leader.node;
     plan.leader_core_in_node = leader.core_in_node;
     std::vector<noc::Destination> followers;
-    for (std::size_t k = 1; k < slots.size(); ++k) followers.push_back({slots[k].node, slots[k].core_in_node});
+    for (std::size_t k = 1; k < slots.size(); ++k) {
+      if (slots[k].owns_neurons()) followers.push_back({slots[k].node, slots[k].core_in_node});
+    }
     plan.has_followers = !followers.empty();
     if (plan.has_followers) plan.error_tree = chip.mesh().add_multicast_tree(leader.node, followers);
     plans.push_back(plan);
@@ -53,16 +56,19 @@ void add_core_work(const FfReference& ref, const mapper::Mapping& mapping, FfWor
   std::vector<uint32_t> active;
   for (std::size_t l = 1; l <= mapping.layers.size(); ++l) {
     const LayerState& s = ref.layer(static_cast<uint32_t>(l));
-    uint64_t rows_spiked = 0;
-    for (uint32_t x : s.x) rows_spiked += x > 0 ? 1 : 0;
     for (const mapper::CoreSlot& slot : mapping.layers[l - 1]) {
+      // The core's input lines: all of the layer's, or its fan-in group's.
+      const auto lines_begin = s.x.begin() + slot.first_axon;
+      const auto lines_end = lines_begin + slot.fan_in;
+      const auto rows_spiked = static_cast<uint64_t>(std::count_if(lines_begin, lines_end, [](uint32_t x) { return x > 0; }));
       active.clear();
       for (uint32_t j = slot.first_neuron; j < slot.first_neuron + slot.neuron_count; ++j) {
         if (s.neuron_error[j] != 0) active.push_back(j);
       }
       if (active.empty()) continue;
       totals.core_multiplies += rows_spiked * slot.neuron_count;
-      for (uint32_t x : s.x) {
+      for (auto line = lines_begin; line != lines_end; ++line) {
+        const uint32_t x = *line;
         if (x == 0) continue;
         const bool written = std::any_of(active.begin(), active.end(), [&](uint32_t j) {
           return workloads::round_shift(-(s.neuron_error[j] * x), ref.lr_shift()) != 0;
@@ -180,10 +186,11 @@ void FfJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapping&
 void FfJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) {
   m_schedule.layers = plan_layers(m_options, mapping, chip);
   for (const auto& layer : mapping.layers) {
-    for (const auto& slot : layer) {
-      m_programs.push_back(std::make_unique<FfCoreProgram>(m_schedule));
+    for (std::size_t i = 0; i < layer.size(); ++i) {
+      const mapper::CoreSlot& slot = layer[i];
+      m_programs.push_back(std::make_unique<FfCoreProgram>(m_schedule, job::add_group_factor_tree(chip, layer, i)));
       chip.core(slot.core_index).set_program(m_programs.back().get());
-      if (slot.first_neuron == 0) m_leaders.push_back(m_programs.back().get());
+      if (slot.first_neuron == 0 && slot.owns_neurons()) m_leaders.push_back(m_programs.back().get());
     }
   }
   const auto total = static_cast<uint32_t>(m_schedule.sample_indices.size() + m_schedule.test_indices.size());

@@ -37,6 +37,7 @@ using ChipRecords = std::vector<std::vector<LeaderRecord>>;
 class FfJob : public job::ChipWorkload {
  public:
   std::string kind() const override { return "ff"; }
+  bool splits_fan_in() const override { return true; }  // the owners send their factors to the group cores
   // ConfigError for batch_size != 1 or FF options the reference cannot run; DataError from a
   // weights file.
   void read_options(const ChipConfig& chip, const RunConfig& run) override;

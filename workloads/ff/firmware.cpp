@@ -11,6 +11,7 @@
 #include "workloads/common/softmax.h"
 #include "workloads/ff/class_window.h"
 #include "workloads/job/forward_pass.h"
+#include "workloads/job/group_factors.h"
 
 namespace nmsim::ff {
 
@@ -45,12 +46,12 @@ ScalarCost leader_cost(uint64_t received_values, bool training, bool adaptation)
 
 ScalarCost neuron_error_cost(uint32_t neurons) { return {neurons, neurons, neurons}; }
 
-FfCoreProgram::FfCoreProgram(const FfSchedule& schedule)
-    : m_schedule(schedule), m_encoder(schedule.encoder, schedule.seed, schedule.time_steps) {}
+FfCoreProgram::FfCoreProgram(const FfSchedule& schedule, std::optional<uint32_t> factor_tree)
+    : m_schedule(schedule), m_factor_tree(factor_tree), m_encoder(schedule.encoder, schedule.seed, schedule.time_steps) {}
 
 void FfCoreProgram::plan_groups(const core::CoreLayout& layout) {
   const FfLayerPlan& plan = m_schedule.layers[layout.layer - 1];
-  m_leader = layout.first_neuron == 0;
+  m_leader = layout.first_neuron == 0 && layout.owns_neurons();
   m_groups.clear();
   m_class_of.assign(layout.neuron_count, 0);
   const uint32_t first = layout.first_neuron, last = first + layout.neuron_count;
@@ -70,6 +71,7 @@ void FfCoreProgram::run(core::NeuronCore& core) {
   const core::CoreLayout& layout = core.layout();
   plan_groups(layout);
   m_factors.assign(layout.neuron_count, 0);
+  const bool owner = layout.owns_neurons();
   const auto layers = static_cast<uint32_t>(m_schedule.layers.size());
   const uint32_t steps = m_schedule.time_steps;
   if (m_leader) m_records.reserve(m_schedule.sample_indices.size() + m_schedule.test_indices.size());
@@ -77,12 +79,14 @@ void FfCoreProgram::run(core::NeuronCore& core) {
     core.barrier(Phase::kForward);  // pixels, label (and alpha) are loaded
     job::run_forward_pass(core, m_encoder, m_input_spikes, m_schedule.encoder_indices[s], steps, layers,
                           Phase::kBackward);
-    send_partial_sums(core);
+    if (owner) send_partial_sums(core);
     core.barrier(Phase::kBackward);  // the sums are at the leaders
     if (m_leader) leader_step(core, true);
-    core.barrier(Phase::kBackward);  // the class errors are at the layer's cores
-    const bool any = neuron_errors(core);
-    core.barrier(Phase::kUpdate);
+    core.barrier(Phase::kBackward);  // the class errors are at the layer's owners
+    bool any = owner && neuron_errors(core);
+    if (any && m_factor_tree) job::send_group_factors(core, *m_factor_tree, m_factors);
+    core.barrier(Phase::kUpdate);  // the factors are at the fan-in group cores
+    if (!owner) any = job::receive_group_factors(core, m_factors);
     if (any) update(core);
     core.barrier(Phase::kHostIo);
   }
@@ -90,7 +94,7 @@ void FfCoreProgram::run(core::NeuronCore& core) {
     core.barrier(Phase::kForward);  // pixels are loaded
     job::run_forward_pass(core, m_encoder, m_input_spikes, m_schedule.test_encoder_indices[k], steps, layers,
                           Phase::kForward);
-    send_partial_sums(core);
+    if (owner) send_partial_sums(core);
     core.barrier(Phase::kForward);  // the sums are at the leaders
     if (m_leader) leader_step(core, false);
     core.barrier(Phase::kHostIo);
@@ -224,7 +228,7 @@ FfHostProgram::FfHostProgram(const FfSchedule& schedule, chip::Chip& chip, std::
 void FfHostProgram::load_pixels(host::HostLink& link, const uint8_t* pixels) {
   for (const auto& slot : m_chip.mapping().layers.front()) {
     auto& buffer = m_chip.core(slot.core_index).input_pixels();
-    std::memcpy(buffer.data(), pixels, buffer.size());
+    std::memcpy(buffer.data(), pixels + slot.first_axon, buffer.size());  // its fan-in group's pixels
     link.transfer_to_chip(buffer.size() + sizeof(uint32_t));  // pixels + encoder index register
   }
 }

@@ -17,6 +17,9 @@
 //             (x alpha, rounded, with class adaptation) and multicasts the non-zero err_c
 //             along one tree to the layer's other cores (barrier); (c) every core forms its
 //             neurons' e_j = err_c(j) a_j with the gate (e_j = 0 where a_j = T and e_j < 0);
+//   fan-in split (mapper.h): only the cores owning their neurons take part in (a)-(c); after
+//             (c) an owner sends its neurons' non-zero factors -e_j as graded values along a
+//             multicast tree to its fan-in group cores, which update their own rows with them;
 //   update    every core with a non-zero e_j updates, in ascending axon order, each row whose
 //             input spiked through its learning engine: w[i][j] += round_shift(-e_j x_i,
 //             lr_shift) (factor -e_j, scale x_i = the axon's spike count); rows whose
@@ -37,6 +40,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "models/core/neuron_core.h"
@@ -115,7 +119,8 @@ struct LeaderRecord {
 
 class FfCoreProgram : public core::Program {
  public:
-  explicit FfCoreProgram(const FfSchedule& schedule);
+  // factor_tree: the owner's tree to its fan-in group cores (a layer split over cores), if any.
+  FfCoreProgram(const FfSchedule& schedule, std::optional<uint32_t> factor_tree = std::nullopt);
   void run(core::NeuronCore& core) override;
   // Leaders only: one record per sample, training samples then test samples.
   const std::vector<LeaderRecord>& records() const { return m_records; }
@@ -134,6 +139,7 @@ class FfCoreProgram : public core::Program {
   void update(core::NeuronCore& core);
 
   const FfSchedule& m_schedule;
+  const std::optional<uint32_t> m_factor_tree;
   workloads::RateEncoder m_encoder;
   SpikeBitmap m_input_spikes;
   bool m_leader = false;

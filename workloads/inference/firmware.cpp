@@ -38,7 +38,7 @@ void InferenceHostProgram::load_inputs(host::HostLink& link, uint32_t sample) {
   const uint8_t* pixels = m_schedule.data->sample(m_schedule.sample_indices[sample]);
   for (const auto& slot : m_chip.mapping().layers.front()) {
     auto& buffer = m_chip.core(slot.core_index).input_pixels();
-    std::memcpy(buffer.data(), pixels, buffer.size());
+    std::memcpy(buffer.data(), pixels + slot.first_axon, buffer.size());  // its fan-in group's pixels
     // The pixels plus the sample index register (the Bernoulli encoder's counter).
     link.transfer_to_chip(buffer.size() + sizeof(uint32_t));
   }
@@ -48,6 +48,7 @@ void InferenceHostProgram::read_outputs(host::HostLink& link, uint32_t sample) {
   ChipSampleOutcome& outcome = m_outcomes[sample];
   outcome.label = m_schedule.data->labels[m_schedule.sample_indices[sample]];
   for (const auto& slot : m_chip.mapping().layers.back()) {
+    if (!slot.owns_neurons()) continue;  // a fan-in group core holds partial sums only
     core::NeuronCore& core = m_chip.core(slot.core_index);
     for (uint32_t j = 0; j < slot.neuron_count; ++j) {
       outcome.output_counts.push_back(core.spike_counts()[j]);

@@ -21,6 +21,7 @@ class InferenceJob : public job::ChipWorkload {
   explicit InferenceJob(SpikeRecord* spike_record = nullptr) : m_spike_record(spike_record) {}
 
   std::string kind() const override { return "inference"; }
+  bool splits_fan_in() const override { return true; }  // job::run_forward_pass merges the partial sums
   // [784, run.network.hidden_sizes..., 10], run.network.neuron with the chip's state width.
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
   // The weights drawn from the seed or loaded from run.network.weights_file.

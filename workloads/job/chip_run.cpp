@@ -6,6 +6,7 @@
 
 #include <google/protobuf/text_format.h>
 
+#include "models/base/errors.h"
 #include "models/base/simulation_run.h"
 #include "platform/chip/chip.h"
 #include "platform/config/loader.h"
@@ -128,6 +129,23 @@ void fill_speed(Report& report, double chip_wall_seconds) {
   }
 }
 
+// A workload whose programs cannot run a split layer yet: the first layer that needs one and why.
+ConfigError fan_in_split_refused(const std::string& kind, const mapper::Mapping& mapping, const ChipConfig& chip) {
+  std::string why;
+  for (const auto& layer : mapping.layers) {
+    const mapper::CoreSlot& slot = layer.front();
+    if (slot.fan_in_groups == 1) continue;
+    const uint32_t fan_in = layer.back().first_axon + layer.back().fan_in;
+    why = "layer " + std::to_string(slot.layer) + " has fan-in " + std::to_string(fan_in) +
+          ", more than a core takes (chip.core.max_axons = " + std::to_string(chip.core().max_axons()) +
+          ", or the rows chip.core.synapse_sram.size_bytes holds), so the mapper splits it into " +
+          std::to_string(slot.fan_in_groups) + " fan-in groups";
+    break;
+  }
+  return ConfigError("workload " + kind + " cannot run a layer whose fan-in is split over cores yet: " + why +
+                     "; use cores with more axons (inference runs split layers)");
+}
+
 }  // namespace
 
 JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
@@ -140,6 +158,9 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
   const Network network = workload.network(data.split);
   const mapper::Mapping mapping = mapper::map_network(options.chip, network.layer_sizes);
   config::validate(options.run, options.chip, mapping);  // what needs the mapped network (the convex readout)
+  if (mapping.splits_fan_in() && !workload.splits_fan_in()) {
+    throw fan_in_split_refused(workload.kind(), mapping, options.chip);
+  }
   workload.schedule(data.split, mapping);
 
   // Elaborate, configure, preload, programs.

@@ -7,7 +7,10 @@ void run_forward_pass(core::NeuronCore& core, workloads::RateEncoder& encoder, S
                       const std::function<void(uint32_t)>& on_fired) {
   const core::CoreLayout& layout = core.layout();
   core.reset_neurons();
-  if (layout.first_layer) encoder.start(core.input_pixels().data(), layout.fan_in, encoder_index);
+  if (layout.first_layer) {
+    encoder.start(core.input_pixels().data(), layout.fan_in, encoder_index, layout.first_axon,
+                  layout.layer_fan_in);
+  }
   for (uint32_t t = 0; t < time_steps; ++t) {
     for (uint32_t l = 1; l <= layers; ++l) {
       if (layout.layer == l) {
@@ -16,9 +19,14 @@ void run_forward_pass(core::NeuronCore& core, workloads::RateEncoder& encoder, S
           core.set_input_spikes(input_spikes);
         }
         core.integrate();
-        core.fire();
-        core.send_spikes();
-        if (on_fired) on_fired(t);
+        if (!layout.owns_neurons()) {
+          core.send_partials();  // a fan-in group core: its partial sums go to the owner
+        } else {
+          if (layout.fan_in_groups > 1) core.merge_partials();
+          core.fire();
+          core.send_spikes();
+          if (on_fired) on_fired(t);
+        }
       }
       core.barrier(t + 1 == time_steps && l == layers ? after : Phase::kForward);
     }

@@ -34,7 +34,7 @@ void preload_weights(chip::Chip& chip, const workloads::NetworkWeights& weights,
       for (uint32_t a = 0; a < slot.fan_in; ++a) {
         std::fill(row.begin(), row.end(), 0);
         for (uint32_t j = 0; j < slot.neuron_count; ++j) {
-          const int32_t value = layer.w[size_t{a} * layer.outputs + slot.first_neuron + j];
+          const int32_t value = layer.w[(size_t{slot.first_axon} + a) * layer.outputs + slot.first_neuron + j];
           core::write_weight(row.data(), j, weight_width_bits, value);
         }
         transfer_row(core, tlm::TLM_WRITE_COMMAND, a * slot.row_bytes, row);
@@ -54,7 +54,7 @@ workloads::NetworkWeights read_back_weights(chip::Chip& chip, const workloads::N
       for (uint32_t a = 0; a < slot.fan_in; ++a) {
         transfer_row(core, tlm::TLM_READ_COMMAND, a * slot.row_bytes, row);
         for (uint32_t j = 0; j < slot.neuron_count; ++j) {
-          layer.w[size_t{a} * layer.outputs + slot.first_neuron + j] =
+          layer.w[(size_t{slot.first_axon} + a) * layer.outputs + slot.first_neuron + j] =
               core::read_weight(row.data(), j, weight_width_bits);
         }
       }

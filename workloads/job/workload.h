@@ -53,6 +53,9 @@ class ChipWorkload {
 
   virtual std::string kind() const = 0;  // the report's kind
   virtual bool trains() const { return true; }  // false: test samples only (inference)
+  // Whether the programs run a layer whose fan-in is split over cores (mapper.h); a workload
+  // that cannot is refused a split mapping with a ConfigError (chip_run.cpp).
+  virtual bool splits_fan_in() const { return false; }
 
   // Options: this workload's options from the configs; ConfigError naming the field, before
   // any data is read.
