@@ -93,6 +93,7 @@ bool fill_later_defaults(ChipConfig& chip) {
   };
   CoreConfig& core = *chip.mutable_core();
   fill(core.has_state_memory_ports(), [&] { core.set_state_memory_ports(2); });
+  if (!chip.has_noc()) return filled;  // check_fields names the missing message
   NocConfig& noc = *chip.mutable_noc();
   fill(noc.has_virtual_channels(), [&] { noc.set_virtual_channels(1); });
   fill(noc.has_vc_alloc_delay_cycles(), [&] { noc.set_vc_alloc_delay_cycles(0); });
