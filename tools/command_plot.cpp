@@ -219,7 +219,7 @@ std::vector<std::string> script_arguments(const std::string& kind, const std::ve
     out.insert(out.end(), {"--where", where});
   }
   if (kind == "pareto") {
-    refuse(vm, kind, {"series", "by", "bars"});
+    refuse(vm, kind, {"series", "by", "bars", "reference"});
     const std::string x = value_or(vm, "x", "cycles"), y = value_or(vm, "y", "energy_pJ");
     for (const auto& column : values(vm, "minimize")) {
       if (column != x && column != y) throw ConfigError("--minimize " + column + ": neither --x " + x + " nor --y " + y);
@@ -241,15 +241,21 @@ std::vector<std::string> script_arguments(const std::string& kind, const std::ve
     if (traffic && std::all_of(inputs.begin(), inputs.end(), has_drained)) {
       out.insert(out.end(), {"--saturation-column", "drained"});
     }
+    if (vm.count("reference")) {
+      if (!traffic) refuse(vm, kind, {"reference"});
+      const std::string path = vm["reference"].as<std::string>();
+      if (!std::ifstream(path)) throw ConfigError("--reference " + path + ": cannot read the file");
+      out.insert(out.end(), {"--reference", path});
+    }
   } else if (type == InputType::kSweep) {  // breakdown of a sweep: a bar per point
-    refuse(vm, kind, {"series", "bars", "y", "minimize", "maximize"});
+    refuse(vm, kind, {"series", "bars", "y", "minimize", "maximize", "reference"});
     add_column("x", value_or(vm, "x", "point"));
     for (const auto& stack : sweep_stacks(value_or(vm, "by", "class"))) {
       for (const auto& column : stack_columns(stack)) require_column(inputs, column, "--by");
       out.insert(out.end(), {"--stack", stack});
     }
   } else {  // breakdown of energy breakdown CSVs or reports: a bar per phase or part
-    refuse(vm, kind, {"series", "x", "y", "where", "minimize", "maximize"});
+    refuse(vm, kind, {"series", "x", "y", "where", "minimize", "maximize", "reference"});
     const std::string bars = value_or(vm, "bars", "phase"), by = value_or(vm, "by", "class");
     const std::vector<std::string> dimensions = type == InputType::kReport
                                                     ? std::vector<std::string>{"phase", "class", "kind"}
@@ -313,6 +319,9 @@ int command_plot(const std::vector<std::string>& args) {
       ("y", po::value<std::string>()->value_name("COLUMN"),
        "y column (pareto: energy_pJ; latency-load: latency_avg_cycles)")
       ("series", po::value<std::string>()->value_name("COLUMN"), "metric, latency-load: a line per value of this column")
+      ("reference", po::value<std::string>()->value_name("FILE.csv"),
+       "latency-load: another simulator's points beside the curves (CSV: label and the x and y columns; "
+       "e.g. tools/plot/reference/booksim2_mesh8x8.csv)")
       ("where", po::value<std::vector<std::string>>()->value_name("COLUMN=VALUE"),
        "only the sweep points with this value (repeatable), e.g. to fix the axes not drawn")
       ("minimize", po::value<std::vector<std::string>>()->value_name("COLUMN"),

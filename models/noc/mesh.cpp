@@ -26,6 +26,16 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
       m_flit_width_bits(chip.noc().flit_width_bits()),
       m_routing(chip.noc().routing()),
       m_replication(chip.noc().replication()),
+      // Unset fields keep the router from before they existed (config::validate fills them).
+      m_vcs(std::max(1u, chip.noc().virtual_channels())),
+      m_vc_alloc_delay(chip.noc().vc_alloc_delay_cycles()),
+      m_routing_delay(chip.noc().routing_delay_cycles()),
+      m_credit_delay(chip.noc().credit_delay_cycles()),
+      m_input_speedup(std::max(1u, chip.noc().input_speedup())),
+      m_wait_for_tail_credit(chip.noc().wait_for_tail_credit()),
+      m_injection_latency(chip.noc().injection_latency_cycles()),
+      m_ejection_latency(chip.noc().ejection_latency_cycles()),
+      m_vc_router(m_vc_alloc_delay > 0),
       m_watchdog_cycles(chip.noc().watchdog_cycles()),
       m_always_clock(chip.noc().always_clock()),
       m_tracing(ctx.tracer != nullptr),
@@ -40,6 +50,10 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
                "noc config not validated");
   NMSIM_ASSERT(m_watchdog_cycles >= 1 && m_watchdog_cycles <= UINT64_MAX / 2, "noc config not validated");
   NMSIM_ASSERT(m_routing != ROUTING_UNSPECIFIED && m_replication != REPLICATION_UNSPECIFIED,
+               "noc config not validated");
+  NMSIM_ASSERT(m_vcs <= 16 && m_input_speedup <= 8 &&
+                   (m_vc_router || (m_vcs == 1 && m_routing_delay == 0 && m_input_speedup == 1 &&
+                                    !m_wait_for_tail_credit)),
                "noc config not validated");
   const uint32_t n = m_shape.nodes();
   const std::size_t per_node = std::size_t{kPortCount} * m_buffer_depth;
@@ -81,6 +95,7 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_wake.assign(n, kNever);
   m_due.reserve(n);
   m_idle.reserve(n);
+  if (m_vc_router) init_vc_state();
   SC_THREAD(engine);
 }
 
@@ -173,6 +188,8 @@ void Mesh::inject(const Packet& packet, Cycle at) {
                  "multicast packet with a tree of another source");
   }
   NMSIM_ASSERT(at >= m_ctx.clock.now(), "packet injected into the past");
+  NMSIM_ASSERT(!m_vc_router || packet.kind == PacketKind::kUnicast,
+               "multicast packet on the virtual-channel router (config::validate refuses it)");
   const uint32_t slot = allocate_slot(packet);
   NetworkInterface& ni = *m_nis[packet.src_node];
   RingBuffer<NiState::Queued>& queue = m_ni_state[packet.src_node].queue;
@@ -193,15 +210,6 @@ void Mesh::inject(const Packet& packet, Cycle at) {
 
 void Mesh::rethrow_if_failed() const {
   if (failed()) throw DeadlockError(m_failure);
-}
-
-inline void Mesh::wake(uint32_t node, Cycle at) {
-  m_wake[node] = min(m_wake[node], at);
-  m_next_wake = min(m_next_wake, at);
-  if (!test_bit(m_active_bits, node)) {
-    set_bit(m_active_bits, node);
-    ++m_active_count;
-  }
 }
 
 // ---- the engine ----
@@ -259,7 +267,11 @@ void Mesh::step_cycle(Cycle now) {
     step_ni(node, now);
     if (r.last_step != now) {
       r.last_step = now;
-      step_router(node, now);
+      if (m_vc_router) {
+        step_router_vc(node, now);
+      } else {
+        step_router(node, now);
+      }
     }
     m_wake[node] = min(m_wake[node], node_wake(node, now));
     // Forget a node without work while its state is in cache: only its own step removes its
@@ -291,6 +303,7 @@ void Mesh::step_cycle(Cycle now) {
 }
 
 inline Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
+  if (m_vc_router) return node_wake_vc(node, now);
   const RouterState& r = m_router_state[node];
   // Every other candidate below is >= now + 1: returns and arrivals up to now were taken.
   if (r.last_move == now) return now + 1;
@@ -322,6 +335,10 @@ inline Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
 inline void Mesh::step_ni(uint32_t node, Cycle now) {
   if (!test_bit(m_ni_busy, node)) return;
   NiState& ni = m_ni_state[node];
+  if (m_vc_router) {
+    step_ni_vc(node, ni, now);
+    return;
+  }
   while (!ni.credit_returns.empty() && ni.credit_returns.front() <= now) {
     ++ni.credits;
     ni.credit_returns.pop_front();
@@ -340,7 +357,7 @@ void Mesh::push_flit(uint32_t node, NiState& ni, Cycle now) {
   Flit flit;
   flit.packet = queued.packet;
   flit.seq = ni.next_seq;
-  flit.arrive = now;
+  flit.arrive = now + m_injection_latency;
   flit.head = flit.seq == 0;
   flit.tail = flit.seq + 1 == packet.length_flits;
   flit.phase = packet.phase;
@@ -349,8 +366,22 @@ void Mesh::push_flit(uint32_t node, NiState& ni, Cycle now) {
   flit.dest_y = slot.dest_y;
   flit.multicast = packet.kind == PacketKind::kMulticast;
   flit.x_first = slot.x_first;
-  write_flit(node, kLocal, flit, now);
-  --ni.credits;
+  if (m_vc_router) {
+    NiVcState& vc = m_ni_vc_state[node];
+    flit.vc = vc.vc;
+    write_flit_vc(node, kLocal, flit, now);
+    --vc.credits[vc.vc];
+    if (flit.tail) {
+      if (m_wait_for_tail_credit) {
+        vc.tail_sent[vc.vc] = 1;  // the VC is free once all its credits are back
+      } else {
+        vc.in_use[vc.vc] = 0;
+      }
+    }
+  } else {
+    write_flit(node, kLocal, flit, now);
+    --ni.credits;
+  }
   NetworkInterface& module = *m_nis[node];
   module.m_flits_injected.add(flit.phase);
   if (flit.head) module.m_packets_injected.add(flit.phase);
@@ -405,9 +436,10 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   const uint32_t upstream = m_neighbours[node][port];
   RouterState& up = m_router_state[upstream];
   const unsigned o = opposite(port);
-  up.outputs[o].credit_returns.push_back(now + m_link_latency);
+  const Cycle back = now + m_link_latency + m_credit_delay;
+  up.outputs[o].credit_returns.push_back(back);
   up.returning |= port_bit(o);
-  if (up.stalled & port_bit(o)) wake(upstream, now + m_link_latency);
+  if (up.stalled & port_bit(o)) wake(upstream, back);
 }
 
 void Mesh::step_router(uint32_t node, Cycle now) {
@@ -498,7 +530,7 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
     m_routers[node]->m_forwarded[o].count(now);
   }
   if (o == kLocal) {
-    deliver_flit(node, flit, now);
+    deliver_flit(node, flit, now + m_ejection_latency);
     return;
   }
   --out.credits;
@@ -510,7 +542,8 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   wake(next, copy.arrive + m_pipeline_stages);
 }
 
-void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle now) {
+// `at`: the cycle the flit enters the core (its leave cycle + the ejection latency).
+void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle at) {
   NetworkInterface& ni = *m_nis[node];
   PacketSlot& slot = m_slots[flit.packet];
   const uint8_t cores =
@@ -518,17 +551,17 @@ void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle now) {
           ? static_cast<uint8_t>(1u << slot.packet.dest_core)
           : m_tree_routes[static_cast<std::size_t>(slot.packet.tree_id) * nodes() + node].cores;
   ni.m_local_deliveries.add(flit.phase, popcount8(cores));
-  m_last_delivery = now;
+  m_last_delivery = at;
   if (!flit.tail) return;
   // A copy: a sink may inject, which may grow the slot pool.
   const Packet packet = slot.packet;
   if (--slot.pending_tails == 0) m_free_slots.push_back(flit.packet);
-  if (m_tracing) ni.m_delivered.pulse(now);
+  if (m_tracing) ni.m_delivered.pulse(m_ctx.clock.now());  // traces move forward only
   for (uint32_t core = 0; core < m_cores_per_node; ++core) {
     if (!(cores & (1u << core))) continue;
     ni.m_packets_delivered.add(packet.phase);
-    ni.m_trace_packets_delivered.count(now);
-    if (ni.m_sinks[core] != nullptr) ni.m_sinks[core]->deliver(packet, now);
+    ni.m_trace_packets_delivered.count(at);
+    if (ni.m_sinks[core] != nullptr) ni.m_sinks[core]->deliver(packet, at);
   }
 }
 
@@ -539,7 +572,8 @@ void Mesh::fail_deadlock(Cycle now) {
       << m_watchdog_cycles << " cycles (last movement at cycle " << m_last_progress.value()
       << ", now cycle " << now.value() << ")\n";
   for (const auto& r : m_routers) {
-    if (r->flits() > 0) msg << r->dump_state();
+    if (r->flits() == 0) continue;
+    msg << (m_vc_router ? dump_vc_state(r->node()) : r->dump_state());
   }
   m_failure = msg.str();
 }

@@ -3,7 +3,8 @@
 //
 // Microarchitecture (the tests derive their numbers from this):
 // - Node id = y * W + x; x grows to the east, y to the south. Each router has 5 input and
-//   5 output ports (N, E, S, W, Local); one virtual channel; input buffers of B flits.
+//   5 output ports (N, E, S, W, Local); one virtual channel (unless the VC router below);
+//   input buffers of B flits.
 //   P = router_pipeline_stages, L = link_latency_cycles (both >= 1).
 // - A flit written into an input buffer at cycle a may leave the router (switch + output) at
 //   cycle a + P at the earliest; leaving at cycle d, it is written into the next router's
@@ -36,6 +37,29 @@
 //   port, subject to credits. A packet is delivered to each destination core when its tail
 //   flit leaves on the local output (PacketSink::deliver at that cycle).
 //
+// Router parameters beyond P and L (models/noc/README.md maps BookSim2's onto them):
+// - injection_latency_cycles I, ejection_latency_cycles E: the NI's flit is written into the
+//   local input at a0 + I; a packet whose tail leaves on the local output at d is delivered at
+//   d + E (the sink is called at d with that cycle).
+// - credit_delay_cycles C: a credit is back upstream at (downstream leave) + L + C.
+// - The virtual-channel router (vc_alloc_delay_cycles A >= 1), unicast only. Each input port
+//   has V virtual channels of B slots (virtual_channels, buffer_depth_flits); an output VC
+//   belongs to one packet from its VC allocation until its tail leaves (wait_for_tail_credit:
+//   until the tail's credit is back as well, every slot free). All its decisions are taken at
+//   the cycle a flit would leave (allocation stages ahead of the switch count as delays):
+//   * a head flit at the front of an idle input VC (written at a, or behind a tail that left
+//     at t: from max(a + P, t + 1)) requests VC allocation from that cycle + R
+//     (routing_delay_cycles): every free VC of its route's output port. Allocation is
+//     separable, one iSLIP iteration (round-robin grant per output VC, accept per input VC,
+//     pointers moved on acceptance). Granted at b, the head may leave from b + A;
+//   * a flit whose VC holds an output VC may leave from max(a + P, previous flit's leave + 1)
+//     if the output VC has a credit (the local output needs none). Switch allocation is
+//     iSLIP over switch inputs (input_speedup S of them per input port, VC v on v % S) and
+//     output ports; among its VCs requesting one output a switch input prefers, round robin,
+//     the VC after the last one it sent (+ S). At most one flit per output, per switch input;
+//   * the NI picks, for each head, the first VC after its last one that is free and has a
+//     credit; body flits follow on the same VC; its credits are back at (router leave) + 1.
+//
 // Simulation: all decisions of cycle t read the state at the start of t; every effect lands
 // at t + 1 or later (P, L >= 1), so the order in which nodes are stepped within a cycle does
 // not matter (they are stepped in node order anyway, for determinism of sink callbacks). The
@@ -62,6 +86,7 @@
 #include "models/noc/packet.h"
 #include "models/noc/router.h"
 #include "models/noc/routing.h"
+#include "models/noc/vc_state.h"
 #include "models/base/cycle.h"
 #include "models/base/sim_context.h"
 #include "proto/chip.pb.h"
@@ -138,12 +163,19 @@ class Mesh : public sc_core::sc_module {
   void push_flit(uint32_t node, NiState& ni, Cycle now);
   void step_router(uint32_t node, Cycle now);
   void send(uint32_t node, unsigned out, unsigned in, Cycle now);
-  void deliver_flit(uint32_t node, const Flit& flit, Cycle now);
+  void deliver_flit(uint32_t node, const Flit& flit, Cycle at);
   void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
   void pop_flit(uint32_t node, unsigned port, Cycle now);
   uint8_t route(uint32_t node, const Flit& head) const;
   Cycle node_wake(uint32_t node, Cycle now) const;
-  void wake(uint32_t node, Cycle at);
+  void wake(uint32_t node, Cycle at) {
+    m_wake[node] = min(m_wake[node], at);
+    m_next_wake = min(m_next_wake, at);
+    if (!test_bit(m_active_bits, node)) {
+      set_bit(m_active_bits, node);
+      ++m_active_count;
+    }
+  }
   uint32_t allocate_slot(const Packet& packet);
   // Node bitmaps (a bit per node, 64 per word).
   static bool test_bit(const std::vector<uint64_t>& bits, uint32_t node) {
@@ -156,6 +188,17 @@ class Mesh : public sc_core::sc_module {
     bits[node >> 6] &= ~(uint64_t{1} << (node & 63));
   }
   void fail_deadlock(Cycle now);
+  // The virtual-channel router (mesh_vc.cpp).
+  void init_vc_state();
+  void step_ni_vc(uint32_t node, NiState& ni, Cycle now);
+  void step_router_vc(uint32_t node, Cycle now);
+  void allocate_vcs(uint32_t node, Cycle now);
+  void allocate_switch(uint32_t node, Cycle now);
+  void send_vc(uint32_t node, unsigned input_vc, Cycle now);
+  void write_flit_vc(uint32_t node, unsigned port, const Flit& flit, Cycle now);
+  Cycle node_wake_vc(uint32_t node, Cycle now) const;
+  std::string dump_vc_state(uint32_t node) const;
+  void return_credit(uint32_t node, unsigned port, unsigned vc, Cycle now);
 
   const MeshShape m_shape;
   const uint32_t m_cores_per_node;
@@ -165,6 +208,15 @@ class Mesh : public sc_core::sc_module {
   const uint32_t m_flit_width_bits;
   const Routing m_routing;
   const Replication m_replication;
+  const uint32_t m_vcs;               // V
+  const uint32_t m_vc_alloc_delay;    // A (0: no VC router)
+  const uint32_t m_routing_delay;     // R
+  const uint32_t m_credit_delay;      // C
+  const uint32_t m_input_speedup;     // S
+  const bool m_wait_for_tail_credit;
+  const uint32_t m_injection_latency;  // I
+  const uint32_t m_ejection_latency;   // E
+  const bool m_vc_router;             // A >= 1
   const uint64_t m_watchdog_cycles;
   const bool m_always_clock;
   const bool m_tracing;  // trace signals exist (else their updates are skipped)
@@ -183,6 +235,8 @@ class Mesh : public sc_core::sc_module {
   std::vector<NiState> m_ni_state;
   std::vector<Flit> m_flit_storage;
   std::vector<Cycle> m_credit_storage;
+  std::vector<VcRouterState> m_vc_state;  // the VC router only
+  std::vector<NiVcState> m_ni_vc_state;
   std::vector<std::unique_ptr<Router>> m_routers;
   std::vector<std::unique_ptr<NetworkInterface>> m_nis;
 

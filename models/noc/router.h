@@ -39,6 +39,7 @@ struct Flit {
   Phase phase = Phase::kHostIo;  // the packet's phase (counts are charged to it)
   bool head = false;
   bool tail = false;
+  uint8_t vc = 0;  // the virtual channel it travels on (the VC router)
 };
 static_assert(sizeof(Flit) == 32, "Flit grew past half a cache line");
 

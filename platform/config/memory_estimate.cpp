@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -41,7 +42,8 @@ uint64_t chip_memory_bytes(const ChipConfig& chip) {
   // Each field is bounded by its limits (proto options), so these products stay far below 2^64.
   const uint64_t per_core = core.synapse_sram().size_bytes() + transposed_copy_bytes(core) +
                             uint64_t{core.neurons()} * kBytesPerNeuron + uint64_t{core.max_axons()} * kBytesPerAxon;
-  const uint64_t per_router = kRouterPorts * chip.noc().buffer_depth_flits() * kBytesPerFlitSlot;
+  const uint64_t vcs = std::max(1u, chip.noc().virtual_channels());  // unset means 1
+  const uint64_t per_router = kRouterPorts * vcs * chip.noc().buffer_depth_flits() * kBytesPerFlitSlot;
   return cores * per_core + routers * per_router;
 }
 

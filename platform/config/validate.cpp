@@ -79,16 +79,56 @@ double clock_mhz(const ChipConfig& chip) {
   return mhz;
 }
 
+namespace {
+
+// Fields that came after the default preset, filled with the value that keeps the behaviour
+// from before they existed (the models read them the same way). True if one was missing.
+bool fill_later_defaults(ChipConfig& chip) {
+  bool filled = false;
+  const auto fill = [&filled](bool has, auto set) {
+    if (!has) {
+      set();
+      filled = true;
+    }
+  };
+  CoreConfig& core = *chip.mutable_core();
+  fill(core.has_state_memory_ports(), [&] { core.set_state_memory_ports(2); });
+  if (!chip.has_noc()) return filled;  // check_fields names the missing message
+  NocConfig& noc = *chip.mutable_noc();
+  fill(noc.has_virtual_channels(), [&] { noc.set_virtual_channels(1); });
+  fill(noc.has_vc_alloc_delay_cycles(), [&] { noc.set_vc_alloc_delay_cycles(0); });
+  fill(noc.has_routing_delay_cycles(), [&] { noc.set_routing_delay_cycles(0); });
+  fill(noc.has_credit_delay_cycles(), [&] { noc.set_credit_delay_cycles(0); });
+  fill(noc.has_input_speedup(), [&] { noc.set_input_speedup(1); });
+  fill(noc.has_wait_for_tail_credit(), [&] { noc.set_wait_for_tail_credit(false); });
+  fill(noc.has_injection_latency_cycles(), [&] { noc.set_injection_latency_cycles(0); });
+  fill(noc.has_ejection_latency_cycles(), [&] { noc.set_ejection_latency_cycles(0); });
+  return filled;
+}
+
+// The options only the virtual-channel router (vc_alloc_delay_cycles >= 1) models.
+void validate_noc(const NocConfig& noc) {
+  if (noc.vc_alloc_delay_cycles() > 0) return;
+  const auto refuse = [](const std::string& field, const std::string& value) {
+    throw ConfigError("chip.noc." + field + " = " + value +
+                      ": only the virtual-channel router models it; needs chip.noc.vc_alloc_delay_cycles >= 1");
+  };
+  if (noc.virtual_channels() > 1) refuse("virtual_channels", std::to_string(noc.virtual_channels()));
+  if (noc.routing_delay_cycles() > 0) refuse("routing_delay_cycles", std::to_string(noc.routing_delay_cycles()));
+  if (noc.input_speedup() > 1) refuse("input_speedup", std::to_string(noc.input_speedup()));
+  if (noc.wait_for_tail_credit()) refuse("wait_for_tail_credit", "true");
+}
+
+}  // namespace
+
 void validate(const ChipConfig& chip) {
-  // chip.core.state_memory_ports came after the default preset: unset means 2 (the
-  // behaviour before it existed), so it is checked with that default filled in.
-  if (!chip.core().has_state_memory_ports()) {
-    ChipConfig filled = chip;
-    filled.mutable_core()->set_state_memory_ports(2);
+  ChipConfig filled = chip;
+  if (fill_later_defaults(filled)) {
     validate(filled);
     return;
   }
   check_fields(chip, "chip");
+  validate_noc(chip.noc());
   clock_mhz(chip);
   const CoreConfig& core = chip.core();
   const SramConfig& sram = core.synapse_sram();
@@ -135,6 +175,11 @@ void validate(const RunConfig& run) {
 
 void validate(const RunConfig& run, const ChipConfig& chip) {
   validate(run);
+  // The virtual-channel router carries unicast packets only (synthetic traffic is unicast).
+  if (chip.noc().vc_alloc_delay_cycles() > 0 && chip.noc().replication() == REPLICATION_MULTICAST) {
+    throw ConfigError("chip.noc.replication = REPLICATION_MULTICAST: the virtual-channel router "
+                      "(chip.noc.vc_alloc_delay_cycles >= 1) carries unicast packets only; use REPLICATION_UNICAST");
+  }
   const NeuronConfig& neuron = run.network().neuron();
   const uint32_t state_bits = chip.core().state_width_bits();
   const int64_t state_max = (int64_t{1} << (state_bits - 1)) - 1;  // signed, saturating
@@ -180,6 +225,13 @@ void validate(const RunConfig& run, const ChipConfig& chip, const mapper::Mappin
 }
 
 void validate(const TrafficConfig& traffic, const ChipConfig& chip) {
+  // traffic.uniform_to_self came after the default preset: unset means false.
+  if (!traffic.has_uniform_to_self()) {
+    TrafficConfig filled = traffic;
+    filled.set_uniform_to_self(false);
+    validate(filled, chip);
+    return;
+  }
   check_fields(traffic, "traffic");
   if (traffic.hotspot_x() >= chip.mesh_width()) {
     throw ConfigError("traffic.hotspot_x = " + std::to_string(traffic.hotspot_x()) + ": must be < chip.mesh_width = " +

@@ -78,7 +78,8 @@ TEST_CASE("config: --set of an unknown path lists the valid names at that level"
   REQUIRE(c.error("noc.buffer_depth=8") ==
           "--set 'noc.buffer_depth=8': unknown field 'buffer_depth' in chip.noc; valid: flit_width_bits, "
           "buffer_depth_flits, router_pipeline_stages, link_latency_cycles, routing, replication, watchdog_cycles, "
-          "always_clock");
+          "always_clock, virtual_channels, vc_alloc_delay_cycles, routing_delay_cycles, credit_delay_cycles, "
+          "input_speedup, wait_for_tail_credit, injection_latency_cycles, ejection_latency_cycles");
   const std::string top = c.error("bogus=1");
   REQUIRE(top.rfind("--set 'bogus=1': unknown field 'bogus'; valid: chip., run., energy., traffic. or a field of "
                     "one of them: chip: name, mesh_width, ",
@@ -86,7 +87,9 @@ TEST_CASE("config: --set of an unknown path lists the valid names at that level"
   REQUIRE(top.find("run: workload, dataset,") != std::string::npos);
   REQUIRE(c.error("noc=1") ==
           "--set 'noc=1': chip.noc is a message; set one of its fields: flit_width_bits, buffer_depth_flits, "
-          "router_pipeline_stages, link_latency_cycles, routing, replication, watchdog_cycles, always_clock");
+          "router_pipeline_stages, link_latency_cycles, routing, replication, watchdog_cycles, always_clock, "
+          "virtual_channels, vc_alloc_delay_cycles, routing_delay_cycles, credit_delay_cycles, input_speedup, "
+          "wait_for_tail_credit, injection_latency_cycles, ejection_latency_cycles");
   REQUIRE(c.error("mesh_width") == "--set 'mesh_width': expected path=value");
 }
 

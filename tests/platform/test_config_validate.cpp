@@ -265,3 +265,23 @@ TEST_CASE("config: a rule between run fields", "[config][validate]") {
   REQUIRE(error_of([&] { config::validate(run); }) ==
           "run.dfa.gate_potential_max = -20000: must be >= run.dfa.gate_potential_min = -16384");
 }
+
+TEST_CASE("config: the VC router's options need the VC router, which carries unicast only", "[config][validate]") {
+  nmsim::ChipConfig chip = config::default_chip_config();
+  chip.mutable_noc()->set_virtual_channels(2);
+  REQUIRE(error_of([&] { config::validate(chip); }) ==
+          "chip.noc.virtual_channels = 2: only the virtual-channel router models it; needs "
+          "chip.noc.vc_alloc_delay_cycles >= 1");
+  chip = config::default_chip_config();
+  chip.mutable_noc()->set_wait_for_tail_credit(true);
+  REQUIRE(error_of([&] { config::validate(chip); }) ==
+          "chip.noc.wait_for_tail_credit = true: only the virtual-channel router models it; needs "
+          "chip.noc.vc_alloc_delay_cycles >= 1");
+  chip.mutable_noc()->set_vc_alloc_delay_cycles(1);
+  REQUIRE_NOTHROW(config::validate(chip));
+  // The default chip replicates multicast trees in the routers: a workload needs UNICAST.
+  REQUIRE(error_of([&] { config::validate(config::default_run_config(), chip); }).find(
+              "chip.noc.replication = REPLICATION_MULTICAST: the virtual-channel router") == 0);
+  chip.mutable_noc()->set_replication(nmsim::REPLICATION_UNICAST);
+  REQUIRE_NOTHROW(config::validate(config::default_run_config(), chip));
+}

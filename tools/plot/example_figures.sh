@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Remakes the README's example figures (tools/plot/figures/*.png): runs the two example sweeps
-# (tools/sweep/examples/) into WORK and draws the four figure kinds from their CSVs.
+# Remakes the README's example figures (tools/plot/figures/*.png): runs the example sweeps
+# (tools/sweep/examples/) into WORK and draws the four figure kinds from their CSVs, and the
+# latency-load curves of BookSim2's two routers beside BookSim2's own rows.
 #   tools/plot/example_figures.sh [NMSIM [WORK]]   (defaults: build/tools/nmsim, /tmp/nmsim-figures)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -9,6 +10,7 @@ work=${2:-/tmp/nmsim-figures}
 mkdir -p "$work"
 "$nmsim" sweep tools/sweep/examples/sram_noc_inference.textproto --out "$work/sram_noc" -q
 "$nmsim" sweep tools/sweep/examples/noc_latency_load.textproto --out "$work/noc_load" -q
+"$nmsim" sweep tools/sweep/examples/noc_booksim.textproto --out "$work/noc_booksim" -q
 inference=$work/sram_noc/sram_noc_inference.csv
 traffic=$work/noc_load/noc_latency_load.csv
 "$nmsim" plot breakdown "$inference" --where noc.buffer_depth_flits=4 --where noc.router_pipeline_stages=1 \
@@ -20,4 +22,7 @@ traffic=$work/noc_load/noc_latency_load.csv
   -o "$work/metric"
 "$nmsim" plot latency-load "$traffic" --series noc.buffer_depth_flits --log-y \
   --title "4 x 4 mesh, uniform random, 4-flit packets" -o "$work/latency_load"
-for figure in breakdown pareto metric latency_load; do cp "$work/$figure.png" tools/plot/figures/; done
+"$nmsim" plot latency-load "$work/noc_booksim/noc_booksim.csv" --series chip --series-label nmsim --log-y \
+  --reference tools/plot/reference/booksim2_mesh8x8.csv \
+  --title "8 x 8 mesh, uniform random, 1-flit packets: nmsim vs BookSim2" -o "$work/booksim"
+for figure in breakdown pareto metric latency_load booksim; do cp "$work/$figure.png" tools/plot/figures/; done

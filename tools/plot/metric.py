@@ -26,6 +26,25 @@ def series_of(table, args):
     return out
 
 
+def reference_points(args):
+    """[(label, xs, ys)] from --reference: a CSV with a `label` column and the --x and --y
+    columns (another simulator's figures drawn beside the curves); rows without y are left out."""
+    import csv
+    groups = {}
+    with open(args.reference, newline="") as f:
+        reader = csv.DictReader(f)
+        for column in ("label", args.x, args.y):
+            if column not in (reader.fieldnames or []):
+                common.fail("%s: no column %s" % (args.reference, column))
+        for row in reader:
+            x, y = common.number(row[args.x]), common.number(row[args.y])
+            if x is not None and y is not None:
+                xs, ys = groups.setdefault(row["label"], ([], []))
+                xs.append(x)
+                ys.append(y)
+    return [(label, xs, ys) for label, (xs, ys) in groups.items()]
+
+
 def plot(args, kind="metric", saturation=None):
     """Also draws latency-load (latency_load.py): `saturation`, a column that is 0 at points
     whose measured packets did not all arrive, marks those points."""
@@ -50,6 +69,10 @@ def plot(args, kind="metric", saturation=None):
                        color=color, zorder=3)
             entry["saturated"] = flags
         described.append(entry)
+    reference = reference_points(args) if getattr(args, "reference", None) else []
+    for n, (label, xs, ys) in enumerate(reference):
+        ax.scatter(x_axis.drawn(xs), y_axis.drawn(ys), marker="s", s=36, facecolors="none",
+                   edgecolors=common.PALETTE[n % len(common.PALETTE)], zorder=4, label=label)
     if any_saturated:
         ax.scatter([], [], marker="x", s=60, color="0.2", label="saturated (not drained)")
     ax.set_xlabel(x_axis.label)
@@ -60,7 +83,7 @@ def plot(args, kind="metric", saturation=None):
         ax.set_yscale("log")
     if args.x in table.axis_columns:
         common.value_ticks(ax, "x", x_axis.drawn(table.values(args.x)))
-    if args.series or any_saturated:
+    if args.series or any_saturated or reference:
         ax.legend(title=table.failed_note() or None, title_fontsize=8)
     else:
         common.note(ax, table.failed_note())
@@ -71,4 +94,5 @@ def plot(args, kind="metric", saturation=None):
         "series_column": args.series,
         "series": described,
         "failed_points": [r.get("point") for r in table.failed],
+        "reference": [{"label": label, "x": xs, "y": ys} for label, xs, ys in reference],
     })

@@ -44,6 +44,7 @@ def arguments():
     p.add_argument("--by")
     p.add_argument("--bars")
     p.add_argument("--saturation-column")
+    p.add_argument("--reference")
     p.add_argument("--title")
     p.add_argument("--dpi", type=int, default=100)
     return p.parse_args()

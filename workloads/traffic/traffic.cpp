@@ -64,6 +64,10 @@ uint32_t TrafficBench::destination(uint32_t node) {
   const noc::MeshShape& s = m_mesh.shape();
   Generator& g = m_generators[node];
   const auto uniform = [&]() {
+    if (m_config.uniform_to_self()) {
+      std::uniform_int_distribution<uint32_t> any(0, s.nodes() - 1);
+      return any(g.rng);
+    }
     std::uniform_int_distribution<uint32_t> pick(0, s.nodes() - 2);
     const uint32_t d = pick(g.rng);
     return d >= node ? d + 1 : d;
