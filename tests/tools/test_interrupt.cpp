@@ -169,14 +169,18 @@ TEST_CASE("interrupt: SIGTERM to bench stops its child and removes the child's r
   TempDir dir;
   const pid_t pid = start_nmsim(dir, {"bench", "--measure-cycles", "100000000"}, dir.file("log"));
   std::vector<pid_t> children;
-  REQUIRE(wait_until([&] { return !(children = children_of(pid)).empty(); }));
-  // The child's report goes to the temporary named after its --json.
-  std::string cmdline = slurp("/proc/" + std::to_string(children.front()) + "/cmdline");
-  for (char& c : cmdline) c = c == '\0' ? ' ' : c;
-  const std::size_t at = cmdline.find("/tmp/nmsim-bench-");
-  REQUIRE(at != std::string::npos);
+  // The child's report goes to the temporary named after its --json; until the child has
+  // exec'd, its command line is still the parent's.
+  std::string cmdline;
+  std::size_t at = std::string::npos;
+  REQUIRE(wait_until([&] {
+    if ((children = children_of(pid)).empty()) return false;
+    cmdline = slurp("/proc/" + std::to_string(children.front()) + "/cmdline");
+    for (char& c : cmdline) c = c == '\0' ? ' ' : c;
+    return (at = cmdline.find("/tmp/nmsim-bench-")) != std::string::npos;
+  }));
   const std::string report = cmdline.substr(at, cmdline.find(' ', at) - at);
-  REQUIRE(exists(report));
+  REQUIRE(wait_until([&] { return exists(report); }));  // the child opens it first thing
   kill(pid, SIGTERM);  // to the parent alone
   const int status = wait_for(pid);
   const std::string log = slurp(dir.file("log"));
