@@ -1,8 +1,8 @@
-// The virtual-channel router against BookSim2 (FIDELITY.md: commit 28f4329, 8 x 8 mesh, DOR,
+// The virtual-channel router against BookSim2 (models/noc/README.md, "BookSim2 ground truth": commit 28f4329, 8 x 8 mesh, DOR,
 // uniform random single-flit packets, Bernoulli injection, 1,000 cycles of warm-up). The two
 // routers are tools/sweep/examples/chip_booksim_vc8x8.textproto and chip_booksim_vc1x4.textproto,
 // BookSim2's own parameters mapped as models/noc/README.md shows; the traffic is
-// traffic_booksim.textproto. Each row of FIDELITY.md is one test: average packet latency
+// traffic_booksim.textproto. Each row of the ground truth is one test: average packet latency
 // within 5 %, accepted throughput within 10 %; a saturated row must not drain.
 //
 // Run lengths: below saturation the latency's standard deviation is about 4 cycles per hop x
