@@ -4,10 +4,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -80,6 +82,9 @@ inline pid_t start_nmsim(const TempDir& dir, const std::vector<std::string>& arg
   argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
+    // A test that fails before it stops this nmsim must not leave it running: its end sends
+    // SIGTERM, which nmsim passes on to its own children.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     const int in = open("/dev/null", O_RDONLY);
     const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (chdir(dir.path().c_str()) != 0 || in < 0 || out < 0) _exit(126);
