@@ -233,19 +233,14 @@ struct Tracer::Impl {
   }
 };
 
-void Signal::set(Cycle at, uint64_t value) const {
-  if (m_tracer != nullptr) m_tracer->change(m_id, at, value, false);
-}
+void Signal::record_set(Cycle at, uint64_t value) const { m_tracer->change(m_id, at, value, false); }
 
-void Signal::pulse(Cycle at) const {
-  if (m_tracer == nullptr) return;
+void Signal::record_pulse(Cycle at) const {
   m_tracer->change(m_id, at, 1, false);
   m_tracer->change(m_id, at + 1, 0, false);
 }
 
-void Signal::count(Cycle at, uint64_t events) const {
-  if (m_tracer != nullptr) m_tracer->change(m_id, at, events, true);
-}
+void Signal::record_count(Cycle at, uint64_t events) const { m_tracer->change(m_id, at, events, true); }
 
 Tracer::Tracer(TraceOptions options) : m_impl(new Impl) {
   m_impl->options = std::move(options);

@@ -49,16 +49,27 @@ class Tracer;
 class Signal {
  public:
   Signal() = default;
+  // The checks are inline: models call these per access and per flit, traced or not, and an
+  // untraced run must pay a compare, not a call.
   // A level's value, a state's index.
-  void set(Cycle at, uint64_t value) const;
+  void set(Cycle at, uint64_t value) const {
+    if (m_tracer != nullptr) record_set(at, value);
+  }
   // A level's one-cycle pulse: 1 at `at`, 0 at at+1.
-  void pulse(Cycle at) const;
+  void pulse(Cycle at) const {
+    if (m_tracer != nullptr) record_pulse(at);
+  }
   // A counter's events at `at`.
-  void count(Cycle at, uint64_t events = 1) const;
+  void count(Cycle at, uint64_t events = 1) const {
+    if (m_tracer != nullptr) record_count(at, events);
+  }
   bool enabled() const { return m_tracer != nullptr; }
 
  private:
   friend class Tracer;
+  void record_set(Cycle at, uint64_t value) const;
+  void record_pulse(Cycle at) const;
+  void record_count(Cycle at, uint64_t events) const;
   Signal(Tracer* tracer, uint32_t id) : m_tracer(tracer), m_id(id) {}
   Tracer* m_tracer = nullptr;
   uint32_t m_id = 0;
