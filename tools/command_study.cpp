@@ -54,7 +54,8 @@ int command_study(const std::vector<std::string>& args, const std::string& comma
       ("json", po::value<std::string>()->default_value("nmsim-study.json")->value_name("FILE"),
        "write the study as JSON (only when it succeeds)")
       ("save-weights", po::value<std::string>()->value_name("FILE"),
-       "DFA: save the trained weights (nmsim.Weights) for `nmsim run --set weights_file=FILE`")
+       "DFA: save the trained weights (nmsim.Weights) for `nmsim run --set weights_file=FILE` (the "
+       "other studies refuse it)")
       ("checkpoint", po::value<std::string>()->value_name("FILE"),
        "write a checkpoint (binary nmsim.StudyCheckpoint, replaced atomically) at each epoch's end, or "
        "every --checkpoint-every training samples")

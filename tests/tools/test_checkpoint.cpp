@@ -205,6 +205,8 @@ TEST_CASE("checkpoint: bad checkpoints and options are refused, nothing written"
       {study + " --checkpoint missing_folder/new.bin", kUsage, "missing_folder"},
       {kConvexStudy + " --resume ck.bin", kUsage, "ck.bin: the checkpoint was made with another run config"},
       {kConvexStudy + " --save-weights new.bin", kUsage, "--save-weights: convex's readout"},
+      {kStudy + "--workload spide --set network.hidden_sizes=32 --save-weights new.bin", kUsage,
+       "--save-weights: SPIDE's recurrent network"},
   };
   check_refused(dir, cases);
   CHECK(slurp(dir.file("ck.bin")) == good);  // a refused resume leaves its checkpoint as it was
