@@ -89,6 +89,9 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
   const std::vector<uint32_t>& test_set = samples.test_indices;
   const auto test_samples = static_cast<uint32_t>(test_set.size());
   StudyReport report = workloads::study_report("convex", run, data, network_name(options), NMSIM_VERSION);
+  // Read (and a mismatch refused) before the spike trains take their minutes. Checkpoints count
+  // the epochs of both phases (StudyPosition.epoch = the epoch's number - 1).
+  const job::StudyCheckpoints checkpoints(checkpoint, run, chip, data, train_samples);
 
   // The fixed training set and the test samples, and their spike trains (computed once).
   const auto features_start = std::chrono::steady_clock::now();
@@ -124,8 +127,6 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
 
   SolverPhase phase;
   phase.previous = readout.initial_objective();
-  // Checkpoints count the epochs of both phases (StudyPosition.epoch = the epoch's number - 1).
-  const job::StudyCheckpoints checkpoints(checkpoint, run, chip, data, train_samples);
   ReferenceState resumed;
   job::StudyPosition position = checkpoints.resume(report, resumed, on_epoch);
   if (checkpoints.resuming()) {
