@@ -54,12 +54,14 @@ int command_study(const std::vector<std::string>& args, const std::string& comma
       ("json", po::value<std::string>()->default_value("nmsim-study.json")->value_name("FILE"),
        "write the study as JSON (only when it succeeds)")
       ("save-weights", po::value<std::string>()->value_name("FILE"),
-       "DFA: save the trained weights (nmsim.Weights) for `nmsim run --set weights_file=FILE`")
+       "DFA: save the trained weights (nmsim.Weights) for `nmsim run --set weights_file=FILE` (the "
+       "other studies refuse it)")
       ("checkpoint", po::value<std::string>()->value_name("FILE"),
-       "dfa, ff, spide: write a checkpoint (binary nmsim.StudyCheckpoint, replaced atomically) at each "
-       "epoch's end, or every --checkpoint-every training samples")
+       "write a checkpoint (binary nmsim.StudyCheckpoint, replaced atomically) at each epoch's end, or "
+       "every --checkpoint-every training samples")
       ("checkpoint-every", po::value<Count<uint64_t>>()->value_name("N"),
-       "with --checkpoint: every N training samples (counted over the whole study) instead")
+       "with --checkpoint: every N training samples (counted over the whole study) instead; convex, "
+       "which steps over batches: after the first batch that reaches or passes each multiple of N")
       ("resume", po::value<std::string>()->value_name("FILE"),
        "continue the study a checkpoint holds (same configs, data set and nmsim; it ends as the "
        "uninterrupted study would, wall times aside)");

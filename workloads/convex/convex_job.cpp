@@ -141,14 +141,12 @@ std::string network_text(const RunConfig& run, const std::string& layers) {
 }
 
 StudyReport study(const RunConfig& run, const ChipConfig& chip, const workloads::DatasetSplit& data,
-                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* /*trained: none*/,
+                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* trained,
                   const job::CheckpointOptions& checkpoint) {
-  // Its epochs take under a second once the spike trains are computed (a 60-epoch study is a
-  // minute); its solver state (readout, thresholds, refit phase) is not checkpointed.
-  if (!checkpoint.path.empty() || !checkpoint.resume_path.empty())
-    throw ConfigError("--checkpoint, --resume: the convex study does not take checkpoints (its epochs take "
-                      "under a second); `nmsim study` checkpoints dfa, ff and spide");
-  return run_study(run, chip, data, on_epoch);
+  if (trained != nullptr)
+    throw ConfigError("--save-weights: convex's readout is over spike-train features and its witness weights "
+                      "come from the seed; it is not an inference network");
+  return run_study(run, chip, data, on_epoch, checkpoint);
 }
 
 std::string study_figures(const EpochResult& e) {

@@ -9,6 +9,7 @@
 #include "workloads/common/network.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/prng.h"
+#include "workloads/job/study_checkpoint.h"
 
 namespace nmsim::convex {
 namespace {
@@ -370,6 +371,31 @@ Objective ConvexReadout::objective(const FeatureStore& store, const std::vector<
     r.group_norms += arith::group_norm(m_v.data() + size_t{j} * m_group_size, m_group_size, norm);
   r.value = objective_value(r.loss, r.group_norms);
   return r;
+}
+
+void ConvexReadout::save_state(ReferenceState& state) const {
+  job::add_state_values(state, "readout", m_v);
+  job::add_state_values(state, "tau_accumulator",
+                        std::vector<uint64_t>{static_cast<uint64_t>(m_tau_accumulator),
+                                              static_cast<uint64_t>(m_tau_accumulator >> 64)});
+  job::add_state_values(state, "refit_units", m_support);
+}
+
+void ConvexReadout::restore_state(const ReferenceState& state) {
+  job::read_state_values(state, 0, "readout", m_v);
+  std::vector<uint64_t> tau(2);
+  job::read_state_values(state, 1, "tau_accumulator", tau);
+  m_tau_accumulator = (static_cast<unsigned __int128>(tau[1]) << 64) | tau[0];
+  // Empty before the refit, a flag per unit during it.
+  const std::vector<int64_t> support = job::state_array(state, 2, "refit_units");
+  if (support.empty()) return;
+  job::check_state_size("refit_units", support.size(), m_options.units);
+  std::vector<uint32_t> kept;
+  for (uint32_t j = 0; j < m_options.units; ++j) {
+    job::check_state_value("refit_units", support[j] == 0 || support[j] == 1);
+    if (support[j]) kept.push_back(j);
+  }
+  restrict_to(kept);
 }
 
 std::vector<uint32_t> ConvexReadout::kept_units() const {

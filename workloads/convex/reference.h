@@ -99,6 +99,7 @@
 #include "models/arith/neuron_datapath.h"
 #include "models/arith/proximal.h"
 #include "models/base/spike_bitmap.h"
+#include "proto/checkpoint.pb.h"
 #include "proto/chip.pb.h"
 #include "proto/run.pb.h"
 #include "workloads/common/dataset.h"
@@ -232,6 +233,13 @@ class ConvexReadout {
   // Step 8: from now on only the listed units learn, without the penalty.
   void restrict_to(const std::vector<uint32_t>& kept);
   bool restricted() const { return !m_support.empty(); }
+
+  // What a step leaves for the next (v, the threshold accumulator A_tau, the refit's units), for
+  // a study's checkpoint (workloads/job/study_checkpoint.h), as kStateArrays named arrays;
+  // restore_state (after set_training_set) is DataError for a state of another shape.
+  static constexpr int kStateArrays = 3;
+  void save_state(::nmsim::ReferenceState& state) const;
+  void restore_state(const ::nmsim::ReferenceState& state);
 
   // Step 7.
   std::vector<uint32_t> kept_units() const;

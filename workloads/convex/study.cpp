@@ -27,11 +27,51 @@ std::string number_text(double v) {
   return text;
 }
 
+// Where the solver stands between two epochs: the phase and its next epoch (0-based), or done,
+// and J of the previous epoch (the stop rule's reference).
+struct SolverPhase {
+  bool refit = false;
+  uint32_t epoch = 0;
+  bool done = false;
+  double previous = 0;
+};
+
+// The phase in a checkpoint, after the readout's arrays; restore_phase is DataError for one
+// the study's config could not have reached.
+void save_phase(ReferenceState& state, const SolverPhase& phase) {
+  job::add_state_values(state, "solver_phase", std::vector<uint32_t>{phase.refit, phase.epoch, phase.done});
+  job::add_state_real(state, "previous_objective", phase.previous);
+}
+
+SolverPhase restore_phase(const ReferenceState& state, uint32_t epochs, uint32_t refit_epochs) {
+  std::vector<uint32_t> values(3);
+  job::read_state_values(state, ConvexReadout::kStateArrays, "solver_phase", values);
+  SolverPhase phase;
+  phase.refit = values[0] != 0;
+  phase.epoch = values[1];
+  phase.done = values[2] != 0;
+  phase.previous = job::state_real(state, 0, "previous_objective");
+  job::check_state_value("solver_phase", values[0] <= 1 && values[2] <= 1 && (!phase.refit || refit_epochs > 0) &&
+                                             phase.epoch < (phase.refit ? refit_epochs : epochs));
+  job::check_state_value("previous_objective", std::isfinite(phase.previous) && phase.previous >= 0);
+  return phase;
+}
+
+// The epoch's counts in a checkpoint (EpochResult's fields).
+EpochResult partial_of(uint64_t readout_additions, uint64_t gradient_additions, uint64_t writes) {
+  EpochResult r;
+  r.set_readout_additions(readout_additions);
+  r.set_sops_update(gradient_additions);
+  r.set_weight_writes(writes);
+  return r;
+}
+
 }  // namespace
 
 StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
                       const workloads::DatasetSplit& data,
-                      const std::function<void(const EpochResult&)>& on_epoch) {
+                      const std::function<void(const EpochResult&)>& on_epoch,
+                      const job::CheckpointOptions& checkpoint) {
   const TrainingConfig& training = run.training();
   if (training.epochs() < 1) throw ConfigError("run.training.epochs: must be >= 1");
   const ConvexOptions options = options_from_config(run, chip);
@@ -49,6 +89,9 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
   const std::vector<uint32_t>& test_set = samples.test_indices;
   const auto test_samples = static_cast<uint32_t>(test_set.size());
   StudyReport report = workloads::study_report("convex", run, data, network_name(options), NMSIM_VERSION);
+  // Read (and a mismatch refused) before the spike trains take their minutes. Checkpoints count
+  // the epochs of both phases (StudyPosition.epoch = the epoch's number - 1).
+  const job::StudyCheckpoints checkpoints(checkpoint, run, chip, data, train_samples);
 
   // The fixed training set and the test samples, and their spike trains (computed once).
   const auto features_start = std::chrono::steady_clock::now();
@@ -82,28 +125,51 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
                    "readout_additions = readout forward additions, sops_update = gradient additions, "
                    "weight_writes = readout weights changed; objective_additions = the objective pass");
 
-  double previous = readout.initial_objective();
+  SolverPhase phase;
+  phase.previous = readout.initial_objective();
+  ReferenceState resumed;
+  job::StudyPosition position = checkpoints.resume(report, resumed, on_epoch);
+  if (checkpoints.resuming()) {
+    readout.restore_state(resumed);
+    phase = restore_phase(resumed, training.epochs(), options.refit_epochs);
+  }
+  const job::SaveState save_state = [&readout, &phase](ReferenceState& state) {
+    readout.save_state(state);
+    save_phase(state, phase);
+  };
+
   std::vector<uint32_t> predictions(train_samples);
   std::vector<uint32_t> visit;
-  uint32_t number = 0;  // epochs so far, both phases
-  // One epoch: training with the schedule of epoch `epoch` of its phase, the objective, the
-  // test split; the pruned network's check after a phase's last epoch. True if it was the last.
+  // One epoch, from `position`: training with the schedule of epoch `epoch` of its phase, the
+  // objective, the test split; the pruned network's check after a phase's last epoch. True if
+  // it was the last.
   const auto run_epoch = [&](uint32_t epoch, uint32_t epochs, bool refit) {
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = std::chrono::steady_clock::now() - job::wall_duration(position.wall_seconds);
+    const auto number = static_cast<uint32_t>(report.epochs_size() + 1);  // both phases
     EpochResult result;
-    result.set_epoch(++number);
+    result.set_epoch(number);
     result.set_refit(refit);
     workloads::training_order(visit, train_samples, run.seed(), number - 1, training.shuffle());
     workloads::AccuracyMeter train_meter;
-    uint64_t readout_additions = 0, gradient_additions = 0, writes = 0;
+    for (uint32_t s = 0; s < position.sample; ++s) train_meter.add(train_labels[visit[s]], position.predictions[s]);
+    uint64_t readout_additions = position.partial.readout_additions();
+    uint64_t gradient_additions = position.partial.sops_update();
+    uint64_t writes = position.partial.weight_writes();
     const uint32_t batch = readout.batch_size(epoch);
-    for (uint32_t k = 0; k < train_samples; k += batch) {
+    if (position.sample % batch != 0 && position.sample != train_samples)
+      throw DataError("--resume: damaged checkpoint: sample " + std::to_string(position.sample) +
+                      " is not at the end of a batch of " + std::to_string(batch));
+    for (uint32_t k = position.sample; k < train_samples; k += batch) {
       const uint32_t b = std::min(batch, train_samples - k);
       const StepCounts c = readout.step(train_store, train_labels, visit.data() + k, b, epoch, predictions.data());
       for (uint32_t s = 0; s < b; ++s) train_meter.add(train_labels[visit[k + s]], predictions[s]);
       readout_additions += c.readout_additions;
       gradient_additions += c.gradient_additions;
       writes += c.weights_written;
+      position.predictions.insert(position.predictions.end(), predictions.begin(), predictions.begin() + b);
+      position.sample = k + b;
+      position.partial = partial_of(readout_additions, gradient_additions, writes);
+      checkpoints.sample_done(report, position, start, save_state, b);
     }
     result.set_train_samples(train_samples);
     result.set_train_accuracy(train_meter.accuracy());
@@ -115,8 +181,8 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     result.set_beta(readout.beta());
 
     const Objective objective = readout.objective(train_store, train_labels, positions);
-    const double change = previous > 0 ? std::fabs(previous - objective.value) / previous : 0;
-    previous = objective.value;
+    const double change = phase.previous > 0 ? std::fabs(phase.previous - objective.value) / phase.previous : 0;
+    phase.previous = objective.value;
     result.set_objective(objective.value);
     result.set_objective_relative_change(change);
     result.set_objective_additions(objective.additions);
@@ -177,13 +243,21 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     return last;
   };
 
-  for (uint32_t epoch = 0; epoch < training.epochs(); ++epoch)
-    if (run_epoch(epoch, training.epochs(), false)) break;
-  if (options.refit_epochs > 0) {
-    readout.restrict_to(readout.kept_units());
-    previous = readout.objective(train_store, train_labels, positions).value;
-    for (uint32_t epoch = 0; epoch < options.refit_epochs; ++epoch)
-      if (run_epoch(epoch, options.refit_epochs, true)) break;
+  while (!phase.done) {
+    const bool last = run_epoch(phase.epoch, phase.refit ? options.refit_epochs : training.epochs(), phase.refit);
+    if (!last) {
+      ++phase.epoch;
+    } else if (!phase.refit && options.refit_epochs > 0) {
+      readout.restrict_to(readout.kept_units());
+      phase.refit = true;
+      phase.epoch = 0;
+      phase.previous = readout.objective(train_store, train_labels, positions).value;
+    } else {
+      phase.done = true;
+    }
+    position = job::StudyPosition{};
+    position.epoch = static_cast<uint32_t>(report.epochs_size());
+    checkpoints.epoch_done(report, position.epoch - 1, save_state);
   }
   return report;
 }

@@ -32,13 +32,18 @@
 #include "proto/run.pb.h"
 #include "proto/training.pb.h"
 #include "workloads/common/dataset.h"
+#include "workloads/job/study_checkpoint.h"
 
 namespace nmsim::convex {
 
 // ConfigError if the configuration does not suit the algorithm.
-// on_epoch is called after each epoch's evaluation (may be empty).
+// on_epoch is called after each epoch's evaluation (may be empty); `checkpoint`:
+// workloads/job/study_checkpoint.h (a checkpoint holds v, the threshold accumulator, the
+// refit's units, the phase and J of the previous epoch; mid-epoch ones are taken after a
+// batch, the first at or after each multiple of --checkpoint-every training samples).
 ::nmsim::StudyReport run_study(const ::nmsim::RunConfig& run, const ::nmsim::ChipConfig& chip,
                                const workloads::DatasetSplit& data,
-                               const std::function<void(const ::nmsim::EpochResult&)>& on_epoch);
+                               const std::function<void(const ::nmsim::EpochResult&)>& on_epoch,
+                               const job::CheckpointOptions& checkpoint = {});
 
 }  // namespace nmsim::convex

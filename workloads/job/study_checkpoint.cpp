@@ -79,11 +79,11 @@ StudyPosition StudyCheckpoints::resume(StudyReport& report, ReferenceState& stat
 
 void StudyCheckpoints::sample_done(const StudyReport& report, StudyPosition& position,
                                    std::chrono::steady_clock::time_point epoch_start,
-                                   const SaveState& save_state) const {
+                                   const SaveState& save_state, uint32_t step_samples) const {
   const uint64_t every = m_options.every_samples;
   if (m_options.path.empty() || every == 0) return;
   const uint64_t done = uint64_t{position.epoch} * m_train_per_epoch + position.sample;
-  if (done % every != 0) return;
+  if (done / every == (done - step_samples) / every) return;  // the step reached no multiple of `every`
   position.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
   write(report, position, save_state);
 }
@@ -123,6 +123,20 @@ std::vector<int64_t> state_array(const ReferenceState& state, int index, const s
   }
   const auto& values = state.arrays(index).values();
   return {values.begin(), values.end()};
+}
+
+void add_state_real(ReferenceState& state, const std::string& name, double value) {
+  StateReal& real = *state.add_reals();
+  real.set_name(name);
+  real.set_value(value);
+}
+
+double state_real(const ReferenceState& state, int index, const std::string& name) {
+  if (index >= state.reals_size() || state.reals(index).name() != name) {
+    throw DataError("--resume: damaged checkpoint: the reference's state value " + std::to_string(index) +
+                    " is not `" + name + "`");
+  }
+  return state.reals(index).value();
 }
 
 void check_state_size(const std::string& name, std::size_t read, std::size_t expected) {

@@ -1,8 +1,10 @@
 // Checkpoint and resume of an accuracy study (`nmsim study --checkpoint FILE`, `--resume
 // FILE`; proto/checkpoint.proto). A study's loop calls sample_done() after each training
-// sample and epoch_done() after each epoch; a checkpoint is written (atomically, through
-// models/base/output_file.h) when one is due: every `every_samples` training samples counted
-// over the whole study, or at each epoch's end when that is 0. A resumed study restores the
+// sample (a study that steps over batches, convex, after each batch) and epoch_done() after
+// each epoch; a checkpoint is written (atomically, through models/base/output_file.h) when
+// one is due: every `every_samples` training samples counted over the whole study (with
+// batches: after the first batch that reaches or passes each multiple of every_samples), or
+// at each epoch's end when that is 0. A resumed study restores the
 // report's finished epochs, the epoch in progress (counts, predictions, wall time so far) and
 // its functional reference's state, and goes on from the next sample; the functional
 // references are integer and their PRNG streams are indexed by (seed, epoch, sample), so the
@@ -58,11 +60,13 @@ class StudyCheckpoints {
   StudyPosition resume(StudyReport& report, ReferenceState& state,
                        const std::function<void(const EpochResult&)>& on_epoch) const;
 
-  // After training sample `position.sample` (1-based) of `position.epoch`: writes a checkpoint
-  // if one is due (position.partial and .predictions as they stand, position.wall_seconds
-  // filled here from `epoch_start`, which a resumed epoch moves back by its earlier time).
+  // After training sample `position.sample` (1-based) of `position.epoch`, the last
+  // `step_samples` of them done in one step (a batch): writes a checkpoint if one is due
+  // (position.partial and .predictions as they stand, position.wall_seconds filled here from
+  // `epoch_start`, which a resumed epoch moves back by its earlier time).
   void sample_done(const StudyReport& report, StudyPosition& position,
-                   std::chrono::steady_clock::time_point epoch_start, const SaveState& save_state) const;
+                   std::chrono::steady_clock::time_point epoch_start, const SaveState& save_state,
+                   uint32_t step_samples = 1) const;
   // After epoch `epoch` (0-based) is in the report: writes a checkpoint if one is due.
   void epoch_done(const StudyReport& report, uint32_t epoch, const SaveState& save_state) const;
 
@@ -86,6 +90,10 @@ inline std::chrono::steady_clock::duration wall_duration(double seconds) {
 // has another name, or (sized) another size than `values` has.
 void add_state_array(ReferenceState& state, const std::string& name, const std::vector<int64_t>& values);
 std::vector<int64_t> state_array(const ReferenceState& state, int index, const std::string& name);
+
+// A real number of a reference's state, in the order it writes them (as the arrays).
+void add_state_real(ReferenceState& state, const std::string& name, double value);
+double state_real(const ReferenceState& state, int index, const std::string& name);
 
 // DataError unless array `name` has `expected` values (`read` were read) and each fits its type.
 void check_state_size(const std::string& name, std::size_t read, std::size_t expected);

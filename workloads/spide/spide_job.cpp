@@ -63,8 +63,10 @@ std::string time_steps_text(const RunConfig& run) {
 }
 
 StudyReport study(const RunConfig& run, const ChipConfig& chip, const workloads::DatasetSplit& data,
-                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* /*trained: none*/,
+                  const job::EpochCallback& on_epoch, workloads::NetworkWeights* trained,
                   const job::CheckpointOptions& checkpoint) {
+  if (trained != nullptr)
+    throw ConfigError("--save-weights: SPIDE's recurrent network (F, W, O) is not an inference network");
   return run_study(run, chip, data, on_epoch, nullptr, checkpoint);
 }
 
