@@ -204,6 +204,28 @@ void NeuronCore::accumulate_row(const uint8_t* row, uint32_t n) {
   const uint8_t* const refractory = m_refractory.data();
   const bool masked = m_params.refractory_steps > 0;
   const uint32_t bits = m_state_width_bits;
+  if (!masked && bits <= 30 && (m_weight_width_bits == 16 || m_weight_width_bits == 8)) {
+    // |u| < 2^29 and |w| <= 2^15, so u + w cannot overflow an int32: the int32 clamp below
+    // equals arith::accumulate bit for bit, and the loop vectorises (the functional
+    // references take the same path under the same condition). The index is a size_t: a
+    // uint32_t 2 * j could wrap, which keeps GCC from vectorising.
+    const int32_t hi = static_cast<int32_t>((int64_t{1} << (bits - 1)) - 1);
+    const int32_t lo = -hi - 1;
+    const auto clamp_add = [&](std::size_t j, int32_t w) {
+      const int32_t v = u[j] + w;
+      u[j] = v > hi ? hi : (v < lo ? lo : v);
+    };
+    if (m_weight_width_bits == 16) {
+      for (std::size_t j = 0; j < n; ++j) {
+        int16_t w;
+        std::memcpy(&w, row + 2 * j, sizeof w);  // little-endian rows (weight_row.h)
+        clamp_add(j, w);
+      }
+    } else {
+      for (std::size_t j = 0; j < n; ++j) clamp_add(j, static_cast<int8_t>(row[j]));
+    }
+    return;
+  }
   const auto add = [&](uint32_t j, int32_t w) {
     if (!masked || refractory[j] == 0) u[j] = arith::accumulate(u[j], w, bits);
   };
