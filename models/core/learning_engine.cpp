@@ -120,9 +120,11 @@ Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, in
                                         int shift, Cycle start, bool* written) {
   bool any = false;
   if (m_rounding_states.empty()) {
+    // A zero factor (a gated lane) rounds to 0 at any shift: no multiply, no rounding call.
     for (uint32_t j = 0; j < m_weights_per_row; ++j) {
-      m_scaled[j] = static_cast<int32_t>(arith::round_shift(int64_t{factors[j]} * scale, shift));
-      any = any || m_scaled[j] != 0;
+      const int32_t f = factors[j];
+      m_scaled[j] = f == 0 ? 0 : static_cast<int32_t>(arith::round_shift(int64_t{f} * scale, shift));
+      any |= m_scaled[j] != 0;
     }
   } else {
     uint64_t draws = 0;
