@@ -39,6 +39,31 @@ std::unique_ptr<Unit> make_child(sc_core::sc_module& parent, Args&&... args) {
   return std::make_unique<Unit>(std::forward<Args>(args)...);
 }
 
+// u[j] = min(max(u[j] + w[j], lo), hi) for the n weights of a little-endian row of int16
+// (`wide`) or int8 weights: the integrate unit's inner loop when no refractory masking is on.
+// It vectorises (the index is a size_t: a uint32_t 2 * j could wrap, which keeps GCC from
+// it); the AVX2 clone, picked at load time on CPUs that have it, takes 8 lanes at once with
+// native min and max where baseline x86-64 takes 4 with emulated ones. Integer arithmetic:
+// every clone gives the same bits.
+#if defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void clamp_accumulate(int32_t* u, const uint8_t* row, std::size_t n, bool wide, int32_t lo, int32_t hi) {
+  const auto clamp_add = [&](std::size_t j, int32_t w) {
+    const int32_t v = u[j] + w;
+    u[j] = v > hi ? hi : (v < lo ? lo : v);
+  };
+  if (wide) {
+    for (std::size_t j = 0; j < n; ++j) {
+      int16_t w;
+      std::memcpy(&w, row + 2 * j, sizeof w);
+      clamp_add(j, w);
+    }
+  } else {
+    for (std::size_t j = 0; j < n; ++j) clamp_add(j, static_cast<int8_t>(row[j]));
+  }
+}
+
 }  // namespace
 
 NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, SimContext& ctx,
@@ -205,25 +230,11 @@ void NeuronCore::accumulate_row(const uint8_t* row, uint32_t n) {
   const bool masked = m_params.refractory_steps > 0;
   const uint32_t bits = m_state_width_bits;
   if (!masked && bits <= 30 && (m_weight_width_bits == 16 || m_weight_width_bits == 8)) {
-    // |u| < 2^29 and |w| <= 2^15, so u + w cannot overflow an int32: the int32 clamp below
-    // equals arith::accumulate bit for bit, and the loop vectorises (the functional
-    // references take the same path under the same condition). The index is a size_t: a
-    // uint32_t 2 * j could wrap, which keeps GCC from vectorising.
+    // |u| < 2^29 and |w| <= 2^15, so u + w cannot overflow an int32: the int32 clamp equals
+    // arith::accumulate bit for bit (the functional references take the same path under the
+    // same condition).
     const int32_t hi = static_cast<int32_t>((int64_t{1} << (bits - 1)) - 1);
-    const int32_t lo = -hi - 1;
-    const auto clamp_add = [&](std::size_t j, int32_t w) {
-      const int32_t v = u[j] + w;
-      u[j] = v > hi ? hi : (v < lo ? lo : v);
-    };
-    if (m_weight_width_bits == 16) {
-      for (std::size_t j = 0; j < n; ++j) {
-        int16_t w;
-        std::memcpy(&w, row + 2 * j, sizeof w);  // little-endian rows (weight_row.h)
-        clamp_add(j, w);
-      }
-    } else {
-      for (std::size_t j = 0; j < n; ++j) clamp_add(j, static_cast<int8_t>(row[j]));
-    }
+    clamp_accumulate(u, row, n, m_weight_width_bits == 16, -hi - 1, hi);
     return;
   }
   const auto add = [&](uint32_t j, int32_t w) {
