@@ -8,6 +8,7 @@
 #include "models/core/neuron_core_internal.h"
 #include "models/arith/ternary_spike.h"
 #include "models/core/weight_row.h"
+#include "models/base/avx2_clones.h"
 #include "models/base/errors.h"
 
 namespace nmsim::core {
@@ -42,13 +43,8 @@ std::unique_ptr<Unit> make_child(sc_core::sc_module& parent, Args&&... args) {
 // u[j] = min(max(u[j] + w[j], lo), hi) for the n weights of a little-endian row of int16
 // (`wide`) or int8 weights: the integrate unit's inner loop when no refractory masking is on.
 // It vectorises (the index is a size_t: a uint32_t 2 * j could wrap, which keeps GCC from
-// it); the AVX2 clone, picked at load time on CPUs that have it, takes 8 lanes at once with
-// native min and max where baseline x86-64 takes 4 with emulated ones. Integer arithmetic:
-// every clone gives the same bits.
-#if defined(__x86_64__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-void clamp_accumulate(int32_t* u, const uint8_t* row, std::size_t n, bool wide, int32_t lo, int32_t hi) {
+// it), with an AVX2 clone.
+NMSIM_AVX2_CLONES void clamp_accumulate(int32_t* u, const uint8_t* row, std::size_t n, bool wide, int32_t lo, int32_t hi) {
   const auto clamp_add = [&](std::size_t j, int32_t w) {
     const int32_t v = u[j] + w;
     u[j] = v > hi ? hi : (v < lo ? lo : v);
