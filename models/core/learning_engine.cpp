@@ -1,14 +1,53 @@
 #include "models/core/learning_engine.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "models/arith/neuron_datapath.h"
 #include "models/arith/rounding.h"
 #include "models/arith/stochastic_rounding.h"
 #include "models/core/weight_row.h"
+#include "models/base/avx2_clones.h"
 #include "models/base/errors.h"
 
 namespace nmsim::core {
+
+namespace {
+
+// w[j] = saturate(w[j] + deltas[j]) over a little-endian row of n int16 (`wide`) or int8
+// weights; returns how many weights changed. Branch-free, so it vectorises: a zero delta
+// leaves its weight as it is (saturate(w) = w), and a delta clamped to +-2^17 first keeps the
+// sum inside an int32 without changing the result (|w| <= 2^15, so any larger delta
+// saturates either way).
+NMSIM_AVX2_CLONES uint64_t add_saturating(uint8_t* row, const int32_t* deltas, std::size_t n, bool wide) {
+  constexpr int32_t kDeltaBound = 1 << 17;
+  const int32_t hi = wide ? 32767 : 127;
+  const int32_t lo = -hi - 1;
+  const auto updated = [&](int32_t w, std::size_t j) {
+    const int32_t d = std::min(std::max(deltas[j], -kDeltaBound), kDeltaBound);
+    return std::min(std::max(w + d, lo), hi);
+  };
+  uint64_t changed = 0;
+  if (wide) {
+    for (std::size_t j = 0; j < n; ++j) {
+      int16_t w;
+      std::memcpy(&w, row + 2 * j, sizeof w);
+      const auto u = static_cast<int16_t>(updated(w, j));
+      changed += u != w;
+      std::memcpy(row + 2 * j, &u, sizeof u);
+    }
+  } else {
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto w = static_cast<int8_t>(row[j]);
+      const auto u = static_cast<int8_t>(updated(w, j));
+      changed += u != w;
+      row[j] = static_cast<uint8_t>(u);
+    }
+  }
+  return changed;
+}
+
+}  // namespace
 
 LearningEngine::LearningEngine(const char* name, sram::Sram& sram, SimContext& ctx,
                                uint32_t lanes, uint32_t weight_width_bits)
@@ -94,12 +133,16 @@ Cycle LearningEngine::update_row(uint32_t row, const int32_t* deltas, Cycle star
   const auto length = static_cast<uint32_t>(m_row_bytes);
   const Cycle ready = m_sram.access(false, address, length, m_buffer.data(), start);
   uint64_t changed = 0;
-  for (uint32_t j = 0; j < m_weights_per_row; ++j) {
-    if (deltas[j] == 0) continue;
-    const int32_t w = read_weight(m_buffer.data(), j, m_weight_width_bits);
-    const int32_t updated = arith::saturate(int64_t{w} + deltas[j], m_weight_width_bits);
-    if (updated != w) ++changed;
-    write_weight(m_buffer.data(), j, m_weight_width_bits, updated);
+  if (m_weight_width_bits == 16 || m_weight_width_bits == 8) {
+    changed = add_saturating(m_buffer.data(), deltas, m_weights_per_row, m_weight_width_bits == 16);
+  } else {
+    for (uint32_t j = 0; j < m_weights_per_row; ++j) {
+      if (deltas[j] == 0) continue;
+      const int32_t w = read_weight(m_buffer.data(), j, m_weight_width_bits);
+      const int32_t updated = arith::saturate(int64_t{w} + deltas[j], m_weight_width_bits);
+      if (updated != w) ++changed;
+      write_weight(m_buffer.data(), j, m_weight_width_bits, updated);
+    }
   }
   const Cycle modified = ready + (m_weights_per_row + m_lanes - 1) / m_lanes;
   Cycle done = m_sram.access(true, address, length, m_buffer.data(), modified);
@@ -120,9 +163,11 @@ Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, in
                                         int shift, Cycle start, bool* written) {
   bool any = false;
   if (m_rounding_states.empty()) {
+    // A zero factor (a gated lane) rounds to 0 at any shift: no multiply, no rounding call.
     for (uint32_t j = 0; j < m_weights_per_row; ++j) {
-      m_scaled[j] = static_cast<int32_t>(arith::round_shift(int64_t{factors[j]} * scale, shift));
-      any = any || m_scaled[j] != 0;
+      const int32_t f = factors[j];
+      m_scaled[j] = f == 0 ? 0 : static_cast<int32_t>(arith::round_shift(int64_t{f} * scale, shift));
+      any |= m_scaled[j] != 0;
     }
   } else {
     uint64_t draws = 0;

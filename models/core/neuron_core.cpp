@@ -8,6 +8,7 @@
 #include "models/core/neuron_core_internal.h"
 #include "models/arith/ternary_spike.h"
 #include "models/core/weight_row.h"
+#include "models/base/avx2_clones.h"
 #include "models/base/errors.h"
 
 namespace nmsim::core {
@@ -37,6 +38,26 @@ std::unique_ptr<Unit> make_child(sc_core::sc_module& parent, Args&&... args) {
     ~Pop() { simulation.hierarchy_pop(); }
   } pop{simulation};
   return std::make_unique<Unit>(std::forward<Args>(args)...);
+}
+
+// u[j] = min(max(u[j] + w[j], lo), hi) for the n weights of a little-endian row of int16
+// (`wide`) or int8 weights: the integrate unit's inner loop when no refractory masking is on.
+// It vectorises (the index is a size_t: a uint32_t 2 * j could wrap, which keeps GCC from
+// it), with an AVX2 clone.
+NMSIM_AVX2_CLONES void clamp_accumulate(int32_t* u, const uint8_t* row, std::size_t n, bool wide, int32_t lo, int32_t hi) {
+  const auto clamp_add = [&](std::size_t j, int32_t w) {
+    const int32_t v = u[j] + w;
+    u[j] = v > hi ? hi : (v < lo ? lo : v);
+  };
+  if (wide) {
+    for (std::size_t j = 0; j < n; ++j) {
+      int16_t w;
+      std::memcpy(&w, row + 2 * j, sizeof w);
+      clamp_add(j, w);
+    }
+  } else {
+    for (std::size_t j = 0; j < n; ++j) clamp_add(j, static_cast<int8_t>(row[j]));
+  }
 }
 
 }  // namespace
@@ -204,6 +225,14 @@ void NeuronCore::accumulate_row(const uint8_t* row, uint32_t n) {
   const uint8_t* const refractory = m_refractory.data();
   const bool masked = m_params.refractory_steps > 0;
   const uint32_t bits = m_state_width_bits;
+  if (!masked && bits <= 30 && (m_weight_width_bits == 16 || m_weight_width_bits == 8)) {
+    // |u| < 2^29 and |w| <= 2^15, so u + w cannot overflow an int32: the int32 clamp equals
+    // arith::accumulate bit for bit (the functional references take the same path under the
+    // same condition).
+    const int32_t hi = static_cast<int32_t>((int64_t{1} << (bits - 1)) - 1);
+    clamp_accumulate(u, row, n, m_weight_width_bits == 16, -hi - 1, hi);
+    return;
+  }
   const auto add = [&](uint32_t j, int32_t w) {
     if (!masked || refractory[j] == 0) u[j] = arith::accumulate(u[j], w, bits);
   };

@@ -1,5 +1,6 @@
 #include "models/sram/sram.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -37,6 +38,7 @@ Sram::Sram(sc_core::sc_module_name name, const SramConfig& config, SimContext& c
       m_write_latency_cycles(config.write_latency_cycles()),
       m_block_interleaving(config.interleaving() == INTERLEAVING_BLOCK),
       m_words_per_bank(m_size_bytes / m_word_bytes / m_banks),
+      m_traced(ctx.tracer != nullptr),
       m_ctx(ctx),
       m_data(m_size_bytes, 0),
       m_bank_state(m_banks) {
@@ -121,6 +123,46 @@ Cycle Sram::issue_word(uint32_t bank, Cycle start, Phase phase) {
   return issue;
 }
 
+Cycle Sram::issue_words(uint64_t first_word, uint32_t words, Cycle start, Phase phase) {
+  // Why a closed form is exact (WORD interleaving). Every bank's free_at is at most
+  // m_last_issue + 1, so a word either joins the cycle of the last issue or starts the next
+  // one. Once this transaction has started a new cycle L with bank b, its later words (banks
+  // b+1, b+2, ... mod B, all with earliest cycle L) fill each cycle with q = min(ports, B)
+  // words: with ports <= B the (q+1)-th finds the ports full and moves on without a conflict;
+  // with ports > B it finds bank b busy, a conflict on b, and moves on. So word i of the run
+  // from b issues at L + i / q. The words before that point (at most q + 1) go one by one.
+  const bool closed_form = !m_block_interleaving && !m_traced;
+  Cycle last = issue_word(bank_of(first_word), start, phase);
+  const Cycle first_cycle = last;
+  uint32_t k = 1;
+  while (k < words && (!closed_form || last == first_cycle)) last = issue_word(bank_of(first_word + k++), start, phase);
+  if (k == words) return last;
+
+  const uint64_t run = uint64_t{words - k} + 1;  // word k-1 (bank b, issued at L) and the rest
+  const uint32_t b = bank_of(first_word + k - 1);
+  const uint64_t q = std::min(m_ports, m_banks);
+  const Cycle cycle_l = last;
+  const uint64_t cycles = (run + q - 1) / q;
+  if (m_ports > m_banks) {
+    m_bank_state[b].conflicts.add(phase, cycles - 1);
+    m_bank_conflicts.add(phase, cycles - 1);
+  }
+  // Words k..words-1 over banks b+1, b+2, ...: each bank's count, and its last issue (one of
+  // the last B words) for free_at.
+  const uint64_t rest = run - 1;
+  for (uint64_t t = 0; t < std::min<uint64_t>(m_banks, rest); ++t) {
+    Bank& bank = m_bank_state[(b + 1 + t) % m_banks];
+    bank.busy_cycles.add(phase, rest / m_banks + (t < rest % m_banks ? 1 : 0));
+    bank.touched = true;
+    const uint64_t last_i = t + 1 + (rest - 1 - t) / m_banks * m_banks;  // run index of its last word
+    bank.free_at = cycle_l + last_i / q + 1;
+  }
+  m_busy_cycles.add(phase, rest);
+  m_last_issue = cycle_l + (cycles - 1);
+  m_issued_at_last = static_cast<uint32_t>(run - (cycles - 1) * q);
+  return m_last_issue;
+}
+
 Cycle Sram::access(bool write, uint64_t address, uint32_t length_bytes, uint8_t* data,
                    Cycle start) {
   NMSIM_ASSERT(check(address, length_bytes) == tlm::TLM_OK_RESPONSE,
@@ -129,8 +171,7 @@ Cycle Sram::access(bool write, uint64_t address, uint32_t length_bytes, uint8_t*
   const Phase phase = m_ctx.phase.current();
   const uint64_t first_word = address / m_word_bytes;
   const uint32_t words = length_bytes / m_word_bytes;
-  Cycle last_issue{};
-  for (uint32_t k = 0; k < words; ++k) last_issue = issue_word(bank_of(first_word + k), start, phase);
+  const Cycle last_issue = issue_words(first_word, words, start, phase);
 
   if (write) {
     if (data != nullptr) std::memcpy(&m_data[address], data, length_bytes);

