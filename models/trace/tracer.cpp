@@ -153,6 +153,7 @@ struct Tracer::Impl {
                                                 : SignalKind::kLevel,
                        s.state_names, s.initial};
       }
+      for (auto& s : signals) s.last_written = s.initial;
       perfetto->begin(timeline, options.start.value());
       return;
     }
