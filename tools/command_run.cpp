@@ -40,7 +40,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const JsonDetail detail = json_detail(vm);
   const std::optional<table::Format> format = table_format(vm);
-  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "vcd"), output_option(vm, "fst"), output_option(vm, "save-weights"),
+  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "vcd"), output_option(vm, "fst"), output_option(vm, "perfetto"), output_option(vm, "save-weights"),
                           output_option(vm, "breakdown")});
   const ResolvedConfigs configs = resolve_configs(vm);
   const job::WorkloadDefinition* workload = registry::find(configs.run.workload());

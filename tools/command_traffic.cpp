@@ -41,7 +41,7 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const JsonDetail detail = json_detail(vm);
   const std::optional<table::Format> format = table_format(vm);
-  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "vcd"), output_option(vm, "fst"),
+  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "vcd"), output_option(vm, "fst"), output_option(vm, "perfetto"),
                           output_option(vm, "breakdown")});
   const ResolvedConfigs configs = resolve_configs(vm, false);  // traffic reads no run fields
   config::validate(configs.chip);

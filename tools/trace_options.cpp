@@ -32,21 +32,46 @@ po::options_description trace_options() {
       ("trace-start", po::value<Count<uint64_t>>()->default_value(Count<uint64_t>{0})->value_name("CYCLE"),
        "first traced cycle")
       ("trace-end", po::value<Count<uint64_t>>()->value_name("CYCLE"), "last traced cycle (default: end)");
+  // Perfetto timeline (models/trace/perfetto_writer.h): its own block, so options of other
+  // exports stay apart.
+  options.add_options()
+      ("perfetto", po::value<std::string>()->value_name("FILE"),
+       "write a timeline as Chrome trace-event JSON for ui.perfetto.dev (1 us on its axis = 1 cycle): "
+       "per unit spans of activity and busy, counters, packets as flows, host transfers, phases")
+      ("perfetto-counter-every", po::value<Count<uint64_t>>()->value_name("CYCLES"),
+       "Perfetto: one counter sample per this many cycles, the largest value in them (default 1: every change)")
+      ("perfetto-span-gap", po::value<Count<uint64_t>>()->value_name("CYCLES"),
+       "Perfetto: merge a unit's busy spans less than this many idle cycles apart (args.busy_cycles keeps "
+       "the busy count; default 0: no merging)");
   return options;
 }
 
-std::string trace_option_name(const po::variables_map& vm) { return vm.count("fst") ? "fst" : "vcd"; }
+std::string trace_option_name(const po::variables_map& vm) {
+  return vm.count("fst") ? "fst" : vm.count("perfetto") ? "perfetto" : "vcd";
+}
 
 std::optional<trace::TraceOptions> resolve_trace(const po::variables_map& vm) {
-  if (vm.count("vcd") && vm.count("fst")) throw ConfigError("--vcd and --fst: one trace at a time");
-  if (!vm.count("vcd") && !vm.count("fst")) {
+  if (vm.count("vcd") + vm.count("fst") + vm.count("perfetto") > 1) {
+    throw ConfigError("--vcd, --fst and --perfetto: one trace at a time");
+  }
+  if (!vm.count("perfetto") && (vm.count("perfetto-counter-every") || vm.count("perfetto-span-gap"))) {
+    throw ConfigError("--perfetto-counter-every and --perfetto-span-gap need --perfetto FILE");
+  }
+  if (!vm.count("vcd") && !vm.count("fst") && !vm.count("perfetto")) {
     if (vm.count("trace") || vm.count("trace-end")) {
-      throw ConfigError("--trace and --trace-end need --vcd FILE or --fst FILE");
+      throw ConfigError("--trace and --trace-end need --vcd FILE, --fst FILE or --perfetto FILE");
     }
     return std::nullopt;
   }
   trace::TraceOptions options;
-  options.format = vm.count("fst") ? trace::TraceFormat::kFst : trace::TraceFormat::kVcd;
+  options.format = vm.count("fst")        ? trace::TraceFormat::kFst
+                   : vm.count("perfetto") ? trace::TraceFormat::kPerfetto
+                                          : trace::TraceFormat::kVcd;
+  if (vm.count("perfetto-counter-every")) {
+    options.counter_every = vm["perfetto-counter-every"].as<Count<uint64_t>>().value;
+    if (options.counter_every == 0) throw ConfigError("--perfetto-counter-every 0: a sample needs at least 1 cycle");
+  }
+  if (vm.count("perfetto-span-gap")) options.span_gap = vm["perfetto-span-gap"].as<Count<uint64_t>>().value;
   options.path = vm[trace_option_name(vm)].as<std::string>();
   if (options.format == trace::TraceFormat::kVcd && ends_with(options.path, ".fst")) {
     throw ConfigError("--vcd " + options.path + ": a VCD named .fst would not open in GTKWave; write FST with --fst " +
@@ -76,6 +101,11 @@ std::vector<std::string> trace_arguments(const po::variables_map& vm, const std:
   for (const std::string& pattern : options->patterns) args.insert(args.end(), {"--trace", pattern});
   args.insert(args.end(), {"--trace-start", std::to_string(options->start.value())});
   if (vm.count("trace-end")) args.insert(args.end(), {"--trace-end", std::to_string(options->end.value())});
+  for (const char* perfetto : {"perfetto-counter-every", "perfetto-span-gap"}) {
+    if (vm.count(perfetto)) {
+      args.insert(args.end(), {std::string("--") + perfetto, std::to_string(vm[perfetto].as<Count<uint64_t>>().value)});
+    }
+  }
   return args;
 }
 

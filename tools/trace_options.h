@@ -1,4 +1,4 @@
-// --vcd, --fst, --trace, --trace-start, --trace-end: the same for every command. A command that
+// --vcd, --fst, --perfetto, --trace, --trace-start, --trace-end: the same for every command. A command that
 // runs several jobs (compare's algorithms, sweep's points) writes one trace per job, named
 // after the given path with the job's name before the extension (trace.vcd -> trace.dfa.vcd).
 #pragma once
@@ -14,10 +14,10 @@
 namespace nmsim::tools {
 
 boost::program_options::options_description trace_options();
-// The trace options, or nothing without --vcd or --fst; ConfigError for an impossible window,
-// both outputs, or a VCD named *.fst.
+// The trace options, or nothing without --vcd, --fst or --perfetto; ConfigError for an
+// impossible window, two outputs, or a VCD named *.fst.
 std::optional<trace::TraceOptions> resolve_trace(const boost::program_options::variables_map& vm);
-// The trace option given ("vcd" or "fst"); "vcd" when none was.
+// The trace option given ("vcd", "fst" or "perfetto"); "vcd" when none was.
 std::string trace_option_name(const boost::program_options::variables_map& vm);
 // `path` with ".JOB" before its extension: trace.fst, dfa -> trace.dfa.fst.
 std::string job_trace_path(const std::string& path, const std::string& job);

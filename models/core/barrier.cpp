@@ -1,7 +1,9 @@
 #include "models/core/barrier.h"
 
+#include <string>
+#include <vector>
+
 #include "models/base/errors.h"
-#include "models/trace/tracer.h"
 
 namespace nmsim::core {
 
@@ -10,6 +12,11 @@ Barrier::Barrier(sc_core::sc_module_name name, const BarrierConfig& config, SimC
   add_stat("arrivals", "arrivals", "cores (and host) arriving at a barrier", m_arrivals,
            {EnergyKind::kBarrier});
   add_stat("barriers", "barriers", "barriers completed", m_barriers);
+  if (ctx.tracer != nullptr) {
+    std::vector<std::string> phases;
+    for (std::size_t p = 0; p < kPhaseCount; ++p) phases.emplace_back(phase_name(static_cast<Phase>(p)));
+    m_trace_phase = ctx.tracer->add_timeline_states(std::string(this->name()) + ".phase", phases);
+  }
 }
 
 void Barrier::arrive_and_wait(Phase next_phase) {
@@ -32,6 +39,7 @@ void Barrier::arrive_and_wait(Phase next_phase) {
   m_ctx.clock.wait_until(release);
   m_barriers.add(m_ctx.phase.current());
   m_ctx.phase.set(m_next_phase, release);
+  m_trace_phase.set(release, static_cast<uint64_t>(m_next_phase));
   // Nothing will report a change before the release again: the tracer may write up to it.
   if (m_ctx.tracer != nullptr) m_ctx.tracer->set_safe_cycle(release);
   m_arrived = 0;

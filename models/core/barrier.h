@@ -11,6 +11,7 @@
 
 #include "models/base/sim_context.h"
 #include "models/base/stats.h"
+#include "models/trace/tracer.h"
 #include "proto/chip.pb.h"
 
 namespace nmsim::core {
@@ -48,6 +49,7 @@ class Barrier : public sc_core::sc_module, public StatGroup {
   sc_core::sc_event m_release;
   PhaseCounter m_arrivals;
   PhaseCounter m_barriers;
+  trace::Signal m_trace_phase;  // timelines: the chip's phase, switched at each release
 };
 
 }  // namespace nmsim::core

@@ -12,6 +12,7 @@
 #include "models/core/barrier.h"
 #include "models/base/sim_context.h"
 #include "models/base/stats.h"
+#include "models/trace/tracer.h"
 #include "proto/chip.pb.h"
 
 namespace nmsim::host {
@@ -41,7 +42,7 @@ class HostLink : public sc_core::sc_module, public StatGroup {
 
  private:
   void host_thread();
-  void transfer(uint64_t bytes, PhaseCounter& counter);
+  void transfer(uint64_t bytes, PhaseCounter& counter, uint64_t trace_state);
 
   const uint32_t m_bytes_per_cycle;
   const uint32_t m_latency_cycles;
@@ -52,6 +53,7 @@ class HostLink : public sc_core::sc_module, public StatGroup {
   PhaseCounter m_bytes_out;
   PhaseCounter m_transfers;
   PhaseCounter m_busy_cycles;
+  trace::Signal m_trace_transfer;  // timelines: each transfer as a span, named by its direction
 };
 
 }  // namespace nmsim::host

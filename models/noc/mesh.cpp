@@ -165,6 +165,7 @@ uint32_t Mesh::allocate_slot(const Packet& packet) {
   }
   PacketSlot& s = m_slots[slot];
   s.packet = packet;
+  s.flow = m_packets_allocated++;
   if (packet.kind == PacketKind::kUnicast) {
     s.pending_tails = 1;
     s.x_first = x_first(m_routing, m_shape, packet.src_node);
@@ -384,7 +385,10 @@ void Mesh::push_flit(uint32_t node, NiState& ni, Cycle now) {
   }
   NetworkInterface& module = *m_nis[node];
   module.m_flits_injected.add(flit.phase);
-  if (flit.head) module.m_packets_injected.add(flit.phase);
+  if (flit.head) {
+    module.m_packets_injected.add(flit.phase);
+    if (m_tracing) module.m_trace_packets.flow_out(now, slot.flow);
+  }
   if (flit.tail) {
     ni.queue.pop_front();
     ni.next_seq = 0;
@@ -555,12 +559,14 @@ void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle at) {
   if (!flit.tail) return;
   // A copy: a sink may inject, which may grow the slot pool.
   const Packet packet = slot.packet;
+  const uint64_t flow = slot.flow;
   if (--slot.pending_tails == 0) m_free_slots.push_back(flit.packet);
   if (m_tracing) ni.m_delivered.pulse(m_ctx.clock.now());  // traces move forward only
   for (uint32_t core = 0; core < m_cores_per_node; ++core) {
     if (!(cores & (1u << core))) continue;
     ni.m_packets_delivered.add(packet.phase);
     ni.m_trace_packets_delivered.count(at);
+    ni.m_trace_packets.flow_in(at, flow);
     if (ni.m_sinks[core] != nullptr) ni.m_sinks[core]->deliver(packet, at);
   }
 }

@@ -141,6 +141,7 @@ class Mesh : public sc_core::sc_module {
   struct PacketSlot {
     Packet packet;
     uint32_t pending_tails = 0;  // destination nodes whose tail delivery is still due
+    uint64_t flow = 0;           // the packet's number in traces (unique in the run, unlike Packet::id's copies)
     // Unicast route, decided once per packet: dimension order and destination coordinates.
     bool x_first = true;
     uint16_t dest_x = 0;
@@ -241,6 +242,7 @@ class Mesh : public sc_core::sc_module {
   std::vector<std::unique_ptr<NetworkInterface>> m_nis;
 
   std::vector<PacketSlot> m_slots;
+  uint64_t m_packets_allocated = 0;  // numbers PacketSlot::flow
   std::vector<uint32_t> m_free_slots;
   std::vector<Tree> m_trees;
   std::vector<TreeRoute> m_tree_routes;  // [tree * nodes + node]

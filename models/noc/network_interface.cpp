@@ -26,6 +26,7 @@ NetworkInterface::NetworkInterface(sc_core::sc_module_name name, uint32_t node,
   if (ctx.tracer != nullptr) {
     m_delivered = ctx.tracer->add_signal(std::string(this->name()) + ".delivered", 1);
     m_trace_packets_delivered = ctx.tracer->add_counter(std::string(this->name()) + ".packets_delivered");
+    m_trace_packets = ctx.tracer->add_flows(std::string(this->name()) + ".packets");
   }
   add_stat("packets_injected", "packets", "packets whose head flit entered the router",
            m_packets_injected);

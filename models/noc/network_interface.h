@@ -77,6 +77,7 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
   std::vector<PacketSink*> m_sinks;  // per core
   trace::Signal m_delivered;         // one pulse per delivered packet (tail)
   trace::Signal m_trace_packets_delivered;  // the statistic packets_delivered, as it grows
+  trace::Signal m_trace_packets;     // flows: each packet from its head's injection to each destination core
 
   PhaseCounter m_packets_injected;
   PhaseCounter m_flits_injected;

@@ -11,6 +11,7 @@
 
 #include "models/base/errors.h"
 #include "models/base/output_file.h"
+#include "models/trace/perfetto_writer.h"
 #include "models/trace/vcd2fst_process.h"
 
 namespace nmsim::trace {
@@ -28,7 +29,7 @@ struct Change {
   uint64_t cycle;
   uint64_t seq;  // report order: breaks ties within a cycle (the last change wins)
   uint32_t id;
-  bool add;      // a counter's events, else a new value
+  ChangeKind kind;
   uint64_t value;
 };
 
@@ -37,6 +38,7 @@ struct SignalInfo {
   uint32_t width_bits;
   bool counter = false;
   std::vector<std::string> state_names;  // a state signal's names; empty otherwise
+  bool flows = false;
   std::string code;           // VCD identifier
   uint64_t initial = 0;       // value at the window start (last change before it)
   uint64_t initial_cycle = 0;
@@ -70,6 +72,7 @@ struct Tracer::Impl {
   TraceOptions options;
   std::optional<OutputFile> file;        // opened at construction; handed to the caller by finish()
   std::unique_ptr<Vcd2FstProcess> fst;   // FST: the process the VCD text streams into
+  std::unique_ptr<PerfettoWriter> perfetto;  // Perfetto: renders instead of the VCD text
   std::vector<SignalInfo> signals;
   std::unordered_map<std::string, uint32_t> by_name;
   std::vector<std::string> offered;  // every name offered, kept or not: for check_patterns
@@ -138,6 +141,22 @@ struct Tracer::Impl {
   void write_header() {
     if (header_written) return;
     header_written = true;
+    if (perfetto) {
+      std::vector<TimelineSignal> timeline(signals.size());
+      for (std::size_t i = 0; i < signals.size(); ++i) {
+        const SignalInfo& s = signals[i];
+        timeline[i] = {s.name, s.width_bits,
+                       i < 2          ? SignalKind::kClock
+                       : s.flows      ? SignalKind::kFlows
+                       : s.counter    ? SignalKind::kCounter
+                       : !s.state_names.empty() ? SignalKind::kState
+                                                : SignalKind::kLevel,
+                       s.state_names, s.initial};
+      }
+      for (auto& s : signals) s.last_written = s.initial;
+      perfetto->begin(timeline, options.start.value());
+      return;
+    }
     // No $date: the same run gives the same file.
     const uint64_t period = options.period_ps;
     out() << "$version nmsim $end\n$comment time axis: one chip cycle is 1 ns (" << kUnitsPerCycle
@@ -172,6 +191,7 @@ struct Tracer::Impl {
 
   // The clock's edges and the cycle counter of every cycle before `cycle` (never past the window).
   void clock_before(uint64_t cycle) {
+    if (perfetto) return;
     cycle = std::min(cycle, options.end.value() == UINT64_MAX ? cycle : options.end.value() + 1);
     for (; clock_cycle < cycle; ++clock_cycle) {
       if (!clock_high) rise(clock_cycle);
@@ -198,23 +218,31 @@ struct Tracer::Impl {
       touched.clear();
       for (; end < count && buffer[end].cycle == cycle; ++end) {
         const Change& c = buffer[end];
+        if (c.kind == ChangeKind::kFlowOut || c.kind == ChangeKind::kFlowIn) {
+          perfetto->flow(c.id, cycle, c.value, c.kind == ChangeKind::kFlowOut);
+          continue;
+        }
         SignalInfo& s = signals[c.id];
         if (group_mark[c.id] != group_counter) {
           group_mark[c.id] = group_counter;
           s.pending = s.last_written;
           touched.push_back(c.id);
         }
-        s.pending = c.add ? mask(s.pending + c.value, s.width_bits) : c.value;
+        s.pending = c.kind == ChangeKind::kAdd ? mask(s.pending + c.value, s.width_bits) : c.value;
       }
       clock_before(cycle);
-      if (!clock_high) {
+      if (!clock_high && !perfetto) {
         rise(cycle);
         clock_high = true;
       }
       for (const uint32_t id : touched) {
         SignalInfo& s = signals[id];
         if (s.pending == s.last_written) continue;
-        write_value(s, s.pending);
+        if (perfetto) {
+          perfetto->value(id, cycle, s.pending);
+        } else {
+          write_value(s, s.pending);
+        }
         s.last_written = s.pending;
       }
       begin = end;
@@ -233,14 +261,16 @@ struct Tracer::Impl {
   }
 };
 
-void Signal::record_set(Cycle at, uint64_t value) const { m_tracer->change(m_id, at, value, false); }
+void Signal::record_set(Cycle at, uint64_t value) const { m_tracer->change(m_id, at, value, ChangeKind::kSet); }
 
 void Signal::record_pulse(Cycle at) const {
-  m_tracer->change(m_id, at, 1, false);
-  m_tracer->change(m_id, at + 1, 0, false);
+  m_tracer->change(m_id, at, 1, ChangeKind::kSet);
+  m_tracer->change(m_id, at + 1, 0, ChangeKind::kSet);
 }
 
-void Signal::record_count(Cycle at, uint64_t events) const { m_tracer->change(m_id, at, events, true); }
+void Signal::record_count(Cycle at, uint64_t events) const { m_tracer->change(m_id, at, events, ChangeKind::kAdd); }
+
+void Signal::record_flow(Cycle at, uint64_t flow, ChangeKind kind) const { m_tracer->change(m_id, at, flow, kind); }
 
 Tracer::Tracer(TraceOptions options) : m_impl(new Impl) {
   m_impl->options = std::move(options);
@@ -253,6 +283,11 @@ Tracer::Tracer(TraceOptions options) : m_impl(new Impl) {
     if (o.format == TraceFormat::kFst) {
       const std::string& temporary = m_impl->file->temporary();
       m_impl->fst = std::make_unique<Vcd2FstProcess>(temporary.empty() ? o.path : temporary);
+    }
+    if (o.format == TraceFormat::kPerfetto) {
+      if (o.counter_every == 0) throw ConfigError("trace: Perfetto counters need a sample every >= 1 cycles");
+      m_impl->perfetto =
+          std::make_unique<PerfettoWriter>(m_impl->file->stream(), TimelineOptions{o.counter_every, o.span_gap, o.period_ps});
     }
   } catch (...) {
     delete m_impl;
@@ -277,8 +312,18 @@ Signal Tracer::add_states(const std::string& name, const std::vector<std::string
   return add(name, 64, false, state_names);
 }
 
+Signal Tracer::add_timeline_states(const std::string& name, const std::vector<std::string>& state_names) {
+  if (m_impl->options.format != TraceFormat::kPerfetto) return Signal();
+  return add_states(name, state_names);
+}
+
+Signal Tracer::add_flows(const std::string& name) {
+  if (m_impl->options.format != TraceFormat::kPerfetto) return Signal();
+  return add(name, 64, false, {}, true);
+}
+
 Signal Tracer::add(const std::string& name, uint32_t width_bits, bool counter,
-                   const std::vector<std::string>& state_names) {
+                   const std::vector<std::string>& state_names, bool flows) {
   NMSIM_ASSERT(width_bits >= 1 && width_bits <= 64, "trace signal " + name + ": width 1..64");
   Impl& s = *m_impl;
   s.offered.push_back(name);
@@ -286,7 +331,8 @@ Signal Tracer::add(const std::string& name, uint32_t width_bits, bool counter,
   const auto found = s.by_name.find(name);
   if (found != s.by_name.end()) {
     const SignalInfo& known = s.signals[found->second];
-    NMSIM_ASSERT(known.width_bits == width_bits && known.counter == counter && known.state_names == state_names,
+    NMSIM_ASSERT(known.width_bits == width_bits && known.counter == counter && known.state_names == state_names &&
+                     known.flows == flows,
                  "trace signal " + name + " registered twice as different kinds");
     return Signal(this, found->second);
   }
@@ -297,6 +343,7 @@ Signal Tracer::add(const std::string& name, uint32_t width_bits, bool counter,
   info.width_bits = width_bits;
   info.counter = counter;
   info.state_names = state_names;
+  info.flows = flows;
   info.code = vcd_code(id);
   s.signals.push_back(std::move(info));
   s.by_name.emplace(name, id);
@@ -319,7 +366,7 @@ void Tracer::check_patterns() const {
   }
 }
 
-void Tracer::change(uint32_t id, Cycle at, uint64_t value, bool add) {
+void Tracer::change(uint32_t id, Cycle at, uint64_t value, ChangeKind kind) {
   Impl& s = *m_impl;
   NMSIM_ASSERT(id < s.signals.size(), "unknown trace signal id");
   NMSIM_ASSERT(at.value() >= s.flushed_before,
@@ -327,11 +374,15 @@ void Tracer::change(uint32_t id, Cycle at, uint64_t value, bool add) {
                    s.signals[id].name + " after cycles up to " +
                    std::to_string(s.flushed_before) + " were written");
   SignalInfo& signal = s.signals[id];
-  NMSIM_ASSERT(add == signal.counter, "trace signal " + signal.name + ": count() is for counters, set() for the rest");
+  const bool flow = kind == ChangeKind::kFlowOut || kind == ChangeKind::kFlowIn;
+  const bool add = kind == ChangeKind::kAdd;
+  NMSIM_ASSERT(flow == signal.flows && (flow || add == signal.counter),
+               "trace signal " + signal.name + ": count() is for counters, flow_*() for flows, set() for the rest");
   NMSIM_ASSERT(signal.state_names.empty() || value < signal.state_names.size(),
                "trace signal " + signal.name + ": no state " + std::to_string(value));
-  if (!add) value = mask(value, signal.width_bits);
+  if (kind == ChangeKind::kSet) value = mask(value, signal.width_bits);
   if (at < s.options.start) {
+    if (flow) return;  // a packet before the window: no arrow
     // Before the window: only the value at the window start matters.
     if (add) {
       signal.initial = mask(signal.initial + value, signal.width_bits);
@@ -342,7 +393,7 @@ void Tracer::change(uint32_t id, Cycle at, uint64_t value, bool add) {
     return;
   }
   if (at > s.options.end) return;
-  s.buffer.push_back({at.value(), s.next_seq++, id, add, value});
+  s.buffer.push_back({at.value(), s.next_seq++, id, kind, value});
   if (s.buffer.size() >= s.options.flush_threshold && s.safe_cycle > s.flushed_before) {
     flush_before(Cycle(s.safe_cycle));
   }
@@ -364,6 +415,7 @@ void Tracer::flush_before(Cycle c) {
                        [](const Change& ch, uint64_t cycle) { return ch.cycle < cycle; });
   s.write_sorted(static_cast<std::size_t>(first_kept - s.buffer.begin()));
   s.clock_before(c.value());
+  if (s.perfetto) s.perfetto->flush();
   s.out().flush();
   s.check_stream();
 }
@@ -380,7 +432,9 @@ OutputFile Tracer::finish(Cycle end) {
                        [](uint64_t cycle, const Change& ch) { return cycle < ch.cycle; });
   s.write_sorted(static_cast<std::size_t>(past_last - s.buffer.begin()));
   s.buffer.clear();
-  if (last >= s.options.start) {
+  if (s.perfetto) {
+    s.perfetto->end(std::max(last.value() + 1, s.options.start.value()));
+  } else if (last >= s.options.start) {
     // The clock through the last cycle, then the closing time stamp, so it shows whole.
     s.clock_before(last.value() + 1);
     s.stamp(s.clock_cycle * kUnitsPerCycle);

@@ -16,6 +16,10 @@
 // - a state (a core's activity): a string-valued signal showing the state's name. Chosen over a
 //   GTKWave translate-filter file: the names live in the trace itself, so they survive copying
 //   the file and the FST conversion, and need no setup in GTKWave, Surfer or a script.
+// Perfetto (Chrome trace-event JSON, models/trace/perfetto_writer.h) draws the same signals as
+// spans, counters and flows, through the same filter and window. Two kinds exist for it only
+// (a VCD or FST leaves them out, so waveforms stay as they were): a timeline state (the chip's
+// phase, the host link's transfers) and flows (packets from source to destinations).
 #pragma once
 
 #include <cstdint>
@@ -31,7 +35,7 @@
 
 namespace nmsim::trace {
 
-enum class TraceFormat { kVcd, kFst };
+enum class TraceFormat { kVcd, kFst, kPerfetto };
 
 struct TraceOptions {
   std::string path;                   // the trace file (models/base/output_file.h): whole or not at all
@@ -41,7 +45,14 @@ struct TraceOptions {
   Cycle end{UINT64_MAX};              // last cycle written
   uint64_t period_ps = 1000;          // the chip's clock period, stated in the header (Clock::period_ps)
   std::size_t flush_threshold = std::size_t{1} << 20;  // buffered changes that trigger a flush
+  // Perfetto only (models/trace/perfetto_writer.h): cycles per counter sample, and the idle
+  // gap under which a unit's busy spans merge (0: never).
+  uint64_t counter_every = 1;
+  uint64_t span_gap = 0;
 };
+
+// What a buffered change does.
+enum class ChangeKind : uint8_t { kSet, kAdd, kFlowOut, kFlowIn };
 
 class Tracer;
 
@@ -63,6 +74,13 @@ class Signal {
   void count(Cycle at, uint64_t events = 1) const {
     if (m_tracer != nullptr) record_count(at, events);
   }
+  // A flows signal's packet `flow` leaving its source (out) or reaching a destination (in).
+  void flow_out(Cycle at, uint64_t flow) const {
+    if (m_tracer != nullptr) record_flow(at, flow, ChangeKind::kFlowOut);
+  }
+  void flow_in(Cycle at, uint64_t flow) const {
+    if (m_tracer != nullptr) record_flow(at, flow, ChangeKind::kFlowIn);
+  }
   bool enabled() const { return m_tracer != nullptr; }
 
  private:
@@ -70,6 +88,7 @@ class Signal {
   void record_set(Cycle at, uint64_t value) const;
   void record_pulse(Cycle at) const;
   void record_count(Cycle at, uint64_t events) const;
+  void record_flow(Cycle at, uint64_t flow, ChangeKind kind) const;
   Signal(Tracer* tracer, uint32_t id) : m_tracer(tracer), m_id(id) {}
   Tracer* m_tracer = nullptr;
   uint32_t m_id = 0;
@@ -89,11 +108,15 @@ class Tracer {
   Signal add_counter(const std::string& name);
   // A state signal: set(at, i) shows state_names[i] (names without spaces).
   Signal add_states(const std::string& name, const std::vector<std::string>& state_names);
+  // A state signal for timelines only (Perfetto); a no-op Signal in a VCD or FST.
+  Signal add_timeline_states(const std::string& name, const std::vector<std::string>& state_names);
+  // Packets as flows: flow_out where one leaves, flow_in where it arrives (Perfetto only).
+  Signal add_flows(const std::string& name);
   // Call once the design registered its signals, before the run: ConfigError for a pattern
   // that matched no signal, naming the nearest signal names.
   void check_patterns() const;
 
-  void change(uint32_t id, Cycle at, uint64_t value, bool add);
+  void change(uint32_t id, Cycle at, uint64_t value, ChangeKind kind);
   // Bounding memory on long runs. Contract: once the kernel is at cycle c, no model reports a
   // change for a cycle < c. The run loop passes the kernel's cycle here (at each time step or
   // barrier, say); when the buffer holds flush_threshold changes, change() writes every
@@ -113,7 +136,8 @@ class Tracer {
   std::size_t signal_count() const;
 
  private:
-  Signal add(const std::string& name, uint32_t width_bits, bool counter, const std::vector<std::string>& state_names);
+  Signal add(const std::string& name, uint32_t width_bits, bool counter, const std::vector<std::string>& state_names,
+             bool flows = false);
   struct Impl;
   Impl* m_impl;
 };

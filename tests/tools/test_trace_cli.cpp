@@ -61,7 +61,7 @@ TEST_CASE("trace cli: --vcd and --fst are one trace, and a VCD is not named .fst
   TempDir dir;
   const auto both = run_nmsim(dir, kTinyRun + "--json r.json --vcd t.vcd --fst t.fst");
   CHECK(both.status == 2);
-  CHECK(both.err.find("--vcd and --fst: one trace at a time") != std::string::npos);
+  CHECK(both.err.find("--vcd, --fst and --perfetto: one trace at a time") != std::string::npos);
   const auto named = run_nmsim(dir, kTinyRun + "--json r.json --vcd t.fst");
   CHECK(named.status == 2);
   CHECK(named.err.find("write FST with --fst t.fst") != std::string::npos);
