@@ -34,7 +34,7 @@ const char* const kSetup =
     "synapses { pre: 3  first_neuron: 0  count: 16  weight: 7 }\n";
 
 ReplaySummary replay_on_odin(const std::string& events) {
-  const ChipConfig chip = config::load_chip_config("odin_like");
+  const ChipConfig chip = config::chip_preset("odin_like");
   config::validate(chip);
   const Stimulus stimulus = replay::parse_stimulus(kSetup + events, "test stimulus", chip);
   SimContext ctx(config::clock_mhz(chip));
@@ -92,7 +92,7 @@ TEST_CASE("ODIN: neuron spike event, 16 posts fire: ACK 4, idle 616, out@10..130
 }
 
 TEST_CASE("ODIN: 16 posts fire, receiver delay d = 4: ACK 4, idle 680, 16 outputs", "[replay][odin]") {
-  const ChipConfig chip = config::load_chip_config("odin_like");
+  const ChipConfig chip = config::chip_preset("odin_like");
   config::validate(chip);
   const Stimulus stimulus = replay::parse_stimulus(
       std::string(kSetup) + "receiver_delay_cycles: 4\nevents { at: 0  kind: AER_NEURON_SPIKE  pre: 3 }\n",

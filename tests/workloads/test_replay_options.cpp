@@ -19,7 +19,7 @@ using namespace nmsim;
 
 namespace {
 
-ReplaySummary replay(const ChipConfig& chip, const std::string& text) {
+ReplaySummary replay_text(const ChipConfig& chip, const std::string& text) {
   config::validate(chip);
   const Stimulus stimulus = replay::parse_stimulus(text, "test stimulus", chip);
   SimContext ctx(config::clock_mhz(chip));
@@ -32,8 +32,8 @@ std::vector<uint64_t> outs(const AerEventRecord& r) { return {r.out().begin(), r
 
 TEST_CASE("replay, default chip: no options set, a separate fire pass follows the sweep", "[replay]") {
   // 32 mapped neurons, 16 lanes, 2 state ports: 2 words of 1 cycle; S = H = 0, no scheduler.
-  const ChipConfig chip = config::load_chip_config("default");
-  const ReplaySummary s = replay(chip,
+  const ChipConfig chip = config::chip_preset("default");
+  const ReplaySummary s = replay_text(chip,
                                  "neurons: 32  axons: 4\n"
                                  "neuron { threshold: 100 }\n"
                                  "synapses { pre: 2  first_neuron: 20  count: 1  weight: 100 }\n"
@@ -56,12 +56,12 @@ TEST_CASE("replay, default chip: no options set, a separate fire pass follows th
 }
 
 TEST_CASE("replay, odin_like with a scheduler that accepts during sweeps, depth 1", "[replay]") {
-  ChipConfig chip = config::load_chip_config("odin_like");
+  ChipConfig chip = config::chip_preset("odin_like");
   chip.mutable_core()->set_event_queue_accepts_during_sweep(true);
   chip.mutable_core()->set_event_queue_depth(1);
   std::string text = "neuron { threshold: 7 }\n";
   for (int i = 0; i < 3; ++i) text += "events { at: 0  kind: AER_NEURON_SPIKE  pre: 1 }\n";
-  const ReplaySummary s = replay(chip, text);
+  const ReplaySummary s = replay_text(chip, text);
   REQUIRE(s.records_size() == 3);
   // Event 0 as ODIN's: ack 4, handshake ends 7, processing 9..520.
   CHECK(s.records(0).acknowledged() == 4);
@@ -81,7 +81,7 @@ TEST_CASE("replay, odin_like with a scheduler that accepts during sweeps, depth 
 }
 
 TEST_CASE("replay, a scheduler accepting during sweeps needs entries", "[replay]") {
-  ChipConfig chip = config::load_chip_config("odin_like");
+  ChipConfig chip = config::chip_preset("odin_like");
   chip.mutable_core()->set_event_queue_accepts_during_sweep(true);
   chip.mutable_core()->set_event_queue_depth(0);
   REQUIRE_THROWS_WITH(config::validate(chip), Catch::Contains("chip.core.event_queue_accepts_during_sweep = true") &&
@@ -93,7 +93,7 @@ TEST_CASE("replay, a scheduler accepting during sweeps needs entries", "[replay]
 }
 
 TEST_CASE("stimulus parser: each bad line names the file, line, field and value", "[replay]") {
-  const ChipConfig chip = config::load_chip_config("odin_like");
+  const ChipConfig chip = config::chip_preset("odin_like");
   const std::string head = "neuron { threshold: 7 }\n";
   const auto error_of = [&](const std::string& events) {
     try {
