@@ -18,6 +18,7 @@ constexpr int kExitPlotterMissing = 7; // nmsim plot: no /usr/bin/python3 or its
 
 int command_run(const std::vector<std::string>& args, const std::string& command_line);
 int command_traffic(const std::vector<std::string>& args, const std::string& command_line);
+int command_replay(const std::vector<std::string>& args, const std::string& command_line);
 int command_bench(const std::vector<std::string>& args, const std::string& self_path);
 int command_describe(const std::vector<std::string>& args);
 int command_study(const std::vector<std::string>& args, const std::string& command_line);

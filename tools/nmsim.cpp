@@ -25,6 +25,7 @@ void print_usage() {
       "  run        (default) run the workload of the run config on the chip and report\n"
       "             cycles, SOPs, memory accesses, NoC traffic, energy and accuracy\n"
       "  traffic    synthetic traffic on the chip's NoC alone (latency, throughput, energy)\n"
+      "  replay     AER input events from a stimulus file on one core: each event's cycles\n"
       "  study      accuracy study of a training workload's functional reference (DFA, FF)\n"
       "  compare    every training algorithm on one chip and data set: one table\n"
       "  sweep      a design-space sweep from a sweep file: every point in its own process,\n"
@@ -62,6 +63,7 @@ int sc_main(int argc, char* argv[]) {
   try {
     if (command == "run") return command_run(args, command_line);
     if (command == "traffic") return command_traffic(args, command_line);
+    if (command == "replay") return command_replay(args, command_line);
     if (command == "bench") return command_bench(args, argv[0]);
     if (command == "describe") return command_describe(args);
     if (command == "study") return command_study(args, command_line);
@@ -72,7 +74,7 @@ int sc_main(int argc, char* argv[]) {
       print_usage();
       return kExitOk;
     }
-    std::cerr << "nmsim: error: unknown command '" << command << "' (run, traffic, study, compare, sweep, plot, bench, describe)\n";
+    std::cerr << "nmsim: error: unknown command '" << command << "' (run, traffic, replay, study, compare, sweep, plot, bench, describe)\n";
     return kExitUsage;
   } catch (const boost::program_options::error& e) {
     std::cerr << "nmsim: error: " << e.what() << " (see nmsim " << command << " --help)\n";

@@ -32,14 +32,9 @@ inline int32_t accumulate(int32_t u, int32_t w, uint32_t state_width_bits) {
   return saturate(int64_t{u} + w, state_width_bits);
 }
 
-// The fire/leak scan of one neuron for one time step: leak, then threshold and reset.
-// `refractory` counts the steps left in which the neuron neither leaks nor fires (and the
-// integrate unit masks its input). Returns true if the neuron fires.
-inline bool fire_step(int32_t& u, uint8_t& refractory, const NeuronParams& p) {
-  if (refractory > 0) {
-    --refractory;
-    return false;
-  }
+// One leak of one neuron: fire_step's first step, and what an AER time reference or leak
+// event does alone.
+inline void leak_step(int32_t& u, const NeuronParams& p) {
   switch (p.leak) {
     case Leak::kNone: break;
     case Leak::kShift: u -= u >> p.leak_amount; break;  // arithmetic shift: decays toward 0
@@ -49,8 +44,26 @@ inline bool fire_step(int32_t& u, uint8_t& refractory, const NeuronParams& p) {
       break;
     }
   }
+}
+
+// The threshold test and reset: fire_step's second step, and what an AER event's sweep does
+// in a neuron's write cycle. Returns true if the neuron fires.
+inline bool threshold_step(int32_t& u, const NeuronParams& p) {
   if (u < p.threshold) return false;
   u = p.reset == Reset::kSubtract ? u - p.threshold : 0;
+  return true;
+}
+
+// The fire/leak scan of one neuron for one time step: leak, then threshold and reset.
+// `refractory` counts the steps left in which the neuron neither leaks nor fires (and the
+// integrate unit masks its input). Returns true if the neuron fires.
+inline bool fire_step(int32_t& u, uint8_t& refractory, const NeuronParams& p) {
+  if (refractory > 0) {
+    --refractory;
+    return false;
+  }
+  leak_step(u, p);
+  if (!threshold_step(u, p)) return false;
   refractory = static_cast<uint8_t>(p.refractory_steps);
   return true;
 }

@@ -80,6 +80,14 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
       m_node(node),
       m_core_in_node(core_in_node),
       m_value_packet_flits(value_packet_flits),
+      m_event_fire_in_sweep(config.event_fire_in_sweep()),
+      m_event_sweep_all_neurons(config.event_sweep_all_neurons()),
+      m_aer_out_stall_cycles(config.aer_out_stall_cycles()),
+      m_aer_input_sync_cycles(config.aer_input_sync_cycles()),
+      m_aer_ack_cycles(config.aer_ack_cycles()),
+      m_event_queue_depth(config.event_queue_depth()),
+      m_event_queue_pop_cycles(config.event_queue_pop_cycles()),
+      m_event_queue_accepts_during_sweep(config.event_queue_accepts_during_sweep()),
       m_ctx(ctx),
       m_barrier(barrier),
       m_couples(config.has_ternary_couples() && config.ternary_couples()
@@ -100,6 +108,7 @@ NeuronCore::NeuronCore(sc_core::sc_module_name name, const CoreConfig& config, S
   m_axon_spikes.resize(m_max_axons);
   m_axon_counts.assign(m_max_axons, 0);
   m_received_values.reserve(1024);
+  m_event_word.assign(m_sram.word_bytes(), 0);
 
   const double state_kb = static_cast<double>(m_neurons) * m_state_width_bits / 8.0 / 1024.0;
   const uint32_t state_word_bits = m_lanes * m_state_width_bits;
@@ -296,23 +305,11 @@ void NeuronCore::integrate() {
   const Phase phase = m_ctx.phase.current();
   const uint32_t n = m_layout.neuron_count;
   const uint64_t state_words = ceil_div(n, m_lanes);
-  const sc_core::sc_time now_time = sc_core::sc_time_stamp();
   m_trace_phase.set(start, kIntegrate);
   const auto fetch = [&](uint32_t axon, std::size_t buffer, Cycle request) {
     if (m_axon_counts[axon] < 255) ++m_axon_counts[axon];
-    // Fetch the row through the SRAM's TLM socket; the start cycle travels as the delay.
-    m_sram_payload.set_command(tlm::TLM_READ_COMMAND);
-    m_sram_payload.set_address(axon * m_layout.row_bytes);
-    m_sram_payload.set_data_ptr(m_row_buffers[buffer].data());
-    m_sram_payload.set_data_length(static_cast<unsigned>(m_layout.row_bytes));
-    m_sram_payload.set_streaming_width(static_cast<unsigned>(m_layout.row_bytes));
-    m_sram_payload.set_byte_enable_ptr(nullptr);
-    m_sram_payload.set_dmi_allowed(false);
-    m_sram_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = m_ctx.clock.to_time(request) - now_time;
-    sram_socket->b_transport(m_sram_payload, delay);
-    NMSIM_ASSERT(m_sram_payload.is_response_ok(), "weight row outside the synapse SRAM");
-    return m_ctx.clock.cycle_of(now_time + delay);
+    return fetch_synapses(axon * m_layout.row_bytes, m_row_buffers[buffer].data(),
+                          static_cast<uint32_t>(m_layout.row_bytes), request);
   };
   const auto accumulate = [&](uint32_t, std::size_t buffer) {
     accumulate_row(m_row_buffers[buffer].data(), n);
@@ -352,6 +349,23 @@ void NeuronCore::integrate() {
   }
   const Cycle scan_end = start + ceil_div(m_layout.fan_in, m_scan_bits);
   busy_until(max(accumulator_free, scan_end) + m_fill_cycles, m_integrate_cycles);
+}
+
+Cycle NeuronCore::fetch_synapses(uint64_t address, uint8_t* data, uint32_t length, Cycle request) {
+  // The start cycle travels as the delay.
+  const sc_core::sc_time now_time = sc_core::sc_time_stamp();
+  m_sram_payload.set_command(tlm::TLM_READ_COMMAND);
+  m_sram_payload.set_address(address);
+  m_sram_payload.set_data_ptr(data);
+  m_sram_payload.set_data_length(length);
+  m_sram_payload.set_streaming_width(length);
+  m_sram_payload.set_byte_enable_ptr(nullptr);
+  m_sram_payload.set_dmi_allowed(false);
+  m_sram_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time delay = m_ctx.clock.to_time(request) - now_time;
+  sram_socket->b_transport(m_sram_payload, delay);
+  NMSIM_ASSERT(m_sram_payload.is_response_ok(), "weight row outside the synapse SRAM");
+  return m_ctx.clock.cycle_of(now_time + delay);
 }
 
 uint32_t NeuronCore::fire() {

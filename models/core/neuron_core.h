@@ -94,12 +94,37 @@
 //   partials A state words (x2 with one state port) and n merge buffer reads, 3n merge ops
 //   (an add, two compares); the pass takes (groups with partials) x A x (1 or 2) cycles +
 //   fill, or nothing if no group had partials.
+// AER events (process_event; the kinds in proto/stimulus.proto; the timing options are the
+// chip.core.event_* and aer_* fields, ODIN's in the odin_like preset; models/core/README.md
+// "AER events" has the timeline). S = aer_input_sync_cycles, H = aer_ack_cycles,
+// c = cycles per state word (2 with one state port: read, then write), N = the swept neurons
+// (all the core's with event_sweep_all_neurons, else the mapped ones), cycles are edges:
+// - The request raised at R = max(at, previous handshake's end) is seen at R + S and taken
+//   (accepted) at max(R + S, controller free) + 1; with the scheduler accepting during sweeps
+//   a queued kind waits only for a free scheduler entry instead of the controller.
+// - Queued kinds (neuron spike, virtual, virtual leak) with event_queue_depth >= 1: pushed
+//   and acknowledged at accepted + 1; the handshake ends at ack + H; processing starts
+//   event_queue_pop_cycles after max(handshake end, controller free). Other kinds (and all
+//   without a scheduler): processing starts at accepted + 1, the acknowledge is its last
+//   write cycle, the handshake ends at ack + H.
+// - Processing: a neuron spike event and an all-neurons time reference sweep ceil(N / lanes)
+//   words, c cycles each (the neurons of word k read at its first cycle, written at its last);
+//   single-neuron kinds take one word. With event_fire_in_sweep a neuron reaching the
+//   threshold fires in its write cycle: its AER-out request appears in that cycle and the
+//   controller freezes aer_out_stall_cycles + receiver delay cycles after it (the acknowledge
+//   does not wait for the stall of the last write). Without it, the sweep only integrates and,
+//   if a swept neuron reached the threshold, a fire pass over the same words follows.
+// - idle = max(processing end with stalls, handshake end); the core's time advances to it.
+// - Counted: a neuron spike event fetches its row (SOPs = mapped neurons), a single-synapse
+//   event one SRAM word (1 SOP), a virtual event 1 SOP; leaks count neuron updates; every
+//   swept word one state read and write.
 // Every call advances the core's time (wait()) by exactly what it costs; the core is busy
 // for those cycles and idle otherwise (an idle core is never clocked by the simulator).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <type_traits>
 #include <vector>
@@ -126,6 +151,7 @@
 #include "models/base/stats.h"
 #include "models/trace/tracer.h"
 #include "proto/core.pb.h"
+#include "proto/stimulus.pb.h"
 
 namespace nmsim::core {
 
@@ -255,6 +281,12 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Uncounted backdoor: the readout weights, [row * values + k].
   void peek_readout(std::vector<int32_t>& weights);
 
+  // --- AER events (see the top of this file) ---
+  // Handles one AER input event (events in request order) and waits until it is idle.
+  AerEventRecord process_event(const AerInputEvent& event);
+  // The AER output receiver acknowledges `cycles` late (the d of each output's stall).
+  void set_aer_receiver_delay(uint32_t cycles) { m_aer_receiver_delay = cycles; }
+
   // PacketSink: a spike packet arrives; sets the axon's bit in the spike bitmap.
   void deliver(const noc::Packet& packet, Cycle at) override;
 
@@ -294,6 +326,19 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Completes m_packet (addressed by the caller) as a graded value and sends it: 1 cycle.
   void send_value_packet(uint32_t index, int32_t value);
   uint64_t cycles_per_state_word() const { return m_state_ports == 1 ? 2 : 1; }
+  // Reads `length` bytes at `address` of the synapse SRAM into `data` through the TLM socket,
+  // issued at `request`; returns the cycle the data is ready.
+  Cycle fetch_synapses(uint64_t address, uint8_t* data, uint32_t length, Cycle request);
+  // The weight of synapse (pre, neuron) of an AER event, read from its SRAM word at `at`.
+  int32_t event_synapse(uint32_t pre, uint32_t neuron, Cycle at);
+  // An event's pass over the state words holding neurons [first, first + count): after the
+  // controller's cycle t, each word takes c cycles; update(j) changes neuron j's potential in
+  // its write cycle; with `fire`, a neuron at the threshold fires there (record.out gets the
+  // cycle, the controller stalls). Returns the last cycle used; *last_write is the last write
+  // cycle; *reached tells whether, without `fire`, a neuron reached the threshold.
+  template <typename Update>
+  Cycle event_pass(uint32_t first, uint32_t count, Cycle t, bool fire, Update&& update,
+                   AerEventRecord& record, Cycle* last_write, bool* reached);
 
   const uint32_t m_neurons;
   const uint32_t m_lanes;
@@ -307,6 +352,15 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   const uint32_t m_node;
   const uint32_t m_core_in_node;
   const uint32_t m_value_packet_flits;
+  // The event controller's options (chip.core.event_*, aer_*).
+  const bool m_event_fire_in_sweep;
+  const bool m_event_sweep_all_neurons;
+  const uint32_t m_aer_out_stall_cycles;
+  const uint32_t m_aer_input_sync_cycles;
+  const uint32_t m_aer_ack_cycles;
+  const uint32_t m_event_queue_depth;
+  const uint32_t m_event_queue_pop_cycles;
+  const bool m_event_queue_accepts_during_sweep;
   SimContext& m_ctx;
   Barrier& m_barrier;
   // Created before the synapse SRAM, so the report lists its stats right after the core's.
@@ -345,6 +399,13 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   tlm::tlm_generic_payload m_noc_payload;
   noc::Packet m_packet;
   uint64_t m_packets_sent_total = 0;
+  // The event controller's state: when the input handshake and the controller are free (the
+  // last cycle they are busy), the processing starts of the events pushed into the scheduler.
+  uint32_t m_aer_receiver_delay = 0;
+  Cycle m_event_input_free;
+  Cycle m_event_controller_free;
+  std::deque<Cycle> m_event_queue;
+  std::vector<uint8_t> m_event_word;  // one synapse SRAM word
 
   PhaseCounter m_sops;
   PhaseCounter m_rows_fetched;

@@ -72,10 +72,12 @@ Config preset_over(const std::string& kind, const std::string& default_preset,
 
 }  // namespace
 
-void parse_text(const std::string& text, const std::string& origin, pb::Message& out) {
+void parse_text(const std::string& text, const std::string& origin, pb::Message& out,
+                pb::TextFormat::ParseInfoTree* locations) {
   FirstErrorCollector errors;
   pb::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
+  if (locations != nullptr) parser.WriteLocationsTo(locations);
   if (!parser.ParseFromString(text, &out)) {
     if (errors.has_error()) throw ConfigError(errors.describe(origin));
     throw ConfigError(origin + ": cannot parse as " + out.GetTypeName());

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/text_format.h>
+
 #include "proto/chip.pb.h"
 #include "proto/energy.pb.h"
 #include "proto/run.pb.h"
@@ -15,7 +17,9 @@ namespace nmsim::config {
 
 // Parses text format into `out` (cleared first). A syntax error or an unknown field
 // throws ConfigError "<origin>:LINE:COLUMN: <parser message>" (1-based, as editors count).
-void parse_text(const std::string& text, const std::string& origin, google::protobuf::Message& out);
+// With `locations`, the parser records where each field was (a data file's checks name lines).
+void parse_text(const std::string& text, const std::string& origin, google::protobuf::Message& out,
+                google::protobuf::TextFormat::ParseInfoTree* locations = nullptr);
 // The same from a file; a missing or unreadable file throws ConfigError naming it.
 void parse_file(const std::string& path, google::protobuf::Message& out);
 

@@ -93,6 +93,14 @@ bool fill_later_defaults(ChipConfig& chip) {
   };
   CoreConfig& core = *chip.mutable_core();
   fill(core.has_state_memory_ports(), [&] { core.set_state_memory_ports(2); });
+  fill(core.has_event_fire_in_sweep(), [&] { core.set_event_fire_in_sweep(false); });
+  fill(core.has_event_sweep_all_neurons(), [&] { core.set_event_sweep_all_neurons(false); });
+  fill(core.has_aer_out_stall_cycles(), [&] { core.set_aer_out_stall_cycles(0); });
+  fill(core.has_aer_input_sync_cycles(), [&] { core.set_aer_input_sync_cycles(0); });
+  fill(core.has_aer_ack_cycles(), [&] { core.set_aer_ack_cycles(0); });
+  fill(core.has_event_queue_depth(), [&] { core.set_event_queue_depth(0); });
+  fill(core.has_event_queue_pop_cycles(), [&] { core.set_event_queue_pop_cycles(0); });
+  fill(core.has_event_queue_accepts_during_sweep(), [&] { core.set_event_queue_accepts_during_sweep(false); });
   if (!chip.has_noc()) return filled;  // check_fields names the missing message
   NocConfig& noc = *chip.mutable_noc();
   fill(noc.has_virtual_channels(), [&] { noc.set_virtual_channels(1); });
@@ -156,6 +164,10 @@ void validate(const ChipConfig& chip) {
   if (core.transposed_read() != TRANSPOSED_READ_NONE && !core.ternary_couples()) {
     throw ConfigError("chip.core.transposed_read = " + TransposedRead_Name(core.transposed_read()) +
                       ": the transposed read feeds the couples; needs chip.core.ternary_couples = true");
+  }
+  if (core.event_queue_accepts_during_sweep() && core.event_queue_depth() == 0) {
+    throw ConfigError("chip.core.event_queue_accepts_during_sweep = true: needs a scheduler, "
+                      "chip.core.event_queue_depth >= 1 (it is 0)");
   }
 }
 

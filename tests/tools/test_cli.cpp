@@ -123,7 +123,7 @@ TEST_CASE("cli: --help documents every command and describe lists the fields", "
   TempDir dir;
   const auto help = run_nmsim(dir, "--help");
   CHECK(help.status == 0);
-  for (const char* word : {"run", "traffic", "bench", "describe"}) {
+  for (const char* word : {"run", "traffic", "replay", "bench", "describe"}) {
     CHECK(help.out.find(word) != std::string::npos);
   }
   const auto describe = run_nmsim(dir, "describe");
@@ -333,4 +333,25 @@ TEST_CASE("cli: --json-detail summary keeps the figures and leaves out the per-o
   CHECK(bad.status == 2);
   CHECK(bad.err.find("--json-detail most: expects summary or full") != std::string::npos);
   CHECK_FALSE(exists(dir.file("bad.json")));
+}
+
+TEST_CASE("cli: replay runs a stimulus file on any preset; a bad line is a data error", "[cli][replay]") {
+  TempDir dir;
+  const std::string example = std::string(NMSIM_SOURCE_DIR) + "/workloads/replay/examples/odin_fidelity.textproto";
+  const auto r = run_nmsim(dir, "replay --chip odin_like --energy odin_28nm --stimulus " + example +
+                                    " --no-table --json replay.json");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  // The example's first event is ODIN's neuron spike event without output: idle at 520.
+  CHECK(r.out.find("AER_NEURON_SPIKE") != std::string::npos);
+  const std::string json = slurp(dir.file("replay.json"));
+  CHECK(json.find("\"kind\": \"replay\"") != std::string::npos);
+  CHECK(json.find("\"idle\": 520") != std::string::npos);
+  write(dir.file("bad.textproto"), "neuron { threshold: 7 }\nevents { at: 0  kind: AER_VIRTUAL  neuron: 3 }\n");
+  const auto bad = run_nmsim(dir, "replay --stimulus bad.textproto --json bad.json");
+  CHECK(bad.status == 3);
+  CHECK(bad.err.find("bad.textproto:2: events[0].weight = (unset): AER_VIRTUAL needs it") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("bad.json")));
+  const auto missing = run_nmsim(dir, "replay --json none.json");
+  CHECK(missing.status == 2);
 }

@@ -41,7 +41,10 @@ void check_network(const std::vector<uint32_t>& sizes, const NetworkWeights& wei
 }
 
 arith::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip) {
-  const NeuronConfig& n = run.network().neuron();
+  return neuron_params(run.network().neuron(), chip.core().state_width_bits());
+}
+
+arith::NeuronParams neuron_params(const NeuronConfig& n, uint32_t state_width_bits) {
   arith::NeuronParams p;
   p.threshold = static_cast<int32_t>(n.threshold());
   p.leak = n.leak_mode() == LEAK_SHIFT      ? arith::Leak::kShift
@@ -50,7 +53,7 @@ arith::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip) 
   p.leak_amount = n.leak_amount();
   p.reset = n.reset_mode() == RESET_ZERO ? arith::Reset::kZero : arith::Reset::kSubtract;
   p.refractory_steps = n.refractory_steps();
-  p.state_width_bits = chip.core().state_width_bits();
+  p.state_width_bits = state_width_bits;
   return p;
 }
 

@@ -23,5 +23,7 @@ void check_network(const std::vector<uint32_t>& sizes, const NetworkWeights& wei
 
 // run.network.neuron with the chip's state width.
 arith::NeuronParams neuron_params(const RunConfig& run, const ChipConfig& chip);
+// The same from one neuron config and the core's state width.
+arith::NeuronParams neuron_params(const NeuronConfig& neuron, uint32_t state_width_bits);
 
 }  // namespace nmsim::workloads
