@@ -250,6 +250,7 @@ void NeuronCore::reset_neurons() {
   std::fill(m_axon_counts.begin(), m_axon_counts.end(), 0);
   m_sample = m_resets++;
   m_step = 0;
+  m_encoded_step = 0;
   m_state_writes.add(m_ctx.phase.current(), words);
   m_trace_phase.set(start, kReset);
   busy_until(start + words + m_fill_cycles, m_scan_cycles);
@@ -264,6 +265,7 @@ void NeuronCore::set_input_spikes(const SpikeBitmap& spikes) {
   m_encoder_ops.add(m_ctx.phase.current(), m_layout.fan_in);
   // Every input line once: each neuron range's cores hold the same lines, range 0's is kept.
   if (m_ctx.neurons != nullptr && m_layout.first_neuron == 0) record_input_spikes(start, spikes);
+  ++m_encoded_step;
   m_trace_phase.set(start, kEncode);
   busy_until(start + ceil_div(m_layout.fan_in, m_encoder_lanes), m_encode_cycles);
 }
@@ -369,7 +371,7 @@ void NeuronCore::record_fire_scan(Cycle start) {
 void NeuronCore::record_input_spikes(Cycle start, const SpikeBitmap& spikes) {
   trace::NeuronRecorder& recorder = *m_ctx.neurons;
   if (!recorder.records_spikes()) return;
-  const trace::StepPosition position{m_sample, m_step, 0};
+  const trace::StepPosition position{m_sample, m_encoded_step, 0};
   spikes.for_each([&](uint32_t line) {
     recorder.spike(start + line / m_encoder_lanes, position, m_layout.first_axon + line);
   });

@@ -352,10 +352,12 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   noc::Packet m_packet;
   uint64_t m_packets_sent_total = 0;
   // Where the run is, for the spike and membrane exports: the forward pass (neuron resets so
-  // far, less one) and the time step within it (fire scans since the reset).
+  // far, less one) and the time step within it: fire scans since the reset, or for the input
+  // spikes encodings since the reset (a fan-in group core encodes but never fires).
   uint32_t m_resets = 0;
   uint32_t m_sample = 0;
   uint32_t m_step = 0;
+  uint32_t m_encoded_step = 0;
   std::vector<uint32_t> m_watched;  // local indices of the neurons whose potentials are exported
 
   PhaseCounter m_sops;

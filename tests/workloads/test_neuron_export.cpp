@@ -135,12 +135,12 @@ void check_exports(job::JobOptions options, const std::string& spec, const std::
   const mapper::Mapping mapping = mapper::map_network(options.chip, sizes);
   const CoreConfig& core = options.chip.core();
   const uint64_t per_word = core.has_state_memory_ports() && core.state_memory_ports() == 1 ? 2 : 1;
-  std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint64_t> scan_start;  // (sample, step, core)
+  std::map<Key, uint64_t> scan_start;  // (sample, step, layer, core): the scan's (or encoding's) start
   const auto start_of = [&](const Row& row) {
     const auto [s, t, l, n] = row.key;
     const auto [core_index, local] = placed(mapping, l, n);
     const uint64_t offset = l == 0 ? local / core.encoder_lanes() : local / core.accumulate_lanes() * per_word;
-    return std::pair{std::tuple{s, t, core_index}, row.cycle - offset};
+    return std::pair{Key{s, t, l, core_index}, row.cycle - offset};
   };
   for (const Row& row : spikes) {
     const auto [where, start] = start_of(row);
