@@ -1,5 +1,7 @@
 // `nmsim bench`: the simulator's own speed, measured by running nmsim itself (one SystemC
-// elaboration per process) on fixed workloads and reading the speed from their reports.
+// elaboration per process) on fixed workloads and reading the speed from their reports. With
+// the trace options every job writes its own trace (trace.vcd -> trace.inference.vcd, ...), so
+// the speeds are those of traced runs.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,9 +24,11 @@
 #include "models/base/live_temporaries.h"
 #include "proto/report.pb.h"
 #include "tools/cli_options.h"
+#include "tools/command_outputs.h"
 #include "tools/commands.h"
 #include "tools/count_option.h"
 #include "tools/interrupt.h"
+#include "tools/trace_options.h"
 
 namespace po = boost::program_options;
 
@@ -107,31 +112,56 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
       ("help,h", "this help")
       ("measure-cycles", po::value<Count<uint64_t>>()->default_value(Count<uint64_t>{60000}), "NoC runs: measured cycles")
       ("samples", po::value<Count<uint32_t>>()->default_value(Count<uint32_t>{500}), "inference run: MNIST test samples");
+  options.add(trace_options());
   po::variables_map vm;
   if (parse_or_help(args, options, vm)) return kExitOk;
   const std::string self = self_executable(argv0);
   const uint64_t cycles = vm["measure-cycles"].as<Count<uint64_t>>().value;
+  const std::vector<uint32_t> mesh_sizes = {8, 16};
+  const std::vector<std::string> rates = {"0.01", "0.05"};
+  const auto traffic_job = [](uint32_t size, const std::string& rate) {
+    return "traffic" + std::to_string(size) + "x" + std::to_string(size) + "_" + rate;
+  };
+  // One trace per job, every path checked before the first job runs.
+  const std::optional<trace::TraceOptions> trace = resolve_trace(vm);
+  const auto trace_of = [&](const std::string& job) {
+    return trace_arguments(vm, trace ? job_trace_path(trace->path, job) : "");
+  };
+  if (trace) {
+    std::vector<NamedOutput> traces;
+    for (uint32_t size : mesh_sizes) {
+      for (const std::string& rate : rates) {
+        traces.push_back({trace_option_name(vm), job_trace_path(trace->path, traffic_job(size, rate))});
+      }
+    }
+    traces.push_back({trace_option_name(vm), job_trace_path(trace->path, "inference")});
+    check_outputs(traces);
+  }
 
   std::cout << "Synthetic NoC traffic (uniform random, Bernoulli, 1-flit packets, warm-up 2,000 cycles)\n";
   std::cout << "  mesh     rate   sim. cycles     wall s     cycles/s   avg latency   accepted\n";
-  for (uint32_t size : {8u, 16u}) {
-    for (double rate : {0.01, 0.05}) {
-      std::ostringstream injection_rate;
-      injection_rate << rate;
-      const Report r = run_child(self, {"traffic", "--set", "mesh_width=" + std::to_string(size), "--set",
-                                        "mesh_height=" + std::to_string(size), "--set",
-                                        "traffic.injection_rate=" + injection_rate.str(), "--set",
-                                        "traffic.warmup_cycles=2000", "--set",
-                                        "traffic.measure_cycles=" + std::to_string(cycles)});
-      std::printf("  %2ux%-2u  %5.2f  %12llu  %9.3f  %11.0f  %12.2f  %9.4f\n", size, size, rate,
+  for (uint32_t size : mesh_sizes) {
+    for (const std::string& rate : rates) {
+      std::vector<std::string> job = {"traffic", "--set", "mesh_width=" + std::to_string(size), "--set",
+                                      "mesh_height=" + std::to_string(size), "--set",
+                                      "traffic.injection_rate=" + rate, "--set",
+                                      "traffic.warmup_cycles=2000", "--set",
+                                      "traffic.measure_cycles=" + std::to_string(cycles)};
+      const std::vector<std::string> traced = trace_of(traffic_job(size, rate));
+      job.insert(job.end(), traced.begin(), traced.end());
+      const Report r = run_child(self, job);
+      std::printf("  %2ux%-2u  %5.2f  %12llu  %9.3f  %11.0f  %12.2f  %9.4f\n", size, size, std::stod(rate),
                   static_cast<unsigned long long>(r.summary().cycles()), r.speed().wall_seconds(),
                   r.speed().simulated_cycles_per_second(), r.traffic().average_latency_cycles(),
                   r.traffic().accepted_flits_per_node_cycle());
     }
   }
   const uint32_t samples = vm["samples"].as<Count<uint32_t>>().value;
-  const Report r =
-      run_child(self, {"run", "--set", "workload=WORKLOAD_INFERENCE", "--set", "samples=" + std::to_string(samples)});
+  std::vector<std::string> job = {"run", "--set", "workload=WORKLOAD_INFERENCE", "--set",
+                                  "samples=" + std::to_string(samples)};
+  const std::vector<std::string> traced = trace_of("inference");
+  job.insert(job.end(), traced.begin(), traced.end());
+  const Report r = run_child(self, job);
   const Speed& s = r.speed();
   std::cout << "\nInference on the default chip (784-512-10, T = 8, " << samples << " MNIST digits)\n";
   std::cout << "  SOPs                  " << r.summary().sops() << "\n";
@@ -144,6 +174,7 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
     std::cout << "  chip / reference      " << fixed(s.wall_seconds() / s.reference_wall_seconds(), 1)
               << " x the reference's wall time\n";
   }
+  if (trace) std::cout << "\nTraced: each job wrote " << trace_option_name(vm) << " " << job_trace_path(trace->path, "JOB") << "\n";
   return kExitOk;
 }
 

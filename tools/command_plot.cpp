@@ -1,5 +1,5 @@
-// nmsim plot KIND INPUT... -o OUT: figures (PNG, PDF) from sweep CSVs, energy breakdown CSVs or
-// JSON reports, drawn by tools/plot/nmsim_plot.py with Debian's python3-matplotlib. Here the
+// nmsim plot KIND INPUT... -o OUT: figures (PNG, PDF) from sweep CSVs, energy breakdown CSVs,
+// JSON reports or spike CSVs, drawn by tools/plot/nmsim_plot.py with Debian's python3-matplotlib. Here the
 // inputs, kind and columns are checked and every default resolved, so a mistake is named before
 // Python starts and the script receives only complete, valid requests.
 #include <sys/stat.h>
@@ -30,15 +30,17 @@ constexpr const char* kPython = "/usr/bin/python3";
 // The script in the source tree; NMSIM_PLOT_SCRIPT overrides it (an installed copy).
 constexpr const char* kDefaultScript = NMSIM_SOURCE_DIR "/tools/plot/nmsim_plot.py";
 const std::string kBreakdownHeader = "part,phase,component_class,usage,kind,event,energy_pJ";
-const std::vector<std::string> kKinds = {"breakdown", "pareto", "metric", "latency-load"};
+const std::string kSpikesHeader = "cycle,sample,step,layer,neuron";  // models/trace/neuron_recorder.h
+const std::vector<std::string> kKinds = {"breakdown", "pareto", "metric", "latency-load", "raster"};
 
-enum class InputType { kSweep, kBreakdown, kReport };
+enum class InputType { kSweep, kBreakdown, kReport, kSpikes };
 
 const char* type_name(InputType type) {
   switch (type) {
     case InputType::kSweep: return "sweep";
     case InputType::kBreakdown: return "breakdown";
     case InputType::kReport: return "report";
+    case InputType::kSpikes: return "spikes";
   }
   return "?";
 }
@@ -102,10 +104,12 @@ Input read_input(const std::string& path) {
   if (!in || !std::getline(in, line)) throw ConfigError(path + ": cannot read, or empty");
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line == kBreakdownHeader) return {path, InputType::kBreakdown, csv_fields(line)};
+  if (line == kSpikesHeader) return {path, InputType::kSpikes, csv_fields(line)};
   auto columns = csv_fields(line);
   if (contains(columns, "point") && contains(columns, "status")) return {path, InputType::kSweep, columns};
   throw ConfigError(path + ": neither a sweep CSV (nmsim sweep: point and status columns), an energy breakdown CSV "
-                    "(header " + kBreakdownHeader + ") nor a JSON report (*.json)");
+                    "(header " + kBreakdownHeader + "), a spike CSV (nmsim run --spikes: header " + kSpikesHeader +
+                    ") nor a JSON report (*.json)");
 }
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -200,7 +204,16 @@ std::vector<std::string> script_arguments(const std::string& kind, const std::ve
                         " inputs; give inputs of one type");
     }
   }
-  if (type != InputType::kSweep && kind != "breakdown") {
+  if (kind == "raster") {
+    if (type != InputType::kSpikes) {
+      throw ConfigError(inputs.front().path + ": nmsim plot raster reads a spike CSV (nmsim run --spikes), not a " +
+                        type_name(type) + " file");
+    }
+    if (inputs.size() > 1) throw ConfigError("nmsim plot raster: one spike CSV at a time");
+  } else if (type == InputType::kSpikes) {
+    throw ConfigError(inputs.front().path + ": a spike CSV draws as nmsim plot raster, not " + kind);
+  }
+  if (type != InputType::kSweep && type != InputType::kSpikes && kind != "breakdown") {
     throw ConfigError(inputs.front().path + ": nmsim plot " + kind + " reads sweep CSVs (nmsim sweep), not a " +
                       type_name(type) + " file");
   }
@@ -212,13 +225,19 @@ std::vector<std::string> script_arguments(const std::string& kind, const std::ve
   };
   for (const auto& where : values(vm, "where")) {
     const auto equals = where.find('=');
-    if (equals == std::string::npos || type != InputType::kSweep) {
-      throw ConfigError("--where " + where + ": expects COLUMN=VALUE, for sweep CSVs");
+    if (equals == std::string::npos || (type != InputType::kSweep && type != InputType::kSpikes)) {
+      throw ConfigError("--where " + where + ": expects COLUMN=VALUE, for sweep and spike CSVs");
     }
     require_column(inputs, where.substr(0, equals), "--where");
     out.insert(out.end(), {"--where", where});
   }
-  if (kind == "pareto") {
+  if (kind == "raster") {
+    refuse(vm, kind, {"y", "series", "by", "bars", "minimize", "maximize", "reference", "log-x", "log-y", "y-label",
+                      "series-label"});
+    const std::string x = value_or(vm, "x", "cycle");
+    if (x != "cycle" && x != "step") throw ConfigError("--x " + x + ": a raster's time axis is cycle or step");
+    out.insert(out.end(), {"--x", x});
+  } else if (kind == "pareto") {
     refuse(vm, kind, {"series", "by", "bars", "reference"});
     const std::string x = value_or(vm, "x", "cycles"), y = value_or(vm, "y", "energy_pJ");
     for (const auto& column : values(vm, "minimize")) {
@@ -305,17 +324,18 @@ int command_plot(const std::vector<std::string>& args) {
       "nmsim plot KIND INPUT... -o OUT [OPTIONS]: figures as OUT.png and OUT.pdf, and OUT.json listing what\n"
       "was drawn. KIND: breakdown (stacked energy bars), pareto (two columns, the pareto front joined),\n"
       "metric (a column against a swept one, a line per value of a third), latency-load (a traffic\n"
-      "sweep's latency against load). INPUT: sweep CSVs (nmsim sweep); for breakdown also energy\n"
-      "breakdown CSVs (nmsim run --breakdown) or JSON reports");
+      "sweep's latency against load), raster (a run's spikes: time against neuron, a band per layer).\n"
+      "INPUT: sweep CSVs (nmsim sweep); for breakdown also energy breakdown CSVs (nmsim run --breakdown)\n"
+      "or JSON reports; for raster one spike CSV (nmsim run --spikes)");
   options.add_options()
       ("help,h", "this help")
-      ("kind", po::value<std::string>()->value_name("KIND"), "breakdown, pareto, metric or latency-load")
+      ("kind", po::value<std::string>()->value_name("KIND"), "breakdown, pareto, metric, latency-load or raster")
       ("input", po::value<std::vector<std::string>>()->value_name("INPUT"),
        "input files (rows of several sweep CSVs are drawn together)")
       ("out,o", po::value<std::string>()->value_name("OUT"), "output prefix: OUT.png, OUT.pdf, OUT.json")
       ("x", po::value<std::string>()->value_name("COLUMN"),
        "x column (pareto: cycles; latency-load: offered_flits_per_node_cycle; breakdown of a sweep: point, "
-       "the bar labels)")
+       "the bar labels; raster: cycle (default) or step, the time step over the run)")
       ("y", po::value<std::string>()->value_name("COLUMN"),
        "y column (pareto: energy_pJ; latency-load: latency_avg_cycles)")
       ("series", po::value<std::string>()->value_name("COLUMN"), "metric, latency-load: a line per value of this column")
@@ -323,7 +343,8 @@ int command_plot(const std::vector<std::string>& args) {
        "latency-load: another simulator's points beside the curves (CSV: label and the x and y columns; "
        "e.g. tools/plot/reference/booksim2_mesh8x8.csv)")
       ("where", po::value<std::vector<std::string>>()->value_name("COLUMN=VALUE"),
-       "only the sweep points with this value (repeatable), e.g. to fix the axes not drawn")
+       "only the sweep points with this value (repeatable), e.g. to fix the axes not drawn; raster: only "
+       "these spikes, e.g. sample=0 or layer=1")
       ("minimize", po::value<std::vector<std::string>>()->value_name("COLUMN"),
        "pareto: lower is better on this axis (the default, but for accuracy)")
       ("maximize", po::value<std::vector<std::string>>()->value_name("COLUMN"),

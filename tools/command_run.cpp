@@ -8,6 +8,7 @@
 #include "tools/cli_options.h"
 #include "tools/command_outputs.h"
 #include "tools/commands.h"
+#include "tools/neuron_record_options.h"
 #include "tools/progress.h"
 #include "tools/table/report_tables.h"
 #include "tools/trace_options.h"
@@ -35,13 +36,14 @@ int command_run(const std::vector<std::string>& args, const std::string& command
        "DFA: save the weights trained on the chip (nmsim.Weights) for --set network.weights_file=FILE "
        "(written only when the run succeeds)")
       ("quiet,q", "no progress display");
-  options.add(config_options()).add(json_detail_option()).add(trace_options());
+  options.add(config_options()).add(json_detail_option()).add(trace_options()).add(neuron_record_options());
   po::variables_map vm;
   if (parse_or_help(args, options, vm, true)) return kExitOk;
   const JsonDetail detail = json_detail(vm);
   const std::optional<table::Format> format = table_format(vm);
-  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "vcd"), output_option(vm, "fst"), output_option(vm, "perfetto"), output_option(vm, "save-weights"),
-                          output_option(vm, "breakdown")});
+  CommandOutputs outputs({output_option(vm, "json"), output_option(vm, "vcd"), output_option(vm, "fst"),
+                          output_option(vm, "perfetto"), output_option(vm, "save-weights"),
+                          output_option(vm, "breakdown"), output_option(vm, "spikes"), output_option(vm, "membrane")});
   const ResolvedConfigs configs = resolve_configs(vm);
   const job::WorkloadDefinition* workload = registry::find(configs.run.workload());
   // Only a layered network that inference can load is saved (FF's layers end in class
@@ -62,6 +64,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   job_options.run = configs.run;
   job_options.energy = configs.energy;
   job_options.trace = resolve_trace(vm);
+  job_options.neurons = resolve_neuron_record(vm);
   job_options.check_reference = vm.count("no-check") == 0;
   job_options.command_line = command_line;
   job_options.progress = [&](uint32_t done, uint32_t total) { progress.update(done, total); };
@@ -78,6 +81,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
     std::cout << report::to_table(report);
   }
   if (result.trace_file) outputs.add(std::move(*result.trace_file));
+  for (OutputFile& file : result.neuron_files) outputs.add(std::move(file));
   outputs.write("json", report_json(report, detail));
   if (vm.count("breakdown")) outputs.write("breakdown", report::breakdown_csv(report));  // only when asked: it is built from every cell
   if (save_weights && !mismatch) outputs.write("save-weights", workloads::weights_file_content(*chip_job->trained_network()));

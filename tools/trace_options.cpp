@@ -30,8 +30,8 @@ po::options_description trace_options() {
        "keep only signals whose name matches this glob (e.g. 'chip.node_0_0.core_0.*', '*.occupancy'); "
        "repeatable; a pattern that matches no signal is an error; default: all")
       ("trace-start", po::value<Count<uint64_t>>()->default_value(Count<uint64_t>{0})->value_name("CYCLE"),
-       "first traced cycle")
-      ("trace-end", po::value<Count<uint64_t>>()->value_name("CYCLE"), "last traced cycle (default: end)");
+       "first traced cycle (also of --spikes and --membrane)")
+      ("trace-end", po::value<Count<uint64_t>>()->value_name("CYCLE"), "last traced cycle (also of --spikes and --membrane; default: end)");
   // Perfetto timeline (models/trace/perfetto_writer.h): its own block, so options of other
   // exports stay apart.
   options.add_options()
@@ -58,8 +58,10 @@ std::optional<trace::TraceOptions> resolve_trace(const po::variables_map& vm) {
     throw ConfigError("--perfetto-counter-every and --perfetto-span-gap need --perfetto FILE");
   }
   if (!vm.count("vcd") && !vm.count("fst") && !vm.count("perfetto")) {
-    if (vm.count("trace") || vm.count("trace-end")) {
-      throw ConfigError("--trace and --trace-end need --vcd FILE, --fst FILE or --perfetto FILE");
+    if (vm.count("trace")) throw ConfigError("--trace needs --vcd FILE, --fst FILE or --perfetto FILE");
+    // --trace-end also windows the spike and membrane exports (tools/neuron_record_options.h).
+    if (vm.count("trace-end") && !vm.count("spikes") && !vm.count("membrane")) {
+      throw ConfigError("--trace-end needs --vcd FILE, --fst FILE, --perfetto FILE, --spikes FILE or --membrane FILE");
     }
     return std::nullopt;
   }
@@ -78,13 +80,21 @@ std::optional<trace::TraceOptions> resolve_trace(const po::variables_map& vm) {
                       options.path);
   }
   if (vm.count("trace")) options.patterns = vm["trace"].as<std::vector<std::string>>();
-  options.start = Cycle(vm["trace-start"].as<Count<uint64_t>>().value);
-  if (vm.count("trace-end")) options.end = Cycle(vm["trace-end"].as<Count<uint64_t>>().value);
-  if (options.end < options.start) {
-    throw ConfigError("--trace-end " + std::to_string(options.end.value()) +
-                      " is before --trace-start " + std::to_string(options.start.value()));
-  }
+  const TraceWindow window = trace_window(vm);
+  options.start = window.start;
+  options.end = window.end;
   return options;
+}
+
+TraceWindow trace_window(const po::variables_map& vm) {
+  TraceWindow window;
+  window.start = Cycle(vm["trace-start"].as<Count<uint64_t>>().value);
+  if (vm.count("trace-end")) window.end = Cycle(vm["trace-end"].as<Count<uint64_t>>().value);
+  if (window.end < window.start) {
+    throw ConfigError("--trace-end " + std::to_string(window.end.value()) +
+                      " is before --trace-start " + std::to_string(window.start.value()));
+  }
+  return window;
 }
 
 std::string job_trace_path(const std::string& path, const std::string& job) {

@@ -19,6 +19,13 @@ boost::program_options::options_description trace_options();
 std::optional<trace::TraceOptions> resolve_trace(const boost::program_options::variables_map& vm);
 // The trace option given ("vcd", "fst" or "perfetto"); "vcd" when none was.
 std::string trace_option_name(const boost::program_options::variables_map& vm);
+// --trace-start and --trace-end (the whole run without them): ConfigError for an end before
+// the start. Shared by the waveform traces and the spike and membrane exports.
+struct TraceWindow {
+  Cycle start{};
+  Cycle end{UINT64_MAX};
+};
+TraceWindow trace_window(const boost::program_options::variables_map& vm);
 // `path` with ".JOB" before its extension: trace.fst, dfa -> trace.dfa.fst.
 std::string job_trace_path(const std::string& path, const std::string& job);
 // The trace options as arguments of another nmsim command writing to `path` (empty without a trace).

@@ -10,6 +10,7 @@
 #include "models/core/weight_row.h"
 #include "models/base/avx2_clones.h"
 #include "models/base/errors.h"
+#include "models/trace/neuron_recorder.h"
 
 namespace nmsim::core {
 
@@ -188,6 +189,9 @@ void NeuronCore::configure(const CoreLayout& layout, const NeuronParams& params)
   for (auto& buffer : m_row_buffers) buffer.assign(layout.row_bytes, 0);
   m_learning.configure(layout.neuron_count, layout.row_bytes);
   if (layout.first_layer) m_input_pixels.assign(layout.fan_in, 0);
+  if (m_ctx.neurons != nullptr && layout.owns_neurons()) {
+    m_watched = m_ctx.neurons->watched(layout.layer, layout.first_neuron, layout.neuron_count);
+  }
   if (m_transposed_read == COLUMN_READ) m_couples->configure(layout.neuron_count, m_sram.word_bytes());
   if (layout.fan_in_groups > 1) {
     NMSIM_ASSERT(m_partials == nullptr && !m_couples && m_generator == nullptr,
@@ -282,6 +286,9 @@ void NeuronCore::reset_neurons() {
   std::fill(m_refractory.begin(), m_refractory.end(), 0);
   std::fill(m_spike_counts.begin(), m_spike_counts.end(), 0);
   std::fill(m_axon_counts.begin(), m_axon_counts.end(), 0);
+  m_sample = m_resets++;
+  m_step = 0;
+  m_encoded_step = 0;
   m_state_writes.add(m_ctx.phase.current(), words);
   m_trace_phase.set(start, kReset);
   busy_until(start + words + m_fill_cycles, m_scan_cycles);
@@ -294,6 +301,9 @@ void NeuronCore::set_input_spikes(const SpikeBitmap& spikes) {
   m_axon_spikes.clear();
   spikes.for_each([&](uint32_t line) { m_axon_spikes.set(line); });
   m_encoder_ops.add(m_ctx.phase.current(), m_layout.fan_in);
+  // Every input line once: each neuron range's cores hold the same lines, range 0's is kept.
+  if (m_ctx.neurons != nullptr && m_layout.first_neuron == 0) record_input_spikes(start, spikes);
+  ++m_encoded_step;
   m_trace_phase.set(start, kEncode);
   busy_until(start + ceil_div(m_layout.fan_in, m_encoder_lanes), m_encode_cycles);
 }
@@ -384,9 +394,30 @@ uint32_t NeuronCore::fire() {
   m_state_reads.add(phase, words);
   m_state_writes.add(phase, words);
   m_spikes_fired.add(phase, m_fired.size());
+  if (m_ctx.neurons != nullptr) record_fire_scan(start);
+  ++m_step;
   m_trace_phase.set(start, kFire);
   busy_until(start + words * cycles_per_state_word() + m_fill_cycles, m_scan_cycles);
   return static_cast<uint32_t>(m_fired.size());
+}
+
+void NeuronCore::record_fire_scan(Cycle start) {
+  trace::NeuronRecorder& recorder = *m_ctx.neurons;
+  const trace::StepPosition position{m_sample, m_step, m_layout.layer};
+  const auto scanned = [&](uint32_t j) { return start + j / m_lanes * cycles_per_state_word(); };
+  if (recorder.records_spikes()) {
+    for (uint32_t j : m_fired) recorder.spike(scanned(j), position, m_layout.first_neuron + j);
+  }
+  for (uint32_t j : m_watched) recorder.potential(scanned(j), position, m_layout.first_neuron + j, m_potentials[j]);
+}
+
+void NeuronCore::record_input_spikes(Cycle start, const SpikeBitmap& spikes) {
+  trace::NeuronRecorder& recorder = *m_ctx.neurons;
+  if (!recorder.records_spikes()) return;
+  const trace::StepPosition position{m_sample, m_encoded_step, 0};
+  spikes.for_each([&](uint32_t line) {
+    recorder.spike(start + line / m_encoder_lanes, position, m_layout.first_axon + line);
+  });
 }
 
 void NeuronCore::inject(Cycle at) {

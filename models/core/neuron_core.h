@@ -37,6 +37,9 @@
 // - set_input_spikes(): the rate encoder converts the host-loaded pixels, encoder_lanes per
 //   cycle: ceil(pixels / encoder_lanes) cycles.
 // - reset_neurons(): clears potentials, refractory and spike counters: A cycles + fill.
+// - With ctx.neurons (models/trace/neuron_recorder.h), fire() reports its spikes and the
+//   chosen neurons' potentials and set_input_spikes() its spikes (range 0's cores only, so
+//   each input line once), at no cost in cycles: an export, not hardware.
 // - update_weights() / update_weights_scaled() / read_weights(): the learning engine's
 //   read-modify-write of one weight row through the synapse SRAM (learning_engine.h).
 // - accumulate_values(ops): ceil(ops / lanes) + fill cycles, ops SOPs.
@@ -339,6 +342,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   template <typename Update>
   Cycle event_pass(uint32_t first, uint32_t count, Cycle t, bool fire, Update&& update,
                    AerEventRecord& record, Cycle* last_write, bool* reached);
+  // The spike and membrane exports (models/trace/neuron_recorder.h), called only when on.
+  void record_fire_scan(Cycle start);
+  void record_input_spikes(Cycle start, const SpikeBitmap& spikes);
 
   const uint32_t m_neurons;
   const uint32_t m_lanes;
@@ -406,6 +412,14 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   Cycle m_event_controller_free;
   std::deque<Cycle> m_event_queue;
   std::vector<uint8_t> m_event_word;  // one synapse SRAM word
+  // Where the run is, for the spike and membrane exports: the forward pass (neuron resets so
+  // far, less one) and the time step within it: fire scans since the reset, or for the input
+  // spikes encodings since the reset (a fan-in group core encodes but never fires).
+  uint32_t m_resets = 0;
+  uint32_t m_sample = 0;
+  uint32_t m_step = 0;
+  uint32_t m_encoded_step = 0;
+  std::vector<uint32_t> m_watched;  // local indices of the neurons whose potentials are exported
 
   PhaseCounter m_sops;
   PhaseCounter m_rows_fetched;

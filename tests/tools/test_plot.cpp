@@ -50,6 +50,18 @@ const char* const kSweepCsv =
     "5,4,2,failed,4,\"nmsim: deadlock: no flit moved, router 3\",,,,,,,,,,,,,,,,,,,,,,,,\n"
     "6,8,1,ok,0,,100,50,30,20,0.85,5,45,0,0,20,8,20,10,6,2,2,0,1,0,1,0,8,0.1,1\n";
 
+// A spike CSV as `nmsim run --spikes` writes it: 2 samples of 3 steps; inputs (layer 0)
+// 0..783, layer 1 spikes of neurons 3 and 40, layer 2 of neuron 9.
+const char* const kSpikesCsv =
+    "cycle,sample,step,layer,neuron\n"
+    "10,0,0,0,5\n"
+    "10,0,0,0,783\n"
+    "30,0,0,1,40\n"
+    "55,0,1,1,3\n"
+    "70,0,1,2,9\n"
+    "210,1,0,0,0\n"
+    "260,1,2,1,40\n";
+
 // An energy breakdown CSV as `nmsim run --breakdown` writes it.
 const char* const kBreakdownCsv =
     "part,phase,component_class,usage,kind,event,energy_pJ\n"
@@ -106,6 +118,7 @@ struct Fixtures {
     if (draws) require_matplotlib();
     write(dir.file("sweep.csv"), kSweepCsv);
     write(dir.file("energy.csv"), kBreakdownCsv);
+    write(dir.file("spikes.csv"), kSpikesCsv);
   }
   // `nmsim plot ARGS -o PREFIX` succeeds and writes both figures; its sidecar.
   Struct plot(const std::string& args, const std::string& prefix) const {
@@ -226,6 +239,31 @@ TEST_CASE("plot breakdown of an energy breakdown CSV and of a report", "[plot][c
   CHECK(run_nmsim(f.dir, "plot breakdown report.json --by usage -o x").status == 2);  // a report has no usage
 }
 
+TEST_CASE("plot raster: a band per layer, time in cycles or steps", "[plot][cli][exports]") {
+  const Fixtures f;
+  const Struct s = f.plot("raster spikes.csv", "raster");
+  CHECK(field(s, "spikes").number_value() == 7);
+  CHECK(numbers(field(s, "time_range")) == std::vector<double>{10, 260});
+  CHECK(field(s, "steps_per_sample").number_value() == 3);
+  CHECK(numbers(field(s, "samples")) == std::vector<double>{0, 1});
+  const auto& layers = field(s, "layers").list_value().values();
+  REQUIRE(layers.size() == 3);
+  // Layer, its band from the bottom, neurons shown (the highest that spiked + 1), spikes.
+  const std::vector<std::vector<double>> expected = {{0, 0, 784, 3}, {1, 1, 41, 3}, {2, 2, 10, 1}};
+  for (int i = 0; i < layers.size(); ++i) {
+    const Struct& layer = layers[i].struct_value();
+    CHECK(std::vector<double>{field(layer, "layer").number_value(), field(layer, "band").number_value(),
+                              field(layer, "neurons_shown").number_value(), field(layer, "spikes").number_value()} ==
+          expected[i]);
+  }
+  // Time steps over the run: sample x 3 + step, 0 .. 1 x 3 + 2.
+  CHECK(numbers(field(f.plot("raster spikes.csv --x step", "steps"), "time_range")) == std::vector<double>{0, 5});
+  // One sample, one layer.
+  const Struct one = f.plot("raster spikes.csv --where sample=0 --where layer=1", "one");
+  CHECK(field(one, "spikes").number_value() == 2);
+  CHECK(field(one, "layers").list_value().values_size() == 1);
+}
+
 TEST_CASE("plot: bad requests exit 2 naming the file, column or kind", "[plot][cli]") {
   const Fixtures f(false);
   write(f.dir.file("other.csv"), "a,b\n1,2\n");
@@ -247,6 +285,12 @@ TEST_CASE("plot: bad requests exit 2 naming the file, column or kind", "[plot][c
   check_refused("breakdown energy.csv --by phase -o out", {"--bars and --by"});
   check_refused("breakdown energy.csv sweep.csv -o out", {"sweep.csv", "one type"});
   check_refused("pareto sweep.csv --maximize accuracy -o out", {"--maximize accuracy"});
+  check_refused("raster sweep.csv -o out", {"sweep.csv", "reads a spike CSV"});
+  check_refused("pareto spikes.csv -o out", {"spikes.csv", "draws as nmsim plot raster"});
+  check_refused("raster spikes.csv --x neuron -o out", {"--x neuron", "cycle or step"});
+  check_refused("raster spikes.csv --y neuron -o out", {"--y", "not an option of nmsim plot raster"});
+  check_refused("raster spikes.csv --where nope=1 -o out", {"spikes.csv", "nope"});
+  check_refused("raster spikes.csv spikes.csv -o out", {"one spike CSV"});
   write(f.dir.file("out.json"), "{}");
   check_refused("breakdown out.json -o out", {"out.json", "would overwrite"});  // the sidecar
 }

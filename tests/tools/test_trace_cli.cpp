@@ -140,3 +140,30 @@ TEST_CASE("trace cli: compare writes one trace per algorithm, sweep one per poin
     CHECK(VcdReader(dir.file(name)).names() == std::vector<std::string>{"nmsim.clk", "nmsim.cycle"});
   }
 }
+
+TEST_CASE("trace cli: bench writes one trace per job, every path checked first", "[cli][trace]") {
+  TempDir dir;
+  const std::string bench = "bench --measure-cycles 200 --samples 1 --trace 'nmsim.*' --trace-end 50 ";
+  const std::vector<std::string> jobs = {"traffic8x8_0.01", "traffic8x8_0.05", "traffic16x16_0.01",
+                                         "traffic16x16_0.05", "inference"};
+  // A job's trace path that cannot be written: refused before any job runs.
+  REQUIRE(mkdir(dir.file("b.inference.vcd").c_str(), 0755) == 0);
+  const auto refused = run_nmsim(dir, bench + "--vcd b.vcd");
+  CHECK(refused.status == 2);
+  CHECK(refused.err.find("b.inference.vcd") != std::string::npos);
+  CHECK_FALSE(exists(dir.file("b.traffic8x8_0.01.vcd")));
+  REQUIRE(rmdir(dir.file("b.inference.vcd").c_str()) == 0);
+
+  const auto traced = run_nmsim(dir, bench + "--vcd b.vcd");
+  INFO(traced.err);
+  REQUIRE(traced.status == 0);
+  for (const std::string& job : jobs) {
+    const std::string name = "b." + job + ".vcd";
+    INFO(name);
+    REQUIRE(exists(dir.file(name)));
+    const VcdReader vcd(dir.file(name));
+    CHECK(vcd.names() == std::vector<std::string>{"nmsim.clk", "nmsim.cycle"});
+    CHECK(vcd.end_time() == 510);  // cycles 0..50
+  }
+  CHECK_FALSE(exists(dir.file("b.vcd")));
+}

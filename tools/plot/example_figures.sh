@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Remakes the README's example figures (tools/plot/figures/*.png): runs the example sweeps
-# (tools/sweep/examples/) into WORK and draws the four figure kinds from their CSVs, and the
-# latency-load curves of BookSim2's two routers beside BookSim2's own rows.
+# (tools/sweep/examples/) into WORK and draws the four figure kinds from their CSVs, the
+# latency-load curves of BookSim2's two routers beside BookSim2's own rows, and the spike
+# raster of a 3-digit inference run.
 #   tools/plot/example_figures.sh [NMSIM [WORK]]   (defaults: build/tools/nmsim, /tmp/nmsim-figures)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,4 +26,8 @@ traffic=$work/noc_load/noc_latency_load.csv
 "$nmsim" plot latency-load "$work/noc_booksim/noc_booksim.csv" --series chip --series-label nmsim --log-y \
   --reference tools/plot/reference/booksim2_mesh8x8.csv \
   --title "8 x 8 mesh, uniform random, 1-flit packets: nmsim vs BookSim2" -o "$work/booksim"
-for figure in breakdown pareto metric latency_load booksim; do cp "$work/$figure.png" tools/plot/figures/; done
+"$nmsim" run --set workload=WORKLOAD_INFERENCE --set samples=3 --set network.hidden_sizes=100 --no-table -q \
+  --json "$work/raster_run.json" --spikes "$work/spikes.csv"
+"$nmsim" plot raster "$work/spikes.csv" --title "3-digit inference, 784-100-10, 8 steps a digit: every spike" \
+  -o "$work/raster"
+for figure in breakdown pareto metric latency_load booksim raster; do cp "$work/$figure.png" tools/plot/figures/; done

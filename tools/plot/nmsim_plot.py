@@ -1,5 +1,5 @@
-"""nmsim plot KIND: figures from a sweep CSV, an energy breakdown CSV or a JSON report, as PNG
-and PDF, and OUT.json saying what was drawn. Run by `nmsim plot` (tools/command_plot.cpp) with
+"""nmsim plot KIND: figures from a sweep CSV, an energy breakdown CSV, a JSON report or a spike
+CSV (nmsim run --spikes), as PNG and PDF, and OUT.json saying what was drawn. Run by `nmsim plot` (tools/command_plot.cpp) with
 Debian's /usr/bin/python3, which checks the arguments and resolves the defaults first; run by
 hand, give every option (see `nmsim plot --help`)."""
 
@@ -25,9 +25,9 @@ def where_pair(text):
 
 def arguments():
     p = argparse.ArgumentParser(prog="nmsim_plot.py")
-    p.add_argument("kind", choices=["breakdown", "pareto", "metric", "latency-load"])
+    p.add_argument("kind", choices=["breakdown", "pareto", "metric", "latency-load", "raster"])
     p.add_argument("inputs", nargs="+")
-    p.add_argument("--input-type", choices=["sweep", "breakdown", "report"], required=True)
+    p.add_argument("--input-type", choices=["sweep", "breakdown", "report", "spikes"], required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--x")
     p.add_argument("--y")
@@ -58,6 +58,8 @@ def main():
         import pareto as kind
     elif args.kind == "metric":
         import metric as kind
+    elif args.kind == "raster":
+        import raster as kind
     else:
         import latency_load as kind
     kind.plot(args)

@@ -47,7 +47,10 @@ SampleResult InferenceReference::run(const uint8_t* pixels, uint64_t sample_inde
   result.output_counts.assign(m_layer_sizes.back(), 0);
   result.sops_per_layer.assign(layers, 0);
   result.spikes_per_layer.assign(layers, 0);
-  if (record_spikes) result.spikes.reserve(m_time_steps);
+  if (record_spikes) {
+    result.spikes.reserve(m_time_steps);
+    result.potentials.reserve(m_time_steps);
+  }
   for (size_t l = 0; l < layers; ++l) {
     std::fill(m_potentials[l].begin(), m_potentials[l].end(), 0);
     std::fill(m_refractory[l].begin(), m_refractory[l].end(), 0);
@@ -78,7 +81,10 @@ SampleResult InferenceReference::run(const uint8_t* pixels, uint64_t sample_inde
     }
     const SpikeBitmap& last = m_spikes[layers];
     last.for_each([&](uint32_t j) { ++result.output_counts[j]; });
-    if (record_spikes) result.spikes.push_back(m_spikes);
+    if (record_spikes) {
+      result.spikes.push_back(m_spikes);
+      result.potentials.push_back(m_potentials);
+    }
   }
   result.final_potentials = m_potentials[layers - 1];
   result.predicted = workloads::predict(result.output_counts, result.final_potentials);

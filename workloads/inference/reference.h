@@ -32,6 +32,8 @@ struct SampleResult {
   std::vector<uint64_t> spikes_per_layer;  // [l - 1] for layers l = 1..L
   uint64_t input_spikes = 0;               // spikes of s_0 over all steps
   std::vector<std::vector<SpikeBitmap>> spikes;  // [step][layer 0..L], only if recorded
+  // [step][layer - 1] for layers 1..L: the potentials after the step's fire scan, only if recorded.
+  std::vector<std::vector<std::vector<int32_t>>> potentials;
 };
 
 class InferenceReference {
@@ -44,6 +46,7 @@ class InferenceReference {
                      uint64_t seed);
 
   // One sample of layer_sizes[0] pixels; sample_index selects the Bernoulli encoder's draws.
+  // record_spikes: keep every step's spikes and potentials too.
   SampleResult run(const uint8_t* pixels, uint64_t sample_index, bool record_spikes = false);
 
   const std::vector<uint32_t>& layer_sizes() const { return m_layer_sizes; }

@@ -157,6 +157,10 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
   const LoadedData data = load_data(options.run);
   const Network network = workload.network(data.split);
   const mapper::Mapping mapping = mapper::map_network(options.chip, network.layer_sizes);
+  if (options.neurons) {
+    trace::check_neuron_selection(options.neurons->membrane_spec, options.neurons->membrane_neurons,
+                                  network.layer_sizes);
+  }
   config::validate(options.run, options.chip, mapping);  // what needs the mapped network (the convex readout)
   if (mapping.splits_fan_in() && !workload.splits_fan_in()) {
     throw fan_in_split_refused(workload.kind(), mapping, options.chip);
@@ -166,6 +170,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
   // Elaborate, configure, preload, programs.
   SimContext ctx(config::clock_mhz(options.chip));
   const std::unique_ptr<trace::Tracer> tracer = trace::attach_tracer(options.trace, ctx);
+  const std::unique_ptr<trace::NeuronRecorder> recorder = trace::attach_neuron_recorder(options.neurons, ctx);
   chip::Chip chip("chip", options.chip, ctx);
   workload.configure(chip, mapping, network);
   if (!network.weights.layers.empty()) preload_weights(chip, network.weights, network.weight_width_bits);
@@ -215,6 +220,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
     workload.add_reference_notes(report);
   }
   if (tracer) result.trace_file.emplace(tracer->finish(chip.now()));
+  if (recorder) result.neuron_files = recorder->finish();
   return result;
 }
 

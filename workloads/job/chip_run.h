@@ -8,8 +8,10 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/base/output_file.h"
+#include "models/trace/neuron_recorder.h"
 #include "models/trace/tracer.h"
 #include "proto/chip.pb.h"
 #include "proto/energy.pb.h"
@@ -20,13 +22,14 @@
 
 namespace nmsim::job {
 
-// What every chip run takes: the resolved configs, the trace, whether to check the functional
+// What every chip run takes: the resolved configs, the trace and exports, whether to check the functional
 // reference, a progress callback and the command line for the report's provenance.
 struct JobOptions {
   ChipConfig chip;
   RunConfig run;  // training jobs: training.train_samples trained (0: all), then run.samples tested
   EnergyTable energy;
   std::optional<trace::TraceOptions> trace;  // waveform output
+  std::optional<trace::NeuronRecordOptions> neurons;  // spike raster and membrane potentials (CSV)
   bool check_reference = true;               // run the functional reference too and compare
   std::function<void(uint32_t done, uint32_t total)> progress;
   std::string command_line;
@@ -42,6 +45,8 @@ struct JobResult {
   // The VCD (with JobOptions::trace), whole but not yet in place: the caller commits it with
   // its other outputs, so a run that fails after the simulation leaves none of them.
   std::optional<OutputFile> trace_file;
+  // The spike and membrane CSVs (with JobOptions::neurons), likewise not yet in place.
+  std::vector<OutputFile> neuron_files;
 };
 
 // Runs `workload` on the chip. ConfigError for the configs (before any data is read, where
