@@ -70,12 +70,14 @@ std::string to_table(const Report& report) {
     // Its split (platform/energy/PREDICTIONS.md), so a figure traces to what the table was fitted on.
     const auto figures = [&out](const char* role, const auto& list) {
       for (const PublishedFigure& f : list) {
-        out += std::string("  ") + role + ": " + f.figure() + " " + format_number(f.value()) + " " + f.unit() + " (" +
-               f.source() + (f.entry().empty() ? "" : "; sets " + f.entry()) + ")\n";
+        out += std::string("  ") + role + ": " + f.figure() + " = " + format_number(f.value()) + " " + f.unit() +
+               " [" + f.source() + "]" + (f.entry().empty() ? "" : ", sets " + f.entry()) + "\n";
       }
     };
-    figures("fitted on", report.provenance().energy_fitted_on());
-    figures("predicts", report.provenance().energy_predicts());
+    const Provenance& p = report.provenance();
+    if (p.energy_fitted_on().empty() && p.energy_predicts().empty()) out += "  fitted on no published figure, predicts none\n";
+    figures("fitted on", p.energy_fitted_on());
+    figures("predicts", p.energy_predicts());
   }
   out += "\nSummary\n";
   auto line = [&out](const std::string& name, const std::string& value) {
