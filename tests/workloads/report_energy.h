@@ -1,5 +1,6 @@
-// What the energy anchor and prediction tests read from a report: a stat's count and energy
-// (in total or in one phase), and the dynamic energy of components in one phase. Figures are
+// What the energy anchor and prediction tests share: the Loihi-like inference run they
+// measure, and what they read from a report (a stat's count and energy, in total or in one
+// phase; the dynamic energy of components in one phase; energy per hop). Figures are
 // measured from these, never from the table.
 #pragma once
 
@@ -10,6 +11,8 @@
 
 #include "models/base/phase.h"
 #include "proto/report.pb.h"
+#include "workloads/inference/inference_job.h"
+#include "workloads/job/chip_run.h"
 
 namespace nmsim::testing {
 
@@ -51,6 +54,33 @@ inline double dynamic_in_phase(const Report& r, Phase phase, const std::function
     if (which(c.name())) total += c.dynamic_by_phase_pj(static_cast<int>(phase));
   }
   return total;
+}
+
+// Energy per hop: the routers' `hops` stats (flits over a router-to-router link).
+inline double pj_per_hop(const Report& r) {
+  double energy = 0, hops = 0;
+  for (const auto& s : r.stats()) {
+    if (!ends_with(s.name(), ".hops")) continue;
+    energy += s.energy_pj();
+    hops += s.value();
+  }
+  REQUIRE(hops > 0);
+  REQUIRE(hops == static_cast<double>(r.summary().noc_hops()));
+  return energy / hops;
+}
+
+// Inference of [784 -> 512 -> 10] on a Loihi-like chip (`options` name it and its table):
+// the hidden layer on the 4 cores of node 0, the output layer on node 1, so every hidden spike
+// crosses one link. 8-bit weights in [-100, 100], threshold 1000. The chip agrees with the
+// reference.
+inline Report loihi_inference_report(job::JobOptions options) {
+  options.run.mutable_network()->set_init_weight_range(100);
+  options.run.mutable_network()->mutable_neuron()->set_threshold(1000);
+  inference::InferenceJob workload;
+  const auto result = job::run_chip_job(workload, options);
+  INFO(result.mismatch);
+  REQUIRE(result.reference_matches);
+  return result.report;
 }
 
 // Relative error of a measured figure against the published one.

@@ -98,30 +98,11 @@ TEST_CASE("anchors: an ODIN-like core array measures ODIN's 8.43 pJ incremental 
 
 TEST_CASE("anchors: a Loihi-like chip measures 23.6 pJ per SOP and 3-4 pJ per hop",
           "[anchors][energy]") {
-  auto options = options_for("loihi_like", "loihi_14nm");
-  // [784 -> 512 -> 10]: the hidden layer on the 4 cores of node 0, the output layer on node 1,
-  // so every hidden spike crosses one link. 8-bit weights in [-100, 100], threshold 1000.
-  options.run.mutable_network()->set_init_weight_range(100);
-  options.run.mutable_network()->mutable_neuron()->set_threshold(1000);
-  inference::InferenceJob workload;
-  const auto result = job::run_chip_job(workload, options);
-  INFO(result.mismatch);
-  REQUIRE(result.reference_matches);
-  const Report& r = result.report;
+  const Report r = testing::loihi_inference_report(options_for("loihi_like", "loihi_14nm"));
   REQUIRE(r.summary().sops() > 0);
   const double pj_per_sop = integrate_energy_pj(r, 1) / static_cast<double>(r.summary().sops());
-
-  // Hop energy: the routers' `hops` stats (flits over a router-to-router link).
-  double hop_energy = 0, hops = 0;
-  for (const auto& s : r.stats()) {
-    if (ends_with(s.name(), ".hops")) {
-      hop_energy += s.energy_pj();
-      hops += s.value();
-    }
-  }
-  REQUIRE(hops > 0);
-  CHECK(hops == static_cast<double>(r.summary().noc_hops()));
-  const double pj_per_hop = hop_energy / hops;
+  const double pj_per_hop = testing::pj_per_hop(r);
+  const double hops = static_cast<double>(r.summary().noc_hops());
   std::printf("Loihi-like: %llu SOPs, %.3f pJ/SOP (Loihi: 23.6), %.0f hops, %.3f pJ/hop (Loihi: 3.0-4.0)\n",
               static_cast<unsigned long long>(r.summary().sops()), pj_per_sop, hops, pj_per_hop);
   CHECK(pj_per_sop == Approx(23.6).epsilon(0.15));

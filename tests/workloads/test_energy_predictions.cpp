@@ -27,14 +27,11 @@
 #include "tests/models/core/testbench.h"
 #include "tests/workloads/report_energy.h"
 #include "workloads/dfa/dfa_job.h"
-#include "workloads/inference/inference_job.h"
 #include "workloads/job/chip_run.h"
 
 using namespace nmsim;
 using testing::dynamic_in_phase;
-using testing::ends_with;
 using testing::relative_error;
-using testing::stat;
 using testing::stats_in_phase;
 
 namespace {
@@ -170,34 +167,19 @@ constexpr double kLoihiControl = 2;
 
 double loihi_sram_read(double kb, double bits) { return 0.047241 * std::pow(kb, 0.545) * std::pow(bits, 0.346); }
 
-// Hop energy per hop of a Loihi-like inference run, [784 -> 512 -> 10], on a `width` x
-// `height` mesh of Loihi-like nodes: the hidden layer fills node 0's 4 cores and the output
-// layer sits on node 1, so every hidden spike crosses the one link between them; dimension-
-// order routing on a 2 x 1 mesh crosses it east-west, on a 1 x 2 mesh north-south.
+// Energy per hop of a Loihi-like inference run (testing::loihi_inference_report) of 2 digits on
+// a `width` x `height` mesh of Loihi-like nodes: every hidden spike crosses the one link
+// between node 0 and node 1; dimension-order routing on a 2 x 1 mesh crosses it east-west, on
+// a 1 x 2 mesh north-south.
 double loihi_pj_per_hop(uint32_t width, uint32_t height) {
   job::JobOptions o;
   o.chip = config::chip_preset("loihi_like");
   o.chip.set_mesh_width(width);
   o.chip.set_mesh_height(height);
   o.run = config::default_run_config();
-  o.energy = config::energy_preset("loihi_14nm");
   o.run.set_samples(2);
-  o.run.mutable_network()->set_init_weight_range(100);  // 8-bit weights, threshold 1000 (as the anchor)
-  o.run.mutable_network()->mutable_neuron()->set_threshold(1000);
-  inference::InferenceJob workload;
-  const auto result = job::run_chip_job(workload, o);
-  INFO(result.mismatch);
-  REQUIRE(result.reference_matches);
-  const Report& r = result.report;
-  double energy = 0, hops = 0;
-  for (const auto& s : r.stats()) {
-    if (!ends_with(s.name(), ".hops")) continue;
-    energy += s.energy_pj();
-    hops += s.value();
-  }
-  REQUIRE(hops > 0);
-  REQUIRE(hops == static_cast<double>(r.summary().noc_hops()));
-  return energy / hops;
+  o.energy = config::energy_preset("loihi_14nm");
+  return testing::pj_per_hop(testing::loihi_inference_report(o));
 }
 
 }  // namespace
