@@ -67,6 +67,8 @@ int command_traffic(const std::vector<std::string>& args, const std::string& com
   p.set_energy_table_name(energy.table_name());
   p.set_energy_table_hash(energy.table_hash());
   for (const auto& entry : config::energy_defaults_used(configs.energy)) p.add_energy_defaults_used(entry);
+  *p.mutable_energy_fitted_on() = configs.energy.fitted_on();
+  *p.mutable_energy_predicts() = configs.energy.predicts();
   p.set_seed(configs.traffic.seed());
   Speed& speed = *report.mutable_speed();
   speed.set_wall_seconds(wall);

@@ -18,7 +18,7 @@ enum class EnergyKind : uint8_t {
   kLocalDelivery,    // one flit delivered into a core
   kBarrier,          // one core's part of one barrier
   kHostByte,         // one byte over the host link
-  kIdleCycle,        // one cycle of an idle core whose clock is not gated
+  kIdleCycle,        // one cycle of an idle core: its clock tree, unless clock-gated
   kActiveCycle,      // one working cycle of a core: clock tree and control logic
   kSramWakeup,       // one wake-up of a power-gated SRAM part: size_kb
   kCoreWakeup,       // one wake-up of a power-gated core's logic

@@ -87,8 +87,9 @@ double EnergyModel::event_pj(const EnergyEvent& event) const {
     case EnergyKind::kLocalDelivery: return m_table.noc_local_delivery().value();
     case EnergyKind::kBarrier: return m_table.barrier_per_core().value();
     case EnergyKind::kHostByte: return m_table.host_link_per_byte().value();
+    // The clock tree runs in every working cycle, and in idle ones unless gated (energy.proto).
     case EnergyKind::kIdleCycle: return m_table.clock_gating() ? 0 : m_table.idle_clock_per_cycle().value();
-    case EnergyKind::kActiveCycle: return m_table.core_active_cycle().value();
+    case EnergyKind::kActiveCycle: return m_table.idle_clock_per_cycle().value() + m_table.core_active_cycle().value();
     case EnergyKind::kSramWakeup: return m_table.power_gate_wakeup_per_kb().value() * event.size_kb;
     case EnergyKind::kCoreWakeup: return m_table.power_gate_wakeup_per_core().value();
   }

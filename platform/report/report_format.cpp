@@ -24,6 +24,13 @@ std::string format_double(double v, int decimals) {
   return text;
 }
 
+// A published value as written: 8.43, 12.7, 120.
+std::string format_number(double v) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
 // A count that may not be whole (stats are doubles): thousands separators if whole.
 std::string format_value(double v) {
   if (v >= 0 && v < 1.8e19 && std::floor(v) == v) return with_thousands(static_cast<uint64_t>(v));
@@ -60,6 +67,17 @@ std::string to_table(const Report& report) {
   if (!report.provenance().energy_table_name().empty()) {
     out += "energy table: " + report.provenance().energy_table_name() + " (" +
            report.provenance().energy_table_hash() + ")\n";
+    // Its split (platform/energy/PREDICTIONS.md), so a figure traces to what the table was fitted on.
+    const auto figures = [&out](const char* role, const auto& list) {
+      for (const PublishedFigure& f : list) {
+        out += std::string("  ") + role + ": " + f.figure() + " = " + format_number(f.value()) + " " + f.unit() +
+               " [" + f.source() + "]" + (f.entry().empty() ? "" : ", sets " + f.entry()) + "\n";
+      }
+    };
+    const Provenance& p = report.provenance();
+    if (p.energy_fitted_on().empty() && p.energy_predicts().empty()) out += "  fitted on no published figure, predicts none\n";
+    figures("fitted on", p.energy_fitted_on());
+    figures("predicts", p.energy_predicts());
   }
   out += "\nSummary\n";
   auto line = [&out](const std::string& name, const std::string& value) {

@@ -132,13 +132,22 @@ TEST_CASE("energy: the entries left at the built-in defaults are listed", "[ener
   REQUIRE(std::find(used.begin(), used.end(), "sram.coefficient_pj") == used.end());
 }
 
-TEST_CASE("energy: a working core cycle costs core_active_cycle, gated or not", "[energy]") {
+TEST_CASE("energy: the clock tree costs every working cycle, and every idle one unless gated; control on top",
+          "[energy]") {
   nmsim::EnergyTable table = nmsim::config::default_energy_table();
   const nmsim::EnergyEvent active{nmsim::EnergyKind::kActiveCycle, 0, 0};
-  REQUIRE(nmsim::energy::EnergyModel(table).event_pj(active) == 1.78);
+  const nmsim::EnergyEvent idle{nmsim::EnergyKind::kIdleCycle, 0, 0};
+  // The default: clock tree 1.78 pJ (ODIN's 1.78 uW/MHz), nothing on top, gated.
+  REQUIRE(EnergyModel(table).event_pj(active) == 1.78);
+  REQUIRE(EnergyModel(table).event_pj(idle) == 0);
+  // Control on top of the clock tree, gated: 1.78 + 4.143 a working cycle, idle ones free.
+  table.mutable_core_active_cycle()->set_value(4.143);
+  REQUIRE(EnergyModel(table).event_pj(active) == exact(5.923));
+  REQUIRE(EnergyModel(table).event_pj(idle) == 0);
+  // Ungated: the idle cycles pay the clock tree, the working ones the same as gated.
   table.set_clock_gating(false);
-  table.mutable_core_active_cycle()->set_value(4.13);
-  REQUIRE(nmsim::energy::EnergyModel(table).event_pj(active) == 4.13);
+  REQUIRE(EnergyModel(table).event_pj(active) == exact(5.923));
+  REQUIRE(EnergyModel(table).event_pj(idle) == exact(1.78));
   REQUIRE(nmsim::report::parse_energy_kind("ActiveCycle") == nmsim::EnergyKind::kActiveCycle);
 }
 

@@ -27,7 +27,7 @@ void walk(const pb::Message& message, const std::string& prefix,
   const pb::Reflection* r = message.GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
     const pb::FieldDescriptor* f = d->field(i);
-    if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated()) continue;  // the split: not entries
     const std::string path = prefix + f->name();
     const bool set = r->HasField(message, f);
     if (f->message_type() == nmsim::Quantity::descriptor()) {

@@ -99,8 +99,8 @@ void fill_training_summary(Report& report, const Report& training_report, const 
   report.add_notes(per_phase);
 }
 
-// Provenance: version, command line, resolved configs, energy table name, hash and the
-// entries left at defaults, seed, data set and its hash, the weights' source.
+// Provenance: version, command line, resolved configs, energy table name, hash, the
+// entries left at defaults and the table's split, seed, data set and its hash, the weights' source.
 void fill_provenance(Report& report, const JobOptions& options, const workloads::Dataset& dataset,
                      const std::string& data_dir) {
   const RunConfig& run = options.run;
@@ -113,6 +113,8 @@ void fill_provenance(Report& report, const JobOptions& options, const workloads:
   p.set_energy_table_name(model.table_name());
   p.set_energy_table_hash(model.table_hash());
   for (const auto& entry : config::energy_defaults_used(options.energy)) p.add_energy_defaults_used(entry);
+  *p.mutable_energy_fitted_on() = options.energy.fitted_on();
+  *p.mutable_energy_predicts() = options.energy.predicts();
   p.set_seed(run.seed());
   p.set_dataset(dataset.name + " (" + data_dir + ")");
   p.set_dataset_hash(dataset.content_hash);
