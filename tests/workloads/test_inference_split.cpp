@@ -16,6 +16,7 @@
 #include "workloads/ff/ff_job.h"
 #include "workloads/inference/inference_job.h"
 #include "workloads/job/chip_run.h"
+#include "tests/common/report_stats.h"
 
 using namespace nmsim;
 
@@ -30,15 +31,6 @@ job::JobOptions split_options(uint32_t max_axons, uint32_t samples) {
   o.chip.mutable_core()->set_max_axons(max_axons);
   o.chip.mutable_core()->set_state_width_bits(16);
   return o;
-}
-
-double stat_sum(const Report& r, const std::string& suffix) {
-  double sum = 0;
-  for (const auto& s : r.stats()) {
-    if (s.name().size() >= suffix.size() && s.name().compare(s.name().size() - suffix.size(), suffix.size(), suffix) == 0)
-      sum += s.value();
-  }
-  return sum;
 }
 
 void require_bit_exact(const job::JobResult& result, const inference::InferenceJob& workload) {

@@ -21,6 +21,7 @@
 #include "platform/mapper/mapper.h"
 #include "workloads/inference/inference_job.h"
 #include "workloads/job/chip_run.h"
+#include "tests/common/report_stats.h"
 
 using namespace nmsim;
 
@@ -57,15 +58,6 @@ std::vector<Row> read_rows(const std::string& path, const std::string& header, b
     rows.push_back(row);
   }
   return rows;
-}
-
-double stat_sum(const Report& r, const std::string& suffix) {
-  double sum = 0;
-  for (const auto& s : r.stats()) {
-    if (s.name().size() >= suffix.size() && s.name().compare(s.name().size() - suffix.size(), suffix.size(), suffix) == 0)
-      sum += s.value();
-  }
-  return sum;
 }
 
 // The owner core of a network neuron, and its local index (layer 0: the range-0 core of
