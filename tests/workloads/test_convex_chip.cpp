@@ -7,8 +7,10 @@
 #include <string>
 
 #include "platform/config/loader.h"
+#include "platform/mapper/mapper.h"
 #include "workloads/convex/convex_job.h"
 #include "workloads/job/chip_run.h"
+#include "tests/common/report_stats.h"
 
 using namespace nmsim;
 
@@ -80,6 +82,50 @@ TEST_CASE("convex chip job: l_inf, regenerated witness weights and the stop rule
   CHECK(out.pruned_inference_sops_per_sample > 0);
 }
 
+TEST_CASE("convex chip job: a fan-in split (64-axon cores), stored witness weights, l1, matches the reference",
+          "[convex][fan-in split][equivalence]") {
+  // 784-20 on 10 units and 64 axons a core: 2 ranges x 13 fan-in groups (60 or 61 lines) = 26
+  // cores of 32 (2 per node). The owners (group 0) hold the readout; the other 12 cores of each
+  // range only send them partial sums.
+  job::JobOptions o = tiny_job(20, 10);
+  o.chip.mutable_core()->set_max_axons(64);
+  o.chip.set_cores_per_node(2);
+  convex::ConvexJob workload;
+  const job::JobResult r = job::run_chip_job(workload, o);
+  require_match(r);
+  const mapper::Mapping mapping = mapper::map_network(o.chip, {784, 20});
+  CHECK(mapping.cores_used == 26);
+  CHECK(mapping.layers.front().front().fan_in_groups == 13);
+  const convex::ConvexOutcome& out = workload.outcome();
+  REQUIRE(out.epochs.size() == 3);
+  CHECK(out.beta_max > 0);
+  CHECK(out.epochs[2].objective < out.epochs[0].objective);
+  // Every owner merges 12 partial-sum packets per step: the split ran.
+  CHECK(stat_sum(r.report, ".partials.merge_ops") > 0);
+}
+
+TEST_CASE("convex chip job: a fan-in split (128-axon cores), l_inf and the stop rule match the reference",
+          "[convex][fan-in split][equivalence]") {
+  // 784-20 on 8 units and 128 axons a core: 3 ranges (8, 6, 6 units) x 7 fan-in groups (112
+  // lines) = 21 cores of 32 (2 per node).
+  job::JobOptions o = tiny_job(20, 8);
+  o.chip.mutable_core()->set_max_axons(128);
+  o.chip.set_cores_per_node(2);
+  o.run.mutable_convex()->set_group_norm(CONVEX_GROUP_NORM_LINF);
+  o.run.mutable_convex()->set_beta_fraction(0.2);
+  o.run.mutable_training()->set_epochs(6);
+  o.run.mutable_convex()->set_tolerance(0.2);
+  convex::ConvexJob workload;
+  const job::JobResult r = job::run_chip_job(workload, o);
+  require_match(r);
+  CHECK(mapper::map_network(o.chip, {784, 20}).cores_used == 21);
+  const convex::ConvexOutcome& out = workload.outcome();
+  REQUIRE(out.converged);
+  CHECK(out.epochs.size() < 6);
+  CHECK(out.kept_units.size() < 20);
+  CHECK(stat_sum(r.report, ".partials.merge_ops") > 0);
+}
+
 TEST_CASE("convex chip job: what the chip cannot run is a ConfigError naming the field", "[convex]") {
   // A fresh workload per run: each keeps its run's state.
   const auto run = [](const job::JobOptions& options) {
@@ -100,4 +146,11 @@ TEST_CASE("convex chip job: what the chip cannot run is a ConfigError naming the
   o.run.set_time_steps(8);
   CHECK_THROWS_WITH(run(o), Catch::Contains("chip.core.synapse_sram.size_bytes") &&
                                                    Catch::Contains("CONVEX_WITNESS_REGENERATED"));
+  // Regenerated witness weights on a fan-in split: the generator feeds only an owner's sums.
+  o = tiny_job(24, 8);
+  o.chip.mutable_core()->set_max_axons(128);
+  o.chip.set_cores_per_node(2);
+  o.run.mutable_convex()->set_witness_weights(CONVEX_WITNESS_REGENERATED);
+  CHECK_THROWS_WITH(run(o), Catch::Contains("run.convex.witness_weights = CONVEX_WITNESS_REGENERATED") &&
+                                Catch::Contains("7 fan-in groups"));
 }

@@ -12,7 +12,6 @@
 #include "platform/mapper/mapper.h"
 #include "platform/report/report_builder.h"
 #include "workloads/dfa/dfa_job.h"
-#include "workloads/convex/convex_job.h"
 #include "workloads/ff/ff_job.h"
 #include "workloads/inference/inference_job.h"
 #include "workloads/job/chip_run.h"
@@ -159,9 +158,4 @@ TEST_CASE("fan-in split: DFA's stochastic rounding and the SPIDE workload refuse
   REQUIRE_THROWS_WITH(job::run_chip_job(dfa_workload, options),
                       "dfa.stochastic_rounding cannot run a layer whose fan-in is split over cores: each "
                       "neuron's rounding generator advances row by row through all its input lines");
-  options.run.set_workload(WORKLOAD_CONVEX);
-  convex::ConvexJob convex_workload;
-  REQUIRE_THROWS_WITH(job::run_chip_job(convex_workload, options),
-                      Catch::Matchers::Contains("cannot run a layer whose fan-in is split over cores yet: "
-                                                "layer 1 has fan-in "));
 }

@@ -174,7 +174,14 @@ job::Network ConvexJob::network(const workloads::DatasetSplit& /*data*/) {
   return network;
 }
 
-void ConvexJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapping& /*mapping*/) {
+void ConvexJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) {
+  if (m_regenerated && mapping.splits_fan_in()) {
+    const mapper::CoreSlot& slot = mapping.layers.front().front();
+    throw ConfigError("run.convex.witness_weights = CONVEX_WITNESS_REGENERATED: the 784 inputs are split into " +
+                      std::to_string(slot.fan_in_groups) + " fan-in groups of at most " + std::to_string(slot.fan_in) +
+                      " (chip.core.max_axons or the synapse SRAM), and a core's weight generator feeds only its own "
+                      "units' sums; use CONVEX_WITNESS_STORED or cores that take all 784 inputs");
+  }
   ConvexSchedule& s = m_schedule;
   s.data = &data.train;
   s.train_set = job::training_samples(m_run, data.train);
@@ -204,6 +211,7 @@ void ConvexJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, 
     }
   }
   for (const mapper::CoreSlot& slot : slots) {
+    if (!slot.owns_neurons()) continue;  // a fan-in group core: partial sums only, no readout
     core::ReadoutLayout layout;
     layout.base = m_regenerated ? 0 : uint64_t{slot.fan_in} * slot.row_bytes;
     layout.units = slot.neuron_count;
@@ -216,7 +224,8 @@ void ConvexJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, 
   schedule.leader_node = leader.node;
   schedule.leader_core_in_node = leader.core_in_node;
   std::vector<noc::Destination> followers;
-  for (std::size_t k = 1; k < slots.size(); ++k) followers.push_back({slots[k].node, slots[k].core_in_node});
+  for (std::size_t k = 1; k < slots.size(); ++k)
+    if (slots[k].owns_neurons()) followers.push_back({slots[k].node, slots[k].core_in_node});
   schedule.has_followers = !followers.empty();
   if (schedule.has_followers) schedule.residual_tree = chip.mesh().add_multicast_tree(leader.node, followers);
 
@@ -224,7 +233,7 @@ void ConvexJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, 
   for (const mapper::CoreSlot& slot : slots) {
     m_programs.push_back(std::make_unique<ConvexCoreProgram>(schedule));
     chip.core(slot.core_index).set_program(m_programs.back().get());
-    cores.push_back(m_programs.back().get());
+    if (slot.owns_neurons()) cores.push_back(m_programs.back().get());
   }
   // Progress counts sample passes; the epochs are not known in advance, so the total is the
   // most the run can take.
@@ -249,6 +258,7 @@ void ConvexJob::read_back(chip::Chip& chip) {
   r.readout.assign(size_t{o.units} * o.time_steps * kClasses, 0);
   std::vector<int32_t> rows;
   for (const mapper::CoreSlot& slot : m_slots) {
+    if (!slot.owns_neurons()) continue;
     chip.core(slot.core_index).peek_readout(rows);
     std::copy(rows.begin(), rows.end(), r.readout.begin() + size_t{slot.first_neuron} * o.time_steps * kClasses);
   }

@@ -36,13 +36,16 @@ class ConvexJob : public job::ChipWorkload {
  public:
   std::string kind() const override { return "convex"; }
   std::string training_schedule() const override;
+  // Owners hold the readout; the fan-in group cores send them partial sums (firmware.h).
+  bool splits_fan_in() const override { return true; }
   // ConfigError for what the chip cannot run: count features (run.convex.features), a refit
   // (run.convex.refit_epochs), a weights file, a batch size other than run.convex.batch_size;
   // load_programs: a readout that does not fit a core's synapse SRAM above its witness rows.
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
   // [784, P]; stored witness weights are preloaded, regenerated ones are not.
   job::Network network(const workloads::DatasetSplit& data) override;
-  // The batch size and step of every epoch.
+  // The batch size and step of every epoch. ConfigError: regenerated witness weights on a
+  // fan-in split (the core's generator feeds its owner's sums only).
   void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
   // The weight generators (regenerated), each core's readout layout, the residual tree.
   void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;

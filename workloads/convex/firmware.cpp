@@ -42,14 +42,15 @@ ConvexCoreProgram::ConvexCoreProgram(const ConvexSchedule& schedule)
 void ConvexCoreProgram::run(core::NeuronCore& core) {
   const core::CoreLayout& layout = core.layout();
   const ConvexOptions& o = m_schedule.options;
-  m_leader = layout.first_neuron == 0;
+  m_owner = layout.owns_neurons();
+  m_leader = layout.first_neuron == 0 && m_owner;
   m_features.resize(layout.neuron_count * o.time_steps);
   const auto n = static_cast<uint32_t>(m_schedule.train_set.size());
   const arith::GroupNorm norm = group_norm_of(o.group_norm);
   if (m_schedule.beta_pass) {
     for (uint32_t s = 0; s < n; ++s) sample(core, Pass::kBeta);
     core.barrier(Phase::kUpdate);
-    m_dual_norm = core.readout_dual_norm(norm);
+    if (m_owner) m_dual_norm = core.readout_dual_norm(norm);
     core.barrier(Phase::kHostIo);  // the host reads the dual norms
   }
   for (uint32_t epoch = 0; epoch < m_schedule.max_epochs; ++epoch) {
@@ -58,14 +59,17 @@ void ConvexCoreProgram::run(core::NeuronCore& core) {
       const uint32_t b = std::min(batch, n - k);
       for (uint32_t s = 0; s < b; ++s) sample(core, Pass::kTrain);
       core.barrier(Phase::kUpdate);  // the step's threshold is in the registers
-      const int64_t tau = join_words(core.host_register(HostRegister::kTauLow), core.host_register(HostRegister::kTauHigh));
-      core.readout_step(static_cast<int>(m_schedule.eta_shift[epoch]), tau, norm);
+      if (m_owner) {
+        const int64_t tau =
+            join_words(core.host_register(HostRegister::kTauLow), core.host_register(HostRegister::kTauHigh));
+        core.readout_step(static_cast<int>(m_schedule.eta_shift[epoch]), tau, norm);
+      }
       core.barrier(Phase::kHostIo);
     }
     m_loss = 0;
     for (uint32_t s = 0; s < n; ++s) sample(core, Pass::kObjective);
     core.barrier(Phase::kForward);
-    m_group_norms = core.readout_group_norms(norm);
+    if (m_owner) m_group_norms = core.readout_group_norms(norm);
     core.barrier(Phase::kHostIo);  // the host reads L and the norms, and decides
     core.barrier(Phase::kHostIo);  // the verdict is in the registers
     if (core.host_register(HostRegister::kContinue) == 0) break;
@@ -86,6 +90,19 @@ void ConvexCoreProgram::forward(core::NeuronCore& core, Phase after) {
 
 void ConvexCoreProgram::sample(core::NeuronCore& core, Pass pass) {
   core.barrier(Phase::kForward);  // pixels, encoder index and label are loaded
+  if (!m_owner) {
+    // A fan-in group core: its partial sums go to the owner in the forward pass; it holds no
+    // readout, so it only keeps step with the others' barriers.
+    forward(core, pass == Pass::kBeta ? Phase::kUpdate : Phase::kForward);
+    if (pass == Pass::kTrain) {
+      core.barrier(Phase::kBackward);
+      core.barrier(Phase::kUpdate);
+    } else if (pass != Pass::kBeta) {
+      core.barrier(Phase::kForward);
+    }
+    core.barrier(Phase::kHostIo);
+    return;
+  }
   if (pass == Pass::kBeta) {
     forward(core, Phase::kUpdate);
     const auto label = static_cast<uint32_t>(core.host_register(HostRegister::kLabel));
@@ -171,10 +188,11 @@ void ConvexHostProgram::load_sample(host::HostLink& link, const uint8_t* pixels,
   for (const auto& slot : m_chip.mapping().layers.front()) {
     core::NeuronCore& core = m_chip.core(slot.core_index);
     auto& buffer = core.input_pixels();
-    std::memcpy(buffer.data(), pixels, buffer.size());
+    std::memcpy(buffer.data(), pixels + slot.first_axon, buffer.size());  // its fan-in group's pixels
     core.host_register(HostRegister::kEncoderIndexLow) = static_cast<int32_t>(static_cast<uint32_t>(encoder_index));
     core.host_register(HostRegister::kEncoderIndexHigh) = static_cast<int32_t>(encoder_index >> 32);
-    const bool labelled = label_everywhere || slot.core_index == m_schedule.leader_core_index;
+    const bool labelled =
+        (label_everywhere && slot.owns_neurons()) || slot.core_index == m_schedule.leader_core_index;
     if (labelled) core.host_register(HostRegister::kLabel) = label;
     link.transfer_to_chip(buffer.size() + 2 * sizeof(int32_t) + (labelled ? sizeof(int32_t) : 0));
   }
@@ -238,12 +256,15 @@ void ConvexHostProgram::run(host::HostLink& link) {
       const int64_t tau = plan.next_threshold(b, epoch);
       const auto low = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(tau)));
       const auto high = static_cast<int32_t>(tau >> 32);
+      uint64_t owners = 0;  // the thresholds go to the cores that hold a readout
       for (const auto& slot : m_chip.mapping().layers.front()) {
+        if (!slot.owns_neurons()) continue;
         core::NeuronCore& core = m_chip.core(slot.core_index);
         core.host_register(HostRegister::kTauLow) = low;
         core.host_register(HostRegister::kTauHigh) = high;
+        ++owners;
       }
-      link.transfer_to_chip(2 * sizeof(int32_t) * m_chip.mapping().layers.front().size());
+      link.transfer_to_chip(2 * sizeof(int32_t) * owners);
       link.barrier(Phase::kUpdate);
       link.barrier(Phase::kHostIo);
     }

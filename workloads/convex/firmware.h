@@ -29,6 +29,11 @@
 // norm, which the host reads: beta_max. After training, the test samples run forward with the
 // leader's prediction (forward, barrier, host_io).
 // Scalar work on the leader runs on its controller (controller_compute, costs in leader_cost).
+// Fan-in split (platform/mapper/mapper.h): when the 784 inputs do not fit a core's rows, a
+// range of units spans several fan-in group cores; group 0's core owns the units and holds
+// their readout, the other group cores only send it their partial sums in the forward pass
+// (the witness weights are fixed: nothing flows back to them) and keep step with the barriers.
+// "Every core" above means every owner; the leader is the owner of unit 0.
 #pragma once
 
 #include <array>
@@ -103,6 +108,7 @@ class ConvexCoreProgram : public core::Program {
   workloads::RateEncoder m_encoder;
   SpikeBitmap m_input_spikes;
   SpikeBitmap m_features;  // this core's feature rows of the sample (unit j, step t: j T + t)
+  bool m_owner = true;    // owns its units (fan-in group 0): holds their readout
   bool m_leader = false;
   std::array<int64_t, kClasses> m_outputs{};
   std::array<int32_t, kClasses> m_residuals{};
@@ -125,7 +131,7 @@ struct EpochOutcome {
 
 class ConvexHostProgram : public host::HostProgram {
  public:
-  // leader: the leader's program; cores: every core's program (norms). progress(done) after
+  // leader: the leader's program; cores: every owner core's program (norms). progress(done) after
   // each sample; training_done() once training has ended, before the test samples.
   ConvexHostProgram(const ConvexSchedule& schedule, chip::Chip& chip, const ConvexCoreProgram* leader,
                     std::vector<const ConvexCoreProgram*> cores, std::function<void(uint64_t)> progress,
