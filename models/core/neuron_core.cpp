@@ -331,20 +331,23 @@ void NeuronCore::integrate() {
   };
   uint64_t rows = 0;
   Cycle accumulator_free;
-  if (!m_layout.owns_neurons()) {
+  if (!m_layout.owns_neurons() && m_generator == nullptr) {
     m_partials->begin_step();
     accumulator_free = sender_pipeline(m_axon_spikes, start, fetch, accumulate_partial, &rows);
   } else if (m_generator == nullptr) {
     accumulator_free = sender_pipeline(m_axon_spikes, start, fetch, accumulate, &rows);
   } else {
-    // One row at a time through the generator's lanes, then its pipeline (top of the header).
+    // One row at a time through the generator's lanes, then its pipeline (top of the header);
+    // a fan-in group core adds the generated rows into its partial sums.
     m_generator->begin_pass(start);
+    if (!m_layout.owns_neurons()) m_partials->begin_step();
     const auto generate = [&](uint32_t axon, std::size_t buffer, Cycle request) {
       if (m_axon_counts[axon] < 255) ++m_axon_counts[axon];
       return m_generator->generate(axon, n, buffer, request, state_words);
     };
     const auto accumulate_generated = [&](uint32_t, std::size_t buffer) {
-      accumulate_generated_row(m_generator->row(buffer), n);
+      if (m_layout.owns_neurons()) accumulate_generated_row(m_generator->row(buffer), n);
+      else m_partials->accumulate_row(m_generator->row(buffer));
     };
     accumulator_free = sender_pipeline(m_axon_spikes, start, generate, accumulate_generated, &rows);
   }

@@ -174,14 +174,7 @@ job::Network ConvexJob::network(const workloads::DatasetSplit& /*data*/) {
   return network;
 }
 
-void ConvexJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) {
-  if (m_regenerated && mapping.splits_fan_in()) {
-    const mapper::CoreSlot& slot = mapping.layers.front().front();
-    throw ConfigError("run.convex.witness_weights = CONVEX_WITNESS_REGENERATED: the 784 inputs are split into " +
-                      std::to_string(slot.fan_in_groups) + " fan-in groups of at most " + std::to_string(slot.fan_in) +
-                      " (chip.core.max_axons or the synapse SRAM), and a core's weight generator feeds only its own "
-                      "units' sums; use CONVEX_WITNESS_STORED or cores that take all 784 inputs");
-  }
+void ConvexJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapping& /*mapping*/) {
   ConvexSchedule& s = m_schedule;
   s.data = &data.train;
   s.train_set = job::training_samples(m_run, data.train);
@@ -206,7 +199,8 @@ void ConvexJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, 
   const std::vector<mapper::CoreSlot>& slots = m_slots;
   if (m_regenerated) {
     for (const mapper::CoreSlot& slot : slots) {
-      m_generators.push_back(std::make_unique<WitnessGenerator>(o.seed, o.witness_sigma, slot.first_neuron));
+      m_generators.push_back(
+          std::make_unique<WitnessGenerator>(o.seed, o.witness_sigma, slot.first_neuron, slot.first_axon));
       chip.core(slot.core_index).set_weight_generator(m_generators.back().get());
     }
   }

@@ -44,8 +44,7 @@ class ConvexJob : public job::ChipWorkload {
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
   // [784, P]; stored witness weights are preloaded, regenerated ones are not.
   job::Network network(const workloads::DatasetSplit& data) override;
-  // The batch size and step of every epoch. ConfigError: regenerated witness weights on a
-  // fan-in split (the core's generator feeds its owner's sums only).
+  // The batch size and step of every epoch.
   void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
   // The weight generators (regenerated), each core's readout layout, the residual tree.
   void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;

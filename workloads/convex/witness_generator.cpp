@@ -44,13 +44,15 @@ static_assert(WitnessGenerator::kCost.latency_cycles == 8, "the stages above");
 
 }  // namespace
 
-WitnessGenerator::WitnessGenerator(uint64_t seed, uint32_t sigma, uint32_t first_unit)
+WitnessGenerator::WitnessGenerator(uint64_t seed, uint32_t sigma, uint32_t first_unit, uint32_t first_input)
     : m_key(workloads::splitmix64_at(workloads::splitmix64_at(seed, 0),
                                      static_cast<uint64_t>(workloads::Stream::kWitness))),
       m_scale(int64_t{sigma} * kSqrt3Q16),
-      m_first_unit(first_unit) {}
+      m_first_unit(first_unit),
+      m_first_input(first_input) {}
 
-void WitnessGenerator::generate_row(uint32_t input, uint32_t n, int32_t* weights) const {
+void WitnessGenerator::generate_row(uint32_t axon, uint32_t n, int32_t* weights) const {
+  const uint32_t input = m_first_input + axon;
   NMSIM_ASSERT(input < kInputs, "witness weights exist for the 784 inputs only");
   // splitmix64_at(K, index) = mix64(K + (index + 1) * G): the state steps by 784 G per unit.
   uint64_t z = m_key + (uint64_t{m_first_unit} * kInputs + input + 1) * workloads::kPrngIncrement;

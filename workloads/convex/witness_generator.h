@@ -1,7 +1,8 @@
 // Convex's witness weights regenerated on the fly (ALGORITHMS.md section 3, step 1 "or
 // regenerated on the fly instead of stored"): the neuron core's weight generator
 // (models/core/weight_generator.h) for a core holding the units [first_unit, first_unit + n).
-// Weight of local neuron j for axon (input) i = witness_weight(seed, sigma, first_unit + j, i)
+// Weight of local neuron j for the core's axon a (input i = first_input + a: a fan-in group
+// core holds the inputs from first_input on) = witness_weight(seed, sigma, first_unit + j, i)
 // of reference.h step 1, bit for bit.
 //
 // The hardware, per lane and weight (what cost() states; the derivation is in the .cpp):
@@ -23,18 +24,19 @@ class WitnessGenerator final : public core::WeightGenerator {
   // Per weight: 7 32-bit multiplies, 20 32-bit adds (xors priced as adds), 8 pipeline stages.
   static constexpr core::GeneratorCost kCost{7, 20, 8};
 
-  // The units of one core: local neuron j is unit first_unit + j. sigma as
-  // run.convex.witness_sigma (checked by convex::check_options).
-  WitnessGenerator(uint64_t seed, uint32_t sigma, uint32_t first_unit);
+  // The units of one core: local neuron j is unit first_unit + j, axon a is input
+  // first_input + a. sigma as run.convex.witness_sigma (checked by convex::check_options).
+  WitnessGenerator(uint64_t seed, uint32_t sigma, uint32_t first_unit, uint32_t first_input = 0);
 
-  // weights[j] = witness_weight(seed, sigma, first_unit + j, input), j = 0..n-1.
-  void generate_row(uint32_t input, uint32_t n, int32_t* weights) const override;
+  // weights[j] = witness_weight(seed, sigma, first_unit + j, first_input + axon), j = 0..n-1.
+  void generate_row(uint32_t axon, uint32_t n, int32_t* weights) const override;
   core::GeneratorCost cost() const override { return kCost; }
 
  private:
   const uint64_t m_key;    // F(F(seed, 0), kWitness): per run
   const int64_t m_scale;   // sigma * 113512: per run
   const uint32_t m_first_unit;
+  const uint32_t m_first_input;
 };
 
 }  // namespace nmsim::convex
