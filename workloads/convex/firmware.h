@@ -33,7 +33,9 @@
 // range of units spans several fan-in group cores; group 0's core owns the units and holds
 // their readout, the other group cores only send it their partial sums in the forward pass
 // (the witness weights are fixed: nothing flows back to them) and keep step with the barriers.
-// "Every core" above means every owner; the leader is the owner of unit 0.
+// The pixels (each core its group's lines) and the encoder index still go to every core; in
+// the readout work above (label, thresholds, partial outputs, residuals, norms) "every core"
+// means every owner. The leader is the owner of unit 0.
 #pragma once
 
 #include <array>
