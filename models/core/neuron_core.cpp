@@ -220,7 +220,13 @@ void NeuronCore::barrier(Phase next_phase) {
   m_trace_phase.set(m_ctx.clock.now(), kIdle);  // until the next unit starts
 }
 
+uint32_t NeuronCore::swept_neurons() const {
+  const bool all = m_event_sweep_all_neurons && m_layout.owns_neurons() && !m_couples;
+  return all ? m_neurons : m_layout.neuron_count;
+}
+
 void NeuronCore::busy_until(Cycle end, PhaseCounter& unit_cycles) {
+  m_last_sweep_can_fire = false;  // any work since an integrate() pass: fire() scans
   const Cycle start = m_ctx.clock.now();
   m_busy_cycles.add(m_ctx.phase.current(), end - start);
   unit_cycles.add(m_ctx.phase.current(), end - start);
@@ -315,6 +321,7 @@ void NeuronCore::integrate() {
   const Phase phase = m_ctx.phase.current();
   const uint32_t n = m_layout.neuron_count;
   const uint64_t state_words = ceil_div(n, m_lanes);
+  const uint64_t swept_words = ceil_div(swept_neurons(), m_lanes);
   m_trace_phase.set(start, kIntegrate);
   const auto fetch = [&](uint32_t axon, std::size_t buffer, Cycle request) {
     if (m_axon_counts[axon] < 255) ++m_axon_counts[axon];
@@ -355,13 +362,21 @@ void NeuronCore::integrate() {
   m_rows_fetched.add(phase, rows);
   m_sops.add(phase, rows * n);
   if (m_layout.owns_neurons()) {
-    m_state_reads.add(phase, rows * state_words);
-    m_state_writes.add(phase, rows * state_words);
+    m_state_reads.add(phase, rows * swept_words);
+    m_state_writes.add(phase, rows * swept_words);
   } else {
     m_partials->count_row_pass(rows);
   }
   const Cycle scan_end = start + ceil_div(m_layout.fan_in, m_scan_bits);
   busy_until(max(accumulator_free, scan_end) + m_fill_cycles, m_integrate_cycles);
+  // event_fire_in_sweep: the last row's sweep can fire if the encoder had finished when it
+  // started (the controller knew no row would follow).
+  const Cycle last_sweep_start = Cycle(accumulator_free.value() - swept_words * cycles_per_state_word());
+  if (m_event_fire_in_sweep && m_layout.owns_neurons() && !m_couples && rows > 0 && scan_end <= last_sweep_start) {
+    m_last_sweep_can_fire = true;
+    m_last_sweep_start = last_sweep_start;
+    m_last_sweep_pass_end = m_ctx.clock.now();
+  }
 }
 
 Cycle NeuronCore::fetch_synapses(uint64_t address, uint8_t* data, uint32_t length, Cycle request) {
@@ -385,7 +400,11 @@ uint32_t NeuronCore::fire() {
   const Cycle start = m_ctx.clock.now();
   const Phase phase = m_ctx.phase.current();
   const uint32_t n = m_layout.neuron_count;
-  const uint64_t words = ceil_div(n, m_lanes);
+  const uint32_t swept = swept_neurons();
+  const uint64_t words = ceil_div(swept, m_lanes);
+  // event_fire_in_sweep: directly after an integrate() whose last sweep could fire, the
+  // neurons fired in its write cycles (the top of neuron_core.h); otherwise a scan of its own.
+  const bool in_last_sweep = m_last_sweep_can_fire && start == m_last_sweep_pass_end;
   m_fired.clear();
   for (uint32_t j = 0; j < n; ++j) {
     if (arith::fire_step(m_potentials[j], m_refractory[j], m_params)) {
@@ -393,25 +412,37 @@ uint32_t NeuronCore::fire() {
       ++m_spike_counts[j];
     }
   }
-  m_neuron_updates.add(phase, n);
-  m_state_reads.add(phase, words);
-  m_state_writes.add(phase, words);
+  const uint32_t stall = m_aer_out_stall_cycles + m_aer_receiver_delay;
+  const uint64_t stalls = uint64_t{stall} * m_fired.size();  // AER-out handshakes
+  m_neuron_updates.add(phase, swept);
+  if (!in_last_sweep) {
+    m_state_reads.add(phase, words);
+    m_state_writes.add(phase, words);
+  }
   m_spikes_fired.add(phase, m_fired.size());
-  if (m_ctx.neurons != nullptr) record_fire_scan(start);
+  if (m_ctx.neurons != nullptr) record_fire_scan(in_last_sweep ? m_last_sweep_start : start, stall);
   ++m_step;
   m_trace_phase.set(start, kFire);
-  busy_until(start + words * cycles_per_state_word() + m_fill_cycles, m_scan_cycles);
+  const uint64_t scan = in_last_sweep ? 0 : words * cycles_per_state_word() + m_fill_cycles;
+  busy_until(start + scan + stalls, m_scan_cycles);
   return static_cast<uint32_t>(m_fired.size());
 }
 
-void NeuronCore::record_fire_scan(Cycle start) {
+void NeuronCore::record_fire_scan(Cycle start, uint32_t stall) {
   trace::NeuronRecorder& recorder = *m_ctx.neurons;
   const trace::StepPosition position{m_sample, m_step, m_layout.layer};
-  const auto scanned = [&](uint32_t j) { return start + j / m_lanes * cycles_per_state_word(); };
+  const auto scanned = [&](uint32_t j, uint64_t spikes_before) {
+    return start + j / m_lanes * cycles_per_state_word() + spikes_before * stall;
+  };
   if (recorder.records_spikes()) {
-    for (uint32_t j : m_fired) recorder.spike(scanned(j), position, m_layout.first_neuron + j);
+    for (std::size_t k = 0; k < m_fired.size(); ++k) {
+      recorder.spike(scanned(m_fired[k], k), position, m_layout.first_neuron + m_fired[k]);
+    }
   }
-  for (uint32_t j : m_watched) recorder.potential(scanned(j), position, m_layout.first_neuron + j, m_potentials[j]);
+  for (uint32_t j : m_watched) {
+    const auto before = std::lower_bound(m_fired.begin(), m_fired.end(), j) - m_fired.begin();
+    recorder.potential(scanned(j, static_cast<uint64_t>(before)), position, m_layout.first_neuron + j, m_potentials[j]);
+  }
 }
 
 void NeuronCore::record_input_spikes(Cycle start, const SpikeBitmap& spikes) {

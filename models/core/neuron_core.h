@@ -121,6 +121,22 @@
 // - Counted: a neuron spike event fetches its row (SOPs = mapped neurons), a single-synapse
 //   event one SRAM word (1 SOP), a virtual event 1 SOP; leaks count neuron updates; every
 //   swept word one state read and write.
+// The same options in the time-stepped passes (integrate(), then fire(); models/core/README.md
+// "AER events"), on a core that owns its neurons and has no couples; unset, nothing changes.
+// N = the swept neurons as above, W = ceil(N / lanes):
+// - event_sweep_all_neurons: each row of integrate() sweeps W words (A = W x c cycles, W state
+//   reads and writes a row; SOPs stay n a row) and fire() scans W words (N neuron updates).
+// - event_fire_in_sweep: fire() right after integrate() (nothing else in between that takes
+//   time) leaks, thresholds and resets each neuron in its write cycle of the pass's last row,
+//   if that row's sweep started once the priority encoder had finished (s + ceil(fan_in /
+//   scan_bits) <= its start: the controller knows it is the last): no fire scan, no state
+//   accesses of its own, N neuron updates. Otherwise (no row, a later row possible, other work
+//   in between) fire() scans as above. Same arithmetic in the same order: spikes do not change.
+// - aer_out_stall_cycles: each spike of fire() (fused or scanned) freezes it the stall + the
+//   receiver's delay (0 unless set_aer_receiver_delay): fire() takes fired x stall cycles more;
+//   send_spikes() then hands the packets to the network interface as before.
+// - aer_input_sync_cycles, aer_ack_cycles, event_queue_*: the AER input handshake and the
+//   scheduler; the time-stepped inputs come through the spike bitmap, so they do not apply.
 // Every call advances the core's time (wait()) by exactly what it costs; the core is busy
 // for those cycles and idle otherwise (an idle core is never clocked by the simulator).
 #pragma once
@@ -342,8 +358,12 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   template <typename Update>
   Cycle event_pass(uint32_t first, uint32_t count, Cycle t, bool fire, Update&& update,
                    AerEventRecord& record, Cycle* last_write, bool* reached);
-  // The spike and membrane exports (models/trace/neuron_recorder.h), called only when on.
-  void record_fire_scan(Cycle start);
+  // The neurons a pass over the state memory covers: all the core's with
+  // event_sweep_all_neurons (on a core owning its neurons, without couples), else the mapped.
+  uint32_t swept_neurons() const;
+  // The spike and membrane exports (models/trace/neuron_recorder.h), called only when on:
+  // neuron j's word is passed at start + (j / lanes) x c, plus `stall` per spike before it.
+  void record_fire_scan(Cycle start, uint32_t stall);
   void record_input_spikes(Cycle start, const SpikeBitmap& spikes);
 
   const uint32_t m_neurons;
@@ -412,6 +432,12 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   Cycle m_event_controller_free;
   std::deque<Cycle> m_event_queue;
   std::vector<uint8_t> m_event_word;  // one synapse SRAM word
+  // event_fire_in_sweep in the time-stepped passes: integrate() leaves the start of its last
+  // row's sweep and its own end when that sweep can fire (the top of this file); busy_until
+  // clears it, so only a fire() directly after the integrate() uses it.
+  bool m_last_sweep_can_fire = false;
+  Cycle m_last_sweep_start;
+  Cycle m_last_sweep_pass_end;
   // Where the run is, for the spike and membrane exports: the forward pass (neuron resets so
   // far, less one) and the time step within it: fire scans since the reset, or for the input
   // spikes encodings since the reset (a fan-in group core encodes but never fires).

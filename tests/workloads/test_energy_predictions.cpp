@@ -68,33 +68,41 @@ struct SaturatedOdin {
   double idle_energy_pj = 0;  // all energy of an idle window of the same length
 };
 
-// THE saturated measurement (to be re-pointed at the AER stimulus interface once the core
-// takes one). "Saturated": the ODIN-like core processes spike events back to back, with no
-// cycle between them. Each event is one input spike on an axon; the integrate unit sweeps
-// the 256 neurons in 2 cycles each (single-port state memory: read, then write): 512 cycles
-// and 256 SOPs (one per neuron, weight 0 included, as ODIN's POP_NEUR) per event. `events`
-// distinct axons spike in one integrate pass, so the sweeps follow each other: 1 + 512 x
-// events cycles (the priority encoder finds the first axon in cycle 1) for 256 x events
-// SOPs, as the report counts them (summary.sops).
+// THE saturated measurement, through the core's AER event controller (the path `nmsim replay`
+// drives; models/core/README.md "AER events"). "Saturated": the ODIN-like core takes neuron
+// spike events back to back, each raised as soon as the previous handshake lets the sender
+// (FIDELITY.md: 520 cycles for the first, 518 for each further one: PUSH 1 + the request's drop
+// 3 + WAIT 2 + POP_NEUR 512, the next request synchronised during the sweep). Each event
+// fetches one weight row and sweeps all 256 neurons in 2 cycles each (single-port state memory:
+// read, then write) for 256 SOPs (one per mapped neuron, weight 0 included, as ODIN's
+// POP_NEUR). `events` events take 2 + 518 x events cycles from the first request (the first
+// request's 2-cycle synchroniser, then 518 working cycles an event) for 256 x events SOPs, as
+// the report counts them (summary.sops).
 // Windows, each a phase of its own (the driver switches the phase register as a barrier
-// would, at no cost): host_io loads the spikes (the rate encoder: not part of the
-// measurement), forward leaves the core idle for as many cycles as the saturated window
-// lasts (leakage and the clock that run anyway), backward is the saturated window.
+// would, at no cost): forward leaves the core idle for as many cycles as the saturated window
+// lasts (leakage and the clock that run anyway), backward is the saturated window, from the
+// first request to the last event's idle.
 SaturatedOdin measure_saturated_odin(double clock_mhz, uint32_t events) {
-  const uint64_t window = 1 + 512 * uint64_t{events};
+  const uint64_t window = 2 + 518 * uint64_t{events};
+  uint64_t last_idle = 0;
   const Report r = run_odin_chip(clock_mhz, [&](core::NeuronCore& c, SimContext& ctx) {
-    SpikeBitmap spikes(256);
-    for (uint32_t a = 0; a < events; ++a) spikes.set(a);
-    c.set_input_spikes(spikes);
     ctx.phase.set(Phase::kForward, ctx.clock.now());
     ctx.clock.wait_until(ctx.clock.now() + window);
-    ctx.phase.set(Phase::kBackward, ctx.clock.now());
-    c.integrate();
+    const Cycle first_request = ctx.clock.now();
+    ctx.phase.set(Phase::kBackward, first_request);
+    AerInputEvent event;
+    event.set_kind(AER_NEURON_SPIKE);
+    event.set_at(first_request.value());  // every request as early as the handshake allows
+    for (uint32_t e = 0; e < events; ++e) {
+      event.set_pre(e % 256);
+      last_idle = c.process_event(event).idle();
+    }
+    REQUIRE(last_idle - first_request.value() == window);
   });
   const auto& idle = r.phases(phase_index(Phase::kForward));
   const auto& saturated = r.phases(phase_index(Phase::kBackward));
   REQUIRE(idle.cycles() == window);
-  REQUIRE(saturated.cycles() == window);  // back to back: no cycle between two sweeps
+  REQUIRE(saturated.cycles() == window);  // back to back: 518 cycles an event
   REQUIRE(idle.sops() == 0);
   REQUIRE(saturated.sops() == 256 * uint64_t{events});
   return {static_cast<double>(saturated.sops()), static_cast<double>(saturated.cycles()), saturated.energy_pj(),
