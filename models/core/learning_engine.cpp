@@ -47,6 +47,31 @@ NMSIM_AVX2_CLONES uint64_t add_saturating(uint8_t* row, const int32_t* deltas, s
   return changed;
 }
 
+// d[j] = round_shift(f[j] * scale, shift) (arith/rounding.h) in int32, for 1 <= shift <= 30
+// and |f[j] * scale| + 2^(shift-1) < 2^31 (the caller checks): the same bits as the int64
+// form, branch-free so it vectorises; returns whether any d[j] is non-zero.
+NMSIM_AVX2_CLONES bool scale_round_int32(int32_t* d, const int32_t* f, std::size_t n, int32_t scale, int shift) {
+  const int32_t half = int32_t{1} << (shift - 1);
+  int32_t any = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const int32_t v = f[j] * scale;
+    const int32_t magnitude = ((v < 0 ? -v : v) + half) >> shift;
+    d[j] = v < 0 ? -magnitude : magnitude;
+    any |= d[j];
+  }
+  return any != 0;
+}
+
+// The largest |f[j]|, as an int64 (|INT32_MIN| fits).
+NMSIM_AVX2_CLONES int64_t largest_magnitude(const int32_t* f, std::size_t n) {
+  uint32_t largest = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const uint32_t m = f[j] < 0 ? 0u - static_cast<uint32_t>(f[j]) : static_cast<uint32_t>(f[j]);
+    largest = m > largest ? m : largest;
+  }
+  return largest;
+}
+
 }  // namespace
 
 LearningEngine::LearningEngine(const char* name, sram::Sram& sram, SimContext& ctx,
@@ -162,7 +187,15 @@ namespace nmsim::core {
 Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, int32_t scale,
                                         int shift, Cycle start, bool* written) {
   bool any = false;
-  if (m_rounding_states.empty()) {
+  const auto fits_int32 = [&] {
+    if (shift < 1 || shift > 30) return false;
+    const int64_t scale_magnitude = scale < 0 ? -int64_t{scale} : int64_t{scale};
+    return largest_magnitude(factors, m_weights_per_row) * scale_magnitude + (int64_t{1} << (shift - 1)) <
+           (int64_t{1} << 31);
+  };
+  if (m_rounding_states.empty() && fits_int32()) {
+    any = scale_round_int32(m_scaled.data(), factors, m_weights_per_row, scale, shift);
+  } else if (m_rounding_states.empty()) {
     // A zero factor (a gated lane) rounds to 0 at any shift: no multiply, no rounding call.
     for (uint32_t j = 0; j < m_weights_per_row; ++j) {
       const int32_t f = factors[j];
