@@ -1,6 +1,7 @@
 #include "models/core/learning_engine.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "models/arith/neuron_datapath.h"
@@ -60,6 +61,12 @@ NMSIM_AVX2_CLONES bool scale_round_int32(int32_t* d, const int32_t* f, std::size
     any |= d[j];
   }
   return any != 0;
+}
+
+// A product's rounded delta held in an int32 register: saturated, not wrapped (the weights are
+// at most 16 bits wide, so any |d| >= 2^17 saturates the weight alike: the references' int64 sum).
+int32_t clamp_to_int32(int64_t d) {
+  return static_cast<int32_t>(std::min<int64_t>(std::max<int64_t>(d, INT32_MIN), INT32_MAX));
 }
 
 // The largest |f[j]|, as an int64 (|INT32_MIN| fits).
@@ -199,7 +206,7 @@ Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, in
     // A zero factor (a gated lane) rounds to 0 at any shift: no multiply, no rounding call.
     for (uint32_t j = 0; j < m_weights_per_row; ++j) {
       const int32_t f = factors[j];
-      m_scaled[j] = f == 0 ? 0 : static_cast<int32_t>(arith::round_shift(int64_t{f} * scale, shift));
+      m_scaled[j] = f == 0 ? 0 : clamp_to_int32(arith::round_shift(int64_t{f} * scale, shift));
       any |= m_scaled[j] != 0;
     }
   } else {
@@ -209,7 +216,7 @@ Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, in
       if (factors[j] == 0) continue;  // a gated lane does not draw
       m_rounding_states[j] = arith::xorshift32(m_rounding_states[j]);
       ++draws;
-      m_scaled[j] = static_cast<int32_t>(arith::stochastic_shift(int64_t{factors[j]} * scale, shift, m_rounding_states[j]));
+      m_scaled[j] = clamp_to_int32(arith::stochastic_shift(int64_t{factors[j]} * scale, shift, m_rounding_states[j]));
       any = any || m_scaled[j] != 0;
     }
     m_rounding_ops.add(m_ctx.phase.current(), draws * arith::kStochasticRoundingOps);

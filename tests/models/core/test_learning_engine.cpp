@@ -90,7 +90,8 @@ TEST_CASE("learning engine: 4-bit weights saturate at -8..7 and keep their neigh
 
 TEST_CASE("learning engine: scaled updates round as arith::round_shift at every factor size", "[core][learning]") {
   // Small products take an int32 path, large ones (or shifts above 30) the int64 one: both
-  // must give round_shift's bits. One row per (shift, scale), from a zeroed SRAM.
+  // must give round_shift's bits, and a delta beyond an int32 saturates the weight as the
+  // references' int64 sum does. One row per (shift, scale), from a zeroed SRAM.
   Bench bench("bench", 16, 8);
   const int32_t factors[8] = {1, -1, 3, -5, 1 << 22, -(1 << 22), 123456789, INT32_MIN};
   const int shifts[] = {1, 2, 5, 8, 16, 24, 30, 31, 40};
