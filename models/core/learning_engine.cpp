@@ -1,6 +1,7 @@
 #include "models/core/learning_engine.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "models/arith/neuron_datapath.h"
@@ -45,6 +46,37 @@ NMSIM_AVX2_CLONES uint64_t add_saturating(uint8_t* row, const int32_t* deltas, s
     }
   }
   return changed;
+}
+
+// d[j] = round_shift(f[j] * scale, shift) (arith/rounding.h) in int32, for 1 <= shift <= 30
+// and |f[j] * scale| + 2^(shift-1) < 2^31 (the caller checks): the same bits as the int64
+// form, branch-free so it vectorises; returns whether any d[j] is non-zero.
+NMSIM_AVX2_CLONES bool scale_round_int32(int32_t* d, const int32_t* f, std::size_t n, int32_t scale, int shift) {
+  const int32_t half = int32_t{1} << (shift - 1);
+  int32_t any = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const int32_t v = f[j] * scale;
+    const int32_t magnitude = ((v < 0 ? -v : v) + half) >> shift;
+    d[j] = v < 0 ? -magnitude : magnitude;
+    any |= d[j];
+  }
+  return any != 0;
+}
+
+// A product's rounded delta held in an int32 register: saturated, not wrapped (the weights are
+// at most 16 bits wide, so any |d| >= 2^17 saturates the weight alike: the references' int64 sum).
+int32_t clamp_to_int32(int64_t d) {
+  return static_cast<int32_t>(std::min<int64_t>(std::max<int64_t>(d, INT32_MIN), INT32_MAX));
+}
+
+// The largest |f[j]|, as an int64 (|INT32_MIN| fits).
+NMSIM_AVX2_CLONES int64_t largest_magnitude(const int32_t* f, std::size_t n) {
+  uint32_t largest = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const uint32_t m = f[j] < 0 ? 0u - static_cast<uint32_t>(f[j]) : static_cast<uint32_t>(f[j]);
+    largest = m > largest ? m : largest;
+  }
+  return largest;
 }
 
 }  // namespace
@@ -162,11 +194,19 @@ namespace nmsim::core {
 Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, int32_t scale,
                                         int shift, Cycle start, bool* written) {
   bool any = false;
-  if (m_rounding_states.empty()) {
+  const auto fits_int32 = [&] {
+    if (shift < 1 || shift > 30) return false;
+    const int64_t scale_magnitude = scale < 0 ? -int64_t{scale} : int64_t{scale};
+    return largest_magnitude(factors, m_weights_per_row) * scale_magnitude + (int64_t{1} << (shift - 1)) <
+           (int64_t{1} << 31);
+  };
+  if (m_rounding_states.empty() && fits_int32()) {
+    any = scale_round_int32(m_scaled.data(), factors, m_weights_per_row, scale, shift);
+  } else if (m_rounding_states.empty()) {
     // A zero factor (a gated lane) rounds to 0 at any shift: no multiply, no rounding call.
     for (uint32_t j = 0; j < m_weights_per_row; ++j) {
       const int32_t f = factors[j];
-      m_scaled[j] = f == 0 ? 0 : static_cast<int32_t>(arith::round_shift(int64_t{f} * scale, shift));
+      m_scaled[j] = f == 0 ? 0 : clamp_to_int32(arith::round_shift(int64_t{f} * scale, shift));
       any |= m_scaled[j] != 0;
     }
   } else {
@@ -176,7 +216,7 @@ Cycle LearningEngine::update_row_scaled(uint32_t row, const int32_t* factors, in
       if (factors[j] == 0) continue;  // a gated lane does not draw
       m_rounding_states[j] = arith::xorshift32(m_rounding_states[j]);
       ++draws;
-      m_scaled[j] = static_cast<int32_t>(arith::stochastic_shift(int64_t{factors[j]} * scale, shift, m_rounding_states[j]));
+      m_scaled[j] = clamp_to_int32(arith::stochastic_shift(int64_t{factors[j]} * scale, shift, m_rounding_states[j]));
       any = any || m_scaled[j] != 0;
     }
     m_rounding_ops.add(m_ctx.phase.current(), draws * arith::kStochasticRoundingOps);

@@ -226,15 +226,18 @@ uint32_t NeuronCore::swept_neurons() const {
 }
 
 void NeuronCore::busy_until(Cycle end, PhaseCounter& unit_cycles) {
+  charge_busy(m_ctx.clock.now(), end, unit_cycles);
+  m_ctx.clock.wait_until(end);
+}
+
+void NeuronCore::charge_busy(Cycle start, Cycle end, PhaseCounter& unit_cycles) {
   m_last_sweep_can_fire = false;  // any work since an integrate() pass: fire() scans
-  const Cycle start = m_ctx.clock.now();
   m_busy_cycles.add(m_ctx.phase.current(), end - start);
   unit_cycles.add(m_ctx.phase.current(), end - start);
   if (end > start) {
     m_trace_busy.set(start, 1);
     m_trace_busy.set(end, 0);
   }
-  m_ctx.clock.wait_until(end);
 }
 
 void NeuronCore::accumulate_row(const uint8_t* row, uint32_t n) {
@@ -380,20 +383,9 @@ void NeuronCore::integrate() {
 }
 
 Cycle NeuronCore::fetch_synapses(uint64_t address, uint8_t* data, uint32_t length, Cycle request) {
-  // The start cycle travels as the delay.
-  const sc_core::sc_time now_time = sc_core::sc_time_stamp();
-  m_sram_payload.set_command(tlm::TLM_READ_COMMAND);
-  m_sram_payload.set_address(address);
-  m_sram_payload.set_data_ptr(data);
-  m_sram_payload.set_data_length(length);
-  m_sram_payload.set_streaming_width(length);
-  m_sram_payload.set_byte_enable_ptr(nullptr);
-  m_sram_payload.set_dmi_allowed(false);
-  m_sram_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time delay = m_ctx.clock.to_time(request) - now_time;
-  sram_socket->b_transport(m_sram_payload, delay);
-  NMSIM_ASSERT(m_sram_payload.is_response_ok(), "weight row outside the synapse SRAM");
-  return m_ctx.clock.cycle_of(now_time + delay);
+  // The SRAM's typed path (sram.h): the timing and counts of a b_transport at `request`
+  // without building a payload and converting cycles to kernel times and back per row.
+  return m_sram.access(false, address, length, data, request);
 }
 
 uint32_t NeuronCore::fire() {
@@ -587,6 +579,26 @@ bool NeuronCore::update_weights_scaled(uint32_t axon, const int32_t* factors, in
       m_learning.update_row_scaled(axon, factors, scale, shift, m_ctx.clock.now(), &written);
   busy_until(done, m_learn_cycles);
   return written;
+}
+
+void NeuronCore::update_rows_scaled(const uint8_t* scales, const int32_t* factors, int shift) {
+  NMSIM_ASSERT(m_generator == nullptr, "learning on generated weights: they are read-only");
+  if (m_ctx.tracer != nullptr) {
+    for (uint32_t i = 0; i < m_layout.fan_in; ++i) {
+      if (scales[i] != 0) update_weights_scaled(i, factors, scales[i], shift);
+    }
+    return;
+  }
+  // Nothing else reads or writes this core's synapse SRAM or learning engine while it works,
+  // and the phase changes only at a barrier: the rows need no wait between them.
+  Cycle at = m_ctx.clock.now();
+  for (uint32_t i = 0; i < m_layout.fan_in; ++i) {
+    if (scales[i] == 0) continue;
+    const Cycle done = m_learning.update_row_scaled(i, factors, scales[i], shift, at, nullptr);
+    charge_busy(at, done, m_learn_cycles);
+    at = done;
+  }
+  m_ctx.clock.wait_until(at);
 }
 
 void NeuronCore::accumulate_values(uint64_t ops) {

@@ -230,6 +230,12 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Outer-product update of one row: w[axon][j] += round_shift(factors[j] * scale, shift);
   // returns whether the row was written (a row whose products all round to 0 is not).
   bool update_weights_scaled(uint32_t axon, const int32_t* factors, int32_t scale, int shift);
+  // The learning engine's pass over the core's rows: update_weights_scaled(i, factors,
+  // scales[i], shift) for every axon i < fan_in with scales[i] != 0, in ascending order, each
+  // row starting when the previous one is written. Cycles, counts, weights and rounding draws
+  // are those of the calls one by one; the core waits once, for the last row (with a tracer
+  // attached it waits per row, so the trace records its changes in the order it always did).
+  void update_rows_scaled(const uint8_t* scales, const int32_t* factors, int shift);
   // Stochastic rounding of update_weights_scaled from now on (stochastic_rounding.h): one
   // non-zero xorshift state per neuron, set once before the run.
   void enable_stochastic_rounding(const std::vector<uint32_t>& states) { m_learning.enable_stochastic_rounding(states); }
@@ -336,6 +342,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   ReadoutUnit& readout_unit() const;
   // Waits until `end`, charging the cycles to the core and to one unit.
   void busy_until(Cycle end, PhaseCounter& unit_cycles);
+  // The charge of busy_until for the cycles [start, end), without the wait.
+  void charge_busy(Cycle start, Cycle end, PhaseCounter& unit_cycles);
   // Accumulates one fetched weight row into the potentials of the core's n neurons.
   void accumulate_row(const uint8_t* row, uint32_t n);
   // The same for a generated row of decoded weights.
@@ -345,8 +353,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Completes m_packet (addressed by the caller) as a graded value and sends it: 1 cycle.
   void send_value_packet(uint32_t index, int32_t value);
   uint64_t cycles_per_state_word() const { return m_state_ports == 1 ? 2 : 1; }
-  // Reads `length` bytes at `address` of the synapse SRAM into `data` through the TLM socket,
-  // issued at `request`; returns the cycle the data is ready.
+  // Reads `length` bytes at `address` of the synapse SRAM into `data` (its typed access path,
+  // timed and counted as a b_transport), issued at `request`; returns the cycle the data is ready.
   Cycle fetch_synapses(uint64_t address, uint8_t* data, uint32_t length, Cycle request);
   // The weight of synapse (pre, neuron) of an AER event, read from its SRAM word at `at`.
   int32_t event_synapse(uint32_t pre, uint32_t neuron, Cycle at);
@@ -421,7 +429,6 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   std::array<std::vector<uint8_t>, 2> m_row_buffers;
   bool m_has_transposed_block = false;
   uint32_t m_transposed_first_axon = 0;
-  tlm::tlm_generic_payload m_sram_payload;
   tlm::tlm_generic_payload m_noc_payload;
   noc::Packet m_packet;
   uint64_t m_packets_sent_total = 0;

@@ -131,11 +131,16 @@ Cycle Sram::issue_words(uint64_t first_word, uint32_t words, Cycle start, Phase 
   // words: with ports <= B the (q+1)-th finds the ports full and moves on without a conflict;
   // with ports > B it finds bank b busy, a conflict on b, and moves on. So word i of the run
   // from b issues at L + i / q. The words before that point (at most q + 1) go one by one.
+  // A request after the queue's last issue (every bank free) starts its own cycle with its
+  // first word: the closed form holds from that word on.
   const bool closed_form = !m_block_interleaving && !m_traced;
+  const bool opens_cycle = start > m_last_issue;
   Cycle last = issue_word(bank_of(first_word), start, phase);
   const Cycle first_cycle = last;
   uint32_t k = 1;
-  while (k < words && (!closed_form || last == first_cycle)) last = issue_word(bank_of(first_word + k++), start, phase);
+  while (k < words && (!closed_form || (last == first_cycle && !opens_cycle))) {
+    last = issue_word(bank_of(first_word + k++), start, phase);
+  }
   if (k == words) return last;
 
   const uint64_t run = uint64_t{words - k} + 1;  // word k-1 (bank b, issued at L) and the rest

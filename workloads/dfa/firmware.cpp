@@ -85,11 +85,7 @@ void DfaCoreProgram::update(core::NeuronCore& core) {
   bool any = false;
   for (int32_t f : m_factors) any = any || f != 0;
   if (!any) return;  // no row can change
-  const std::vector<uint8_t>& counts = core.axon_counts();
-  for (uint32_t i = 0; i < layout.fan_in; ++i) {
-    if (counts[i] == 0) continue;
-    core.update_weights_scaled(i, m_factors.data(), counts[i], shift);
-  }
+  core.update_rows_scaled(core.axon_counts().data(), m_factors.data(), shift);
 }
 
 DfaHostProgram::DfaHostProgram(const DfaSchedule& schedule, chip::Chip& chip,

@@ -250,6 +250,56 @@ TEST_CASE("core: learning-rule support: axon counts, scaled updates, value accum
   CHECK(multiplies == 11);
 }
 
+TEST_CASE("core: update_rows_scaled is update_weights_scaled row by row, with one wait", "[core][learning]") {
+  Bench bench(1 << 14);
+  core::NeuronCore& core = bench.core;
+  std::vector<uint8_t> counts;
+  std::vector<int32_t> row3(8), row70(8), row71(8), row4(8);
+  Cycle start, done;
+  LambdaProgram program([&](core::NeuronCore& c) {
+    c.reset_neurons();
+    SpikeBitmap inputs(100);
+    inputs.set(3);
+    inputs.set(70);
+    for (int step = 0; step < 3; ++step) {
+      c.set_input_spikes(inputs);
+      c.integrate();
+      inputs.set(71);  // from the second step on
+    }
+    counts.assign(c.axon_counts().begin(), c.axon_counts().begin() + 100);
+    const int32_t factors[8] = {1, -1, 2, -2, 3, -3, 0, 100};
+    start = bench.ctx.clock.now();
+    c.update_rows_scaled(c.axon_counts().data(), factors, 2);
+    done = bench.ctx.clock.now();
+    c.read_weights(3, row3.data());
+    c.read_weights(70, row70.data());
+    c.read_weights(71, row71.data());
+    c.read_weights(4, row4.data());
+  });
+  core.set_program(&program);
+  sc_core::sc_start();
+  REQUIRE(counts[3] == 3);
+  REQUIRE(counts[70] == 3);
+  REQUIRE(counts[71] == 2);
+  // Rows 3, 70, 71 in that order, each as update_weights_scaled alone (the test above: multiply
+  // 2 cycles, reads, modify, writes: 9 cycles), each starting when the one before is written.
+  CHECK(done - start == 3 * 9);
+  // Then the four row reads: 2 words issue s, s+1 (one port), ready s+1+2: 3 cycles each.
+  CHECK(stat_total(core, "learn_cycles") == 3 * 9 + 4 * 3);
+  // d = round_shift(factor * count, 2): count 3 {1, -1, 2, -2, 2, -2, 0, 75}, count 2
+  // {1, -1, 1, -1, 2, -2, 0, 50}; rows without spikes (4) are not touched.
+  const int32_t d3[8] = {1, -1, 2, -2, 2, -2, 0, 75};
+  const int32_t d2[8] = {1, -1, 1, -1, 2, -2, 0, 50};
+  for (uint32_t j = 0; j < 8; ++j) {
+    CHECK(row3[j] == weight(3, j) + d3[j]);
+    CHECK(row70[j] == weight(70, j) + d3[j]);
+    CHECK(row71[j] == weight(71, j) + d2[j]);
+    CHECK(row4[j] == weight(4, j));
+  }
+  const sram::Sram& sram = core.synapse_sram();
+  CHECK(sram.writes().total() == 3 * 2);  // 3 rows of 2 words
+}
+
 TEST_CASE("core alone: spikes leave one a cycle into the NoC stub, the barrier releases after its latency",
           "[core][noc]") {
   Bench bench(4000);  // neurons 4..7 fire (the fire-scan test above)

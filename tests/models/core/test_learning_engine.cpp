@@ -2,8 +2,10 @@
 // the weight width, counts; and the weight row layout it shares with the integrate unit.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <vector>
 
+#include "models/arith/rounding.h"
 #include "models/core/learning_engine.h"
 #include "models/core/weight_row.h"
 #include "models/sram/sram.h"
@@ -84,6 +86,43 @@ TEST_CASE("learning engine: 4-bit weights saturate at -8..7 and keep their neigh
   CHECK(after == std::vector<int32_t>{7, 6, -8, 0, -4});
   // Changed: first update 4 (7, 3, -8, 5), second 2 (3 -> 6, 5 -> -4).
   CHECK(bench.engine.weight_updates().total() == 6);
+}
+
+TEST_CASE("learning engine: scaled updates round as arith::round_shift at every factor size", "[core][learning]") {
+  // Small products take an int32 path, large ones (or shifts above 30) the int64 one: both
+  // must give round_shift's bits, and a delta beyond an int32 saturates the weight as the
+  // references' int64 sum does. One row per (shift, scale), from a zeroed SRAM.
+  Bench bench("bench", 16, 8);
+  const int32_t factors[8] = {1, -1, 3, -5, 1 << 22, -(1 << 22), 123456789, INT32_MIN};
+  const int shifts[] = {1, 2, 5, 8, 16, 24, 30, 31, 40};
+  const int32_t scales[] = {1, 3, 255, -7};
+  std::vector<std::vector<int32_t>> rows;
+  bench.script = [&](Bench& b) {
+    uint32_t row = 0;
+    Cycle at(0);
+    for (int shift : shifts) {
+      for (int32_t scale : scales) {
+        bool written = false;
+        at = b.engine.update_row_scaled(row, factors, scale, shift, at, &written);
+        std::vector<int32_t> w(8);
+        at = b.engine.read_row(row++, w.data(), at);
+        rows.push_back(w);
+      }
+    }
+  };
+  sc_core::sc_start();
+  std::size_t r = 0;
+  for (int shift : shifts) {
+    for (int32_t scale : scales) {
+      for (uint32_t j = 0; j < 8; ++j) {
+        const int64_t d = arith::round_shift(int64_t{factors[j]} * scale, shift);
+        const int64_t expected = d > 32767 ? 32767 : (d < -32768 ? -32768 : d);
+        INFO("shift " << shift << ", scale " << scale << ", lane " << j);
+        CHECK(rows[r][j] == expected);
+      }
+      ++r;
+    }
+  }
 }
 
 TEST_CASE("weight row: pack and unpack every width from 1 to 16 bits", "[core][learning]") {
