@@ -24,8 +24,8 @@ void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arit
     return;
   }
   if (mapping.layers.size() != 2 || mapping.layers[0].size() != 1 || mapping.layers[1].size() != 1)
-    throw ConfigError("spide: the hidden layer (" + std::to_string(schedule.options.hidden) +
-                      " neurons and its recurrence) and the readout must each fit one core (chip.core.neurons)");
+    throw ConfigError("spide: the readout's fan-in (" + std::to_string(schedule.options.hidden) +
+                      " hidden neurons) must fit one core's rows (chip.core.max_axons and the synapse SRAM)");
   chip.configure(mapping, neuron);
   const mapper::CoreSlot& hidden = mapping.layers[0].front();
   const mapper::CoreSlot& output = mapping.layers[1].front();

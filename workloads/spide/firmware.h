@@ -1,5 +1,6 @@
 // SPIDE training firmware (reference.h is the specification of the arithmetic): one hidden
-// core holds the whole recurrent layer, an output core holds the readout.
+// core holds the whole recurrent layer, an output core holds the readout (a layer larger than
+// one core: split_firmware.h).
 // Hidden core rows: axon j < N is hidden neuron j's own spike (row j = W[j][*]: a spike's
 // AER address is its neuron index, so the core's own spikes of step t-1 land on axons 0..N-1
 // through its multicast tree, which also reaches the output core), axon N + i is input line i
@@ -99,7 +100,8 @@ struct SpideChipRecord {
 // classes}) (the hidden core's fan-in is its own N neurons, then the inputs). Configures the
 // chip, replaces the hidden core's tree by one to itself and the output core (its spikes are
 // its own next step's recurrent input), names the transposed block (axons 0..N-1) and fills
-// the schedule's core fields. Call before preloading the weights.
+// the schedule's core fields; a mapping with several hidden cores goes to configure_split_chip
+// (split_firmware.h). Call before preloading the weights.
 void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                     SpideSchedule& schedule);
 

@@ -1,5 +1,5 @@
 // SPIDE training on the chip (job::ChipWorkload, firmware.h): the recurrent hidden layer on
-// one core and the readout on another, trained online on the first N samples of the epoch-0
+// one core (or split over cores: split_firmware.h) and the readout on another, trained online on the first N samples of the epoch-0
 // training order, then the test samples as inference; the report shows every phase, the test
 // accuracy, the energy per trained sample and the backward stage's share, and the functional
 // reference runs the same samples so that predictions, trained weights and counts are
