@@ -159,4 +159,123 @@ void CoupleUnit::count_pass(uint64_t senders, uint32_t n, bool transposed) {
   if (transposed) m_transposed_senders.add(phase, senders);
 }
 
+// --- couples across cores ---
+
+void CoupleUnit::configure_partials(uint32_t rows, uint32_t ranges, uint32_t owner_n) {
+  NMSIM_ASSERT(!has_partials() && ranges >= 1 && owner_n < kNone && (rows > 0 || owner_n > 0),
+               "couple partials configured once, with rows or couples");
+  m_partial_rows = rows;
+  m_ranges = ranges;
+  m_merge_n = owner_n;
+  const uint32_t entry_bits = 3 * m_state_width_bits;  // sum, low, high (saturating_sum.h)
+  for (auto& column : m_column_buffers) column.resize(std::max<std::size_t>(column.size(), rows), 0);
+  if (rows > 0) {
+    m_block.assign(rows, arith::SaturatingSum::identity(m_state_width_bits));
+    const double kb = static_cast<double>(rows) * entry_bits / 8.0 / 1024.0;
+    add_stat("partial_reads", "words", "block partial memory reads (lanes partial sums a word)", m_partial_reads,
+             {EnergyKind::kStateRead, kb, m_lanes * entry_bits});
+    add_stat("partial_writes", "words", "block partial memory writes (lanes partial sums a word)", m_partial_writes,
+             {EnergyKind::kStateWrite, kb, m_lanes * entry_bits});
+    add_stat("bound_adds", "adds", "adds of the block partial sums' bounds (two per SOP)", m_bound_adds,
+             {EnergyKind::kAdd, 0, m_state_width_bits});
+    add_leakage({LeakageKind::kSram, kb});
+  }
+  if (owner_n > 0) {
+    m_merge.assign(ranges, std::vector<arith::SaturatingSum>(owner_n));
+    m_covered.assign(ranges, 0);
+    m_range_has_partials.assign(ranges, false);
+    const double kb = static_cast<double>(ranges) * owner_n * entry_bits / 8.0 / 1024.0;
+    add_stat("partials_received", "packets", "couple partial packets delivered (one per couple, or a range's none)",
+             m_partials_received);
+    add_stat("buffer_writes", "entries", "couple merge buffer writes (one partial sum each)", m_buffer_writes,
+             {EnergyKind::kStateWrite, kb, entry_bits});
+    add_stat("buffer_reads", "entries", "couple merge buffer reads (one partial sum each)", m_buffer_reads,
+             {EnergyKind::kStateRead, kb, entry_bits});
+    add_stat("merge_ops", "ops", "adds and compares merging partial sums into couples (three per couple and range)",
+             m_merge_ops, {EnergyKind::kAdd, 0, m_state_width_bits});
+    add_stat("merge_cycles", "cycles", "cycles spent merging partial sums into the couple potentials",
+             m_merge_cycles, {EnergyKind::kActiveCycle});
+    add_leakage({LeakageKind::kSram, kb});
+  }
+}
+
+void CoupleUnit::begin_partial_pass() {
+  std::fill(m_block.begin(), m_block.end(), arith::SaturatingSum::identity(m_state_width_bits));
+  m_partial_senders = 0;
+}
+
+void CoupleUnit::accumulate_partial_row(const uint8_t* row, uint32_t rows, bool negative) {
+  for (uint32_t r = 0; r < rows; ++r) {
+    const int32_t w = read_weight(row, r, m_weight_width_bits);
+    m_block[r].add(negative ? -w : w, m_state_width_bits);
+  }
+  ++m_partial_senders;
+}
+
+void CoupleUnit::accumulate_partial_column(std::size_t buffer, uint32_t rows, bool negative) {
+  const int32_t* const column = m_column_buffers[buffer].data();
+  for (uint32_t r = 0; r < rows; ++r) m_block[r].add(negative ? -column[r] : column[r], m_state_width_bits);
+  ++m_partial_senders;
+}
+
+void CoupleUnit::count_partial_pass(uint64_t senders) {
+  const Phase phase = m_ctx.phase.current();
+  m_partial_reads.add(phase, senders * words(m_partial_rows));
+  m_partial_writes.add(phase, senders * words(m_partial_rows));
+  m_bound_adds.add(phase, 2 * senders * m_partial_rows);
+  m_transposed_senders.add(phase, senders);
+}
+
+void CoupleUnit::count_partial_send(uint32_t rows) { m_partial_reads.add(m_ctx.phase.current(), words(rows)); }
+
+void CoupleUnit::store_partial(uint32_t range, uint32_t couple, const arith::SaturatingSum& partial, Cycle at) {
+  NMSIM_ASSERT(range < m_ranges && couple < m_merge_n && m_covered[range] < m_merge_n,
+               "a couple partial this core does not merge");
+  m_merge[range][couple] = partial;
+  m_range_has_partials[range] = true;
+  m_buffer_writes.add(m_ctx.phase.current());
+  m_last_arrival = max(m_last_arrival, at);
+  if (++m_covered[range] == m_merge_n) ++m_ranges_complete;
+}
+
+void CoupleUnit::store_none(uint32_t range, uint32_t count, Cycle at) {
+  NMSIM_ASSERT(range < m_ranges && m_covered[range] + count <= m_merge_n, "a couple partial this core does not merge");
+  m_last_arrival = max(m_last_arrival, at);
+  m_covered[range] += count;
+  if (m_covered[range] == m_merge_n) ++m_ranges_complete;
+}
+
+void CoupleUnit::receive_partial(const noc::Packet& packet, Cycle at) {
+  const uint32_t range = packet.payload >> 16;
+  const uint32_t couple = packet.payload & 0xFFFF;
+  m_partials_received.add(packet.phase);
+  if (couple == kNone) {
+    store_none(range, static_cast<uint32_t>(packet.value), at);
+    return;
+  }
+  store_partial(range, couple, {packet.value, packet.low, packet.high}, at);
+}
+
+uint32_t CoupleUnit::ranges_with_partials() const {
+  return static_cast<uint32_t>(std::count(m_range_has_partials.begin(), m_range_has_partials.end(), true));
+}
+
+void CoupleUnit::merge_partials() {
+  NMSIM_ASSERT(partials_complete(), "a couple merge before every neuron range reported");
+  const Phase phase = m_ctx.phase.current();
+  for (uint32_t c = 0; c < m_ranges; ++c) {
+    if (m_range_has_partials[c]) {
+      for (uint32_t i = 0; i < m_merge_n; ++i) m_potentials[i] = m_merge[c][i].apply(m_potentials[i]);
+      m_buffer_reads.add(phase, m_merge_n);
+      m_merge_ops.add(phase, uint64_t{3} * m_merge_n);
+      m_couple_reads.add(phase, words(m_merge_n));
+      m_couple_writes.add(phase, words(m_merge_n));
+    }
+    m_covered[c] = 0;
+    m_range_has_partials[c] = false;
+  }
+  m_ranges_complete = 0;
+  m_last_arrival = Cycle{};
+}
+
 }  // namespace nmsim::core

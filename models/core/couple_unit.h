@@ -13,10 +13,12 @@
 
 #include <systemc>
 
+#include "models/arith/saturating_sum.h"
 #include "models/base/cycle.h"
 #include "models/base/sim_context.h"
 #include "models/base/spike_bitmap.h"
 #include "models/base/stats.h"
+#include "models/noc/packet.h"
 #include "models/sram/sram.h"
 #include "proto/core.pb.h"
 
@@ -71,6 +73,38 @@ class CoupleUnit : public sc_core::sc_object, public StatGroup {
   // couple word per sender); `transposed`: through the transposed weights.
   void count_pass(uint64_t senders, uint32_t n, bool transposed);
 
+  // --- a recurrent layer split over cores (models/core/README.md "Couples across cores") ---
+  // Once, before the run: `rows` = the core's recurrent rows (receivers of its block of W^T),
+  // `ranges` = the layer's neuron ranges; `owner_n` = the couples it owns (0 on a core that
+  // owns none). Creates the block's partial memory, the owner's merge buffer and their stats.
+  void configure_partials(uint32_t rows, uint32_t ranges, uint32_t owner_n);
+  bool has_partials() const { return m_partial_rows > 0 || m_merge_n > 0; }
+  // Sender side: a pass of the core's local senders over its block, one arith::SaturatingSum
+  // per recurrent row, in ascending sender order (a copy row, or a gathered column).
+  void begin_partial_pass();
+  void accumulate_partial_row(const uint8_t* row, uint32_t rows, bool negative);
+  void accumulate_partial_column(std::size_t buffer, uint32_t rows, bool negative);
+  void count_partial_pass(uint64_t senders);
+  bool block_has_senders() const { return m_partial_senders > 0; }
+  const arith::SaturatingSum& block_partial(uint32_t r) const { return m_block[r]; }
+  void count_partial_send(uint32_t rows);  // reads the partial words of `rows` rows
+  // Owner side: one partial of couple `couple` from neuron range `range`, or a range's "none"
+  // covering `count` couples (written locally or from a packet).
+  void store_partial(uint32_t range, uint32_t couple, const arith::SaturatingSum& partial, Cycle at);
+  void store_none(uint32_t range, uint32_t count, Cycle at);
+  void receive_partial(const noc::Packet& packet, Cycle at);
+  bool partials_complete() const { return m_ranges_complete == m_ranges; }
+  Cycle last_partial_arrival() const { return m_last_arrival; }
+  uint32_t ranges_with_partials() const;
+  // Applies the stored partials to the couple potentials in range order (ascending sender,
+  // as one core's transposed pass) and clears the buffer.
+  void merge_partials();
+  PhaseCounter& merge_cycles() { return m_merge_cycles; }
+  // Packet payload of a couple partial: range << 16 | couple; kNone as the couple says "none"
+  // (the packet's value = the couples it covers).
+  static constexpr uint32_t kNone = 0xFFFF;
+  static uint32_t partial_payload(uint32_t range, uint32_t couple) { return range << 16 | couple; }
+
  private:
   uint64_t words(uint32_t n) const { return (n + m_lanes - 1) / m_lanes; }
 
@@ -99,6 +133,26 @@ class CoupleUnit : public sc_core::sc_object, public StatGroup {
   PhaseCounter m_couple_resets;
   PhaseCounter m_couple_spikes;
   PhaseCounter m_transposed_senders;
+
+  // Couples across cores (configure_partials).
+  uint32_t m_partial_rows = 0;
+  uint32_t m_ranges = 0;
+  uint32_t m_merge_n = 0;
+  std::vector<arith::SaturatingSum> m_block;               // sender side: one per recurrent row
+  uint64_t m_partial_senders = 0;
+  std::vector<std::vector<arith::SaturatingSum>> m_merge;  // owner: [range][couple]
+  std::vector<uint32_t> m_covered;                         // owner: couples reported per range
+  std::vector<bool> m_range_has_partials;
+  uint32_t m_ranges_complete = 0;
+  Cycle m_last_arrival{};
+  PhaseCounter m_partial_reads;
+  PhaseCounter m_partial_writes;
+  PhaseCounter m_bound_adds;
+  PhaseCounter m_partials_received;
+  PhaseCounter m_buffer_writes;
+  PhaseCounter m_buffer_reads;
+  PhaseCounter m_merge_ops;
+  PhaseCounter m_merge_cycles;
 };
 
 }  // namespace nmsim::core

@@ -104,11 +104,14 @@ void LearningEngine::configure(uint32_t weights_per_row, uint64_t row_bytes) {
   m_scaled.assign(weights_per_row, 0);
 }
 
-void LearningEngine::attach_transposed_copy(sram::Sram* copy, uint32_t first_row) {
+void LearningEngine::attach_transposed_copy(sram::Sram* copy, uint32_t first_row, uint32_t rows,
+                                            uint64_t copy_row_bytes) {
   NMSIM_ASSERT(m_row_bytes > 0, "transposed copy attached before configure()");
   NMSIM_ASSERT(m_copy == nullptr, "transposed copy attached twice");
   m_copy = copy;
   m_copy_first_row = first_row;
+  m_copy_rows = rows == 0 ? m_weights_per_row : rows;
+  m_copy_row_bytes = copy_row_bytes == 0 ? m_row_bytes : copy_row_bytes;
   m_copy_word.assign(copy->word_bytes(), 0);
   m_copy_mask.assign(copy->word_bytes(), 0);
   add_stat("transposed_copy_writes", "words",
@@ -130,7 +133,7 @@ Cycle LearningEngine::write_copy_column(uint32_t i, const int32_t* deltas, Cycle
     if (deltas[j] == 0) continue;
     write_weight(m_copy_word.data(), slot, m_weight_width_bits,
                  read_weight(m_buffer.data(), j, m_weight_width_bits));
-    done = m_copy->write_masked(uint64_t{j} * m_row_bytes + word_offset, m_copy_word.data(),
+    done = m_copy->write_masked(uint64_t{j} * m_copy_row_bytes + word_offset, m_copy_word.data(),
                                 m_copy_mask.data(), start);
     ++words;
   }
@@ -178,7 +181,7 @@ Cycle LearningEngine::update_row(uint32_t row, const int32_t* deltas, Cycle star
   }
   const Cycle modified = ready + (m_weights_per_row + m_lanes - 1) / m_lanes;
   Cycle done = m_sram.access(true, address, length, m_buffer.data(), modified);
-  if (m_copy != nullptr && row >= m_copy_first_row && row - m_copy_first_row < m_weights_per_row) {
+  if (m_copy != nullptr && row >= m_copy_first_row && row - m_copy_first_row < m_copy_rows) {
     done = max(done, write_copy_column(row - m_copy_first_row, deltas, modified));
   }
   m_modify_ops.add(phase, m_weights_per_row);

@@ -37,9 +37,10 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
 
   // Row geometry (from the mapping).
   void configure(uint32_t weights_per_row, uint64_t row_bytes);
-  // Keeps `copy` equal to the transpose of rows [first_row, first_row + weights_per_row):
-  // copy row j, weight i = row first_row + i, weight j (same row geometry).
-  void attach_transposed_copy(sram::Sram* copy, uint32_t first_row);
+  // Keeps `copy` equal to the transpose of rows [first_row, first_row + rows): copy row j
+  // (copy_row_bytes long), weight i = row first_row + i, weight j. The square block of the
+  // core's own neurons: rows = weights_per_row, copy_row_bytes = the row's (0 = the row's).
+  void attach_transposed_copy(sram::Sram* copy, uint32_t first_row, uint32_t rows = 0, uint64_t copy_row_bytes = 0);
 
   // w[j] = saturate(w[j] + deltas[j]) for the row at index `row`; returns the cycle the
   // write-back completes. Does not wait: the caller (the core's controller) does.
@@ -79,6 +80,8 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
   PhaseCounter m_rounding_ops;
   sram::Sram* m_copy = nullptr;   // the transposed copy, if attached
   uint32_t m_copy_first_row = 0;
+  uint32_t m_copy_rows = 0;
+  uint64_t m_copy_row_bytes = 0;
   std::vector<uint8_t> m_copy_word;  // one word of the copy and its bit mask
   std::vector<uint8_t> m_copy_mask;
   PhaseCounter m_copy_writes;

@@ -194,10 +194,11 @@ void NeuronCore::configure(const CoreLayout& layout, const NeuronParams& params)
   }
   if (m_transposed_read == COLUMN_READ) m_couples->configure(layout.neuron_count, m_sram.word_bytes());
   if (layout.fan_in_groups > 1) {
-    NMSIM_ASSERT(m_partials == nullptr && !m_couples && m_generator == nullptr,
-                 "a fan-in split is configured once, on a core without couples or a weight generator");
-    m_partials = make_child<PartialSumUnit>(*this, "partials", m_ctx, layout.fan_in_group, layout.fan_in_groups,
-                                            layout.neuron_count, m_lanes, m_state_width_bits);
+    NMSIM_ASSERT(m_generator == nullptr, "a fan-in split on a core with a weight generator");
+    if (m_partials == nullptr) {  // configured again (a workload's own spike routes): kept
+      m_partials = make_child<PartialSumUnit>(*this, "partials", m_ctx, layout.fan_in_group, layout.fan_in_groups,
+                                              layout.neuron_count, m_lanes, m_state_width_bits);
+    }
     m_decoded_row.assign(layout.neuron_count, 0);
   }
 }
@@ -625,6 +626,12 @@ void NeuronCore::deliver(const noc::Packet& packet, Cycle at) {
   if (packet.type == noc::PacketType::kValue) {
     m_received_values.push_back({packet.src_node, packet.src_core, packet.payload, packet.value, at});
     m_values_received.add(packet.phase);
+    return;
+  }
+  if (packet.type == noc::PacketType::kCouplePartial) {
+    NMSIM_ASSERT(m_couples != nullptr, "a couple partial for a core without couples");
+    m_couples->receive_partial(packet, at);
+    if (m_couples->partials_complete()) m_couple_partials_complete.notify(sc_core::SC_ZERO_TIME);
     return;
   }
   if (packet.type == noc::PacketType::kPartialSum) {

@@ -82,6 +82,21 @@
 //       words hit one bank: n cycles per sender, where a row takes words_per_row / banks.
 //   Ends at max(last accumulate end, s + ceil(n / scan_bits)) + fill; n SOPs per sender.
 // - Learning with TRANSPOSED_COPY writes both arrays (learning_engine.h).
+// Couples across cores (configure_couple_partials; m = the core's recurrent rows of the block,
+// B = ceil(m / lanes)):
+// - integrate_couple_partials(plus, minus): as integrate_couples_transposed, but sender j's
+//   weights W_ij for the block rows i (a copy row of m weights, or a column of m single-word
+//   reads) are added to the partial memory (one saturating sum per row): B accumulate cycles
+//   per sender (x2 with one state port), m SOPs, B partial words read and written, 2m bound
+//   adds; the partial memory starts each pass as the identity.
+// - send_couple_partials(): per target owner, with a sender this pass, one packet per row
+//   (1 + 3 x (value flits - 1) flits, as send_partials) or, with none, one 1-flit "none";
+//   rows of the core's own couples are written to its merge buffer without a packet. One
+//   packet or entry a cycle; B partial words read per target sent.
+// - merge_couple_partials(): waits for every range's report, then from max(now, last arrival)
+//   applies the ranges with partials in range order: per range n buffer reads, 3n merge ops,
+//   ceil(n / lanes) couple words read and written, ceil(n / lanes) x (1 or 2) cycles; + fill,
+//   nothing if no range had partials.
 // Fan-in split (mapper.h; models/core/README.md "Fan-in split"; the partial-sum unit,
 // partial_sum_unit.h, exists only on the cores of a split layer). A = ceil(n / lanes):
 // - integrate() on a fan-in group core (group > 0) is timed and counted as above (rows, SOPs)
@@ -288,6 +303,33 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   void send_couple_spikes(uint32_t tree_id);
   void integrate_couples();
   void integrate_couples_transposed(const SpikeBitmap& positive, const SpikeBitmap& negative);
+  // A recurrent layer split over cores (models/core/README.md "Couples across cores"): this
+  // core's block of W is its recurrent rows [first_row, first_row + rows) x its neurons; its
+  // local senders' partial sums of W^T go to the couples' owners, which merge them in range
+  // order. Set up once before the run (after configure()); with TRANSPOSED_COPY the copy
+  // holds the block transposed (rows weights a copy row), and must fit the copy array.
+  struct CouplePartialTarget {
+    uint32_t node = 0;          // the owner of rows [first_row, first_row + count) of the block
+    uint32_t core = 0;
+    uint32_t first_row = 0;     // block row (0 .. rows - 1)
+    uint32_t count = 0;
+    uint32_t first_couple = 0;  // the owner's local couple index of the first of them
+  };
+  struct CouplePartialsLayout {
+    uint32_t first_row = 0;
+    uint32_t rows = 0;          // 0: the core holds no recurrent rows (an owner still merges)
+    uint32_t range = 0;         // the neuron range of the core's neurons (its senders)
+    uint32_t ranges = 1;        // the layer's neuron ranges (the sources an owner merges)
+    std::vector<CouplePartialTarget> targets;  // in block row order
+  };
+  void configure_couple_partials(const CouplePartialsLayout& layout);
+  // v-partials of the block rows from local senders (the transposed read of the block, into
+  // the partial memory); then one packet per row to its owner (or one "none" per owner when
+  // no sender), a row of this core's own couples written straight into its merge buffer.
+  void integrate_couple_partials(const SpikeBitmap& positive, const SpikeBitmap& negative);
+  void send_couple_partials();
+  // Owner: waits for every range's partials (or "none") and applies them to the couples.
+  void merge_couple_partials();
   // The second synapse array of TRANSPOSED_COPY (null otherwise).
   sram::Sram* transposed_sram() { return m_transposed_sram.get(); }
   tlm_utils::simple_initiator_socket<NeuronCore>* transposed_sram_socket() {
@@ -332,7 +374,10 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Returns the cycle the accumulator is free after the last sender; *senders counts them.
   template <typename Fetch, typename Accumulate>
   Cycle sender_pipeline(const SpikeBitmap& lines, Cycle start, Fetch&& fetch,
-                        Accumulate&& accumulate, uint64_t* senders);
+                        Accumulate&& accumulate, uint64_t* senders, uint32_t receivers = 0);
+  // The transposed block: its rows and the copy's row length (the main row's for a square block).
+  uint32_t transposed_rows() const;
+  uint64_t transposed_copy_row_bytes() const;
   // Counts a couple pass's SOPs and couple-memory accesses and waits for its end.
   void finish_couple_pass(Cycle start, Cycle accumulator_free, uint64_t senders, uint32_t lines,
                           bool transposed);
@@ -429,6 +474,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   std::array<std::vector<uint8_t>, 2> m_row_buffers;
   bool m_has_transposed_block = false;
   uint32_t m_transposed_first_axon = 0;
+  CouplePartialsLayout m_couple_partials;  // couples across cores (rows 0: unused)
+  sc_core::sc_event m_couple_partials_complete;
   tlm::tlm_generic_payload m_noc_payload;
   noc::Packet m_packet;
   uint64_t m_packets_sent_total = 0;

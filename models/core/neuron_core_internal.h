@@ -21,8 +21,10 @@ inline const std::vector<std::string> kActivityNames = {"idle", "reset", "encode
 
 template <typename Fetch, typename Accumulate>
 Cycle NeuronCore::sender_pipeline(const SpikeBitmap& lines, Cycle start, Fetch&& fetch,
-                                  Accumulate&& accumulate, uint64_t* senders) {
-  const uint64_t accumulate_cycles = ceil_div(swept_neurons(), m_lanes) * cycles_per_state_word();
+                                  Accumulate&& accumulate, uint64_t* senders, uint32_t receivers) {
+  // A pass over `receivers` accumulators (0: the neurons the core sweeps).
+  const uint64_t accumulate_cycles =
+      ceil_div(receivers == 0 ? swept_neurons() : receivers, m_lanes) * cycles_per_state_word();
   Cycle accumulator_free = start;
   std::array<Cycle, 2> buffer_free = {start, start};
   uint64_t rows = 0;

@@ -13,8 +13,9 @@ enum class PacketKind : uint8_t { kUnicast, kMulticast };
 // What the packet carries: an AER spike (the payload is the neuron's address), a graded
 // value (an error, a label: payload = index, value = the number), or a fan-in group's partial
 // sum for one neuron (payload = group and neuron, value = the sum, low and high its bounds:
-// arith::SaturatingSum) or, with one flit, the group's word that it has none this step.
-enum class PacketType : uint8_t { kSpike, kValue, kPartialSum };
+// arith::SaturatingSum) or, with one flit, the group's word that it has none this step; a
+// couple partial is the same for SPIDE's backward stage across cores (couple_unit.h).
+enum class PacketType : uint8_t { kSpike, kValue, kPartialSum, kCouplePartial };
 
 struct Packet {
   uint64_t id = 0;

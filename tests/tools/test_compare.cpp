@@ -160,10 +160,10 @@ TEST_CASE("compare: bad algorithms and per-algorithm data settings are refused b
   CHECK(chip.status == 2);
   CHECK(chip.err.find("one chip") != std::string::npos);
   // A job's own config error names the algorithm and the field.
-  const auto spide = run_nmsim(dir, "compare --quiet --algorithms spide --set spide:network.hidden_sizes=300 "
+  const auto spide = run_nmsim(dir, "compare --quiet --algorithms spide --set spide:training.batch_size=2 "
                                     "--set training.train_samples=2 --set samples=2 --json c.json");
   CHECK(spide.status == 2);
-  CHECK(spide.err.find("spide: run.network.hidden_sizes[0] = 300") != std::string::npos);
+  CHECK(spide.err.find("spide: run.training.batch_size = 2") != std::string::npos);
   // Fields no chosen algorithm reads: in the shared run, and behind another algorithm's prefix.
   const auto shared = run_nmsim(dir, "compare --quiet --algorithms dfa,ff --set spide.logit_shift=3 --json c.json");
   CHECK(shared.status == 2);

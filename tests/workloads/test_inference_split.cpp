@@ -146,7 +146,7 @@ TEST_CASE("fan-in split: FF training on cores of 128 axons equals the reference 
   CHECK(stat_sum(result.report, ".partials.merge_ops") > 0);
 }
 
-TEST_CASE("fan-in split: DFA's stochastic rounding and the SPIDE workload refuse a split", "[fan-in split][errors]") {
+TEST_CASE("fan-in split: DFA's stochastic rounding and the convex workload refuse a split", "[fan-in split][errors]") {
   auto options = split_options(64, 2);
   options.chip.mutable_core()->set_state_width_bits(24);
   options.run.set_workload(WORKLOAD_DFA);

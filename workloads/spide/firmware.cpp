@@ -9,6 +9,7 @@
 #include "platform/mapper/mapper.h"
 #include "workloads/common/fixed_point.h"
 #include "workloads/common/softmax.h"
+#include "workloads/spide/split_firmware.h"
 
 namespace nmsim::spide {
 namespace {
@@ -18,9 +19,13 @@ constexpr uint64_t kDividerCycles = 32;
 
 void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                     SpideSchedule& schedule) {
+  if (mapping.layers.size() == 2 && mapping.layers[0].size() > 1) {
+    configure_split_chip(chip, mapping, neuron, schedule);
+    return;
+  }
   if (mapping.layers.size() != 2 || mapping.layers[0].size() != 1 || mapping.layers[1].size() != 1)
-    throw ConfigError("spide: the hidden layer (" + std::to_string(schedule.options.hidden) +
-                      " neurons and its recurrence) and the readout must each fit one core (chip.core.neurons)");
+    throw ConfigError("spide: the readout's fan-in (" + std::to_string(schedule.options.hidden) +
+                      " hidden neurons) must fit one core's rows (chip.core.max_axons and the synapse SRAM)");
   chip.configure(mapping, neuron);
   const mapper::CoreSlot& hidden = mapping.layers[0].front();
   const mapper::CoreSlot& output = mapping.layers[1].front();
@@ -146,8 +151,16 @@ void SpideCoreProgram::gradient_output(core::NeuronCore& core) {
     const int64_t g = std::clamp<int64_t>(workloads::round_shift(sum, static_cast<int>(o.gradient_shift)), -limit, limit);
     m_gradient[i] = static_cast<int32_t>(g);
   }
-  for (uint32_t i = 0; i < o.hidden; ++i)
-    if (m_gradient[i] != 0) core.send_value_to(m_schedule.hidden_node, m_schedule.hidden_core_in_node, i, m_gradient[i]);
+  if (!m_schedule.split()) {
+    for (uint32_t i = 0; i < o.hidden; ++i)
+      if (m_gradient[i] != 0) core.send_value_to(m_schedule.hidden_node, m_schedule.hidden_core_in_node, i, m_gradient[i]);
+    return;
+  }
+  for (uint32_t owner : m_schedule.range_owner) {  // g_i to the owner of i, its local index
+    const SpideHiddenCore& h = m_schedule.hidden_cores[owner];
+    for (uint32_t j = 0; j < h.neuron_count; ++j)
+      if (m_gradient[h.first_neuron + j] != 0) core.send_value_to(h.node, h.core_in_node, j, m_gradient[h.first_neuron + j]);
+  }
 }
 
 void SpideCoreProgram::backward_hidden(core::NeuronCore& core, SpideChipRecord& record) {
@@ -207,8 +220,16 @@ SpideHostProgram::SpideHostProgram(const SpideSchedule& schedule, chip::Chip& ch
 
 void SpideHostProgram::load(host::HostLink& link, const uint8_t* pixels) {
   const uint32_t inputs = m_schedule.options.inputs;
-  std::memcpy(m_chip.core(m_schedule.hidden_core).input_pixels().data(), pixels, inputs);
-  link.transfer_to_chip(inputs + sizeof(uint32_t));  // pixels + encoder index register
+  if (!m_schedule.split()) {
+    std::memcpy(m_chip.core(m_schedule.hidden_core).input_pixels().data(), pixels, inputs);
+    link.transfer_to_chip(inputs + sizeof(uint32_t));  // pixels + encoder index register
+    return;
+  }
+  for (const SpideHiddenCore& h : m_schedule.hidden_cores) {  // each core its pixels
+    if (h.pixels == 0) continue;
+    std::memcpy(m_chip.core(h.core_index).input_pixels().data(), pixels + h.first_pixel, h.pixels);
+    link.transfer_to_chip(h.pixels + sizeof(uint32_t));
+  }
 }
 
 void SpideHostProgram::forward_barriers(host::HostLink& link, Phase after) {
@@ -216,8 +237,15 @@ void SpideHostProgram::forward_barriers(host::HostLink& link, Phase after) {
   link.barrier(Phase::kForward);
   for (uint32_t t = 0; t < steps; ++t) {
     link.barrier(Phase::kForward);
-    link.barrier(t + 1 == steps ? after : Phase::kForward);
+    link.barrier(t + 1 == steps && !m_schedule.split() ? after : Phase::kForward);
   }
+  if (m_schedule.split()) link.barrier(after);  // the output core integrated s[T-1]
+}
+
+void SpideHostProgram::backward_barriers(host::HostLink& link) {
+  link.barrier(Phase::kBackward);
+  if (m_schedule.split())  // one per backward step but the last: the ternary spikes delivered
+    for (uint32_t t = 0; t + 1 < m_schedule.options.backward_steps; ++t) link.barrier(Phase::kBackward);
 }
 
 uint32_t SpideHostProgram::read_prediction(host::HostLink& link, bool keep_outputs) {
@@ -238,7 +266,7 @@ void SpideHostProgram::run(host::HostLink& link) {
     output.host_register(HostRegister::kLabel) = static_cast<int32_t>(m_schedule.labels[s]);
     link.transfer_to_chip(sizeof(int32_t));
     forward_barriers(link, Phase::kBackward);
-    link.barrier(Phase::kBackward);
+    backward_barriers(link);
     link.barrier(Phase::kUpdate);
     link.barrier(Phase::kHostIo);
     // o: the output core's potentials, untouched by the backward stage and the update.

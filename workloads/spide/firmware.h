@@ -1,5 +1,6 @@
 // SPIDE training firmware (reference.h is the specification of the arithmetic): one hidden
-// core holds the whole recurrent layer, an output core holds the readout.
+// core holds the whole recurrent layer, an output core holds the readout (a layer larger than
+// one core: split_firmware.h).
 // Hidden core rows: axon j < N is hidden neuron j's own spike (row j = W[j][*]: a spike's
 // AER address is its neuron index, so the core's own spikes of step t-1 land on axons 0..N-1
 // through its multicast tree, which also reaches the output core), axon N + i is input line i
@@ -45,6 +46,21 @@ namespace nmsim::mapper { struct Mapping; }
 
 namespace nmsim::spide {
 
+// One core of a recurrent layer split over cores (split_firmware.h).
+struct SpideHiddenCore {
+  uint32_t core_index = 0, node = 0, core_in_node = 0;
+  uint32_t range = 0;                      // neuron range (its owner holds the couples)
+  uint32_t first_neuron = 0, neuron_count = 0;
+  uint32_t first_axon = 0, fan_in = 0;     // input lines: recurrent below N, then the pixels
+  bool owner = false;
+  uint32_t recurrent_rows = 0;             // lines < N held (rows 0 .. recurrent_rows - 1)
+  uint32_t first_pixel = 0, pixels = 0;    // the pixels of the lines >= N held
+  bool has_spike_tree = false;             // owner: to its group cores with recurrent rows
+  uint32_t spike_tree = 0;
+  bool has_factor_tree = false;            // owner: to all its group cores
+  uint32_t factor_tree = 0;
+};
+
 // The host register the firmware reads: the label of the training sample (output core).
 enum class HostRegister : uint8_t { kLabel };
 
@@ -59,8 +75,14 @@ struct SpideSchedule {
   std::vector<uint64_t> test_encoder_indices;
   uint32_t hidden_core = 0;            // core indices in the chip
   uint32_t output_core = 1;
+  uint32_t output_node = 0;            // split: where the owners' g comes from
+  uint32_t output_core_in_node = 0;
   uint32_t hidden_node = 0;            // where the output core sends g
   uint32_t hidden_core_in_node = 0;
+  // The recurrent layer over several cores (split_firmware.h): empty on one core.
+  std::vector<SpideHiddenCore> hidden_cores;  // the mapping's order: range by range, group 0 first
+  std::vector<uint32_t> range_owner;          // per neuron range, its owner's index in hidden_cores
+  bool split() const { return !hidden_cores.empty(); }
 };
 
 // What the chip computed for one training sample (for the comparison with the reference).
@@ -78,7 +100,8 @@ struct SpideChipRecord {
 // classes}) (the hidden core's fan-in is its own N neurons, then the inputs). Configures the
 // chip, replaces the hidden core's tree by one to itself and the output core (its spikes are
 // its own next step's recurrent input), names the transposed block (axons 0..N-1) and fills
-// the schedule's core fields. Call before preloading the weights.
+// the schedule's core fields; a mapping with several hidden cores goes to configure_split_chip
+// (split_firmware.h). Call before preloading the weights.
 void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                     SpideSchedule& schedule);
 
@@ -94,6 +117,7 @@ class SpideCoreProgram : public core::Program {
   const std::vector<SpideChipRecord>& records() const { return m_records; }
 
  private:
+  friend class SpideSplitProgram;  // the output core's gradient and update are shared
   void forward_hidden(core::NeuronCore& core, uint64_t encoder_index, Phase after);
   void forward_output(core::NeuronCore& core, Phase after);
   void gradient_output(core::NeuronCore& core);
@@ -124,6 +148,7 @@ class SpideHostProgram : public host::HostProgram {
   uint32_t read_prediction(host::HostLink& link, bool keep_outputs);
   void load(host::HostLink& link, const uint8_t* pixels);
   void forward_barriers(host::HostLink& link, Phase after);
+  void backward_barriers(host::HostLink& link);
 
   const SpideSchedule& m_schedule;
   chip::Chip& m_chip;

@@ -34,7 +34,7 @@ SpideMatrices from_chip_layout(const workloads::NetworkWeights& w, const SpideOp
   return m;
 }
 
-void check_chip(const SpideOptions& o, const ChipConfig& chip, const RunConfig& run) {
+void check_chip(const ChipConfig& chip, const RunConfig& run) {
   if (run.training().batch_size() != 1)
     throw ConfigError("run.training.batch_size = " + std::to_string(run.training().batch_size()) +
                       ": the SPIDE firmware trains online (1)");
@@ -44,14 +44,6 @@ void check_chip(const SpideOptions& o, const ChipConfig& chip, const RunConfig& 
     throw ConfigError("chip.core.ternary_couples = false: SPIDE's backward stage runs on the ternary couples");
   if (chip.core().transposed_read() != TRANSPOSED_COPY && chip.core().transposed_read() != COLUMN_READ)
     throw ConfigError("chip.core.transposed_read: SPIDE needs TRANSPOSED_COPY or COLUMN_READ");
-  if (o.hidden > chip.core().neurons())
-    throw ConfigError("run.network.hidden_sizes[0] = " + std::to_string(o.hidden) +
-                      ": the SPIDE firmware keeps the recurrent layer on one core of chip.core.neurons = " +
-                      std::to_string(chip.core().neurons()));
-  if (o.hidden + o.inputs > chip.core().max_axons())
-    throw ConfigError("run.network.hidden_sizes[0] = " + std::to_string(o.hidden) + ": the hidden core needs " +
-                      std::to_string(o.hidden + o.inputs) + " axons (its own neurons and the inputs), chip.core.max_axons = " +
-                      std::to_string(chip.core().max_axons()));
 }
 
 std::string network_text(const RunConfig& /*run*/, const std::string& layers) {
@@ -84,7 +76,7 @@ std::string study_figures(const EpochResult& e) {
 void SpideJob::read_options(const ChipConfig& chip, const RunConfig& run) {
   m_run = run;
   m_options = options_from_config(run, chip);
-  check_chip(m_options, chip, run);
+  check_chip(chip, run);
   m_transposed_copy = chip.core().transposed_read() == TRANSPOSED_COPY;
 }
 
@@ -124,11 +116,22 @@ void SpideJob::configure(chip::Chip& chip, const mapper::Mapping& mapping, const
 }
 
 void SpideJob::load_programs(chip::Chip& chip, const mapper::Mapping& /*mapping*/, const job::ProgramHooks& hooks) {
-  if (m_transposed_copy) chip.core(m_schedule.hidden_core).load_transposed_copy();
-  m_hidden_program = std::make_unique<SpideCoreProgram>(m_schedule);
-  m_output_program = std::make_unique<SpideCoreProgram>(m_schedule);
-  chip.core(m_schedule.hidden_core).set_program(m_hidden_program.get());
-  chip.core(m_schedule.output_core).set_program(m_output_program.get());
+  if (m_schedule.split()) {
+    for (std::size_t k = 0; k < m_schedule.hidden_cores.size(); ++k) {
+      const SpideHiddenCore& h = m_schedule.hidden_cores[k];
+      if (m_transposed_copy && h.recurrent_rows > 0) chip.core(h.core_index).load_transposed_copy();
+      m_split_programs.push_back(std::make_unique<SpideSplitProgram>(m_schedule, static_cast<int>(k)));
+      chip.core(h.core_index).set_program(m_split_programs.back().get());
+    }
+    m_split_programs.push_back(std::make_unique<SpideSplitProgram>(m_schedule, -1));
+    chip.core(m_schedule.output_core).set_program(m_split_programs.back().get());
+  } else {
+    if (m_transposed_copy) chip.core(m_schedule.hidden_core).load_transposed_copy();
+    m_hidden_program = std::make_unique<SpideCoreProgram>(m_schedule);
+    m_output_program = std::make_unique<SpideCoreProgram>(m_schedule);
+    chip.core(m_schedule.hidden_core).set_program(m_hidden_program.get());
+    chip.core(m_schedule.output_core).set_program(m_output_program.get());
+  }
   const auto total = static_cast<uint32_t>(m_schedule.labels.size() + m_schedule.test_labels.size());
   m_host = std::make_unique<SpideHostProgram>(
       m_schedule, chip, [this, hooks, total] { hooks.progress(++m_done, total); }, hooks.training_ended);
@@ -138,7 +141,13 @@ void SpideJob::load_programs(chip::Chip& chip, const mapper::Mapping& /*mapping*
 void SpideJob::read_back(chip::Chip& chip) {
   m_predictions = m_host->predictions();
   m_test_predictions = m_host->test_predictions();
-  m_records = m_hidden_program->records();
+  if (m_schedule.split()) {
+    std::vector<const SpideSplitProgram*> owners;
+    for (uint32_t k : m_schedule.range_owner) owners.push_back(m_split_programs[k].get());
+    m_records = combined_records(owners);
+  } else {
+    m_records = m_hidden_program->records();
+  }
   m_chip_weights = from_chip_layout(job::read_back_weights(chip, m_network.weights, m_options.weight_width_bits),
                                     m_options);
 }

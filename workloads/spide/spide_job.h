@@ -1,5 +1,5 @@
 // SPIDE training on the chip (job::ChipWorkload, firmware.h): the recurrent hidden layer on
-// one core and the readout on another, trained online on the first N samples of the epoch-0
+// one core (or split over cores: split_firmware.h) and the readout on another, trained online on the first N samples of the epoch-0
 // training order, then the test samples as inference; the report shows every phase, the test
 // accuracy, the energy per trained sample and the backward stage's share, and the functional
 // reference runs the same samples so that predictions, trained weights and counts are
@@ -15,22 +15,25 @@
 #include "workloads/spide/firmware.h"
 #include "workloads/spide/matrices.h"
 #include "workloads/spide/reference.h"
+#include "workloads/spide/split_firmware.h"
 
 namespace nmsim::spide {
 
 class SpideJob : public job::ChipWorkload {
  public:
   std::string kind() const override { return "spide"; }
-  // ConfigError for what SPIDE on the chip cannot run: batch_size != 1, a hidden layer plus
-  // the inputs that do not fit one core (chip.core.neurons, chip.core.max_axons), no ternary
-  // couples or transposed read (chip.core.ternary_couples, chip.core.transposed_read), a
-  // weights file (run.network.weights_file: F, W and O come from run.seed).
+  bool splits_fan_in() const override { return true; }  // split_firmware.h merges both stages' partial sums
+  // ConfigError for what SPIDE on the chip cannot run: batch_size != 1, no ternary couples or
+  // transposed read (chip.core.ternary_couples, chip.core.transposed_read), a weights file
+  // (run.network.weights_file: F, W and O come from run.seed). A hidden layer larger than a
+  // core is split over cores (split_firmware.h).
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
   // [N + inputs, N, classes]: the hidden core's rows are W (its own spikes), then F. DataError
   // for a data set whose samples are not `inputs` pixels.
   job::Network network(const workloads::DatasetSplit& data) override;
   void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
-  // configure_chip (firmware.h): the hidden core's tree to itself and the output core.
+  // configure_chip (firmware.h): the hidden core's tree to itself and the output core, or the
+  // split layout (split_firmware.h).
   void configure(chip::Chip& chip, const mapper::Mapping& mapping, const job::Network& network) override;
   // The transposed copy loaded (TRANSPOSED_COPY), the hidden and output programs.
   void load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) override;
@@ -54,6 +57,7 @@ class SpideJob : public job::ChipWorkload {
   job::Network m_network;
   SpideSchedule m_schedule;
   std::unique_ptr<SpideCoreProgram> m_hidden_program, m_output_program;
+  std::vector<std::unique_ptr<SpideSplitProgram>> m_split_programs;  // hidden cores, then the output core
   std::unique_ptr<SpideHostProgram> m_host;
   uint32_t m_done = 0;  // samples, for the progress display
   std::vector<uint32_t> m_predictions, m_test_predictions;
