@@ -1,9 +1,8 @@
 #include "platform/report/direct_json.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <vector>
 
 #include <google/protobuf/descriptor.h>
@@ -194,10 +193,14 @@ class DirectWriter {
       integer(static_cast<long long>(v));
       return;
     }
+    // std::to_chars with a precision prints as printf's %.15g does, without its locale and
+    // stream machinery; from_chars reads back as strtod.
     char buffer[32];
-    int n = std::snprintf(buffer, sizeof buffer, "%.15g", v);
-    if (std::strtod(buffer, nullptr) != v) n = std::snprintf(buffer, sizeof buffer, "%.17g", v);
-    m_out.append(buffer, static_cast<std::size_t>(n));
+    char* end = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::general, 15).ptr;
+    double back = 0;
+    std::from_chars(buffer, end, back);
+    if (back != v) end = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::general, 17).ptr;
+    m_out.append(buffer, static_cast<std::size_t>(end - buffer));
   }
 
   bool string(const std::string& text) {

@@ -13,7 +13,8 @@
 // - `{` / `[`, then each member on its own line indented one space deeper, `,` after all but
 //   the last, the closing bracket on its own line at the parent's indent; empty: {} or [];
 //   the top-level object ends with a newline;
-// - doubles as printf's %.15g, or %.17g when %.15g does not read back to the same double;
+// - doubles as printf's %.15g, or %.17g when %.15g does not read back to the same double
+//   (std::to_chars with those precisions: the same characters);
 //   NaN and infinities as the strings "NaN", "Infinity", "-Infinity";
 // - int32/uint32 as numbers; int64/uint64 as numbers when |v| <= 2^53, else quoted;
 //   bools as true/false; enums by name (by number when the value has no name);
