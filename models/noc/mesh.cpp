@@ -446,7 +446,7 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   if (up.stalled & port_bit(o)) wake(upstream, back);
 }
 
-void Mesh::step_router(uint32_t node, Cycle now) {
+inline void Mesh::step_router(uint32_t node, Cycle now) {
   RouterState& r = m_router_state[node];
   // Credits back by now.
   for (uint8_t returning = r.returning; returning != 0; returning &= returning - 1) {

@@ -160,15 +160,17 @@ class Mesh : public sc_core::sc_module {
   void engine();
   Cycle next_wake() const;
   void step_cycle(Cycle now);
-  void step_ni(uint32_t node, Cycle now);
+  // The per-flit steps of the wormhole router, inlined into step_cycle (mesh.cpp only): a
+  // call per flit and hop cost as much as the work in them.
+  [[gnu::always_inline]] void step_ni(uint32_t node, Cycle now);
   void push_flit(uint32_t node, NiState& ni, Cycle now);
-  void step_router(uint32_t node, Cycle now);
-  void send(uint32_t node, unsigned out, unsigned in, Cycle now);
+  [[gnu::always_inline]] void step_router(uint32_t node, Cycle now);
+  [[gnu::always_inline]] void send(uint32_t node, unsigned out, unsigned in, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle at);
-  void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
-  void pop_flit(uint32_t node, unsigned port, Cycle now);
-  uint8_t route(uint32_t node, const Flit& head) const;
-  Cycle node_wake(uint32_t node, Cycle now) const;
+  [[gnu::always_inline]] void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
+  [[gnu::always_inline]] void pop_flit(uint32_t node, unsigned port, Cycle now);
+  [[gnu::always_inline]] uint8_t route(uint32_t node, const Flit& head) const;
+  [[gnu::always_inline]] Cycle node_wake(uint32_t node, Cycle now) const;
   void wake(uint32_t node, Cycle at) {
     m_wake[node] = min(m_wake[node], at);
     m_next_wake = min(m_next_wake, at);

@@ -4,6 +4,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "models/base/errors.h"
+#include "platform/report/direct_json.h"
 
 namespace nmsim::report {
 
@@ -142,6 +143,12 @@ std::string unquote_exact_integers(const std::string& json, const Descriptor& ty
 }
 
 std::string message_to_json(const google::protobuf::Message& message) {
+  std::string direct;
+  if (write_json_directly(message, direct)) return direct;  // the same bytes, much faster
+  return message_to_json_by_protobuf(message);
+}
+
+std::string message_to_json_by_protobuf(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;  // reports show zeros
   options.preserve_proto_field_names = true;

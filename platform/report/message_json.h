@@ -17,7 +17,11 @@
 namespace nmsim::report {
 
 // The message as JSON under the rule above.
+// Written directly (direct_json.h) unless the message holds what only protobuf's printer
+// writes; the bytes are those of message_to_json_by_protobuf either way.
 std::string message_to_json(const google::protobuf::Message& message);
+// The same through protobuf's JSON printer and unquote_exact_integers (the reference).
+std::string message_to_json_by_protobuf(const google::protobuf::Message& message);
 
 // protobuf's JSON text of a message of type `type`, with the 64-bit integer fields that fit
 // unquoted. Walks the text as JSON (strings, escapes, nesting) beside the message's

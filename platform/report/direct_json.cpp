@@ -1,0 +1,248 @@
+#include "platform/report/direct_json.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <vector>
+
+#include <google/protobuf/descriptor.h>
+
+namespace nmsim::report {
+
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+constexpr unsigned long long kLargestExactInteger = 1ULL << 53;
+
+class DirectWriter {
+ public:
+  explicit DirectWriter(std::string& out) : m_out(out) {}
+
+  bool message(const Message& message, int depth) {
+    const Descriptor& type = *message.GetDescriptor();
+    const Reflection& reflection = *message.GetReflection();
+    m_out += '{';
+    bool first = true;
+    // protobuf's order: the fields outside any oneof in declaration order, then the set
+    // members of oneofs (proto3 `optional` fields included) by field number.
+    for (int i = 0; i < type.field_count(); ++i) {
+      const FieldDescriptor& field = *type.field(i);
+      if (!supported(field)) return false;
+      if (field.containing_oneof() != nullptr) continue;
+      if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field.is_repeated() &&
+          !reflection.HasField(message, &field)) {
+        continue;
+      }
+      if (!member(message, reflection, field, first, depth)) return false;
+    }
+    if (type.oneof_decl_count() > 0) {
+      std::vector<const FieldDescriptor*> set;
+      for (int i = 0; i < type.field_count(); ++i) {
+        const FieldDescriptor* field = type.field(i);
+        if (field->containing_oneof() != nullptr && reflection.HasField(message, field)) set.push_back(field);
+      }
+      std::sort(set.begin(), set.end(),
+                [](const FieldDescriptor* a, const FieldDescriptor* b) { return a->number() < b->number(); });
+      for (const FieldDescriptor* field : set) {
+        if (!member(message, reflection, *field, first, depth)) return false;
+      }
+    }
+    if (!first) new_line(depth);
+    m_out += '}';
+    return true;
+  }
+
+ private:
+  // One field as `"name": value`, after a comma unless it is the first.
+  bool member(const Message& message, const Reflection& reflection, const FieldDescriptor& field, bool& first,
+              int depth) {
+    if (!first) m_out += ',';
+    first = false;
+    new_line(depth + 1);
+    m_out += '"';
+    m_out += field.name();  // proto field names are [A-Za-z0-9_]: nothing to escape
+    m_out += "\": ";
+    if (!field.is_repeated()) return value(message, reflection, field, -1, depth + 1);
+    const int size = reflection.FieldSize(message, &field);
+    m_out += '[';
+    for (int e = 0; e < size; ++e) {
+      if (e > 0) m_out += ',';
+      new_line(depth + 2);
+      if (!value(message, reflection, field, e, depth + 2)) return false;
+    }
+    if (size > 0) new_line(depth + 1);
+    m_out += ']';
+    return true;
+  }
+
+  static bool supported(const FieldDescriptor& field) {
+    if (field.is_map()) return false;
+    switch (field.cpp_type()) {
+      case FieldDescriptor::CPPTYPE_FLOAT: return false;
+      case FieldDescriptor::CPPTYPE_STRING: return field.type() != FieldDescriptor::TYPE_BYTES;
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        // Well-known types (Timestamp, Any, wrappers, Struct...) have JSON forms of their own.
+        return field.message_type()->file()->package() != "google.protobuf";
+      default: return true;
+    }
+  }
+
+  void new_line(int depth) {
+    m_out += '\n';
+    m_out.append(static_cast<std::size_t>(depth), ' ');
+  }
+
+  // Element `index` of a repeated field, or the singular field's value (index < 0).
+  bool value(const Message& message, const Reflection& r, const FieldDescriptor& field, int index, int depth) {
+    const bool repeated = index >= 0;
+    switch (field.cpp_type()) {
+      case FieldDescriptor::CPPTYPE_INT32:
+        integer(repeated ? r.GetRepeatedInt32(message, &field, index) : r.GetInt32(message, &field));
+        return true;
+      case FieldDescriptor::CPPTYPE_UINT32:
+        unsigned_integer(repeated ? r.GetRepeatedUInt32(message, &field, index) : r.GetUInt32(message, &field));
+        return true;
+      case FieldDescriptor::CPPTYPE_INT64: {
+        const long long v = repeated ? r.GetRepeatedInt64(message, &field, index) : r.GetInt64(message, &field);
+        const unsigned long long magnitude =
+            v < 0 ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+        quoted_unless(magnitude <= kLargestExactInteger, [&] { integer(v); });
+        return true;
+      }
+      case FieldDescriptor::CPPTYPE_UINT64: {
+        const unsigned long long v =
+            repeated ? r.GetRepeatedUInt64(message, &field, index) : r.GetUInt64(message, &field);
+        quoted_unless(v <= kLargestExactInteger, [&] { unsigned_integer(v); });
+        return true;
+      }
+      case FieldDescriptor::CPPTYPE_DOUBLE:
+        real(repeated ? r.GetRepeatedDouble(message, &field, index) : r.GetDouble(message, &field));
+        return true;
+      case FieldDescriptor::CPPTYPE_BOOL:
+        m_out += (repeated ? r.GetRepeatedBool(message, &field, index) : r.GetBool(message, &field)) ? "true"
+                                                                                                     : "false";
+        return true;
+      case FieldDescriptor::CPPTYPE_ENUM: {
+        const int number = repeated ? r.GetRepeatedEnumValue(message, &field, index) : r.GetEnumValue(message, &field);
+        const auto* named = field.enum_type()->FindValueByNumber(number);
+        if (named == nullptr) {
+          integer(number);
+        } else {
+          m_out += '"';
+          m_out += named->name();
+          m_out += '"';
+        }
+        return true;
+      }
+      case FieldDescriptor::CPPTYPE_STRING: {
+        std::string scratch;
+        const std::string& text = repeated ? r.GetRepeatedStringReference(message, &field, index, &scratch)
+                                           : r.GetStringReference(message, &field, &scratch);
+        return string(text);
+      }
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        return this->message(repeated ? r.GetRepeatedMessage(message, &field, index) : r.GetMessage(message, &field),
+                             depth);
+      default:
+        return false;
+    }
+  }
+
+  template <typename Write>
+  void quoted_unless(bool bare, Write write) {
+    if (!bare) m_out += '"';
+    write();
+    if (!bare) m_out += '"';
+  }
+
+  void integer(long long v) {
+    if (v < 0) {
+      m_out += '-';
+      unsigned_integer(0ULL - static_cast<unsigned long long>(v));
+    } else {
+      unsigned_integer(static_cast<unsigned long long>(v));
+    }
+  }
+  void unsigned_integer(unsigned long long v) {
+    char buffer[20];
+    char* end = buffer + sizeof buffer;
+    char* p = end;
+    do {
+      *--p = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    m_out.append(p, static_cast<std::size_t>(end - p));
+  }
+
+  void real(double v) {
+    if (std::isnan(v)) {
+      m_out += "\"NaN\"";
+      return;
+    }
+    if (std::isinf(v)) {
+      m_out += v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+      return;
+    }
+    // Most report values are counts: an integer below 10^15 is what %.15g prints, digit for
+    // digit, and reads back exactly (zero keeps its sign: -0.0 prints as -0).
+    if (v == std::trunc(v) && std::fabs(v) < 1e15 && !(v == 0 && std::signbit(v))) {
+      integer(static_cast<long long>(v));
+      return;
+    }
+    // std::to_chars with a precision prints as printf's %.15g does, without its locale and
+    // stream machinery; from_chars reads back as strtod.
+    char buffer[32];
+    char* end = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::general, 15).ptr;
+    double back = 0;
+    std::from_chars(buffer, end, back);
+    if (back != v) end = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::general, 17).ptr;
+    m_out.append(buffer, static_cast<std::size_t>(end - buffer));
+  }
+
+  bool string(const std::string& text) {
+    m_out += '"';
+    for (const char c : text) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      if (u >= 0x80) return false;  // UTF-8: protobuf's
+      switch (c) {
+        case '"': m_out += "\\\""; continue;
+        case '\\': m_out += "\\\\"; continue;
+        case '\b': m_out += "\\b"; continue;
+        case '\f': m_out += "\\f"; continue;
+        case '\n': m_out += "\\n"; continue;
+        case '\r': m_out += "\\r"; continue;
+        case '\t': m_out += "\\t"; continue;
+        default: break;
+      }
+      if (u < 0x20 || u == 0x7f || c == '<' || c == '>') {
+        static const char kHex[] = "0123456789abcdef";
+        m_out += "\\u00";
+        m_out += kHex[u >> 4];
+        m_out += kHex[u & 15];
+        continue;
+      }
+      m_out += c;
+    }
+    m_out += '"';
+    return true;
+  }
+
+  std::string& m_out;
+};
+
+}  // namespace
+
+bool write_json_directly(const Message& message, std::string& out) {
+  out.clear();
+  out.reserve(1 << 16);
+  DirectWriter writer(out);
+  if (!writer.message(message, 0)) return false;
+  out += '\n';
+  return true;
+}
+
+}  // namespace nmsim::report
