@@ -4,6 +4,7 @@
 // written into a router at a requests its output VCs at a + 1, leaves at a + 2 once granted,
 // is written into the next router at a + 4; one hop costs 4 cycles and a packet over k hops
 // arrives 4k + 6 cycles after it was queued on an idle mesh.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <random>
@@ -282,4 +283,39 @@ TEST_CASE("VC multicast: forks of multi-flit packets that wait for credits can d
   random_multicast_load(mesh, 4);
   sc_core::sc_start();
   REQUIRE_THROWS_AS(mesh.rethrow_if_failed(), DeadlockError);
+}
+
+TEST_CASE("VC multicast: always_clock changes nothing (same deliveries and counts)", "[noc][vc][multicast][declocking]") {
+  // Two VC meshes in one design (2 VCs x 4 flits, virtual cut-through), one stepped only when
+  // something can change and one every cycle, fed the same multicast and unicast load.
+  SimContext ctx(kClockMhz);
+  ChipConfig chip = vc_chip(2, 4, true, 2);
+  Mesh skipping("skipping", chip, ctx);
+  chip.mutable_noc()->set_always_clock(true);
+  Mesh clocked("clocked", chip, ctx);
+  Recorder rec_skipping(skipping), rec_clocked(clocked);
+  random_multicast_load(skipping, 4);
+  random_multicast_load(clocked, 4);
+  sc_core::sc_start();
+  skipping.rethrow_if_failed();
+  clocked.rethrow_if_failed();
+  REQUIRE(rec_skipping.log.size() > 600);
+  std::vector<std::tuple<uint64_t, uint32_t, uint32_t, uint64_t>> a, b;
+  for (const Delivery& d : rec_skipping.log) a.emplace_back(d.id, d.node, d.core, d.at);
+  for (const Delivery& d : rec_clocked.log) b.emplace_back(d.id, d.node, d.core, d.at);
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  CHECK(a == b);
+  for (uint32_t n = 0; n < 16; ++n) {
+    const Router& x = skipping.router(n);
+    const Router& y = clocked.router(n);
+    CHECK(x.flits_forwarded().by_phase == y.flits_forwarded().by_phase);
+    CHECK(x.hops().by_phase == y.hops().by_phase);
+    CHECK(x.buffer_writes().by_phase == y.buffer_writes().by_phase);
+    CHECK(x.arbitration_conflicts().by_phase == y.arbitration_conflicts().by_phase);
+    CHECK(x.credit_stall_cycles().by_phase == y.credit_stall_cycles().by_phase);
+    CHECK(skipping.ni(n).local_deliveries().by_phase == clocked.ni(n).local_deliveries().by_phase);
+    CHECK(skipping.ni(n).max_queue_packets() == clocked.ni(n).max_queue_packets());
+  }
+  CHECK(skipping.last_delivery_cycle() == clocked.last_delivery_cycle());
 }
