@@ -225,12 +225,12 @@ void Mesh::allocate_vcs(uint32_t node, Cycle now) {
     asked[requesting++] = ports;
   }
   if (requesting == 0) return;
-  std::array<int16_t, kPortCount * 16> grant;
+  std::array<int16_t, kPortCount * 16> grant;  // set for the requested ports only
   for (unsigned o = 0; o < kPortCount; ++o) {
-    for (uint32_t w = 0; w < m_vcs; ++w) grant[o * m_vcs + w] = -1;
     if (count[o] == 0) continue;
     for (uint32_t w = 0; w < m_vcs; ++w) {
       const unsigned j = o * m_vcs + w;
+      grant[j] = -1;
       if (v.outputs[j].owner >= 0) continue;
       unsigned pick = requests[o][0];
       for (unsigned k = 0; k < count[o]; ++k) {
@@ -242,30 +242,35 @@ void Mesh::allocate_vcs(uint32_t node, Cycle now) {
       grant[j] = static_cast<int16_t>(pick);
     }
   }
+  // Input VC i accepts, among port o's VCs granting it, the first after its pointer.
+  const auto accept = [&](unsigned i, VcInput& in, unsigned o) {
+    int best = -1;
+    for (uint32_t w = 0; w < m_vcs; ++w) {
+      const unsigned j = o * m_vcs + w;
+      if (grant[j] != static_cast<int16_t>(i)) continue;
+      if (best < 0 || before(j, static_cast<unsigned>(best), v.va_accept[i], channels)) best = static_cast<int>(j);
+    }
+    if (best < 0) return false;
+    VcOutput& out = v.outputs[best];
+    out.owner = static_cast<int16_t>(i);
+    out.tail_sent = false;
+    in.held |= port_bit(o);
+    in.out_vc[o] = static_cast<uint8_t>(best % m_vcs);
+    v.va_grant[best] = static_cast<uint8_t>((i + 1) % channels);
+    v.va_accept[i] = static_cast<uint8_t>((best + 1) % channels);
+    m_router_state[node].last_move = now;  // the state changed: step again next cycle
+    return true;
+  };
   for (unsigned k = 0; k < requesting; ++k) {
     const unsigned i = requesters[k];
     VcInput& in = v.inputs[i];
-    const bool fork = (in.route & (in.route - 1)) != 0;
-    const auto& order = !fork || x_first(m_routing, m_shape, m_trees[in.buffer.front().tree_id].src_node)
-                            ? kXFirstOrder
-                            : kYFirstOrder;
-    for (const uint8_t o : order) {
-      if (!(asked[k] & port_bit(o))) continue;
-      int best = -1;
-      for (uint32_t w = 0; w < m_vcs; ++w) {
-        const unsigned j = o * m_vcs + w;
-        if (grant[j] != static_cast<int16_t>(i)) continue;
-        if (best < 0 || before(j, static_cast<unsigned>(best), v.va_accept[i], channels)) best = static_cast<int>(j);
+    if ((in.route & (in.route - 1)) == 0) {
+      accept(i, in, static_cast<unsigned>(__builtin_ctz(asked[k])));
+    } else {
+      const bool x = x_first(m_routing, m_shape, m_trees[in.buffer.front().tree_id].src_node);
+      for (const uint8_t o : x ? kXFirstOrder : kYFirstOrder) {
+        if ((asked[k] & port_bit(o)) && !accept(i, in, o)) break;
       }
-      if (best < 0) break;
-      VcOutput& out = v.outputs[best];
-      out.owner = static_cast<int16_t>(i);
-      out.tail_sent = false;
-      in.held |= port_bit(o);
-      in.out_vc[o] = static_cast<uint8_t>(best % m_vcs);
-      v.va_grant[best] = static_cast<uint8_t>((i + 1) % channels);
-      v.va_accept[i] = static_cast<uint8_t>((best + 1) % channels);
-      m_router_state[node].last_move = now;  // the state changed: step again next cycle
     }
     if (in.held == in.route) {
       in.state = VcInput::kActive;
