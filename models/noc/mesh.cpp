@@ -189,8 +189,6 @@ void Mesh::inject(const Packet& packet, Cycle at) {
                  "multicast packet with a tree of another source");
   }
   NMSIM_ASSERT(at >= m_ctx.clock.now(), "packet injected into the past");
-  NMSIM_ASSERT(!m_vc_router || packet.kind == PacketKind::kUnicast,
-               "multicast packet on the virtual-channel router (config::validate refuses it)");
   const uint32_t slot = allocate_slot(packet);
   NetworkInterface& ni = *m_nis[packet.src_node];
   RingBuffer<NiState::Queued>& queue = m_ni_state[packet.src_node].queue;

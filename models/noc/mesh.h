@@ -42,7 +42,7 @@
 //   local input at a0 + I; a packet whose tail leaves on the local output at d is delivered at
 //   d + E (the sink is called at d with that cycle).
 // - credit_delay_cycles C: a credit is back upstream at (downstream leave) + L + C.
-// - The virtual-channel router (vc_alloc_delay_cycles A >= 1), unicast only. Each input port
+// - The virtual-channel router (vc_alloc_delay_cycles A >= 1). Each input port
 //   has V virtual channels of B slots (virtual_channels, buffer_depth_flits); an output VC
 //   belongs to one packet from its VC allocation until its tail leaves (wait_for_tail_credit:
 //   until the tail's credit is back as well, every slot free). All its decisions are taken at
@@ -59,6 +59,18 @@
 //     the VC after the last one it sent (+ S). At most one flit per output, per switch input;
 //   * the NI picks, for each head, the first VC after its last one that is free and has a
 //     credit; body flits follow on the same VC; its credits are back at (router leave) + 1.
+//   * Multicast: a head whose tree forks here needs an output VC on each port of the fork. It
+//     takes them in a fixed port order (the tree's first dimension, east before west and
+//     south before north, then the second, then the local port) and keeps those it has: each
+//     VC allocation it requests the VCs of the ports it lacks up to the first one without a
+//     free VC, and accepts grants in that order up to the first port without one. It is
+//     active once it holds all of them (from that allocation + A). Waiting only for channels
+//     later in one global order than those held, like dimension-order unicast, it cannot
+//     close a cycle (all-or-nothing would be as safe, but a separable allocator can grant
+//     two forks half each, cycle after cycle). Each flit then bids for every output it has
+//     not left on and has a credit for; a switch input that accepts one output also takes
+//     the other outputs that granted it the same VC (the crossbar replicates the flit);
+//     the flit frees its slot, and returns its credit, once it has left on all of them.
 //
 // Simulation: all decisions of cycle t read the state at the start of t; every effect lands
 // at t + 1 or later (P, L >= 1), so the order in which nodes are stepped within a cycle does
@@ -197,7 +209,9 @@ class Mesh : public sc_core::sc_module {
   void step_router_vc(uint32_t node, Cycle now);
   void allocate_vcs(uint32_t node, Cycle now);
   void allocate_switch(uint32_t node, Cycle now);
-  void send_vc(uint32_t node, unsigned input_vc, Cycle now);
+  void send_vc(uint32_t node, unsigned input_vc, uint8_t outputs, Cycle now);
+  void begin_vc_allocation(uint32_t node, VcInput& in, Cycle ready);
+  uint8_t fork_requests(uint32_t node, const VcInput& in) const;
   void write_flit_vc(uint32_t node, unsigned port, const Flit& flit, Cycle now);
   Cycle node_wake_vc(uint32_t node, Cycle now) const;
   std::string dump_vc_state(uint32_t node) const;

@@ -12,6 +12,8 @@ namespace {
 
 constexpr Cycle kNever{UINT64_MAX};
 
+uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(v)); }
+
 // Round robin over `size` positions starting at `pointer`: true if `a` comes before `b`.
 bool before(unsigned a, unsigned b, unsigned pointer, unsigned size) {
   return (a + size - pointer) % size < (b + size - pointer) % size;
@@ -22,6 +24,14 @@ unsigned first_from(uint64_t mask, unsigned pointer) {
   const uint64_t after = pointer >= 64 ? 0 : mask & ~((uint64_t{1} << pointer) - 1);
   return static_cast<unsigned>(__builtin_ctzll(after != 0 ? after : mask));
 }
+
+// The order in which a multicast head takes the output VCs of its fork: the tree's first
+// dimension (east before west, south before north), then its second, then the local port.
+// Every packet then waits only for channels later in one global order of the mesh's channels
+// (eastward, westward, southward, northward, ejection, for X-first trees) than those it holds,
+// as dimension-order unicast does, so holding part of a fork cannot close a cycle.
+constexpr std::array<uint8_t, kPortCount> kXFirstOrder{kEast, kWest, kSouth, kNorth, kLocal};
+constexpr std::array<uint8_t, kPortCount> kYFirstOrder{kSouth, kNorth, kEast, kWest, kLocal};
 
 }  // namespace
 
@@ -102,8 +112,7 @@ void Mesh::write_flit_vc(uint32_t node, unsigned port, const Flit& flit, Cycle n
   if (front) {
     if (in.state == VcInput::kIdle) {
       NMSIM_ASSERT(flit.head, "a body flit on an idle virtual channel");
-      in.state = VcInput::kVcAlloc;
-      in.ready = flit.arrive + m_pipeline_stages + m_routing_delay;
+      begin_vc_allocation(node, in, flit.arrive + m_pipeline_stages + m_routing_delay);
     } else {
       in.ready = flit.arrive + m_pipeline_stages;
     }
@@ -113,6 +122,37 @@ void Mesh::write_flit_vc(uint32_t node, unsigned port, const Flit& flit, Cycle n
     for (uint32_t w = 0; w < m_vcs; ++w) flits += m_vc_state[node].inputs[port * m_vcs + w].buffer.size();
     m_routers[node]->m_occupancy[port].set(now, flits);
   }
+}
+
+// The head at the front of `in` requests output VCs from `ready` on.
+void Mesh::begin_vc_allocation(uint32_t node, VcInput& in, Cycle ready) {
+  const Flit& head = in.buffer.front();
+  in.state = VcInput::kVcAlloc;
+  in.ready = ready;
+  in.route = head.multicast
+                 ? m_tree_routes[static_cast<std::size_t>(head.tree_id) * nodes() + node].ports
+                 : port_bit(route_port_xy(head.x_first, m_x[node], m_y[node], head.dest_x, head.dest_y));
+  NMSIM_ASSERT(in.route != 0, "multicast flit at a router outside its tree");
+  in.held = 0;
+  in.sent = 0;
+}
+
+// The ports whose output VC a fork's head requests this cycle: in the tree's port order, those
+// it does not hold yet, up to the first without a free VC (a grant beyond it could not be
+// accepted: the VCs are taken in order).
+uint8_t Mesh::fork_requests(uint32_t node, const VcInput& in) const {
+  const VcRouterState& v = m_vc_state[node];
+  const Flit& head = in.buffer.front();
+  const auto& order = x_first(m_routing, m_shape, m_trees[head.tree_id].src_node) ? kXFirstOrder : kYFirstOrder;
+  uint8_t ports = 0;
+  for (const uint8_t o : order) {
+    if (!(in.route & port_bit(o)) || (in.held & port_bit(o))) continue;
+    bool free = false;
+    for (uint32_t w = 0; w < m_vcs && !free; ++w) free = v.outputs[o * m_vcs + w].owner < 0;
+    if (!free) break;
+    ports |= port_bit(o);
+  }
+  return ports;
 }
 
 // The slot of VC `vc` of input `port` was freed at `now`: its credit goes back upstream.
@@ -161,21 +201,31 @@ void Mesh::step_router_vc(uint32_t node, Cycle now) {
 }
 
 // One iSLIP iteration over input VCs x output VCs. A head requests every free VC of its
-// route's output port.
+// route's output port; a fork's head those of the ports fork_requests() names, and accepts a
+// grant on each of them in the tree's port order, up to the first port without a grant.
 void Mesh::allocate_vcs(uint32_t node, Cycle now) {
   VcRouterState& v = m_vc_state[node];
   const unsigned channels = kPortCount * m_vcs;
-  // Requesters per output port, in input VC order.
+  // Requesters per output port, in input VC order; and every requester with its ports.
   std::array<std::array<uint8_t, kPortCount * 16>, kPortCount> requests;
   std::array<uint8_t, kPortCount> count{};
+  std::array<uint8_t, kPortCount * 16> requesters;
+  std::array<uint8_t, kPortCount * 16> asked;
+  unsigned requesting = 0;
   for (unsigned i = 0; i < channels; ++i) {
     const VcInput& in = v.inputs[i];
     if (in.state != VcInput::kVcAlloc || in.ready > now) continue;
-    const Flit& head = in.buffer.front();
-    const unsigned o = route_port_xy(head.x_first, m_x[node], m_y[node], head.dest_x, head.dest_y);
-    requests[o][count[o]++] = static_cast<uint8_t>(i);
+    const uint8_t ports = (in.route & (in.route - 1)) == 0 ? in.route : fork_requests(node, in);
+    if (ports == 0) continue;
+    for (uint8_t outs = ports; outs != 0; outs &= outs - 1) {
+      const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
+      requests[o][count[o]++] = static_cast<uint8_t>(i);
+    }
+    requesters[requesting] = static_cast<uint8_t>(i);
+    asked[requesting++] = ports;
   }
-  std::array<int16_t, kPortCount * 16> grant;
+  if (requesting == 0) return;
+  std::array<int16_t, kPortCount * 16> grant;  // set for the requested ports only
   for (unsigned o = 0; o < kPortCount; ++o) {
     if (count[o] == 0) continue;
     for (uint32_t w = 0; w < m_vcs; ++w) {
@@ -191,32 +241,49 @@ void Mesh::allocate_vcs(uint32_t node, Cycle now) {
       }
       grant[j] = static_cast<int16_t>(pick);
     }
-    for (unsigned k = 0; k < count[o]; ++k) {
-      const unsigned i = requests[o][k];
-      int best = -1;
-      for (uint32_t w = 0; w < m_vcs; ++w) {
-        const unsigned j = o * m_vcs + w;
-        if (grant[j] != static_cast<int16_t>(i)) continue;
-        if (best < 0 || before(j, static_cast<unsigned>(best), v.va_accept[i], channels)) best = static_cast<int>(j);
+  }
+  // Input VC i accepts, among port o's VCs granting it, the first after its pointer.
+  const auto accept = [&](unsigned i, VcInput& in, unsigned o) {
+    int best = -1;
+    for (uint32_t w = 0; w < m_vcs; ++w) {
+      const unsigned j = o * m_vcs + w;
+      if (grant[j] != static_cast<int16_t>(i)) continue;
+      if (best < 0 || before(j, static_cast<unsigned>(best), v.va_accept[i], channels)) best = static_cast<int>(j);
+    }
+    if (best < 0) return false;
+    VcOutput& out = v.outputs[best];
+    out.owner = static_cast<int16_t>(i);
+    out.tail_sent = false;
+    in.held |= port_bit(o);
+    in.out_vc[o] = static_cast<uint8_t>(best % m_vcs);
+    v.va_grant[best] = static_cast<uint8_t>((i + 1) % channels);
+    v.va_accept[i] = static_cast<uint8_t>((best + 1) % channels);
+    m_router_state[node].last_move = now;  // the state changed: step again next cycle
+    return true;
+  };
+  for (unsigned k = 0; k < requesting; ++k) {
+    const unsigned i = requesters[k];
+    VcInput& in = v.inputs[i];
+    if ((in.route & (in.route - 1)) == 0) {
+      accept(i, in, static_cast<unsigned>(__builtin_ctz(asked[k])));
+    } else {
+      const bool x = x_first(m_routing, m_shape, m_trees[in.buffer.front().tree_id].src_node);
+      for (const uint8_t o : x ? kXFirstOrder : kYFirstOrder) {
+        if ((asked[k] & port_bit(o)) && !accept(i, in, o)) break;
       }
-      if (best < 0) continue;
-      VcOutput& out = v.outputs[best];
-      out.owner = static_cast<int16_t>(i);
-      out.tail_sent = false;
-      VcInput& in = v.inputs[i];
+    }
+    if (in.held == in.route) {
       in.state = VcInput::kActive;
-      in.out_port = static_cast<uint8_t>(o);
-      in.out_vc = static_cast<uint8_t>(best % m_vcs);
       in.ready = now + m_vc_alloc_delay;
-      v.va_grant[best] = static_cast<uint8_t>((i + 1) % channels);
-      v.va_accept[i] = static_cast<uint8_t>((best + 1) % channels);
-      m_router_state[node].last_move = now;  // the state changed: step again next cycle
     }
   }
 }
 
 // One iSLIP iteration over switch inputs x output ports; each switch input bids for an
-// output with one of its VCs (round robin among them).
+// output with one of its VCs (round robin among them). A flit of a fork bids for each of its
+// outputs it has not left on yet and has a credit for; a switch input accepting one output
+// also accepts the other outputs that granted it the same VC: the crossbar replicates the
+// flit, as the wormhole router's does.
 void Mesh::allocate_switch(uint32_t node, Cycle now) {
   RouterState& r = m_router_state[node];
   VcRouterState& v = m_vc_state[node];
@@ -225,12 +292,17 @@ void Mesh::allocate_switch(uint32_t node, Cycle now) {
   std::array<std::array<int8_t, kPortCount>, kMaxSwitchInputs> label;  // the VC bidding
   std::array<uint64_t, kPortCount> bidders{};                           // switch inputs per output
   std::array<uint8_t, kPortCount * 16> requesting;                      // input VCs with a bid
+  std::array<uint8_t, kPortCount * 16> bids;                            // and their outputs
   unsigned requesters = 0;
   for (unsigned i = 0; i < channels; ++i) {
     VcInput& in = v.inputs[i];
     if (in.state != VcInput::kActive || in.buffer.empty() || in.ready > now) continue;
-    const unsigned o = in.out_port;
-    if (o != kLocal && v.outputs[o * m_vcs + in.out_vc].credits == 0) {
+    uint8_t outputs = 0;
+    for (uint8_t want = in.route & static_cast<uint8_t>(~in.sent); want != 0; want &= want - 1) {
+      const unsigned o = static_cast<unsigned>(__builtin_ctz(want));
+      if (o == kLocal || v.outputs[o * m_vcs + in.out_vc[o]].credits > 0) outputs |= port_bit(o);
+    }
+    if (outputs == 0) {
       if (!in.stalled) {
         in.stalled = true;
         in.stall_start = now;
@@ -241,14 +313,18 @@ void Mesh::allocate_switch(uint32_t node, Cycle now) {
       r.credit_stall_cycles.add(in.buffer.front().phase, now - in.stall_start);
       in.stalled = false;
     }
+    bids[requesters] = outputs;
     requesting[requesters++] = static_cast<uint8_t>(i);
     const unsigned vc = i % m_vcs;
     const unsigned e = i / m_vcs * m_input_speedup + vc % m_input_speedup;
-    if ((bidders[o] >> e & 1) == 0) {
-      bidders[o] |= uint64_t{1} << e;
-      label[e][o] = static_cast<int8_t>(vc);
-    } else if (before(vc, static_cast<unsigned>(label[e][o]), v.sw_vc[e], m_vcs)) {
-      label[e][o] = static_cast<int8_t>(vc);
+    for (; outputs != 0; outputs &= outputs - 1) {
+      const unsigned o = static_cast<unsigned>(__builtin_ctz(outputs));
+      if ((bidders[o] >> e & 1) == 0) {
+        bidders[o] |= uint64_t{1} << e;
+        label[e][o] = static_cast<int8_t>(vc);
+      } else if (before(vc, static_cast<unsigned>(label[e][o]), v.sw_vc[e], m_vcs)) {
+        label[e][o] = static_cast<int8_t>(vc);
+      }
     }
   }
   if (requesters == 0) return;
@@ -257,76 +333,104 @@ void Mesh::allocate_switch(uint32_t node, Cycle now) {
     if (bidders[o] != 0) granted[first_from(bidders[o], v.sa_grant[o])] |= port_bit(o);
   }
   std::array<uint8_t, kPortCount * 16> winners;
+  std::array<uint8_t, kPortCount * 16> won_outputs;
   unsigned won = 0;
   for (unsigned e = 0; e < switch_inputs; ++e) {
     if (granted[e] == 0) continue;
     const unsigned o = first_from(granted[e], v.sa_accept[e]);
     const unsigned vc = static_cast<unsigned>(label[e][o]);
-    v.sa_grant[o] = static_cast<uint8_t>((e + 1) % switch_inputs);
+    uint8_t accepted = 0;
+    for (uint8_t outs = granted[e]; outs != 0; outs &= outs - 1) {
+      const unsigned g = static_cast<unsigned>(__builtin_ctz(outs));
+      if (static_cast<unsigned>(label[e][g]) != vc) continue;
+      accepted |= port_bit(g);
+      v.sa_grant[g] = static_cast<uint8_t>((e + 1) % switch_inputs);
+    }
     v.sa_accept[e] = static_cast<uint8_t>((o + 1) % kPortCount);
     v.sw_vc[e] = static_cast<uint8_t>((vc + m_input_speedup) % m_vcs);
-    winners[won++] = static_cast<uint8_t>(e / m_input_speedup * m_vcs + vc);
+    winners[won] = static_cast<uint8_t>(e / m_input_speedup * m_vcs + vc);
+    won_outputs[won++] = accepted;
   }
   for (unsigned k = 0; k < requesters; ++k) {
     const unsigned i = requesting[k];
-    if (std::find(winners.begin(), winners.begin() + won, i) == winners.begin() + won) {
-      r.arbitration_conflicts.add(v.inputs[i].buffer.front().phase);
-    }
+    const auto at = std::find(winners.begin(), winners.begin() + won, i);
+    const uint8_t lost = at == winners.begin() + won ? bids[k] : bids[k] & ~won_outputs[at - winners.begin()];
+    if (lost != 0) r.arbitration_conflicts.add(v.inputs[i].buffer.front().phase, popcount8(lost));
   }
-  for (unsigned k = 0; k < won; ++k) send_vc(node, winners[k], now);
+  for (unsigned k = 0; k < won; ++k) send_vc(node, winners[k], won_outputs[k], now);
 }
 
-void Mesh::send_vc(uint32_t node, unsigned input_vc, Cycle now) {
+// The front flit of `input_vc` leaves on `outputs` (all it has left, or some of a fork's).
+void Mesh::send_vc(uint32_t node, unsigned input_vc, uint8_t outputs, Cycle now) {
   RouterState& r = m_router_state[node];
   VcRouterState& v = m_vc_state[node];
   VcInput& in = v.inputs[input_vc];
   const unsigned port = input_vc / m_vcs;
-  const unsigned o = in.out_port;
   Flit flit = in.buffer.front();
-  in.buffer.pop_front();
-  --r.flits;
-  --m_flits_in_network;
-  r.flits_forwarded.add(flit.phase);
+  // Its slot is freed once it has left on every output of its route.
+  const bool leaves = (in.sent | outputs) == in.route;
+  in.sent = leaves ? 0 : static_cast<uint8_t>(in.sent | outputs);
   r.last_move = now;
   m_last_progress = now;
+  if (leaves) {
+    in.buffer.pop_front();
+    --r.flits;
+    --m_flits_in_network;
+  }
+  r.flits_forwarded.add(flit.phase, popcount8(outputs));
   if (m_tracing) {
-    std::size_t flits = 0;
-    for (uint32_t w = 0; w < m_vcs; ++w) flits += v.inputs[port * m_vcs + w].buffer.size();
-    m_routers[node]->m_occupancy[port].set(now, flits);
-    m_routers[node]->m_busy[o].pulse(now);
-    m_routers[node]->m_forwarded[o].count(now);
+    if (leaves) {
+      std::size_t flits = 0;
+      for (uint32_t w = 0; w < m_vcs; ++w) flits += v.inputs[port * m_vcs + w].buffer.size();
+      m_routers[node]->m_occupancy[port].set(now, flits);
+    }
+    for (uint8_t outs = outputs; outs != 0; outs &= outs - 1) {
+      const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
+      m_routers[node]->m_busy[o].pulse(now);
+      m_routers[node]->m_forwarded[o].count(now);
+    }
   }
-  return_credit(node, port, flit.vc, now);
-  VcOutput& out = v.outputs[o * m_vcs + in.out_vc];
-  const uint8_t out_vc = in.out_vc;
+  if (leaves) return_credit(node, port, flit.vc, now);
   if (flit.tail) {
-    if (o == kLocal || !m_wait_for_tail_credit) {
-      out.owner = -1;
-    } else {
-      out.tail_sent = true;
+    for (uint8_t outs = outputs; outs != 0; outs &= outs - 1) {
+      const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
+      VcOutput& out = v.outputs[o * m_vcs + in.out_vc[o]];
+      if (o == kLocal || !m_wait_for_tail_credit) {
+        out.owner = -1;
+      } else {
+        out.tail_sent = true;
+      }
     }
-    if (in.buffer.empty()) {
-      in.state = VcInput::kIdle;
-    } else {
-      in.state = VcInput::kVcAlloc;
-      in.ready = max(now + 1, in.buffer.front().arrive + m_pipeline_stages) + m_routing_delay;
+  }
+  const std::array<uint8_t, kPortCount> out_vc = in.out_vc;
+  if (leaves) {
+    if (flit.tail) {
+      if (in.buffer.empty()) {
+        in.state = VcInput::kIdle;
+      } else {
+        begin_vc_allocation(node, in, max(now + 1, in.buffer.front().arrive + m_pipeline_stages) + m_routing_delay);
+      }
+    } else if (!in.buffer.empty()) {
+      in.ready = max(now + 1, in.buffer.front().arrive + m_pipeline_stages);
     }
-  } else if (!in.buffer.empty()) {
-    in.ready = max(now + 1, in.buffer.front().arrive + m_pipeline_stages);
   }
-  if (o == kLocal) {
-    deliver_flit(node, flit, now + m_ejection_latency);
-    return;
+  for (uint8_t outs = outputs; outs != 0; outs &= outs - 1) {
+    const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
+    if (o == kLocal) {
+      deliver_flit(node, flit, now + m_ejection_latency);
+      continue;
+    }
+    --v.outputs[o * m_vcs + out_vc[o]].credits;
+    r.hops.add(flit.phase);
+    const uint32_t next = m_neighbours[node][o];
+    Flit copy = flit;
+    copy.arrive = now + m_link_latency;
+    copy.vc = out_vc[o];
+    write_flit_vc(next, opposite(o), copy, now);
+    const VcInput& down = m_vc_state[next].inputs[opposite(o) * m_vcs + out_vc[o]];
+    // At the front it has a step due; behind others, their steps come first.
+    if (down.buffer.size() == 1) wake(next, down.ready);
   }
-  --out.credits;
-  r.hops.add(flit.phase);
-  const uint32_t next = m_neighbours[node][o];
-  flit.arrive = now + m_link_latency;
-  flit.vc = out_vc;
-  write_flit_vc(next, opposite(o), flit, now);
-  const VcInput& down = m_vc_state[next].inputs[opposite(o) * m_vcs + out_vc];
-  // At the front it has a step due; behind others, their steps come first.
-  if (down.buffer.size() == 1) wake(next, down.ready);
 }
 
 Cycle Mesh::node_wake_vc(uint32_t node, Cycle now) const {
@@ -381,10 +485,14 @@ std::string Mesh::dump_vc_state(uint32_t node) const {
     const VcInput& in = v.inputs[i];
     if (in.buffer.empty()) continue;
     out << "  in_" << port_name(i / m_vcs) << " vc " << i % m_vcs << " ("
-        << (in.state == VcInput::kVcAlloc ? "waiting for an output VC" : "holds ")
-        << (in.state == VcInput::kActive ? std::string(port_name(in.out_port)) + " vc " + std::to_string(in.out_vc)
-                                          : std::string())
-        << "):";
+        << (in.state == VcInput::kVcAlloc ? "waiting for output VCs" : "active");
+    for (unsigned o = 0; o < kPortCount; ++o) {
+      if (!(in.route & port_bit(o))) continue;
+      out << ", " << port_name(o);
+      if (in.held & port_bit(o)) out << " vc " << unsigned{in.out_vc[o]};
+      if (in.sent & port_bit(o)) out << " sent";
+    }
+    out << "):";
     for (std::size_t k = 0; k < in.buffer.size(); ++k) {
       const Flit& f = in.buffer.at(k);
       out << " [packet " << packet_id(f.packet) << " flit " << f.seq << (f.head ? " head" : "")

@@ -24,8 +24,13 @@ struct VcInput {
   Cycle ready{};        // the front flit's next step (VC or switch allocation) from this cycle on
   Cycle stall_start{};  // the front flit waits for a credit since then (when `stalled`)
   State state = kIdle;
-  uint8_t out_port = 0;  // kActive: the output VC its packet holds
-  uint8_t out_vc = 0;
+  // The packet's output ports here (one for unicast; a multicast tree's fork: several), those
+  // whose output VC it holds (taken in the tree's port order, see mesh.h), and those the front
+  // flit has left on (it frees its slot when it has left on all).
+  uint8_t route = 0;
+  uint8_t held = 0;
+  uint8_t sent = 0;
+  std::array<uint8_t, kPortCount> out_vc{};  // per held port: the output VC
   bool stalled = false;
 };
 

@@ -187,11 +187,6 @@ void validate(const RunConfig& run) {
 
 void validate(const RunConfig& run, const ChipConfig& chip) {
   validate(run);
-  // The virtual-channel router carries unicast packets only (synthetic traffic is unicast).
-  if (chip.noc().vc_alloc_delay_cycles() > 0 && chip.noc().replication() == REPLICATION_MULTICAST) {
-    throw ConfigError("chip.noc.replication = REPLICATION_MULTICAST: the virtual-channel router "
-                      "(chip.noc.vc_alloc_delay_cycles >= 1) carries unicast packets only; use REPLICATION_UNICAST");
-  }
   const NeuronConfig& neuron = run.network().neuron();
   const uint32_t state_bits = chip.core().state_width_bits();
   const int64_t state_max = (int64_t{1} << (state_bits - 1)) - 1;  // signed, saturating

@@ -88,17 +88,11 @@ uint32_t TrafficBench::destination(uint32_t node) {
 void TrafficBench::driver() {
   for (;;) {
     const uint64_t now = m_ctx.clock.now().value();
-    if (now >= m_window_end && m_measured_delivered == m_measured_created) {
-      m_drained = true;
-      break;
-    }
     if (now >= m_drain_deadline) break;
-    uint64_t target = std::min(m_arrivals.top().cycle, m_drain_deadline);
-    if (now < m_window_end) target = std::min(target, m_window_end);
-    if (target > now) {
-      sc_core::wait(m_ctx.clock.to_time(Cycle(target)) - sc_core::sc_time_stamp(), m_measured_done);
-      continue;
-    }
+    // This cycle's arrivals enter before the run may end in it: the mesh engine steps this
+    // cycle before or after the driver (SystemC's order), and the last measured delivery
+    // must not decide whether they are injected (they are either way; injected after the
+    // engine stepped, they wake it again in this cycle).
     while (m_arrivals.top().cycle == now) {
       const Arrival a = m_arrivals.top();
       m_arrivals.pop();
@@ -120,6 +114,13 @@ void TrafficBench::driver() {
       m_mesh.inject(p, p.created);
       m_arrivals.push({next_arrival(a.node, now, false), a.node});
     }
+    if (now >= m_window_end && m_measured_delivered == m_measured_created) {
+      m_drained = true;
+      break;
+    }
+    uint64_t target = std::min(m_arrivals.top().cycle, m_drain_deadline);
+    if (now < m_window_end) target = std::min(target, m_window_end);
+    sc_core::wait(m_ctx.clock.to_time(Cycle(target)) - sc_core::sc_time_stamp(), m_measured_done);
   }
   m_end = m_ctx.clock.now();
   sc_core::sc_stop();
