@@ -204,7 +204,8 @@ void Mesh::inject(const Packet& packet, Cycle at) {
   }
   wake(packet.src_node, at);
   // Before the simulation starts the engine finds the work when it first runs.
-  if (sc_core::sc_is_running()) m_wake_event.notify();
+  // (Nor does it need waking while it runs the cycle source.)
+  if (!m_in_source && sc_core::sc_is_running()) m_wake_event.notify();
 }
 
 void Mesh::rethrow_if_failed() const {
@@ -215,6 +216,23 @@ void Mesh::rethrow_if_failed() const {
 
 void Mesh::engine() {
   for (;;) {
+    if (m_source != nullptr) {
+      // The source's cycles are the engine's too: it waits for the earlier of the two.
+      const Cycle now = m_ctx.clock.now();
+      Cycle next = m_source->next_injection();
+      if (m_active_count > 0) next = min(next, next_wake());
+      if (m_flits_in_network > 0) next = min(next, m_last_progress + m_watchdog_cycles);
+      if (next == kNever) {
+        sc_core::wait(m_wake_event);
+      } else if (next > now) {
+        sc_core::wait(m_ctx.clock.to_time(next) - sc_core::sc_time_stamp(), m_wake_event);
+      } else if (!run_cycle_with_source(now)) {
+        m_source = nullptr;
+        sc_core::sc_stop();
+        return;
+      }
+      continue;
+    }
     if (m_active_count == 0) {
       sc_core::wait(m_wake_event);
       continue;
@@ -232,6 +250,19 @@ void Mesh::engine() {
       return;
     }
   }
+}
+
+bool Mesh::run_cycle_with_source(Cycle now) {
+  if (m_source->next_injection() <= now) {
+    // Packets queued here wake their nodes for `now`, which the step below takes.
+    m_in_source = true;
+    m_source->inject(now);
+    m_in_source = false;
+  }
+  Cycle due = m_active_count > 0 ? next_wake() : kNever;
+  if (m_flits_in_network > 0) due = min(due, m_last_progress + m_watchdog_cycles);
+  if (due <= now) step_cycle(now);
+  return !failed() && !m_source->finished(now);
 }
 
 Cycle Mesh::next_wake() const {

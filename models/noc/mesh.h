@@ -94,6 +94,7 @@
 
 #include <systemc>
 
+#include "models/noc/cycle_source.h"
 #include "models/noc/network_interface.h"
 #include "models/noc/packet.h"
 #include "models/noc/router.h"
@@ -127,6 +128,8 @@ class Mesh : public sc_core::sc_module {
   // UNICAST) one unicast packet per destination, queued back to back at the source NI.
   void send_to_tree(const Packet& packet, uint32_t tree, Cycle at);
   void set_sink(uint32_t node, uint32_t core, PacketSink* sink);
+  // Steps `source` in the engine's thread (cycle_source.h); set before the simulation starts.
+  void set_cycle_source(CycleSource* source) { m_source = source; }
 
   // Nothing queued or in flight.
   bool idle() const { return m_queued_packets == 0 && m_flits_in_network == 0; }
@@ -170,6 +173,8 @@ class Mesh : public sc_core::sc_module {
   };
 
   void engine();
+  // One activation of the engine at `now` with a cycle source; false once the run ended.
+  bool run_cycle_with_source(Cycle now);
   Cycle next_wake() const;
   void step_cycle(Cycle now);
   // The per-flit steps of the wormhole router, inlined into step_cycle (mesh.cpp only): a
@@ -238,6 +243,8 @@ class Mesh : public sc_core::sc_module {
   const bool m_always_clock;
   const bool m_tracing;  // trace signals exist (else their updates are skipped)
   SimContext& m_ctx;
+  CycleSource* m_source = nullptr;
+  bool m_in_source = false;  // inside m_source->inject(): the engine steps the cycle next anyway
 
   // Per node, precomputed: coordinates and the neighbour across each of N, E, S, W.
   std::vector<uint16_t> m_x;

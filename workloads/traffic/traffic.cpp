@@ -47,7 +47,7 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
     m_arrivals.push({next_arrival(node, 0, true), node});
     for (uint32_t core = 0; core < m_mesh.cores_per_node(); ++core) m_mesh.set_sink(node, core, this);
   }
-  SC_THREAD(driver);
+  m_mesh.set_cycle_source(this);
 }
 
 uint64_t TrafficBench::next_arrival(uint32_t node, uint64_t previous, bool first) {
@@ -85,45 +85,50 @@ uint32_t TrafficBench::destination(uint32_t node) {
   }
 }
 
-void TrafficBench::driver() {
-  for (;;) {
-    const uint64_t now = m_ctx.clock.now().value();
-    if (now >= m_drain_deadline) break;
-    // This cycle's arrivals enter before the run may end in it: the mesh engine steps this
-    // cycle before or after the driver (SystemC's order), and the last measured delivery
-    // must not decide whether they are injected (they are either way; injected after the
-    // engine stepped, they wake it again in this cycle).
-    while (m_arrivals.top().cycle == now) {
-      const Arrival a = m_arrivals.top();
-      m_arrivals.pop();
-      noc::Packet p;
-      p.id = m_next_id++;
-      p.src_node = a.node;
-      p.kind = noc::PacketKind::kUnicast;
-      p.dest_node = destination(a.node);
-      p.dest_core = 0;
-      p.length_flits = m_length;
-      p.payload = static_cast<uint32_t>(p.id);
-      p.phase = m_ctx.phase.current();
-      p.created = Cycle(now);
-      ++m_created;
-      if (in_window(p.created)) {
-        ++m_measured_created;
-        m_window_flits_created += m_length;
-      }
-      m_mesh.inject(p, p.created);
-      m_arrivals.push({next_arrival(a.node, now, false), a.node});
-    }
-    if (now >= m_window_end && m_measured_delivered == m_measured_created) {
-      m_drained = true;
-      break;
-    }
-    uint64_t target = std::min(m_arrivals.top().cycle, m_drain_deadline);
-    if (now < m_window_end) target = std::min(target, m_window_end);
-    sc_core::wait(m_ctx.clock.to_time(Cycle(target)) - sc_core::sc_time_stamp(), m_measured_done);
+// What the driver thread did at each cycle it woke (its arrivals, the window's end, the
+// drain limit), in the mesh engine's activation for that cycle, before the nodes step.
+void TrafficBench::inject(Cycle at) {
+  const uint64_t now = at.value();
+  if (now >= m_drain_deadline) {
+    m_deadline_hit = true;
+    m_next_action = Cycle(UINT64_MAX);
+    return;
   }
-  m_end = m_ctx.clock.now();
-  sc_core::sc_stop();
+  while (m_arrivals.top().cycle == now) {
+    const Arrival a = m_arrivals.top();
+    m_arrivals.pop();
+    noc::Packet p;
+    p.id = m_next_id++;
+    p.src_node = a.node;
+    p.kind = noc::PacketKind::kUnicast;
+    p.dest_node = destination(a.node);
+    p.dest_core = 0;
+    p.length_flits = m_length;
+    p.payload = static_cast<uint32_t>(p.id);
+    p.phase = m_ctx.phase.current();
+    p.created = at;
+    ++m_created;
+    if (in_window(p.created)) {
+      ++m_measured_created;
+      m_window_flits_created += m_length;
+    }
+    m_mesh.inject(p, p.created);
+    m_arrivals.push({next_arrival(a.node, now, false), a.node});
+  }
+  uint64_t target = std::min(m_arrivals.top().cycle, m_drain_deadline);
+  if (now < m_window_end) target = std::min(target, m_window_end);
+  m_next_action = Cycle(target);
+}
+
+// The run ends once every measured packet arrived (checked after each stepped cycle from the
+// window's end on), or at the drain limit.
+bool TrafficBench::finished(Cycle now) {
+  if (!m_deadline_hit) {
+    if (now.value() < m_window_end || m_measured_delivered != m_measured_created) return false;
+    m_drained = true;
+  }
+  m_end = now;
+  return true;
 }
 
 void TrafficBench::deliver(const noc::Packet& packet, Cycle at) {
@@ -135,9 +140,6 @@ void TrafficBench::deliver(const noc::Packet& packet, Cycle at) {
   m_latency_sum += latency;
   m_latency_max = std::max(m_latency_max, latency);
   m_hops_sum += m_mesh.shape().hops(packet.src_node, packet.dest_node);
-  if (at.value() >= m_window_end && m_measured_delivered == m_measured_created) {
-    m_measured_done.notify();
-  }
 }
 
 TrafficSummary TrafficBench::summary() const {

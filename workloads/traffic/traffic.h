@@ -4,8 +4,10 @@
 // included); the run drains until they all arrived or drain_limit_cycles passed.
 //
 // Generators cost nothing per idle cycle: each node samples the gap to its NEXT packet
-// (geometric for Bernoulli, exponential for Poisson, from its own seeded mt19937_64), and one
-// driver thread wakes only at those arrival cycles.
+// (geometric for Bernoulli, exponential for Poisson, from its own seeded mt19937_64), and the
+// bench acts only at those arrival cycles. It has no thread of its own: the mesh engine steps
+// it as its cycle source (models/noc/cycle_source.h), so at each cycle the arrivals are
+// injected first, then the mesh steps, then the run may end.
 #pragma once
 
 #include <cstdint>
@@ -25,9 +27,8 @@
 namespace nmsim::traffic {
 
 // The mesh, its generators and the measurement; elaborated by run_traffic.
-class TrafficBench : public sc_core::sc_module, public noc::PacketSink {
+class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public noc::CycleSource {
  public:
-  SC_HAS_PROCESS(TrafficBench);
   TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
                const TrafficConfig& traffic, SimContext& ctx);
 
@@ -45,6 +46,9 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink {
   Cycle end_cycle() const { return m_end; }
 
   void deliver(const noc::Packet& packet, Cycle at) override;
+  Cycle next_injection() const override { return m_next_action; }
+  void inject(Cycle now) override;
+  bool finished(Cycle now) override;
 
  private:
   struct Arrival {
@@ -59,7 +63,6 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink {
     double poisson_time = 0;  // continuous arrival time of the Poisson process, in cycles
   };
 
-  void driver();
   uint64_t next_arrival(uint32_t node, uint64_t previous, bool first);
   uint32_t destination(uint32_t node);
   bool in_window(Cycle c) const { return c.value() >= m_window_start && c.value() < m_window_end; }
@@ -79,7 +82,6 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink {
   noc::Mesh m_mesh;
   std::vector<Generator> m_generators;
   std::priority_queue<Arrival, std::vector<Arrival>, std::greater<Arrival>> m_arrivals;
-  sc_core::sc_event m_measured_done;
 
   uint64_t m_next_id = 0;
   uint64_t m_created = 0;
@@ -92,6 +94,8 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink {
   uint64_t m_window_flits = 0;
   uint64_t m_window_flits_created = 0;
   bool m_drained = false;
+  Cycle m_next_action{0};       // the next cycle with arrivals, the window's end or the drain limit
+  bool m_deadline_hit = false;  // the drain limit was reached: the run ends undrained
   Cycle m_end{};
 };
 
