@@ -75,9 +75,9 @@ void DfaJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, con
     for (std::size_t i = 0; i < layer.size(); ++i) {
       const mapper::CoreSlot& slot = layer[i];
       const auto factor_tree = job::add_group_factor_tree(chip, layer, i);
-      const auto line_count_tree = m_schedule.params.stochastic_rounding ? add_line_count_tree(chip, layer, i)
-                                                                         : std::nullopt;
-      m_programs.push_back(std::make_unique<DfaCoreProgram>(m_schedule, factor_tree, line_count_tree));
+      auto rounding_peers = m_schedule.params.stochastic_rounding ? line_count_destinations(layer, i)
+                                                                  : std::vector<noc::Destination>{};
+      m_programs.push_back(std::make_unique<DfaCoreProgram>(m_schedule, factor_tree, std::move(rounding_peers)));
       chip.core(slot.core_index).set_program(m_programs.back().get());
     }
   }

@@ -1,6 +1,7 @@
 #include "workloads/dfa/firmware.h"
 
 #include <cstring>
+#include <utility>
 
 #include "models/base/errors.h"
 #include "platform/chip/chip.h"
@@ -16,9 +17,9 @@ ErrorCost error_cost(uint32_t classes) {
 }
 
 DfaCoreProgram::DfaCoreProgram(const DfaSchedule& schedule, std::optional<uint32_t> factor_tree,
-                               std::optional<uint32_t> line_count_tree)
+                               std::vector<noc::Destination> rounding_peers)
     : m_schedule(schedule), m_factor_tree(factor_tree), m_encoder(schedule.encoder, schedule.seed, schedule.time_steps) {
-  if (line_count_tree) m_split_rounding.emplace(*line_count_tree);
+  if (!rounding_peers.empty()) m_split_rounding.emplace(std::move(rounding_peers));
 }
 
 

@@ -76,9 +76,9 @@ ErrorCost error_cost(uint32_t classes);
 class DfaCoreProgram : public core::Program {
  public:
   // factor_tree: the owner's tree to its fan-in group cores (a layer split over cores), if any;
-  // line_count_tree: with stochastic rounding, the core's tree to the other cores of its range.
+  // rounding_peers: with stochastic rounding on a split layer, the other cores of its range.
   DfaCoreProgram(const DfaSchedule& schedule, std::optional<uint32_t> factor_tree = std::nullopt,
-                 std::optional<uint32_t> line_count_tree = std::nullopt);
+                 std::vector<noc::Destination> rounding_peers = {});
   void run(core::NeuronCore& core) override;
 
  private:

@@ -4,16 +4,14 @@
 
 namespace nmsim::dfa {
 
-std::optional<uint32_t> add_line_count_tree(chip::Chip& chip, const std::vector<mapper::CoreSlot>& layer,
-                                            std::size_t i) {
+std::vector<noc::Destination> line_count_destinations(const std::vector<mapper::CoreSlot>& layer, std::size_t i) {
   const mapper::CoreSlot& slot = layer[i];
-  if (slot.fan_in_groups == 1) return std::nullopt;
   const std::size_t owner = i - slot.fan_in_group;  // a range's cores are adjacent, group 0 first
   std::vector<noc::Destination> others;
   for (uint32_t g = 0; g < slot.fan_in_groups; ++g) {
     if (g != slot.fan_in_group) others.push_back({layer[owner + g].node, layer[owner + g].core_in_node});
   }
-  return chip.mesh().add_multicast_tree(slot.node, others);
+  return others;
 }
 
 void SplitRounding::send_line_count(core::NeuronCore& core) {
@@ -23,7 +21,9 @@ void SplitRounding::send_line_count(core::NeuronCore& core) {
   core.controller_compute((layout.fan_in + core.lanes() - 1) / core.lanes(), layout.fan_in, 0);
   m_counts.assign(layout.fan_in_groups, 0);
   m_counts[layout.fan_in_group] = spiking;
-  core.send_value(m_tree, kLineCountIndex + layout.fan_in_group, static_cast<int32_t>(spiking));
+  for (const noc::Destination& d : m_others) {
+    core.send_value_to(d.node, d.core, kLineCountIndex + layout.fan_in_group, static_cast<int32_t>(spiking));
+  }
 }
 
 RoundingSteps SplitRounding::read_line_counts(core::NeuronCore& core) {

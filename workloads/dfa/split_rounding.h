@@ -6,16 +6,18 @@
 // draws of the groups before it (their spiking lines) before its rows, and past those of the
 // groups after it after its rows: every copy then holds what the unsplit lane holds, and each
 // product gets the unsplit draw. The spiking-line counts travel once per sample: after the
-// forward pass each core of a split range sends its count, one graded value, to the range's
-// other cores (a multicast tree each); they are delivered by barrier(backward).
+// forward pass each core of a split range sends its count, one graded value, to each of the
+// range's other cores; they are delivered by barrier(backward). Unicasts, not a multicast tree
+// per core: G overlapping trees of multi-flit packets sent at once can deadlock the wormhole
+// mesh (they did, 13 groups on 64-axon cores); dimension-ordered unicasts cannot.
 #pragma once
 
 #include <cstdint>
-#include <optional>
+#include <utility>
 #include <vector>
 
 #include "models/core/neuron_core.h"
-#include "platform/chip/chip.h"
+#include "models/noc/mesh.h"
 #include "platform/mapper/mapper.h"
 #include "workloads/job/group_factors.h"
 
@@ -24,10 +26,8 @@ namespace nmsim::dfa {
 // A line count's graded-value index: kNotAFactor + the sender's fan-in group.
 inline constexpr uint32_t kLineCountIndex = job::kNotAFactor;
 
-// The tree from layer[i] to the other fan-in group cores of its neuron range; none for a core
-// of an unsplit layer.
-std::optional<uint32_t> add_line_count_tree(chip::Chip& chip, const std::vector<mapper::CoreSlot>& layer,
-                                            std::size_t i);
+// The other fan-in group cores of layer[i]'s neuron range; none for a core of an unsplit layer.
+std::vector<noc::Destination> line_count_destinations(const std::vector<mapper::CoreSlot>& layer, std::size_t i);
 
 // The steps a core's drawing lanes make around its own rows in one sample.
 struct RoundingSteps {
@@ -37,7 +37,7 @@ struct RoundingSteps {
 
 class SplitRounding {
  public:
-  explicit SplitRounding(uint32_t tree) : m_tree(tree) {}
+  explicit SplitRounding(std::vector<noc::Destination> others) : m_others(std::move(others)) {}
   // After the forward pass: counts the core's spiking lines (one compare-and-increment a row,
   // `lanes` a cycle, on the controller) and sends the count to the range's other cores.
   void send_line_count(core::NeuronCore& core);
@@ -47,7 +47,7 @@ class SplitRounding {
   RoundingSteps read_line_counts(core::NeuronCore& core);
 
  private:
-  const uint32_t m_tree;
+  const std::vector<noc::Destination> m_others;
   std::vector<uint64_t> m_counts;  // per group
 };
 
