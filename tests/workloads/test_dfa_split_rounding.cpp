@@ -51,7 +51,8 @@ double layer_rounding_ops(const Report& report, const mapper::Mapping& mapping, 
   double ops = 0;
   for (const auto& slot : mapping.layers[l - 1]) {
     const std::string core = "core_" + std::to_string(slot.node % chip.mesh_width()) + "_" +
-                             std::to_string(slot.node / chip.mesh_width()) + "_" + std::to_string(slot.core_in_node) + ".";
+                             std::to_string(slot.node / chip.mesh_width()) + "_" +
+                             std::to_string(slot.core_in_node) + ".";
     for (const auto& s : report.stats()) {
       const std::string& name = s.name();
       if (name.find(core) != std::string::npos && name.size() > 13 && name.substr(name.size() - 13) == ".rounding_ops")
