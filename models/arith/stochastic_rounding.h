@@ -9,6 +9,9 @@
 //   d = floor((v + f) / 2^shift), f = r mod 2^shift for shift in 1..32 (r x 2^(shift-32) above:
 //   32 random bits at the top of the fraction); d = v * 2^-shift for shift <= 0.
 // So neuron j's draws follow its own updates (rows in ascending order), whatever core holds it.
+// Across a fan-in split (each group core holds a copy of the lanes and updates only its own
+// rows) a lane steps its generator past the draws the other groups' rows make, before and
+// after its own rows (kXorshiftStepOps a step, no add): the same draws for the same products.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +28,16 @@ constexpr uint32_t xorshift32(uint32_t x) {
   return x;
 }
 
+// Work of one generator step, in 32-bit add-sized operations (three xor-shifts).
+inline constexpr uint32_t kXorshiftStepOps = 3;
 // Work of one draw and its add, in 32-bit add-sized operations (three xor-shifts, the add).
-inline constexpr uint32_t kStochasticRoundingOps = 4;
+inline constexpr uint32_t kStochasticRoundingOps = kXorshiftStepOps + 1;
+
+// x stepped n times.
+constexpr uint32_t xorshift32_steps(uint32_t x, uint64_t n) {
+  for (uint64_t i = 0; i < n; ++i) x = xorshift32(x);
+  return x;
+}
 
 inline int64_t stochastic_shift(int64_t v, int shift, uint32_t r) {
   NMSIM_ASSERT(shift > -63 && shift < 63, "stochastic_shift: shift out of range");

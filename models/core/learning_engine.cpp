@@ -151,6 +151,20 @@ void LearningEngine::enable_stochastic_rounding(const std::vector<uint32_t>& sta
                  m_rounding_ops, {EnergyKind::kAdd, 0, 32});
 }
 
+Cycle LearningEngine::advance_rounding(const int32_t* factors, uint64_t steps, Cycle start) {
+  NMSIM_ASSERT(!m_rounding_states.empty(), "generators advanced without stochastic rounding");
+  if (steps == 0) return start;
+  uint64_t lanes_stepped = 0;
+  for (uint32_t j = 0; j < m_weights_per_row; ++j) {
+    if (factors[j] == 0) continue;  // a gated lane draws nowhere: it does not step
+    m_rounding_states[j] = arith::xorshift32_steps(m_rounding_states[j], steps);
+    ++lanes_stepped;
+  }
+  if (lanes_stepped == 0) return start;
+  m_rounding_ops.add(m_ctx.phase.current(), lanes_stepped * steps * arith::kXorshiftStepOps);
+  return start + steps * ((m_weights_per_row + m_lanes - 1) / m_lanes);
+}
+
 Cycle LearningEngine::read_row(uint32_t row, int32_t* weights, Cycle start) {
   NMSIM_ASSERT(m_row_bytes > 0, "learning engine used before configure()");
   const Cycle ready = m_sram.access(false, uint64_t{row} * m_row_bytes,

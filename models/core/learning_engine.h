@@ -56,6 +56,11 @@ class LearningEngine : public sc_core::sc_object, public StatGroup {
   // state per lane (weights_per_row of them, each non-zero), set once before the run. The
   // draws ride in the multiply pass (no extra cycles); each costs kStochasticRoundingOps adds.
   void enable_stochastic_rounding(const std::vector<uint32_t>& states);
+  // Steps the generator of every lane with a non-zero factor `steps` times (the draws another
+  // fan-in group's rows make: stochastic_rounding.h): the lanes step in parallel, `lanes` a
+  // cycle, steps x ceil(n / lanes) cycles from `start`; kXorshiftStepOps ops a lane's step.
+  // Returns the cycle it ends.
+  Cycle advance_rounding(const int32_t* factors, uint64_t steps, Cycle start);
   // Reads a row's weights (timed like a fetch); returns the cycle the data is ready.
   Cycle read_row(uint32_t row, int32_t* weights, Cycle start);
 

@@ -602,6 +602,11 @@ void NeuronCore::update_rows_scaled(const uint8_t* scales, const int32_t* factor
   m_ctx.clock.wait_until(at);
 }
 
+void NeuronCore::advance_rounding(const int32_t* factors, uint64_t steps) {
+  const Cycle done = m_learning.advance_rounding(factors, steps, m_ctx.clock.now());
+  busy_until(done, m_learn_cycles);
+}
+
 void NeuronCore::accumulate_values(uint64_t ops) {
   const Cycle start = m_ctx.clock.now();
   m_sops.add(m_ctx.phase.current(), ops);

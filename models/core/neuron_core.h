@@ -254,6 +254,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Stochastic rounding of update_weights_scaled from now on (stochastic_rounding.h): one
   // non-zero xorshift state per neuron, set once before the run.
   void enable_stochastic_rounding(const std::vector<uint32_t>& states) { m_learning.enable_stochastic_rounding(states); }
+  // The generators of the neurons with a non-zero factor step `steps` times (a fan-in group
+  // core passing the other groups' draws: LearningEngine::advance_rounding); the core waits.
+  void advance_rounding(const int32_t* factors, uint64_t steps);
   // Reads the core's weights of one axon (n values) through the learning engine's port.
   void read_weights(uint32_t axon, int32_t* weights);
   // The accumulate lanes add `ops` graded values (e.g. feedback errors) into per-neuron
@@ -265,6 +268,7 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // Spikes integrated per axon since the last reset_neurons (saturating at 255): the input
   // rates a learning rule needs. Flip-flops with a synchronous clear: reset costs nothing extra.
   const std::vector<uint8_t>& axon_counts() const { return m_axon_counts; }
+  uint32_t lanes() const { return m_lanes; }  // accumulate lanes
   // Registers the host writes over the host link (e.g. the label of a training sample). Each
   // firmware names the registers it uses with an enum of its own (values 0..kHostRegisters - 1),
   // so no call site indexes a bare number.

@@ -145,17 +145,3 @@ TEST_CASE("fan-in split: FF training on cores of 128 axons equals the reference 
   CHECK(workload.reference_totals().weights_written > 0);
   CHECK(stat_sum(result.report, ".partials.merge_ops") > 0);
 }
-
-TEST_CASE("fan-in split: DFA's stochastic rounding and the convex workload refuse a split", "[fan-in split][errors]") {
-  auto options = split_options(64, 2);
-  options.chip.mutable_core()->set_state_width_bits(24);
-  options.run.set_workload(WORKLOAD_DFA);
-  options.run.mutable_network()->clear_hidden_sizes();
-  options.run.mutable_network()->add_hidden_sizes(100);
-  options.run.mutable_training()->set_train_samples(2);
-  options.run.mutable_dfa()->set_rounding(DFA_ROUNDING_STOCHASTIC);
-  dfa::DfaJob dfa_workload;
-  REQUIRE_THROWS_WITH(job::run_chip_job(dfa_workload, options),
-                      "dfa.stochastic_rounding cannot run a layer whose fan-in is split over cores: each "
-                      "neuron's rounding generator advances row by row through all its input lines");
-}

@@ -2,6 +2,7 @@
 
 #include "models/base/errors.h"
 #include "workloads/common/network.h"
+#include "workloads/dfa/split_rounding.h"
 #include "workloads/dfa/study.h"
 #include "workloads/job/chip_job.h"
 #include "workloads/job/group_factors.h"
@@ -29,12 +30,6 @@ job::Network DfaJob::network(const workloads::DatasetSplit& /*data*/) {
 void DfaJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) {
   if (mapping.layers.back().size() != mapping.layers.back().front().fan_in_groups)
     throw ConfigError("the DFA firmware needs the output layer's neurons on one core");
-  if (mapping.splits_fan_in() && m_schedule.params.stochastic_rounding) {
-    // One rounding generator per neuron advances row by row in ascending line order; split
-    // over cores, each group would draw its own sequence.
-    throw ConfigError("dfa.stochastic_rounding cannot run a layer whose fan-in is split over cores: each "
-                      "neuron's rounding generator advances row by row through all its input lines");
-  }
   const std::vector<uint32_t>& sizes = m_network.layer_sizes;
   DfaSchedule& s = m_schedule;
   s.data = &data.train;
@@ -79,7 +74,10 @@ void DfaJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, con
   for (const auto& layer : mapping.layers) {
     for (std::size_t i = 0; i < layer.size(); ++i) {
       const mapper::CoreSlot& slot = layer[i];
-      m_programs.push_back(std::make_unique<DfaCoreProgram>(m_schedule, job::add_group_factor_tree(chip, layer, i)));
+      const auto factor_tree = job::add_group_factor_tree(chip, layer, i);
+      auto rounding_peers = m_schedule.params.stochastic_rounding ? line_count_destinations(layer, i)
+                                                                  : std::vector<noc::Destination>{};
+      m_programs.push_back(std::make_unique<DfaCoreProgram>(m_schedule, factor_tree, std::move(rounding_peers)));
       chip.core(slot.core_index).set_program(m_programs.back().get());
     }
   }

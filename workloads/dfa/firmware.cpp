@@ -1,6 +1,7 @@
 #include "workloads/dfa/firmware.h"
 
 #include <cstring>
+#include <utility>
 
 #include "models/base/errors.h"
 #include "platform/chip/chip.h"
@@ -15,8 +16,11 @@ ErrorCost error_cost(uint32_t classes) {
   return {3 * uint64_t{classes} + kDividerCycles, 3 * uint64_t{classes}, 2 * uint64_t{classes}};
 }
 
-DfaCoreProgram::DfaCoreProgram(const DfaSchedule& schedule, std::optional<uint32_t> factor_tree)
-    : m_schedule(schedule), m_factor_tree(factor_tree), m_encoder(schedule.encoder, schedule.seed, schedule.time_steps) {}
+DfaCoreProgram::DfaCoreProgram(const DfaSchedule& schedule, std::optional<uint32_t> factor_tree,
+                               std::vector<noc::Destination> rounding_peers)
+    : m_schedule(schedule), m_factor_tree(factor_tree), m_encoder(schedule.encoder, schedule.seed, schedule.time_steps) {
+  if (!rounding_peers.empty()) m_split_rounding.emplace(std::move(rounding_peers));
+}
 
 
 void DfaCoreProgram::run(core::NeuronCore& core) {
@@ -31,12 +35,14 @@ void DfaCoreProgram::run(core::NeuronCore& core) {
     job::run_forward_pass(core, m_encoder, m_input_spikes, m_schedule.encoder_indices[s], m_schedule.time_steps,
                           m_schedule.layers, Phase::kBackward);
     for (uint32_t j = 0; j < layout.neuron_count; ++j) m_counts[j] = core.spike_counts()[j];
+    if (m_split_rounding) m_split_rounding->send_line_count(core);
     if (layout.last_layer && owner) backward_output(core);
-    core.barrier(Phase::kBackward);  // errors delivered
+    core.barrier(Phase::kBackward);  // errors (and line counts) delivered
+    const RoundingSteps steps = m_split_rounding ? m_split_rounding->read_line_counts(core) : RoundingSteps{};
     if (!layout.last_layer && owner) backward_hidden(core);
     core.barrier(Phase::kUpdate);  // factors delivered to the fan-in group cores
     if (!owner) job::receive_group_factors(core, m_factors);
-    update(core);
+    update(core, steps);
     core.barrier(Phase::kHostIo);
   }
   for (uint32_t index : m_schedule.test_indices) {
@@ -67,7 +73,9 @@ void DfaCoreProgram::backward_hidden(core::NeuronCore& core) {
   const FeedbackMatrix& feedback = m_schedule.feedback[layout.layer - 1];
   std::vector<int32_t>& error = m_error;
   error.assign(feedback.classes, 0);  // classes whose error is 0 were not sent
-  for (const auto& v : core.received_values()) error[v.index] = v.value;
+  for (const auto& v : core.received_values()) {
+    if (v.index < kLineCountIndex) error[v.index] = v.value;  // line counts were read
+  }
   core.clear_received_values();
   const uint64_t sops = hidden_deltas(m_schedule.params, feedback, error.data(), m_schedule.time_steps,
                                       layout.first_neuron, layout.neuron_count, m_counts.data(),
@@ -78,14 +86,16 @@ void DfaCoreProgram::backward_hidden(core::NeuronCore& core) {
 
 
 
-void DfaCoreProgram::update(core::NeuronCore& core) {
+void DfaCoreProgram::update(core::NeuronCore& core, const RoundingSteps& steps) {
   const core::CoreLayout& layout = core.layout();
   const DfaParams& p = m_schedule.params;
   const int shift = layout.last_layer ? p.output_lr_shift : p.hidden_lr_shift;
   bool any = false;
   for (int32_t f : m_factors) any = any || f != 0;
-  if (!any) return;  // no row can change
+  if (!any) return;  // no row can change, no lane draws
+  if (steps.before > 0) core.advance_rounding(m_factors.data(), steps.before);
   core.update_rows_scaled(core.axon_counts().data(), m_factors.data(), shift);
+  if (steps.after > 0) core.advance_rounding(m_factors.data(), steps.after);
 }
 
 DfaHostProgram::DfaHostProgram(const DfaSchedule& schedule, chip::Chip& chip,

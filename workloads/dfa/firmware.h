@@ -12,6 +12,10 @@
 //             neurons (e, or the deltas after they are computed) along a multicast tree to its
 //             fan-in group cores, as graded values, before barrier(update); a group core
 //             updates its rows with them (the errors go to the hidden owners only);
+//   stochastic rounding across a split (split_rounding.h): after the forward pass each core
+//             of a split range sends its spiking-line count to the range's other cores; after
+//             barrier(backward) it reads theirs; in the update its drawing lanes step past the
+//             other groups' draws before and after its rows;
 //   update    every core updates, in ascending axon order, each row whose input spiked:
 //             w[i][j] += round_shift(factor_j * count_i, shift) through its learning engine
 //             (factor = delta for hidden cores, e for the output core; count_i = the core's
@@ -35,6 +39,7 @@
 #include "workloads/common/encoder.h"
 #include "workloads/dfa/options.h"
 #include "workloads/dfa/rule.h"
+#include "workloads/dfa/split_rounding.h"
 
 namespace nmsim::chip { class Chip; }
 
@@ -70,17 +75,20 @@ ErrorCost error_cost(uint32_t classes);
 
 class DfaCoreProgram : public core::Program {
  public:
-  // factor_tree: the owner's tree to its fan-in group cores (a layer split over cores), if any.
-  DfaCoreProgram(const DfaSchedule& schedule, std::optional<uint32_t> factor_tree = std::nullopt);
+  // factor_tree: the owner's tree to its fan-in group cores (a layer split over cores), if any;
+  // rounding_peers: with stochastic rounding on a split layer, the other cores of its range.
+  DfaCoreProgram(const DfaSchedule& schedule, std::optional<uint32_t> factor_tree = std::nullopt,
+                 std::vector<noc::Destination> rounding_peers = {});
   void run(core::NeuronCore& core) override;
 
  private:
   void backward_output(core::NeuronCore& core);
   void backward_hidden(core::NeuronCore& core);
-  void update(core::NeuronCore& core);
+  void update(core::NeuronCore& core, const RoundingSteps& steps);
 
   const DfaSchedule& m_schedule;
   const std::optional<uint32_t> m_factor_tree;
+  std::optional<SplitRounding> m_split_rounding;
   workloads::RateEncoder m_encoder;
   SpikeBitmap m_input_spikes;
   std::vector<uint32_t> m_counts;   // the core's neurons' spike counts

@@ -47,6 +47,8 @@ SampleCounts& SampleCounts::operator+=(const SampleCounts& o) {
   rows_written += o.rows_written;
   weights_written += o.weights_written;
   hidden_weights_written += o.hidden_weights_written;
+  if (rounding_draws.size() < o.rounding_draws.size()) rounding_draws.resize(o.rounding_draws.size(), 0);
+  for (std::size_t l = 0; l < o.rounding_draws.size(); ++l) rounding_draws[l] += o.rounding_draws[l];
   return *this;
 }
 
@@ -186,8 +188,11 @@ void DfaReference::update_layer(size_t l, const int32_t* post, int32_t shift,
   const uint32_t* const x = m_counts[l - 1].data();
   workloads::LayerWeightsData& w = m_weights.layers[l - 1];
   uint64_t changed = 0;
+  if (m_params.stochastic_rounding && counts.rounding_draws.size() < m_sizes.size() - 1)
+    counts.rounding_draws.resize(m_sizes.size() - 1, 0);
   for (uint32_t i = 0; i < m_sizes[l - 1]; ++i) {
     if (x[i] == 0) continue;
+    if (m_params.stochastic_rounding) counts.rounding_draws[l - 1] += m_nonzero.size();
     int32_t* const row = w.w.data() + size_t{i} * n;
     bool touched = false;
     for (uint32_t j : m_nonzero) {

@@ -97,6 +97,9 @@ struct SampleCounts {
   uint64_t rows_written = 0;
   uint64_t weights_written = 0;
   uint64_t hidden_weights_written = 0;
+  // [l - 1]: stochastic rounding draws of layer l (a product of a spiking line and a non-zero
+  // factor); empty with rounding to nearest.
+  std::vector<uint64_t> rounding_draws;
 
   SampleCounts& operator+=(const SampleCounts& o);
 };

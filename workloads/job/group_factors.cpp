@@ -21,7 +21,9 @@ void send_group_factors(core::NeuronCore& core, uint32_t tree, const std::vector
 
 bool receive_group_factors(core::NeuronCore& core, std::vector<int32_t>& factors) {
   std::fill(factors.begin(), factors.end(), 0);
-  for (const auto& v : core.received_values()) factors[v.index] = v.value;
+  for (const auto& v : core.received_values()) {
+    if (v.index < kNotAFactor) factors[v.index] = v.value;
+  }
   core.clear_received_values();
   return std::any_of(factors.begin(), factors.end(), [](int32_t f) { return f != 0; });
 }

@@ -14,13 +14,18 @@
 
 namespace nmsim::job {
 
+// Graded values with an index from here up are not factors (DFA's line counts:
+// workloads/dfa/split_rounding.h); receive_group_factors passes over them.
+inline constexpr uint32_t kNotAFactor = 0x8000'0000u;
+
 // The tree from layer[i] (an owner of a split layer) to its range's other fan-in group cores;
 // none for a core of an unsplit layer or a group core.
 std::optional<uint32_t> add_group_factor_tree(chip::Chip& chip, const std::vector<mapper::CoreSlot>& layer,
                                               std::size_t i);
 // The owner: one graded value (index j) per non-zero factor, one a cycle.
 void send_group_factors(core::NeuronCore& core, uint32_t tree, const std::vector<int32_t>& factors);
-// A group core: the factors its owner sent (zero where none came); false if all are 0.
+// A group core: the factors its owner sent (zero where none came); false if all are 0. Clears
+// every received value.
 bool receive_group_factors(core::NeuronCore& core, std::vector<int32_t>& factors);
 
 }  // namespace nmsim::job

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/arith/rounding.h"
+#include "models/arith/stochastic_rounding.h"
 #include "models/core/learning_engine.h"
 #include "models/core/weight_row.h"
 #include "models/sram/sram.h"
@@ -123,6 +124,48 @@ TEST_CASE("learning engine: scaled updates round as arith::round_shift at every 
       ++r;
     }
   }
+}
+
+TEST_CASE("learning engine: a fan-in group core's generators step past the other groups' draws",
+          "[core][learning][fan-in split]") {
+  // 8 weights, 4 lanes. Lanes 2 and 5 have a zero factor: they neither step nor draw. After
+  // advance_rounding(5) and one scaled row, a drawing lane's draw is its 6th: xorshift32 of its
+  // seed 6 times; a second row with every factor non-zero draws the 7th there, the 1st on the
+  // gated lanes.
+  Bench bench("bench", 16, 8);
+  const std::vector<uint32_t> seeds = {1, 2, 3, 0x9E3779B9u, 5, 6, 0xDEADBEEFu, 8};
+  const int32_t gated[8] = {3, -5, 0, 7, 9, 0, -11, 13};
+  const int32_t all[8] = {3, 3, 3, 3, 3, 3, 3, 3};
+  constexpr int32_t kScale = 5;
+  constexpr int kShift = 4;
+  std::vector<int32_t> first(8), second(8);
+  Cycle stepped{}, idle{};
+  uint64_t rounding_ops = 0;
+  bench.script = [&](Bench& b) {
+    b.engine.enable_stochastic_rounding(seeds);
+    // 5 steps x ceil(8 / 4) = 10 cycles from 10.
+    stepped = b.engine.advance_rounding(gated, 5, Cycle(10));
+    idle = b.engine.advance_rounding(gated, 0, Cycle(30));
+    Cycle at = b.engine.update_row_scaled(0, gated, kScale, kShift, Cycle(40), nullptr);
+    at = b.engine.read_row(0, first.data(), at);
+    at = b.engine.update_row_scaled(1, all, kScale, kShift, at, nullptr);
+    b.engine.read_row(1, second.data(), at);
+    for (const auto& stat : b.engine.stats())
+      if (stat.name == "rounding_ops") rounding_ops = stat.counter->total();
+  };
+  sc_core::sc_start();
+  CHECK(stepped == Cycle(20));
+  CHECK(idle == Cycle(30));
+  for (uint32_t j = 0; j < 8; ++j) {
+    INFO("lane " << j);
+    const bool draws = gated[j] != 0;
+    const uint32_t r1 = arith::xorshift32_steps(seeds[j], 6);
+    CHECK(first[j] == (draws ? arith::stochastic_shift(int64_t{gated[j]} * kScale, kShift, r1) : 0));
+    const uint32_t r2 = arith::xorshift32_steps(seeds[j], draws ? 7 : 1);
+    CHECK(second[j] == arith::stochastic_shift(int64_t{all[j]} * kScale, kShift, r2));
+  }
+  // 6 drawing lanes x 5 steps x 3 ops, then 6 + 8 draws x 4 ops.
+  CHECK(rounding_ops == 6 * 5 * arith::kXorshiftStepOps + 14 * arith::kStochasticRoundingOps);
 }
 
 TEST_CASE("weight row: pack and unpack every width from 1 to 16 bits", "[core][learning]") {
