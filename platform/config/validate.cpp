@@ -213,7 +213,7 @@ void validate(const RunConfig& run, const ChipConfig& chip, const mapper::Mappin
   constexpr uint64_t kClasses = 10;  // one readout weight (int32) and accumulator (int64) per class
   const SramConfig& sram = chip.core().synapse_sram();
   const bool regenerated = run.convex().witness_weights() == CONVEX_WITNESS_REGENERATED;
-  for (const mapper::CoreSlot& slot : mapping.layers.front()) {
+  for (const mapper::CoreSlot& slot : mapping.layers.back()) {  // the readout's layer (layer 2 of two)
     if (!slot.owns_neurons()) continue;  // a fan-in group core holds no readout
     const uint64_t base = regenerated ? 0 : uint64_t{slot.fan_in} * slot.row_bytes;
     const arith::ReadoutFootprint readout =

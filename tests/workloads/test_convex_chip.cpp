@@ -39,6 +39,17 @@ job::JobOptions tiny_job(uint32_t units, uint32_t neurons_per_core) {
   return o;
 }
 
+// Two hidden layers 784 -> p1 -> p2, the readout on layer 2 (firmware.h). sigma2 for a small
+// P1: a layer-2 unit sums ~P1 / 3 binary inputs a step (the preset's 120 is for P1 = 1000).
+job::JobOptions two_layer_job(uint32_t p1, uint32_t p2, uint32_t neurons_per_core, uint32_t sigma2) {
+  job::JobOptions o = tiny_job(p2, neurons_per_core);
+  o.run.mutable_network()->clear_hidden_sizes();
+  o.run.mutable_network()->add_hidden_sizes(p1);
+  o.run.mutable_network()->add_hidden_sizes(p2);
+  o.run.mutable_convex()->set_witness2_sigma(sigma2);
+  return o;
+}
+
 void require_match(const job::JobResult& r) {
   INFO(r.mismatch);
   REQUIRE(r.reference_checked);
@@ -130,6 +141,75 @@ TEST_CASE("convex chip job: a fan-in split (128-axon cores), regenerated witness
   CHECK(stat_sum(r.report, ".partials.merge_ops") > 0);
 }
 
+TEST_CASE("convex chip job: two hidden layers 784-30-20 (4 + 3 cores), stored witness weights, l1, match the "
+          "reference",
+          "[convex][equivalence]") {
+  // Layer 1: 30 units on 4 cores of 8 (forward pass only); layer 2: 20 units on 3 cores (8, 6, 6)
+  // holding the readout, the leader the core of layer-2 unit 0.
+  const job::JobOptions o = two_layer_job(30, 20, 8, 1500);
+  convex::ConvexJob workload;
+  const job::JobResult r = job::run_chip_job(workload, o);
+  require_match(r);
+  const mapper::Mapping mapping = mapper::map_network(o.chip, {784, 30, 20});
+  CHECK(mapping.layers.size() == 2);
+  CHECK(mapping.cores_used == 7);
+  const convex::ConvexOutcome& out = workload.outcome();
+  REQUIRE(out.epochs.size() == 3);
+  CHECK(out.readout.size() == 20 * 4 * 10);  // P2 x T x 10
+  CHECK(out.beta_max > 0);
+  CHECK(out.epochs[2].objective < out.epochs[0].objective);
+  CHECK(out.test_predictions.size() == 6);
+}
+
+TEST_CASE("convex chip job: two hidden layers with a fan-in split of both (64-axon cores) match the reference",
+          "[convex][fan-in split][equivalence]") {
+  // 784-72-20 on 40 units and 64 axons a core: layer 1 is 2 ranges (40, 32 units) x 13 fan-in
+  // groups = 26 cores; layer 2 (72 input lines) is 1 range x 2 groups (36 lines each) = 2 cores:
+  // 28 of 32 (2 per node). Layer 2's owner merges its group core's partial sums and holds the
+  // readout.
+  job::JobOptions o = two_layer_job(72, 20, 40, 1200);
+  o.chip.mutable_core()->set_max_axons(64);
+  o.chip.set_cores_per_node(2);
+  convex::ConvexJob workload;
+  const job::JobResult r = job::run_chip_job(workload, o);
+  require_match(r);
+  const mapper::Mapping mapping = mapper::map_network(o.chip, {784, 72, 20});
+  CHECK(mapping.cores_used == 28);
+  CHECK(mapping.layers[0].front().fan_in_groups == 13);
+  CHECK(mapping.layers[1].front().fan_in_groups == 2);
+  const convex::ConvexOutcome& out = workload.outcome();
+  REQUIRE(out.epochs.size() == 3);
+  CHECK(out.beta_max > 0);
+  CHECK(out.epochs[2].objective < out.epochs[0].objective);
+  CHECK(stat_sum(r.report, ".partials.merge_ops") > 0);
+}
+
+TEST_CASE("convex chip job: two hidden layers, regenerated witness weights of both, a 128-axon split, l_inf and "
+          "the stop rule match the reference",
+          "[convex][fan-in split][equivalence]") {
+  // 784-136-20 on 70 units and 128 axons a core: layer 1 is 2 ranges x 7 fan-in groups = 14
+  // cores, layer 2 (136 lines) 1 range x 2 groups (68 lines) = 2 cores; every core generates
+  // the weights of its own lines (layer 2 from the kWitness2 stream, its group's layer-1 units).
+  job::JobOptions o = two_layer_job(136, 20, 70, 900);
+  o.chip.mutable_core()->set_max_axons(128);
+  o.chip.set_cores_per_node(2);
+  o.run.mutable_convex()->set_group_norm(CONVEX_GROUP_NORM_LINF);
+  o.run.mutable_convex()->set_beta_fraction(0.2);
+  o.run.mutable_training()->set_epochs(6);
+  o.run.mutable_convex()->set_tolerance(0.2);
+  o.run.mutable_convex()->set_witness_weights(CONVEX_WITNESS_REGENERATED);
+  convex::ConvexJob workload;
+  const job::JobResult r = job::run_chip_job(workload, o);
+  require_match(r);
+  CHECK(mapper::map_network(o.chip, {784, 136, 20}).cores_used == 16);
+  CHECK(stat_sum(r.report, ".weight_generator.weights") > 0);
+  const convex::ConvexOutcome& out = workload.outcome();
+  REQUIRE(out.converged);
+  CHECK(out.epochs.size() < 6);
+  CHECK(out.kept_units.size() < 20);
+  CHECK(stat_sum(r.report, ".partials.merge_ops") > 0);
+}
+
 TEST_CASE("convex chip job: what the chip cannot run is a ConfigError naming the field", "[convex]") {
   // A fresh workload per run: each keeps its run's state.
   const auto run = [](const job::JobOptions& options) {
@@ -142,6 +222,9 @@ TEST_CASE("convex chip job: what the chip cannot run is a ConfigError naming the
   o = tiny_job(24, 8);
   o.run.mutable_convex()->set_witness_weights(CONVEX_WITNESS_UNSPECIFIED);
   CHECK_THROWS_WITH(run(o), Catch::Contains("run.convex.witness_weights"));
+  o = two_layer_job(30, 20, 8, 1500);
+  o.run.mutable_network()->add_hidden_sizes(10);  // three hidden layers
+  CHECK_THROWS_WITH(run(o), Catch::Contains("run.network.hidden_sizes") && Catch::Contains("got 3 layers"));
   o = tiny_job(24, 8);
   o.run.mutable_convex()->set_refit_epochs(2);
   CHECK_THROWS_WITH(run(o), Catch::Contains("run.convex.refit_epochs"));

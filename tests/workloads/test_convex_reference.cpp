@@ -2,6 +2,7 @@
 // weights, pruning, determinism, config errors, and a short MNIST run.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "workloads/common/prng.h"
 #include "workloads/convex/reference.h"
 #include "workloads/convex/study.h"
+#include "workloads/inference/reference.h"
 
 using nmsim::convex::ConvexOptions;
 using nmsim::convex::ConvexReadout;
@@ -207,6 +209,144 @@ TEST_CASE("convex: the default run preset has a complete convex block", "[convex
   REQUIRE(o.readout_fraction_bits == 20);
   REQUIRE(o.batch_growth_epochs == 4);
   REQUIRE(o.units == run.network().hidden_sizes(0));
+  REQUIRE(o.layer1_units == 0);
+  nmsim::RunConfig two = run;
+  two.mutable_network()->add_hidden_sizes(300);  // [P1, P2] = [preset, 300]
+  const ConvexOptions o2 = nmsim::convex::options_from_config(two, chip);
+  REQUIRE(o2.layer1_units == run.network().hidden_sizes(0));
+  REQUIRE(o2.units == 300);
+  REQUIRE(o2.witness2_sigma == 1350);
+}
+
+namespace {
+
+// Two hidden layers [784, P1, P2] (reference.h step 9).
+ConvexOptions two_layer_options(uint32_t p1, uint32_t p2, uint32_t sigma2) {
+  ConvexOptions o;
+  o.layer1_units = p1;
+  o.units = p2;
+  o.time_steps = 8;
+  o.witness_sigma = 2500;
+  o.witness2_sigma = sigma2;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("convex two hidden layers: the features of a tiny case, step by step by hand", "[convex]") {
+  // Four bright pixels into P1 = 3 units, then P2 = 2 units, T = 8. The hand model below is
+  // the spec's step 9 written out: layer 1 adds w1(j1, i) for each input line i the encoder
+  // spiked, fires (threshold 2^12 here, reset by subtraction); layer 2 adds w2(j2, j1) for each
+  // layer-1 unit that fired in the same step, then fires. (No sum comes near 2^23: the
+  // 24-bit saturation does not act.)
+  ConvexOptions o = two_layer_options(3, 2, 9000);
+  o.neuron.threshold = 1 << 12;
+  const int64_t theta = o.neuron.threshold;
+  std::vector<uint8_t> pixels(784, 0);
+  const uint32_t lines[4] = {300, 301, 330, 400};
+  for (uint32_t i : lines) pixels[i] = 255;
+  nmsim::workloads::RateEncoder encoder(o.encoder, o.seed, o.time_steps);
+  encoder.start(pixels.data(), 784, 0);
+  int32_t w1[4][3], w2[2][3];
+  for (uint32_t n = 0; n < 4; ++n)
+    for (uint32_t j = 0; j < 3; ++j) w1[n][j] = nmsim::convex::witness_weight(o.seed, 2500, j, lines[n]);
+  for (uint32_t j2 = 0; j2 < 2; ++j2)
+    for (uint32_t j1 = 0; j1 < 3; ++j1) w2[j2][j1] = nmsim::convex::witness2_weight(o.seed, 9000, 3, j2, j1);
+  int64_t u1[3] = {0, 0, 0}, u2[2] = {0, 0};
+  uint64_t expected_bits = 0, input_spikes = 0, layer1_spikes = 0;
+  nmsim::SpikeBitmap in(784);
+  for (uint32_t t = 0; t < 8; ++t) {
+    encoder.step(t, in);
+    in.for_each([&](uint32_t i) {
+      const uint32_t n = static_cast<uint32_t>(std::find(lines, lines + 4, i) - lines);
+      REQUIRE(n < 4);
+      ++input_spikes;
+      for (uint32_t j = 0; j < 3; ++j) u1[j] += w1[n][j];
+    });
+    bool fired1[3];
+    for (uint32_t j = 0; j < 3; ++j) {
+      fired1[j] = u1[j] >= theta;
+      if (fired1[j]) u1[j] -= theta;
+      layer1_spikes += fired1[j];
+    }
+    for (uint32_t j2 = 0; j2 < 2; ++j2) {
+      for (uint32_t j1 = 0; j1 < 3; ++j1)
+        if (fired1[j1]) u2[j2] += w2[j2][j1];
+      if (u2[j2] >= theta) {
+        u2[j2] -= theta;
+        expected_bits |= uint64_t{1} << (j2 * 8 + t);
+      }
+    }
+  }
+  REQUIRE(input_spikes > 0);
+  REQUIRE(layer1_spikes > 0);   // the case is not all zeros ...
+  REQUIRE(expected_bits != 0);
+  nmsim::convex::HiddenUnits hidden(o, {0, 1});
+  nmsim::convex::SpikeTrains trains;
+  hidden.run(pixels.data(), 0, trains);
+  REQUIRE(trains.bits.size() == 1);
+  CHECK(trains.bits[0] == expected_bits);
+  CHECK(trains.input_spikes == input_spikes);
+  CHECK(trains.layer1_spikes == layer1_spikes);
+  CHECK(trains.hidden_sops == input_spikes * 3 + layer1_spikes * 2);
+}
+
+TEST_CASE("convex two hidden layers: the spike trains are the inference reference's [784, P1, P2], "
+          "and the pruned network keeps layer 1", "[convex]") {
+  const ConvexOptions o = two_layer_options(60, 20, 2000);
+  nmsim::workloads::NetworkWeights weights;
+  auto& l1 = weights.layers.emplace_back();
+  l1.inputs = 784;
+  l1.outputs = 60;
+  for (uint32_t i = 0; i < 784; ++i)
+    for (uint32_t j = 0; j < 60; ++j) l1.w.push_back(nmsim::convex::witness_weight(o.seed, 2500, j, i));
+  auto& l2 = weights.layers.emplace_back();
+  l2.inputs = 60;
+  l2.outputs = 20;
+  for (uint32_t i = 0; i < 60; ++i)
+    for (uint32_t j = 0; j < 20; ++j) l2.w.push_back(nmsim::convex::witness2_weight(o.seed, 2000, 60, j, i));
+  nmsim::inference::InferenceReference inference({784, 60, 20}, weights, o.neuron, o.time_steps, o.encoder, o.seed);
+
+  std::vector<uint32_t> all(20);
+  for (uint32_t j = 0; j < 20; ++j) all[j] = j;
+  nmsim::convex::HiddenUnits hidden(o, all);
+  ConvexReadout r(o);
+  std::vector<int32_t>& v = r.mutable_weights();
+  for (size_t n = 0; n < v.size(); ++n) v[n] = static_cast<int32_t>(nmsim::workloads::prng_uniform(3, 100, n, -5000, 5000));
+  const std::vector<uint32_t> pruned_units = {2, 5, 11, 19};
+  for (uint32_t j : pruned_units) std::fill(v.begin() + j * 8 * kClasses, v.begin() + (j + 1) * 8 * kClasses, 0);
+  nmsim::convex::PrunedNetwork pruned = r.reconstruct();
+  REQUIRE(pruned.kept_units() == 16);
+  std::vector<uint8_t> mask(20, 1);
+  for (uint32_t j : pruned_units) mask[j] = 0;
+
+  nmsim::convex::SpikeTrains trains;
+  std::vector<uint8_t> pixels(784);
+  uint64_t features = 0;
+  for (uint32_t s = 0; s < 20; ++s) {
+    for (uint32_t i = 0; i < 784; ++i) pixels[i] = nmsim::workloads::prng_u8(5, 101, s * 784 + i) / 2;
+    hidden.run(pixels.data(), s, trains);
+    const nmsim::inference::SampleResult ref = inference.run(pixels.data(), s, true);
+    for (uint32_t t = 0; t < 8; ++t)
+      for (uint32_t j = 0; j < 20; ++j) {
+        const uint32_t bit = j * 8 + t;
+        REQUIRE(((trains.bits[bit / 64] >> (bit % 64)) & 1) == uint64_t{ref.spikes[t][2].test(j)});
+      }
+    REQUIRE(trains.input_spikes == ref.input_spikes);
+    REQUIRE(trains.layer1_spikes == ref.spikes_per_layer[0]);
+    REQUIRE(trains.hidden_sops == ref.sops_per_layer[0] + ref.sops_per_layer[1]);
+    for (uint64_t word : trains.bits) features += static_cast<uint64_t>(__builtin_popcountll(word));
+    // Pruning removes layer-2 units only: layer 1 runs whole.
+    int64_t a[kClasses], b[kClasses];
+    r.predict(trains.bits.data(), a, nullptr);
+    const uint64_t pruned_sops = pruned.outputs(pixels.data(), s, b);
+    for (uint32_t k = 0; k < kClasses; ++k) REQUIRE(a[k] == b[k]);
+    REQUIRE(pruned_sops == trains.input_spikes * 60 + trains.layer1_spikes * 16 +
+                               10 * r.kept_active_features(trains.bits.data(), mask));
+  }
+  // Neither silent nor saturated: between 10 % and 90 % of the 20 x 8 x 20 features.
+  CHECK(features > 320);
+  CHECK(features < 2880);
 }
 
 TEST_CASE("convex: bad configurations are errors naming the field", "[convex]") {
@@ -224,7 +364,15 @@ TEST_CASE("convex: bad configurations are errors naming the field", "[convex]") 
   REQUIRE_THAT(message_of(run), Catch::Contains("run.convex.witness_sigma"));
   run = convex_run();
   run.mutable_network()->add_hidden_sizes(100);
-  REQUIRE_THAT(message_of(run), Catch::Contains("run.network.hidden_sizes"));
+  run.mutable_network()->add_hidden_sizes(100);  // three hidden layers
+  REQUIRE_THAT(message_of(run), Catch::Contains("run.network.hidden_sizes") && Catch::Contains("got 3 layers"));
+  run = convex_run();
+  run.mutable_network()->add_hidden_sizes(100);
+  run.mutable_convex()->set_witness2_sigma(2600 * 4);  // layer 2's sigma checked like layer 1's
+  REQUIRE_THAT(message_of(run), Catch::Contains("run.convex.witness2_sigma = 10400"));
+  run.mutable_network()->set_hidden_sizes(1, 0);
+  run.mutable_convex()->set_witness2_sigma(100);
+  REQUIRE_THAT(message_of(run), Catch::Contains("run.network.hidden_sizes[1]: P2 must be >= 1"));
   run = convex_run();
   run.mutable_convex()->set_features(nmsim::CONVEX_FEATURES_UNSPECIFIED);
   REQUIRE_THAT(message_of(run), Catch::Contains("run.convex.features"));

@@ -46,6 +46,25 @@ TEST_CASE("witness generator: every weight is the reference's witness weight", "
       }
     }
   }
+  // Layer 2 of two hidden layers: P1 lines, the kWitness2 stream (a layer-2 core of a fan-in
+  // split starts at its group's first layer-1 unit).
+  for (const Case& c : cases) {
+    for (uint32_t p1 : {1u, 40u, 1000u}) {
+      for (uint32_t first_input : {0u, p1 / 2}) {
+        const WitnessGenerator layer2 = WitnessGenerator::layer2(c.seed, c.sigma, p1, c.first_unit, first_input);
+        for (uint32_t axon : {0u, (p1 - first_input) / 2, p1 - first_input - 1}) {
+          layer2.generate_row(axon, c.n, row.data());
+          for (uint32_t j = 0; j < c.n; ++j) {
+            INFO("layer 2: seed " << c.seed << " P1 " << p1 << " unit " << c.first_unit + j << " line "
+                                  << first_input + axon);
+            REQUIRE(row[j] == convex::witness2_weight(c.seed, c.sigma, p1, c.first_unit + j, first_input + axon));
+          }
+        }
+      }
+    }
+  }
+  // Its own stream: not layer 1's weights.
+  REQUIRE(convex::witness2_weight(1, 2500, 784, 3, 5) != witness_weight(1, 2500, 3, 5));
   // The weights are not trivially equal: sigma 2500 spreads them over thousands.
   const WitnessGenerator generator(1, 2500, 0);
   generator.generate_row(0, 256, row.data());

@@ -33,6 +33,7 @@ enum class Stream : uint64_t {
   kWitness = 4,         // convex reconstruction: random hidden ("witness") weights
   kStochasticRound = 5, // stochastic rounding of learning-rate shifts
   kShuffle = 6,         // training sample order
+  kWitness2 = 7,        // convex reconstruction, two hidden layers: the layer-2 witness weights
 };
 
 inline constexpr uint64_t kPrngIncrement = 0x9E3779B97F4A7C15ull;

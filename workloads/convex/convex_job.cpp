@@ -31,15 +31,25 @@ void check_chip_options(const RunConfig& run, const ConvexOptions& o) {
   if (run.training().epochs() < 1) throw ConfigError("run.training.epochs: must be >= 1");
 }
 
-// The witness weights as one layer 784 -> P (stored mode).
-workloads::NetworkWeights witness_layer(const ConvexOptions& o) {
+// The witness weights as the layer 784 -> P, or the layers 784 -> P1 -> P2 (stored mode).
+workloads::NetworkWeights witness_layers(const ConvexOptions& o) {
   workloads::NetworkWeights weights;
+  const uint32_t first = two_layers(o) ? o.layer1_units : o.units;
   workloads::LayerWeightsData& layer = weights.layers.emplace_back();
   layer.inputs = kInputs;
-  layer.outputs = o.units;
-  layer.w.resize(size_t{kInputs} * o.units);
+  layer.outputs = first;
+  layer.w.resize(size_t{kInputs} * first);
   for (uint32_t i = 0; i < kInputs; ++i)
-    for (uint32_t j = 0; j < o.units; ++j) layer.w[size_t{i} * o.units + j] = witness_weight(o.seed, o.witness_sigma, j, i);
+    for (uint32_t j = 0; j < first; ++j) layer.w[size_t{i} * first + j] = witness_weight(o.seed, o.witness_sigma, j, i);
+  if (two_layers(o)) {
+    workloads::LayerWeightsData& second = weights.layers.emplace_back();
+    second.inputs = o.layer1_units;
+    second.outputs = o.units;
+    second.w.resize(size_t{o.layer1_units} * o.units);
+    for (uint32_t i = 0; i < o.layer1_units; ++i)
+      for (uint32_t j = 0; j < o.units; ++j)
+        second.w[size_t{i} * o.units + j] = witness2_weight(o.seed, o.witness2_sigma, o.layer1_units, j, i);
+  }
   return weights;
 }
 
@@ -78,10 +88,10 @@ std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule
   if (schedule.beta_pass && readout.beta_max() != r.beta_max) return "beta_max differs";
   if (!schedule.beta_pass) readout.set_beta_max(0, n);  // the chip did not count H^T Y: beta = 0 either way
 
-  uint64_t train_active = 0, train_input_spikes = 0;
+  uint64_t train_active = 0, train_hidden_sops = 0;
   for (uint32_t s = 0; s < n; ++s) {
     train_active += active_features(train_store, s);
-    train_input_spikes += train_store.input_spikes[s];
+    train_hidden_sops += hidden_sops(o, train_store.input_spikes[s], train_store.layer1_spikes[s], o.units);
   }
   uint64_t additions = schedule.beta_pass ? kClasses * train_active : 0, writes = 0;
   uint64_t forward_passes = schedule.beta_pass ? 1 : 0;
@@ -115,21 +125,24 @@ std::string check_against_reference(const ConvexOptions& o, const ConvexSchedule
       return "test prediction " + std::to_string(s) + " differs";
     additions += adds;
   }
-  uint64_t test_input_spikes = 0;
-  for (uint32_t spikes : test_store.input_spikes) test_input_spikes += spikes;
+  uint64_t test_hidden_sops = 0;
+  for (uint32_t s = 0; s < schedule.test_indices.size(); ++s)
+    test_hidden_sops += hidden_sops(o, test_store.input_spikes[s], test_store.layer1_spikes[s], o.units);
   // The reconstructed network's inference cost (reference.h step 7).
   std::vector<uint8_t> all_mask(o.units, 1), kept_mask(o.units, 0);
   for (uint32_t j : r.kept_units) kept_mask[j] = 1;
   uint64_t whole = 0, pruned = 0;
   for (uint32_t s = 0; s < schedule.test_indices.size(); ++s) {
-    whole += uint64_t{test_store.input_spikes[s]} * o.units + kClasses * readout.kept_active_features(test_store.sample(s), all_mask);
-    pruned += uint64_t{test_store.input_spikes[s]} * r.kept_units.size() +
+    const uint64_t input_spikes = test_store.input_spikes[s], layer1_spikes = test_store.layer1_spikes[s];
+    whole += hidden_sops(o, input_spikes, layer1_spikes, o.units) +
+             kClasses * readout.kept_active_features(test_store.sample(s), all_mask);
+    pruned += hidden_sops(o, input_spikes, layer1_spikes, r.kept_units.size()) +
               kClasses * readout.kept_active_features(test_store.sample(s), kept_mask);
   }
   const double tests = std::max<double>(1, static_cast<double>(schedule.test_indices.size()));
   r.inference_sops_per_sample = static_cast<double>(whole) / tests;
   r.pruned_inference_sops_per_sample = static_cast<double>(pruned) / tests;
-  if (totals.sops.total() != (forward_passes * train_input_spikes + test_input_spikes) * o.units) return "hidden SOPs differ";
+  if (totals.sops.total() != forward_passes * train_hidden_sops + test_hidden_sops) return "hidden SOPs differ";
   if (totals.readout_value_adds.total() != additions) return "readout additions differ";
   if (totals.readout_weight_updates.total() != writes) return "readout weights written differ";
   return "";
@@ -168,7 +181,8 @@ void ConvexJob::read_options(const ChipConfig& chip, const RunConfig& run) {
 job::Network ConvexJob::network(const workloads::DatasetSplit& /*data*/) {
   job::Network network;
   network.layer_sizes = {kInputs, m_options.units};
-  if (!m_regenerated) network.weights = witness_layer(m_options);
+  if (two_layers(m_options)) network.layer_sizes = {kInputs, m_options.layer1_units, m_options.units};
+  if (!m_regenerated) network.weights = witness_layers(m_options);
   network.weight_width_bits = m_options.weight_width_bits;
   network.neuron = m_options.neuron;
   return network;
@@ -182,6 +196,7 @@ void ConvexJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapp
   s.test_indices = job::test_indices(m_run, data.test);
   s.options = m_options;
   s.max_epochs = m_run.training().epochs();
+  s.layers = two_layers(m_options) ? 2 : 1;
   s.shuffle = m_run.training().shuffle();
   s.beta_pass = m_options.beta_fraction > 0;
   ConvexReadout plan(m_options);
@@ -195,13 +210,20 @@ void ConvexJob::schedule(const workloads::DatasetSplit& data, const mapper::Mapp
 void ConvexJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, const job::ProgramHooks& hooks) {
   const ConvexOptions& o = m_options;
   ConvexSchedule& schedule = m_schedule;
-  m_slots = mapping.layers.front();
+  m_slots = mapping.layers.back();  // the readout's layer (layer 2 of two)
   const std::vector<mapper::CoreSlot>& slots = m_slots;
   if (m_regenerated) {
-    for (const mapper::CoreSlot& slot : slots) {
+    for (const mapper::CoreSlot& slot : mapping.layers.front()) {
       m_generators.push_back(
           std::make_unique<WitnessGenerator>(o.seed, o.witness_sigma, slot.first_neuron, slot.first_axon));
       chip.core(slot.core_index).set_weight_generator(m_generators.back().get());
+    }
+    if (two_layers(o)) {
+      for (const mapper::CoreSlot& slot : slots) {
+        m_generators.push_back(std::make_unique<WitnessGenerator>(WitnessGenerator::layer2(
+            o.seed, o.witness2_sigma, o.layer1_units, slot.first_neuron, slot.first_axon)));
+        chip.core(slot.core_index).set_weight_generator(m_generators.back().get());
+      }
     }
   }
   for (const mapper::CoreSlot& slot : slots) {
@@ -223,11 +245,13 @@ void ConvexJob::load_programs(chip::Chip& chip, const mapper::Mapping& mapping, 
   schedule.has_followers = !followers.empty();
   if (schedule.has_followers) schedule.residual_tree = chip.mesh().add_multicast_tree(leader.node, followers);
 
-  std::vector<const ConvexCoreProgram*> cores;
-  for (const mapper::CoreSlot& slot : slots) {
-    m_programs.push_back(std::make_unique<ConvexCoreProgram>(schedule));
-    chip.core(slot.core_index).set_program(m_programs.back().get());
-    if (slot.owns_neurons()) cores.push_back(m_programs.back().get());
+  std::vector<const ConvexCoreProgram*> cores;  // the readout's owners
+  for (const std::vector<mapper::CoreSlot>& layer : mapping.layers) {
+    for (const mapper::CoreSlot& slot : layer) {
+      m_programs.push_back(std::make_unique<ConvexCoreProgram>(schedule));
+      chip.core(slot.core_index).set_program(m_programs.back().get());
+      if (&layer == &mapping.layers.back() && slot.owns_neurons()) cores.push_back(m_programs.back().get());
+    }
   }
   // Progress counts sample passes; the epochs are not known in advance, so the total is the
   // most the run can take.

@@ -1,6 +1,6 @@
 // Convex parameter reconstruction on the chip (job::ChipWorkload, firmware.h): the P hidden
-// units mapped as one layer, each core holding its units' witness weights (stored or
-// regenerated) and their readout; the solver runs epochs over the first N samples of the
+// units mapped as one layer (or P1, P2 as two, the readout on layer 2), each core holding its
+// units' witness weights (stored or regenerated) and the readout layer's cores their readout; the solver runs epochs over the first N samples of the
 // epoch-0 training order until the objective's relative change falls below the tolerance (or
 // run.training.epochs), then the test samples run forward. The functional reference solves
 // the same problem, and predictions, outputs, the objective, beta_max, every readout weight
@@ -42,7 +42,7 @@ class ConvexJob : public job::ChipWorkload {
   // (run.convex.refit_epochs), a weights file, a batch size other than run.convex.batch_size;
   // load_programs: a readout that does not fit a core's synapse SRAM above its witness rows.
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
-  // [784, P]; stored witness weights are preloaded, regenerated ones are not.
+  // [784, P] or [784, P1, P2]; stored witness weights are preloaded, regenerated ones are not.
   job::Network network(const workloads::DatasetSplit& data) override;
   // The batch size and step of every epoch.
   void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;

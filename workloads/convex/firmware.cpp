@@ -42,7 +42,8 @@ ConvexCoreProgram::ConvexCoreProgram(const ConvexSchedule& schedule)
 void ConvexCoreProgram::run(core::NeuronCore& core) {
   const core::CoreLayout& layout = core.layout();
   const ConvexOptions& o = m_schedule.options;
-  m_owner = layout.owns_neurons();
+  // Layer-1 cores of two hidden layers behave as fan-in group cores: forward pass only.
+  m_owner = layout.owns_neurons() && layout.layer == m_schedule.layers;
   m_leader = layout.first_neuron == 0 && m_owner;
   m_features.resize(layout.neuron_count * o.time_steps);
   const auto n = static_cast<uint32_t>(m_schedule.train_set.size());
@@ -82,17 +83,19 @@ void ConvexCoreProgram::forward(core::NeuronCore& core, Phase after) {
       join_words(core.host_register(HostRegister::kEncoderIndexLow), core.host_register(HostRegister::kEncoderIndexHigh)));
   m_features.clear();
   // Captures two pointers: std::function keeps them inline (no allocation per sample).
-  job::run_forward_pass(core, m_encoder, m_input_spikes, encoder_index, m_schedule.options.time_steps, 1, after,
-                        [this, &core](uint32_t t) {
-                          for (uint32_t j : core.fired()) m_features.set(j * m_schedule.options.time_steps + t);
-                        });
+  const std::function<void(uint32_t)> record = [this, &core](uint32_t t) {
+    for (uint32_t j : core.fired()) m_features.set(j * m_schedule.options.time_steps + t);
+  };
+  job::run_forward_pass(core, m_encoder, m_input_spikes, encoder_index, m_schedule.options.time_steps,
+                        m_schedule.layers, after, m_owner ? record : std::function<void(uint32_t)>{});
 }
 
 void ConvexCoreProgram::sample(core::NeuronCore& core, Pass pass) {
   core.barrier(Phase::kForward);  // pixels, encoder index and label are loaded
   if (!m_owner) {
-    // A fan-in group core: its partial sums go to the owner in the forward pass; it holds no
-    // readout, so it only keeps step with the others' barriers.
+    // A fan-in group core (or a layer-1 core of two hidden layers): its partial sums (spikes)
+    // go to the owner (layer 2) in the forward pass; it holds no readout, so it only keeps step
+    // with the others' barriers.
     forward(core, pass == Pass::kBeta ? Phase::kUpdate : Phase::kForward);
     if (pass == Pass::kTrain) {
       core.barrier(Phase::kBackward);
@@ -185,16 +188,25 @@ ConvexHostProgram::ConvexHostProgram(const ConvexSchedule& schedule, chip::Chip&
 
 void ConvexHostProgram::load_sample(host::HostLink& link, const uint8_t* pixels, uint64_t encoder_index,
                                     int32_t label, bool label_everywhere) {
-  for (const auto& slot : m_chip.mapping().layers.front()) {
-    core::NeuronCore& core = m_chip.core(slot.core_index);
-    auto& buffer = core.input_pixels();
-    std::memcpy(buffer.data(), pixels + slot.first_axon, buffer.size());  // its fan-in group's pixels
-    core.host_register(HostRegister::kEncoderIndexLow) = static_cast<int32_t>(static_cast<uint32_t>(encoder_index));
-    core.host_register(HostRegister::kEncoderIndexHigh) = static_cast<int32_t>(encoder_index >> 32);
-    const bool labelled =
-        (label_everywhere && slot.owns_neurons()) || slot.core_index == m_schedule.leader_core_index;
-    if (labelled) core.host_register(HostRegister::kLabel) = label;
-    link.transfer_to_chip(buffer.size() + 2 * sizeof(int32_t) + (labelled ? sizeof(int32_t) : 0));
+  const auto& layers = m_chip.mapping().layers;
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const bool readout_layer = l + 1 == layers.size();
+    for (const auto& slot : layers[l]) {
+      core::NeuronCore& core = m_chip.core(slot.core_index);
+      uint64_t bytes = 0;
+      if (l == 0) {
+        auto& buffer = core.input_pixels();
+        std::memcpy(buffer.data(), pixels + slot.first_axon, buffer.size());  // its fan-in group's pixels
+        core.host_register(HostRegister::kEncoderIndexLow) = static_cast<int32_t>(static_cast<uint32_t>(encoder_index));
+        core.host_register(HostRegister::kEncoderIndexHigh) = static_cast<int32_t>(encoder_index >> 32);
+        bytes += buffer.size() + 2 * sizeof(int32_t);
+      }
+      const bool labelled = readout_layer && ((label_everywhere && slot.owns_neurons()) ||
+                                              slot.core_index == m_schedule.leader_core_index);
+      if (labelled) core.host_register(HostRegister::kLabel) = label;
+      bytes += labelled ? sizeof(int32_t) : 0;
+      if (bytes > 0) link.transfer_to_chip(bytes);
+    }
   }
 }
 
@@ -209,11 +221,17 @@ void ConvexHostProgram::run(host::HostLink& link) {
   const workloads::Dataset& data = *m_schedule.data;
   const auto forward_barriers = [&](Phase last) {
     link.barrier(Phase::kForward);  // the sample is loaded
-    for (uint32_t t = 1; t <= o.time_steps; ++t) link.barrier(t == o.time_steps ? last : Phase::kForward);
+    const uint32_t steps = o.time_steps * m_schedule.layers;  // a barrier per step and layer
+    for (uint32_t t = 1; t <= steps; ++t) link.barrier(t == steps ? last : Phase::kForward);
   };
   const auto set_everywhere = [&](HostRegister name, int32_t value) {
-    for (const auto& slot : m_chip.mapping().layers.front()) m_chip.core(slot.core_index).host_register(name) = value;
-    link.transfer_to_chip(sizeof(int32_t) * m_chip.mapping().layers.front().size());
+    uint64_t cores = 0;
+    for (const auto& layer : m_chip.mapping().layers)
+      for (const auto& slot : layer) {
+        m_chip.core(slot.core_index).host_register(name) = value;
+        ++cores;
+      }
+    link.transfer_to_chip(sizeof(int32_t) * cores);
   };
 
   ConvexReadout plan(o);  // the host's arithmetic: thresholds and the objective
@@ -257,7 +275,7 @@ void ConvexHostProgram::run(host::HostLink& link) {
       const auto low = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(tau)));
       const auto high = static_cast<int32_t>(tau >> 32);
       uint64_t owners = 0;  // the thresholds go to the cores that hold a readout
-      for (const auto& slot : m_chip.mapping().layers.front()) {
+      for (const auto& slot : m_chip.mapping().layers.back()) {
         if (!slot.owns_neurons()) continue;
         core::NeuronCore& core = m_chip.core(slot.core_index);
         core.host_register(HostRegister::kTauLow) = low;

@@ -36,6 +36,12 @@
 // The pixels (each core its group's lines) and the encoder index still go to every core; in
 // the readout work above (label, thresholds, partial outputs, residuals, norms) "every core"
 // means every owner. The leader is the owner of unit 0.
+// Two hidden layers (reference.h step 9): the mapper's layers 784 -> P1 -> P2; the forward
+// pass runs both (2 T barriers per sample). The readout, and with it everything above that a
+// core does besides the forward pass (owners, leader, label, thresholds, norms, beta pass), is
+// on layer 2's cores; layer 1's cores (and their fan-in group cores) run only the forward pass,
+// taking the pixels and the encoder index, and keep step with the barriers as a group core
+// does. A layer-2 core takes no pixels: its inputs are layer 1's spikes over the NoC.
 #pragma once
 
 #include <array>
@@ -61,6 +67,7 @@ struct ConvexSchedule {
   std::vector<uint32_t> test_indices;
   ConvexOptions options;
   uint32_t max_epochs = 1;
+  uint32_t layers = 1;                       // hidden layers; the readout is on the last
   bool shuffle = true;                       // run.training.shuffle: each epoch's visit order
   bool beta_pass = false;                    // beta_fraction > 0
   std::vector<uint32_t> batch_size;          // b_e per epoch
@@ -110,7 +117,7 @@ class ConvexCoreProgram : public core::Program {
   workloads::RateEncoder m_encoder;
   SpikeBitmap m_input_spikes;
   SpikeBitmap m_features;  // this core's feature rows of the sample (unit j, step t: j T + t)
-  bool m_owner = true;    // owns its units (fan-in group 0): holds their readout
+  bool m_owner = true;    // owns readout units (fan-in group 0 of the readout's layer): holds their readout
   bool m_leader = false;
   std::array<int64_t, kClasses> m_outputs{};
   std::array<int32_t, kClasses> m_residuals{};

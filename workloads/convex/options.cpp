@@ -9,12 +9,17 @@
 namespace nmsim::convex {
 
 ConvexOptions options_from_config(const RunConfig& run, const ChipConfig& chip) {
-  if (run.network().hidden_sizes_size() != 1)
-    throw ConfigError("run.network.hidden_sizes: convex reconstruction needs exactly one "
-                      "hidden layer (P parallel units), got " +
-                      std::to_string(run.network().hidden_sizes_size()));
+  const int layers = run.network().hidden_sizes_size();
+  if (layers != 1 && layers != 2)
+    throw ConfigError("run.network.hidden_sizes: convex reconstruction takes one hidden layer (P parallel "
+                      "units) or two (P1, P2: the readout learns from layer 2), got " +
+                      std::to_string(layers) + " layers");
   ConvexOptions o;
-  o.units = run.network().hidden_sizes(0);
+  o.units = run.network().hidden_sizes(layers - 1);
+  if (layers == 2) {
+    o.layer1_units = run.network().hidden_sizes(0);
+    if (o.layer1_units == 0) throw ConfigError("run.network.hidden_sizes[0]: P1 must be >= 1 unit");
+  }
   o.time_steps = run.time_steps();
   o.neuron = workloads::neuron_params(run, chip);
   o.weight_width_bits = chip.core().weight_width_bits();
@@ -22,6 +27,7 @@ ConvexOptions options_from_config(const RunConfig& run, const ChipConfig& chip) 
   o.seed = run.seed();
   const ConvexConfig& c = run.convex();
   o.witness_sigma = c.witness_sigma();
+  o.witness2_sigma = c.witness2_sigma();
   o.features = c.features();
   o.eta_shift = c.eta_shift();
   o.eta_decay_epochs = c.eta_decay_epochs();

@@ -57,10 +57,50 @@ void for_each_feature(const ConvexOptions& o, const uint64_t* bits, uint32_t uni
 
 int32_t saturate32(int64_t v) { return arith::saturate(v, 32); }
 
+// ConfigError if the largest weight of a sigma (3.47 sigma) does not fit the weight width.
+void check_sigma(const char* field, uint32_t sigma, uint32_t weight_width_bits) {
+  if (sigma < 1) throw ConfigError(std::string("run.convex.") + field + ": must be >= 1");
+  const int64_t largest = arith::round_shift(kUniformSumMean * sigma * kSqrt3Q16, 32);
+  const int64_t max_weight = (int64_t{1} << (weight_width_bits - 1)) - 1;
+  if (largest > max_weight)
+    throw ConfigError(std::string("run.convex.") + field + " = " + std::to_string(sigma) +
+                      ": the largest witness weight, " + std::to_string(largest) +
+                      " (3.47 sigma), must fit chip.core.weight_width_bits = " +
+                      std::to_string(weight_width_bits) + " (<= " + std::to_string(max_weight) + ")");
+}
+
+// Step 1's Gaussian from one hash.
+int32_t gaussian_weight(uint64_t seed, workloads::Stream stream, uint32_t sigma, uint64_t index) {
+  const uint64_t r = workloads::prng_u64(seed, static_cast<uint64_t>(stream), index);
+  int64_t s = 0;
+  for (int k = 0; k < 4; ++k) s += static_cast<int64_t>((r >> (16 * k)) & 0xFFFF);
+  return static_cast<int32_t>(arith::round_shift((s - kUniformSumMean) * sigma * kSqrt3Q16, 32));
+}
+
+// One layer's integration of an input line's row into n units (step 2): saturating, masked
+// units skipped.
+void integrate_row(const int32_t* row, uint32_t n, int32_t* u, const uint8_t* refractory, bool masked,
+                   uint32_t width) {
+  if (masked || width > 30) {
+    for (uint32_t j = 0; j < n; ++j)
+      if (refractory[j] == 0) u[j] = arith::accumulate(u[j], row[j], width);
+    return;
+  }
+  // Potentials fit 30 bits and weights 16: the int32 sum cannot overflow.
+  const int32_t hi = (int32_t{1} << (width - 1)) - 1;
+  const int32_t lo = -hi - 1;
+  for (uint32_t j = 0; j < n; ++j) {
+    int32_t v = u[j] + row[j];
+    v = v < lo ? lo : v;
+    u[j] = v > hi ? hi : v;
+  }
+}
+
 }  // namespace
 
 void check_options(const ConvexOptions& o) {
-  if (o.units == 0) throw ConfigError("run.network.hidden_sizes[0]: P must be >= 1 unit");
+  const std::string units_field = two_layers(o) ? "run.network.hidden_sizes[1]: P2" : "run.network.hidden_sizes[0]: P";
+  if (o.units == 0) throw ConfigError(units_field + " must be >= 1 unit");
   if (o.time_steps == 0 || o.time_steps > 255) throw ConfigError("run.time_steps: must be 1..255");
   if (o.neuron.state_width_bits < 2 || o.neuron.state_width_bits > 32)
     throw ConfigError("chip.core.state_width_bits: must be 2..32");
@@ -71,14 +111,8 @@ void check_options(const ConvexOptions& o) {
     throw ConfigError("run.network.neuron.refractory_steps: must fit 8 bits");
   if (o.weight_width_bits < 2 || o.weight_width_bits > 16)
     throw ConfigError("chip.core.weight_width_bits: convex needs 2..16");
-  if (o.witness_sigma < 1) throw ConfigError("run.convex.witness_sigma: must be >= 1");
-  const int64_t largest = arith::round_shift(kUniformSumMean * o.witness_sigma * kSqrt3Q16, 32);
-  const int64_t max_weight = (int64_t{1} << (o.weight_width_bits - 1)) - 1;
-  if (largest > max_weight)
-    throw ConfigError("run.convex.witness_sigma = " + std::to_string(o.witness_sigma) +
-                      ": the largest witness weight, " + std::to_string(largest) +
-                      " (3.47 sigma), must fit chip.core.weight_width_bits = " +
-                      std::to_string(o.weight_width_bits) + " (<= " + std::to_string(max_weight) + ")");
+  check_sigma("witness_sigma", o.witness_sigma, o.weight_width_bits);
+  if (two_layers(o)) check_sigma("witness2_sigma", o.witness2_sigma, o.weight_width_bits);
   if (o.features != CONVEX_FEATURES_SPIKE_TRAIN && o.features != CONVEX_FEATURES_COUNT)
     throw ConfigError("run.convex.features: must be CONVEX_FEATURES_SPIKE_TRAIN or CONVEX_FEATURES_COUNT");
   if (o.group_norm != CONVEX_GROUP_NORM_L1 && o.group_norm != CONVEX_GROUP_NORM_LINF)
@@ -95,15 +129,20 @@ void check_options(const ConvexOptions& o) {
                       ": must be 8..24");
   // Readout rows are indexed in 32 bits.
   if (uint64_t{o.units} * o.time_steps * kClasses > (uint64_t{1} << 31))
-    throw ConfigError("run.network.hidden_sizes[0] = " + std::to_string(o.units) +
-                      ": P * T * 10 readout weights must be < 2^31");
+    throw ConfigError(std::string(two_layers(o) ? "run.network.hidden_sizes[1]" : "run.network.hidden_sizes[0]") +
+                      " = " + std::to_string(o.units) + ": P * T * 10 readout weights must be < 2^31");
 }
 
 int32_t witness_weight(uint64_t seed, uint32_t sigma, uint32_t unit, uint32_t input) {
-  const uint64_t r = workloads::prng_u64(seed, workloads::Stream::kWitness, uint64_t{unit} * kInputs + input);
-  int64_t s = 0;
-  for (int k = 0; k < 4; ++k) s += static_cast<int64_t>((r >> (16 * k)) & 0xFFFF);
-  return static_cast<int32_t>(arith::round_shift((s - kUniformSumMean) * sigma * kSqrt3Q16, 32));
+  return gaussian_weight(seed, workloads::Stream::kWitness, sigma, uint64_t{unit} * kInputs + input);
+}
+
+int32_t witness2_weight(uint64_t seed, uint32_t sigma, uint32_t layer1_units, uint32_t unit2, uint32_t unit1) {
+  return gaussian_weight(seed, workloads::Stream::kWitness2, sigma, uint64_t{unit2} * layer1_units + unit1);
+}
+
+uint64_t hidden_sops(const ConvexOptions& o, uint64_t input_spikes, uint64_t layer1_spikes, uint64_t units) {
+  return two_layers(o) ? input_spikes * o.layer1_units + layer1_spikes * units : input_spikes * units;
 }
 
 arith::GroupNorm group_norm_of(ConvexGroupNorm norm) {
@@ -123,15 +162,28 @@ HiddenUnits::HiddenUnits(const ConvexOptions& o, std::vector<uint32_t> ids)
       m_encoder(o.encoder, o.seed, o.time_steps) {
   check_options(o);
   const size_t k = m_ids.size();
-  m_weights.resize(size_t{kInputs} * k);
+  const bool two = two_layers(o);
+  // The readout layer's input lines: the pixels, or layer 1's units.
+  const uint32_t lines = two ? o.layer1_units : kInputs;
+  m_weights.resize(size_t{lines} * k);
   for (size_t u = 0; u < k; ++u) {
     NMSIM_ASSERT(m_ids[u] < o.units, "HiddenUnits: unit id out of range");
-    for (uint32_t i = 0; i < kInputs; ++i)
-      m_weights[i * k + u] = witness_weight(o.seed, o.witness_sigma, m_ids[u], i);
+    for (uint32_t i = 0; i < lines; ++i)
+      m_weights[i * k + u] = two ? witness2_weight(o.seed, o.witness2_sigma, o.layer1_units, m_ids[u], i)
+                                 : witness_weight(o.seed, o.witness_sigma, m_ids[u], i);
   }
   m_potentials.resize(k);
   m_refractory.resize(k);
   m_input.resize(kInputs);
+  if (two) {
+    const uint32_t p1 = o.layer1_units;
+    m_weights1.resize(size_t{kInputs} * p1);
+    for (uint32_t j = 0; j < p1; ++j)
+      for (uint32_t i = 0; i < kInputs; ++i) m_weights1[size_t{i} * p1 + j] = witness_weight(o.seed, o.witness_sigma, j, i);
+    m_potentials1.resize(p1);
+    m_refractory1.resize(p1);
+    m_layer1.resize(p1);
+  }
 }
 
 void HiddenUnits::run(const uint8_t* pixels, uint64_t sample_index, SpikeTrains& out) {
@@ -139,39 +191,44 @@ void HiddenUnits::run(const uint8_t* pixels, uint64_t sample_index, SpikeTrains&
   const uint32_t t_steps = m_options.time_steps;
   const uint32_t width = m_options.neuron.state_width_bits;
   const bool masked = m_options.neuron.refractory_steps > 0;
+  const bool two = two_layers(m_options);
+  const uint32_t p1 = m_options.layer1_units;
   out.bits.assign(m_words, 0);
   out.input_spikes = 0;
+  out.layer1_spikes = 0;
   std::fill(m_potentials.begin(), m_potentials.end(), 0);
   std::fill(m_refractory.begin(), m_refractory.end(), 0);
-  int32_t* const u = m_potentials.data();
-  uint8_t* const refractory = m_refractory.data();
+  std::fill(m_potentials1.begin(), m_potentials1.end(), 0);
+  std::fill(m_refractory1.begin(), m_refractory1.end(), 0);
   m_encoder.start(pixels, kInputs, sample_index);
-  const int32_t hi = width >= 32 ? INT32_MAX : (int32_t{1} << (width - 1)) - 1;
-  const int32_t lo = width >= 32 ? INT32_MIN : -hi - 1;
   for (uint32_t t = 0; t < t_steps; ++t) {
     m_encoder.step(t, m_input);
-    m_input.for_each([&](uint32_t i) {
-      ++out.input_spikes;
-      const int32_t* row = m_weights.data() + size_t{i} * k;
-      if (masked || width > 30) {
-        for (uint32_t j = 0; j < k; ++j)
-          if (refractory[j] == 0) u[j] = arith::accumulate(u[j], row[j], width);
-      } else {  // potentials fit 30 bits and weights 16: the int32 sum cannot overflow
-        for (uint32_t j = 0; j < k; ++j) {
-          int32_t v = u[j] + row[j];
-          v = v < lo ? lo : v;
-          u[j] = v > hi ? hi : v;
-        }
-      }
-    });
+    if (two) {
+      m_input.for_each([&](uint32_t i) {
+        ++out.input_spikes;
+        integrate_row(m_weights1.data() + size_t{i} * p1, p1, m_potentials1.data(), m_refractory1.data(), masked, width);
+      });
+      m_layer1.clear();
+      for (uint32_t j = 0; j < p1; ++j)
+        if (arith::fire_step(m_potentials1[j], m_refractory1[j], m_options.neuron)) m_layer1.set(j);
+      m_layer1.for_each([&](uint32_t j1) {
+        ++out.layer1_spikes;
+        integrate_row(m_weights.data() + size_t{j1} * k, k, m_potentials.data(), m_refractory.data(), masked, width);
+      });
+    } else {
+      m_input.for_each([&](uint32_t i) {
+        ++out.input_spikes;
+        integrate_row(m_weights.data() + size_t{i} * k, k, m_potentials.data(), m_refractory.data(), masked, width);
+      });
+    }
     for (uint32_t j = 0; j < k; ++j) {
-      if (arith::fire_step(u[j], refractory[j], m_options.neuron)) {
+      if (arith::fire_step(m_potentials[j], m_refractory[j], m_options.neuron)) {
         const uint64_t bit = uint64_t{j} * t_steps + t;
         out.bits[bit >> 6] |= uint64_t{1} << (bit & 63);
       }
     }
   }
-  out.hidden_sops = out.input_spikes * k;
+  out.hidden_sops = hidden_sops(m_options, out.input_spikes, out.layer1_spikes, k);
 }
 
 FeatureStore compute_features(HiddenUnits& hidden, const workloads::Dataset& split,
@@ -180,11 +237,13 @@ FeatureStore compute_features(HiddenUnits& hidden, const workloads::Dataset& spl
   store.words = hidden.words();
   store.bits.resize(size_t{store.words} * samples.size());
   store.input_spikes.resize(samples.size());
+  store.layer1_spikes.resize(samples.size());
   SpikeTrains trains;
   for (size_t s = 0; s < samples.size(); ++s) {
     hidden.run(split.sample(samples[s]), index_base + samples[s], trains);
     std::copy(trains.bits.begin(), trains.bits.end(), store.bits.begin() + s * store.words);
     store.input_spikes[s] = static_cast<uint32_t>(trains.input_spikes);
+    store.layer1_spikes[s] = static_cast<uint32_t>(trains.layer1_spikes);
   }
   return store;
 }

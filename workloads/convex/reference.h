@@ -91,6 +91,20 @@
 //    additions count kept features only). The schedule (b_e, eta_shift_e) restarts at
 //    epoch 0, the stop rule is the same, with J_prev = J of the solve's final v without the
 //    penalty.
+// 9. Two hidden layers (network.hidden_sizes = P1, P2; layer1_units = P1, units = P2): layer 1
+//    is step 2's P1 units (witness weights of step 1, sigma = witness_sigma); layer 2 is P2
+//    more IF units on layer 1's spikes of the same step, with weights of their own stream
+//      r = prng_u64(seed, Stream::kWitness2, j2 * P1 + j1)   (unit j2 of layer 2, j1 of layer 1)
+//    and step 1's formula with sigma = witness2_sigma. Per step t, as the inference
+//    reference's two layers [784, P1, P2]: layer 1 integrates and fires (s_1), then for each
+//    j1 set in s_1, ascending, for each j2 ascending: if refractory2[j2] == 0: u2[j2] =
+//    accumulate(u2[j2], w2, state_width_bits); then the fire scan of layer 2 gives h_j2[t].
+//    The features, and with them steps 3-8, are layer 2's only: the readout, its groups,
+//    beta_max, the prox, the objective and the stop rule are those of P = P2 units. Hidden
+//    SOPs = input spikes * P1 + layer-1 spikes * P2. Pruning (step 7) removes layer-2 units
+//    only: every layer-1 unit feeds every layer-2 unit, so layer 1 stays whole while any
+//    layer-2 unit is kept; the pruned network's SOPs are input spikes * P1 + layer-1 spikes
+//    * kept + readout additions.
 #pragma once
 
 #include <cstdint>
@@ -116,6 +130,11 @@ void check_options(const ConvexOptions& o);
 
 // Step 1: the witness weight of unit j and input i.
 int32_t witness_weight(uint64_t seed, uint32_t sigma, uint32_t unit, uint32_t input);
+// Step 9: the weight from layer-1 unit j1 to layer-2 unit j2 (P1 = layer1_units).
+int32_t witness2_weight(uint64_t seed, uint32_t sigma, uint32_t layer1_units, uint32_t unit2, uint32_t unit1);
+
+// Hidden SOPs of one sample (steps 2 and 9) with `units` units in the readout's layer.
+uint64_t hidden_sops(const ConvexOptions& o, uint64_t input_spikes, uint64_t layer1_spikes, uint64_t units);
 
 // The group norm of step 5 in the shared arithmetic's terms (models/arith/proximal.h: the
 // gradient step, the prox, the norms of steps 5b, 5c and 6).
@@ -129,11 +148,13 @@ uint32_t features_per_unit(const ConvexOptions& o);
 struct SpikeTrains {
   std::vector<uint64_t> bits;
   uint64_t input_spikes = 0;
+  uint64_t layer1_spikes = 0;  // two hidden layers: layer 1's spikes over the T steps
   uint64_t hidden_sops = 0;
 };
 
-// Step 2 for a set of units (all P, or the kept ones of a pruned network): unit k of the
-// layer is original unit ids[k], whose witness weights it regenerates.
+// Step 2 (and 9) for a set of units of the readout's layer (all P, or the kept ones of a
+// pruned network): unit k of the layer is original unit ids[k], whose witness weights it
+// regenerates. With two hidden layers, layer 1 is whole and ids are layer-2 units.
 class HiddenUnits {
  public:
   HiddenUnits(const ConvexOptions& o, std::vector<uint32_t> ids);
@@ -147,9 +168,15 @@ class HiddenUnits {
   const ConvexOptions m_options;
   const std::vector<uint32_t> m_ids;
   const uint32_t m_words;
-  std::vector<int32_t> m_weights;  // row per input: [i * size + k]
+  std::vector<int32_t> m_weights;  // row per input line: [i * size + k]
   std::vector<int32_t> m_potentials;
   std::vector<uint8_t> m_refractory;
+  // Two hidden layers: layer 1 (all P1 units), rows per input [i * P1 + j1]; m_weights are then
+  // the rows of layer-1 units.
+  std::vector<int32_t> m_weights1;
+  std::vector<int32_t> m_potentials1;
+  std::vector<uint8_t> m_refractory1;
+  SpikeBitmap m_layer1;
   SpikeBitmap m_input;
   workloads::RateEncoder m_encoder;
 };
@@ -166,6 +193,7 @@ struct FeatureStore {
   uint32_t words = 0;  // per sample
   std::vector<uint64_t> bits;
   std::vector<uint32_t> input_spikes;
+  std::vector<uint32_t> layer1_spikes;  // two hidden layers (0 with one)
   const uint64_t* sample(uint32_t s) const { return bits.data() + size_t{s} * words; }
 };
 

@@ -16,7 +16,8 @@ namespace nmsim::convex {
 namespace {
 
 std::string network_name(const ConvexOptions& o) {
-  return "784-" + std::to_string(o.units) + "-10, T = " + std::to_string(o.time_steps) +
+  return "784-" + (two_layers(o) ? std::to_string(o.layer1_units) + "-" : std::string()) +
+         std::to_string(o.units) + "-10, T = " + std::to_string(o.time_steps) +
          (o.features == CONVEX_FEATURES_SPIKE_TRAIN ? ", spike-train features" : ", count features") +
          (o.group_norm == CONVEX_GROUP_NORM_L1 ? ", group norm l1" : ", group norm l_inf");
 }
@@ -106,8 +107,9 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
   std::vector<uint8_t> train_labels(train_samples), test_labels(test_samples);
   for (uint32_t s = 0; s < train_samples; ++s) train_labels[s] = data.train.labels[train_set[s]];
   for (uint32_t s = 0; s < test_samples; ++s) test_labels[s] = data.test.labels[test_set[s]];
-  uint64_t train_input_spikes = 0;
+  uint64_t train_input_spikes = 0, train_layer1_spikes = 0;
   for (uint32_t n : train_store.input_spikes) train_input_spikes += n;
+  for (uint32_t n : train_store.layer1_spikes) train_layer1_spikes += n;
   const double features_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - features_start).count();
 
@@ -174,7 +176,7 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     result.set_train_samples(train_samples);
     result.set_train_accuracy(train_meter.accuracy());
     const uint32_t hidden_units = refit ? static_cast<uint32_t>(readout.kept_units().size()) : options.units;
-    result.set_sops_forward(train_input_spikes * hidden_units);
+    result.set_sops_forward(hidden_sops(options, train_input_spikes, train_layer1_spikes, hidden_units));
     result.set_readout_additions(readout_additions);
     result.set_sops_update(gradient_additions);
     result.set_weight_writes(writes);
@@ -201,8 +203,10 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
     for (uint32_t s = 0; s < test_samples; ++s) {
       const uint64_t* bits = test_store.sample(s);
       test_meter.add(test_labels[s], readout.predict(bits, test_outputs.data() + size_t{s} * kClasses, nullptr));
-      sops_whole += uint64_t{test_store.input_spikes[s]} * options.units + kClasses * readout.kept_active_features(bits, all_units_mask);
-      sops_pruned += uint64_t{test_store.input_spikes[s]} * kept.size() +
+      const uint64_t input_spikes = test_store.input_spikes[s], layer1_spikes = test_store.layer1_spikes[s];
+      sops_whole += hidden_sops(options, input_spikes, layer1_spikes, options.units) +
+                    kClasses * readout.kept_active_features(bits, all_units_mask);
+      sops_pruned += hidden_sops(options, input_spikes, layer1_spikes, kept.size()) +
                      kClasses * readout.kept_active_features(bits, kept_mask);
     }
     result.set_test_accuracy(test_meter.accuracy());
@@ -234,7 +238,11 @@ StudyReport run_study(const RunConfig& run, const ChipConfig& chip,
                                        ": objective's relative change in the last epoch " +
                                        number_text(change) + " (tolerance " + number_text(options.tolerance) + ")");
       report.add_notes((refit ? "refitted network: " : "reconstructed network: ") + std::to_string(kept.size()) +
-                       " of " + std::to_string(options.units) + " units kept; run from the pixels it gives the "
+                       " of " + std::to_string(options.units) +
+                       (two_layers(options) ? " layer-2 units kept (layer 1's " + std::to_string(options.layer1_units) +
+                                                  " units all stay: each feeds every kept unit)"
+                                            : std::string(" units kept")) +
+                       "; run from the pixels it gives the "
                        "same outputs on all " + std::to_string(test_samples) + " test samples");
     }
     result.set_wall_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

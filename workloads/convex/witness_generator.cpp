@@ -45,18 +45,28 @@ static_assert(WitnessGenerator::kCost.latency_cycles == 8, "the stages above");
 }  // namespace
 
 WitnessGenerator::WitnessGenerator(uint64_t seed, uint32_t sigma, uint32_t first_unit, uint32_t first_input)
-    : m_key(workloads::splitmix64_at(workloads::splitmix64_at(seed, 0),
-                                     static_cast<uint64_t>(workloads::Stream::kWitness))),
+    : WitnessGenerator(seed, sigma, first_unit, first_input, workloads::Stream::kWitness, kInputs) {}
+
+WitnessGenerator WitnessGenerator::layer2(uint64_t seed, uint32_t sigma, uint32_t layer1_units, uint32_t first_unit,
+                                          uint32_t first_input) {
+  return WitnessGenerator(seed, sigma, first_unit, first_input, workloads::Stream::kWitness2, layer1_units);
+}
+
+WitnessGenerator::WitnessGenerator(uint64_t seed, uint32_t sigma, uint32_t first_unit, uint32_t first_input,
+                                   workloads::Stream stream, uint32_t lines)
+    : m_key(workloads::splitmix64_at(workloads::splitmix64_at(seed, 0), static_cast<uint64_t>(stream))),
       m_scale(int64_t{sigma} * kSqrt3Q16),
       m_first_unit(first_unit),
-      m_first_input(first_input) {}
+      m_first_input(first_input),
+      m_lines(lines) {}
 
 void WitnessGenerator::generate_row(uint32_t axon, uint32_t n, int32_t* weights) const {
   const uint32_t input = m_first_input + axon;
-  NMSIM_ASSERT(input < kInputs, "witness weights exist for the 784 inputs only");
-  // splitmix64_at(K, index) = mix64(K + (index + 1) * G): the state steps by 784 G per unit.
-  uint64_t z = m_key + (uint64_t{m_first_unit} * kInputs + input + 1) * workloads::kPrngIncrement;
-  const uint64_t unit_step = uint64_t{kInputs} * workloads::kPrngIncrement;
+  NMSIM_ASSERT(input < m_lines, "witness weights exist for the layer's input lines only");
+  // splitmix64_at(K, index) = mix64(K + (index + 1) * G): the state steps by `lines` G per unit
+  // (784 for layer 1, P1 for layer 2).
+  uint64_t z = m_key + (uint64_t{m_first_unit} * m_lines + input + 1) * workloads::kPrngIncrement;
+  const uint64_t unit_step = uint64_t{m_lines} * workloads::kPrngIncrement;
   for (uint32_t j = 0; j < n; ++j, z += unit_step) {
     const uint64_t r = workloads::mix64(z);
     const int64_t s = static_cast<int64_t>((r & 0xFFFF) + ((r >> 16) & 0xFFFF) + ((r >> 32) & 0xFFFF) +
