@@ -235,6 +235,11 @@ void NeuronCore::advance_to(Cycle end) {
   }
 }
 
+void NeuronCore::set_deferred_waits(bool on) {
+  if (!on) sync();
+  m_deferred_waits = on;
+}
+
 void NeuronCore::sync() {
   if (m_deferred_until > m_ctx.clock.now()) m_ctx.clock.wait_until(m_deferred_until);
 }
@@ -351,6 +356,10 @@ void NeuronCore::integrate() {
   };
   const auto accumulate_partial = [&](uint32_t, std::size_t buffer) {
     const uint8_t* row = m_row_buffers[buffer].data();
+    if (m_weight_width_bits == 16 || m_weight_width_bits == 8) {
+      m_partials->accumulate_packed_row(row, m_weight_width_bits == 16);
+      return;
+    }
     for (uint32_t j = 0; j < n; ++j) m_decoded_row[j] = read_weight(row, j, m_weight_width_bits);
     m_partials->accumulate_row(m_decoded_row.data());
   };
@@ -528,7 +537,7 @@ void NeuronCore::send_partials() {
   const uint32_t n = m_layout.neuron_count;
   const uint32_t flits = 1 + 3 * (m_value_packet_flits - 1);
   for (uint32_t j = 0; j < n; ++j) {
-    const arith::SaturatingSum& partial = m_partials->partial(j);
+    const arith::SaturatingSum partial = m_partials->partial(j);
     unicast(PartialSumUnit::payload(group, j), flits);
     m_packet.value = partial.clamped_sum(m_state_width_bits);
     m_packet.low = partial.low;

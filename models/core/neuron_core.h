@@ -154,9 +154,10 @@
 //   scheduler; the time-stepped inputs come through the spike bitmap, so they do not apply.
 // Every call advances the core's time by exactly what it costs; the core is busy for those
 // cycles and idle otherwise (an idle core is never clocked by the simulator).
-// Deferred waits (without a tracer or neuron recorder): a call that only touches the core's
-// own state (its memories, units, SRAM) moves the core's own clock ahead instead of waiting
-// (one SystemC thread switch less). The core waits for its clock (sync) before it hands a
+// Deferred waits (set_deferred_waits(true), by a firmware that separates what it sends from
+// what it integrates by barriers and reads no kernel clock; never with a tracer or neuron
+// recorder): a call that only touches the core's own state (its memories, units, SRAM) moves
+// the core's own clock ahead instead of waiting (one SystemC thread switch less). The core waits for its clock (sync) before it hands a
 // packet to the NI, reads delivered values, merges partials or handles an AER event; a
 // barrier takes its arrival cycle. Cycles, counts and results are those of a wait per call.
 // integrate() reads the spikes delivered before it without waiting: the firmware separates
@@ -214,6 +215,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // --- set up before the simulation starts (by the chip and the workload) ---
   void configure(const CoreLayout& layout, const NeuronParams& params);
   void set_program(Program* program) { m_program = program; }
+  // Deferred waits (the top of this file); off by default. Turning them off waits for the
+  // core's clock.
+  void set_deferred_waits(bool on);
   // Rows for integrate() from `generator` (not owned; outlives the run) instead of the synapse
   // SRAM, through the weight generator unit (weight_generator_unit.h); null (the default) =
   // stored weights. Set before the run.
@@ -462,7 +466,8 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   Barrier& m_barrier;
   // Deferred waits (top of this file): off with a tracer or neuron recorder, whose records
   // keep the order of a wait per call.
-  bool defer_waits() const { return m_ctx.tracer == nullptr && m_ctx.neurons == nullptr; }
+  bool defer_waits() const { return m_deferred_waits && m_ctx.tracer == nullptr && m_ctx.neurons == nullptr; }
+  bool m_deferred_waits = false;
   Cycle m_deferred_until;    // the core's clock while it is ahead of the kernel's
   Cycle m_spikes_read_at;    // the cycle of the last deferred read of the spike bitmap
   // Created before the synapse SRAM, so the report lists its stats right after the core's.
