@@ -19,10 +19,15 @@ Barrier::Barrier(sc_core::sc_module_name name, const BarrierConfig& config, SimC
   }
 }
 
-void Barrier::arrive_and_wait(Phase next_phase) {
+void Barrier::arrive_and_wait(Phase next_phase, Cycle arrival) {
   NMSIM_ASSERT(m_participants > 0, "barrier used before its participants were set");
+  NMSIM_ASSERT(arrival >= m_ctx.clock.now(), "a barrier arrival in the past");
   m_arrivals.add(m_ctx.phase.current());
-  if (m_arrived == 0) m_next_phase = next_phase;
+  if (m_arrived == 0) {
+    m_next_phase = next_phase;
+    m_latest_arrival = arrival;
+  }
+  m_latest_arrival = max(m_latest_arrival, arrival);
   NMSIM_ASSERT(next_phase == m_next_phase, "barrier participants disagree on the next phase");
   if (++m_arrived < m_participants) {
     const uint64_t generation = m_generation;
@@ -30,7 +35,7 @@ void Barrier::arrive_and_wait(Phase next_phase) {
     return;
   }
   // Last arrival: wait for the network to drain, then release after the tree's latency.
-  Cycle last = m_ctx.clock.now();
+  Cycle last = m_latest_arrival;
   if (m_network != nullptr) {
     while (!m_network->idle()) sc_core::wait(m_network->drained_event());
     last = max(last, m_network->last_delivery_cycle());

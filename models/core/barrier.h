@@ -34,8 +34,11 @@ class Barrier : public sc_core::sc_module, public StatGroup {
   void set_participants(uint32_t count) { m_participants = count; }
   uint32_t participants() const { return m_participants; }
   // Blocks the calling SC_THREAD until the barrier releases. All participants of one
-  // barrier must name the same next phase.
-  void arrive_and_wait(Phase next_phase);
+  // barrier must name the same next phase. `arrival`: the cycle the participant arrives at,
+  // at or after the kernel's (a core whose waits are deferred, neuron_core.h, arrives at its
+  // own clock without waiting for it); the release counts from the latest arrival.
+  void arrive_and_wait(Phase next_phase, Cycle arrival);
+  void arrive_and_wait(Phase next_phase) { arrive_and_wait(next_phase, m_ctx.clock.now()); }
   uint64_t completed() const { return m_generation; }
 
  private:
@@ -44,6 +47,7 @@ class Barrier : public sc_core::sc_module, public StatGroup {
   const NetworkQuiescence* m_network = nullptr;
   uint32_t m_participants = 0;
   uint32_t m_arrived = 0;
+  Cycle m_latest_arrival;  // of the participants arrived so far
   uint64_t m_generation = 0;
   Phase m_next_phase = Phase::kHostIo;
   sc_core::sc_event m_release;

@@ -212,13 +212,14 @@ void NeuronCore::set_weight_generator(const WeightGenerator* generator) {
 void NeuronCore::controller() {
   if (m_program == nullptr) return;  // an unused core: never clocked
   m_program->run(*this);
-  m_trace_phase.set(m_ctx.clock.now(), kIdle);
+  sync();  // the run ends when the core's last call does
+  m_trace_phase.set(now(), kIdle);
 }
 
 void NeuronCore::barrier(Phase next_phase) {
-  m_trace_phase.set(m_ctx.clock.now(), kBarrierWait);
-  m_barrier.arrive_and_wait(next_phase);
-  m_trace_phase.set(m_ctx.clock.now(), kIdle);  // until the next unit starts
+  m_trace_phase.set(now(), kBarrierWait);
+  m_barrier.arrive_and_wait(next_phase, now());
+  m_trace_phase.set(now(), kIdle);  // until the next unit starts
 }
 
 uint32_t NeuronCore::swept_neurons() const {
@@ -226,9 +227,26 @@ uint32_t NeuronCore::swept_neurons() const {
   return all ? m_neurons : m_layout.neuron_count;
 }
 
+void NeuronCore::advance_to(Cycle end) {
+  if (defer_waits()) {
+    m_deferred_until = max(m_deferred_until, end);
+  } else {
+    m_ctx.clock.wait_until(end);
+  }
+}
+
+void NeuronCore::set_deferred_waits(bool on) {
+  if (!on) sync();
+  m_deferred_waits = on;
+}
+
+void NeuronCore::sync() {
+  if (m_deferred_until > m_ctx.clock.now()) m_ctx.clock.wait_until(m_deferred_until);
+}
+
 void NeuronCore::busy_until(Cycle end, PhaseCounter& unit_cycles) {
-  charge_busy(m_ctx.clock.now(), end, unit_cycles);
-  m_ctx.clock.wait_until(end);
+  charge_busy(now(), end, unit_cycles);
+  advance_to(end);
 }
 
 void NeuronCore::charge_busy(Cycle start, Cycle end, PhaseCounter& unit_cycles) {
@@ -290,7 +308,7 @@ void NeuronCore::accumulate_generated_row(const int32_t* weights, uint32_t n) {
 }
 
 void NeuronCore::reset_neurons() {
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   const uint64_t words = ceil_div(m_layout.neuron_count, m_lanes);
   std::fill(m_potentials.begin(), m_potentials.end(), 0);
   std::fill(m_refractory.begin(), m_refractory.end(), 0);
@@ -307,7 +325,7 @@ void NeuronCore::reset_neurons() {
 void NeuronCore::set_input_spikes(const SpikeBitmap& spikes) {
   NMSIM_ASSERT(m_layout.first_layer && spikes.size() == m_layout.fan_in,
                "input spikes for a core that does not hold the first layer");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   m_axon_spikes.clear();
   spikes.for_each([&](uint32_t line) { m_axon_spikes.set(line); });
   m_encoder_ops.add(m_ctx.phase.current(), m_layout.fan_in);
@@ -321,12 +339,13 @@ void NeuronCore::set_input_spikes(const SpikeBitmap& spikes) {
 void NeuronCore::integrate() {
   NMSIM_ASSERT(!m_couples || !m_couples->negative_pending(),
                "integrate() with -1 couple spikes pending: integrate_couples() takes them");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   const Phase phase = m_ctx.phase.current();
   const uint32_t n = m_layout.neuron_count;
   const uint64_t state_words = ceil_div(n, m_lanes);
   const uint64_t swept_words = ceil_div(swept_neurons(), m_lanes);
   m_trace_phase.set(start, kIntegrate);
+  if (start > m_ctx.clock.now()) m_spikes_read_at = start;  // a deferred read (deliver() checks)
   const auto fetch = [&](uint32_t axon, std::size_t buffer, Cycle request) {
     if (m_axon_counts[axon] < 255) ++m_axon_counts[axon];
     return fetch_synapses(axon * m_layout.row_bytes, m_row_buffers[buffer].data(),
@@ -337,6 +356,10 @@ void NeuronCore::integrate() {
   };
   const auto accumulate_partial = [&](uint32_t, std::size_t buffer) {
     const uint8_t* row = m_row_buffers[buffer].data();
+    if (m_weight_width_bits == 16 || m_weight_width_bits == 8) {
+      m_partials->accumulate_packed_row(row, m_weight_width_bits == 16);
+      return;
+    }
     for (uint32_t j = 0; j < n; ++j) m_decoded_row[j] = read_weight(row, j, m_weight_width_bits);
     m_partials->accumulate_row(m_decoded_row.data());
   };
@@ -379,7 +402,7 @@ void NeuronCore::integrate() {
   if (m_event_fire_in_sweep && m_layout.owns_neurons() && !m_couples && rows > 0 && scan_end <= last_sweep_start) {
     m_last_sweep_can_fire = true;
     m_last_sweep_start = last_sweep_start;
-    m_last_sweep_pass_end = m_ctx.clock.now();
+    m_last_sweep_pass_end = now();
   }
 }
 
@@ -390,7 +413,7 @@ Cycle NeuronCore::fetch_synapses(uint64_t address, uint8_t* data, uint32_t lengt
 }
 
 uint32_t NeuronCore::fire() {
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   const Phase phase = m_ctx.phase.current();
   const uint32_t n = m_layout.neuron_count;
   const uint32_t swept = swept_neurons();
@@ -448,6 +471,7 @@ void NeuronCore::record_input_spikes(Cycle start, const SpikeBitmap& spikes) {
 }
 
 void NeuronCore::inject(Cycle at) {
+  sync();  // the NI and the mesh see the packet at the kernel's cycle the core is at
   m_packet.id = (uint64_t{m_node} << 40) | (uint64_t{m_core_in_node} << 36) | m_packets_sent_total++;
   m_packet.src_node = m_node;
   m_packet.src_core = m_core_in_node;
@@ -469,7 +493,7 @@ void NeuronCore::inject(Cycle at) {
 
 void NeuronCore::send_spikes() {
   if (!m_layout.has_tree || m_fired.empty()) return;
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   m_trace_phase.set(start, kSend);
   uint64_t k = 0;
   std::size_t route = 0;
@@ -491,7 +515,7 @@ void NeuronCore::send_spikes() {
 
 void NeuronCore::send_partials() {
   NMSIM_ASSERT(m_partials != nullptr && !m_layout.owns_neurons(), "send_partials() on a core that owns its neurons");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   m_trace_phase.set(start, kSend);
   const auto unicast = [&](uint32_t payload, uint32_t flits) {
     m_packet = noc::Packet{};
@@ -513,7 +537,7 @@ void NeuronCore::send_partials() {
   const uint32_t n = m_layout.neuron_count;
   const uint32_t flits = 1 + 3 * (m_value_packet_flits - 1);
   for (uint32_t j = 0; j < n; ++j) {
-    const arith::SaturatingSum& partial = m_partials->partial(j);
+    const arith::SaturatingSum partial = m_partials->partial(j);
     unicast(PartialSumUnit::payload(group, j), flits);
     m_packet.value = partial.clamped_sum(m_state_width_bits);
     m_packet.low = partial.low;
@@ -526,11 +550,11 @@ void NeuronCore::send_partials() {
 void NeuronCore::merge_partials() {
   NMSIM_ASSERT(m_partials != nullptr && m_layout.owns_neurons(), "merge_partials() on a core without partials to merge");
   while (!m_partials->complete()) sc_core::wait(m_partials_complete);
-  const Cycle start = max(m_ctx.clock.now(), m_partials->last_arrival());
+  const Cycle start = max(now(), m_partials->last_arrival());
   const Phase phase = m_ctx.phase.current();
   const uint64_t words = ceil_div(m_layout.neuron_count, m_lanes) * m_partials->groups_with_partials();
   m_partials->merge(m_potentials.data(), m_refractory.data(), m_params.refractory_steps > 0);
-  m_ctx.clock.wait_until(start);
+  advance_to(start);
   if (words == 0) return;
   m_state_reads.add(phase, words);
   m_state_writes.add(phase, words);
@@ -554,7 +578,7 @@ void NeuronCore::send_value_to(uint32_t node, uint32_t core, uint32_t index, int
 }
 
 void NeuronCore::send_value_packet(uint32_t index, int32_t value) {
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   m_trace_phase.set(start, kSend);
   m_packet.type = noc::PacketType::kValue;
   m_packet.length_flits = m_value_packet_flits;
@@ -567,7 +591,7 @@ void NeuronCore::send_value_packet(uint32_t index, int32_t value) {
 void NeuronCore::update_weights(uint32_t axon, const int32_t* deltas) {
   NMSIM_ASSERT(m_generator == nullptr, "learning on generated weights: they are read-only");
   NMSIM_ASSERT(axon < m_layout.fan_in, "weight update of an axon the core does not have");
-  const Cycle done = m_learning.update_row(axon, deltas, m_ctx.clock.now());
+  const Cycle done = m_learning.update_row(axon, deltas, now());
   busy_until(done, m_learn_cycles);
 }
 
@@ -577,7 +601,7 @@ bool NeuronCore::update_weights_scaled(uint32_t axon, const int32_t* factors, in
   NMSIM_ASSERT(axon < m_layout.fan_in, "weight update of an axon the core does not have");
   bool written = false;
   const Cycle done =
-      m_learning.update_row_scaled(axon, factors, scale, shift, m_ctx.clock.now(), &written);
+      m_learning.update_row_scaled(axon, factors, scale, shift, now(), &written);
   busy_until(done, m_learn_cycles);
   return written;
 }
@@ -592,14 +616,14 @@ void NeuronCore::update_rows_scaled(const uint8_t* scales, const int32_t* factor
   }
   // Nothing else reads or writes this core's synapse SRAM or learning engine while it works,
   // and the phase changes only at a barrier: the rows need no wait between them.
-  Cycle at = m_ctx.clock.now();
+  Cycle at = now();
   for (uint32_t i = 0; i < m_layout.fan_in; ++i) {
     if (scales[i] == 0) continue;
     const Cycle done = m_learning.update_row_scaled(i, factors, scales[i], shift, at, nullptr);
     charge_busy(at, done, m_learn_cycles);
     at = done;
   }
-  m_ctx.clock.wait_until(at);
+  advance_to(at);
 }
 
 void NeuronCore::advance_rounding(const int32_t* factors, uint64_t steps) {
@@ -608,7 +632,7 @@ void NeuronCore::advance_rounding(const int32_t* factors, uint64_t steps) {
 }
 
 void NeuronCore::accumulate_values(uint64_t ops) {
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   m_sops.add(m_ctx.phase.current(), ops);
   busy_until(start + ceil_div(ops, m_lanes) + m_fill_cycles, m_integrate_cycles);
 }
@@ -617,13 +641,13 @@ void NeuronCore::controller_compute(uint64_t cycles, uint64_t adds, uint64_t mul
   const Phase phase = m_ctx.phase.current();
   m_controller_adds.add(phase, adds);
   m_controller_multiplies.add(phase, multiplies);
-  busy_until(m_ctx.clock.now() + cycles, m_controller_cycles);
+  busy_until(now() + cycles, m_controller_cycles);
 }
 
 void NeuronCore::read_weights(uint32_t axon, int32_t* weights) {
   NMSIM_ASSERT(m_generator == nullptr, "learning on generated weights: they are read-only");
   NMSIM_ASSERT(axon < m_layout.fan_in, "weight read of an axon the core does not have");
-  const Cycle ready = m_learning.read_row(axon, weights, m_ctx.clock.now());
+  const Cycle ready = m_learning.read_row(axon, weights, now());
   busy_until(ready, m_learn_cycles);
 }
 
@@ -647,6 +671,8 @@ void NeuronCore::deliver(const noc::Packet& packet, Cycle at) {
   }
   const uint32_t axon = arith::spike_address(packet.payload) - m_layout.first_axon;
   NMSIM_ASSERT(axon < m_layout.fan_in, "spike for an axon this core does not have");
+  NMSIM_ASSERT(m_spikes_read_at == Cycle() || at > m_spikes_read_at,
+               "a spike delivered while a deferred integrate had read the bitmap: a barrier belongs between");
   if (arith::spike_is_negative(packet.payload)) {
     NMSIM_ASSERT(m_couples != nullptr, "a -1 spike for a core without ternary couples");
     m_couples->mark_negative(axon);
@@ -691,30 +717,30 @@ void NeuronCore::configure_readout(const ReadoutLayout& layout) {
 
 void NeuronCore::readout_forward(const SpikeBitmap& rows, int64_t* sums) {
   ReadoutUnit& unit = readout_unit();
-  busy_until(unit.forward(rows, sums, m_ctx.clock.now()) + m_fill_cycles, unit.active_cycles());
+  busy_until(unit.forward(rows, sums, now()) + m_fill_cycles, unit.active_cycles());
 }
 
 void NeuronCore::readout_accumulate(const SpikeBitmap& rows, const int32_t* residuals) {
   ReadoutUnit& unit = readout_unit();
-  busy_until(unit.accumulate(rows, residuals, m_ctx.clock.now()) + m_fill_cycles, unit.active_cycles());
+  busy_until(unit.accumulate(rows, residuals, now()) + m_fill_cycles, unit.active_cycles());
 }
 
 void NeuronCore::readout_step(int shift, int64_t tau, arith::GroupNorm norm) {
   ReadoutUnit& unit = readout_unit();
-  busy_until(unit.step(shift, tau, norm, m_ctx.clock.now()) + m_fill_cycles, unit.active_cycles());
+  busy_until(unit.step(shift, tau, norm, now()) + m_fill_cycles, unit.active_cycles());
 }
 
 int64_t NeuronCore::readout_group_norms(arith::GroupNorm norm) {
   ReadoutUnit& unit = readout_unit();
   int64_t total = 0;
-  busy_until(unit.group_norms(norm, &total, m_ctx.clock.now()) + m_fill_cycles, unit.active_cycles());
+  busy_until(unit.group_norms(norm, &total, now()) + m_fill_cycles, unit.active_cycles());
   return total;
 }
 
 uint64_t NeuronCore::readout_dual_norm(arith::GroupNorm norm) {
   ReadoutUnit& unit = readout_unit();
   uint64_t largest = 0;
-  busy_until(unit.dual_norm(norm, &largest, m_ctx.clock.now()) + m_fill_cycles, unit.active_cycles());
+  busy_until(unit.dual_norm(norm, &largest, now()) + m_fill_cycles, unit.active_cycles());
   return largest;
 }
 

@@ -152,8 +152,17 @@
 //   send_spikes() then hands the packets to the network interface as before.
 // - aer_input_sync_cycles, aer_ack_cycles, event_queue_*: the AER input handshake and the
 //   scheduler; the time-stepped inputs come through the spike bitmap, so they do not apply.
-// Every call advances the core's time (wait()) by exactly what it costs; the core is busy
-// for those cycles and idle otherwise (an idle core is never clocked by the simulator).
+// Every call advances the core's time by exactly what it costs; the core is busy for those
+// cycles and idle otherwise (an idle core is never clocked by the simulator).
+// Deferred waits (set_deferred_waits(true), by a firmware that separates what it sends from
+// what it integrates by barriers and reads no kernel clock; never with a tracer or neuron
+// recorder): a call that only touches the core's own state (its memories, units, SRAM) moves
+// the core's own clock ahead instead of waiting (one SystemC thread switch less). The core waits for its clock (sync) before it hands a
+// packet to the NI, reads delivered values, merges partials or handles an AER event; a
+// barrier takes its arrival cycle. Cycles, counts and results are those of a wait per call.
+// integrate() reads the spikes delivered before it without waiting: the firmware separates
+// sending and integrating by a barrier; a spike delivered at or before the cycle a deferred
+// integrate() read the bitmap asserts (it would have been taken with a wait per call).
 #pragma once
 
 #include <array>
@@ -206,6 +215,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // --- set up before the simulation starts (by the chip and the workload) ---
   void configure(const CoreLayout& layout, const NeuronParams& params);
   void set_program(Program* program) { m_program = program; }
+  // Deferred waits (the top of this file); off by default. Turning them off waits for the
+  // core's clock.
+  void set_deferred_waits(bool on);
   // Rows for integrate() from `generator` (not owned; outlives the run) instead of the synapse
   // SRAM, through the weight generator unit (weight_generator_unit.h); null (the default) =
   // stored weights. Set before the run.
@@ -237,7 +249,11 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
     int32_t value;
     Cycle arrived;
   };
-  const std::vector<ReceivedValue>& received_values() const { return m_received_values; }
+  // Waits for the core's clock first (deferred waits): the values delivered by then.
+  const std::vector<ReceivedValue>& received_values() {
+    sync();
+    return m_received_values;
+  }
   void clear_received_values() { m_received_values.clear(); }
   // Learning engine (learning_engine.h): w[axon][j] += deltas[j] for the core's neurons j,
   // saturating; the core waits until the row is written back.
@@ -389,7 +405,13 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   CoupleUnit& couple_unit(const char* call) const;
   // A readout call before configure_readout asserts.
   ReadoutUnit& readout_unit() const;
-  // Waits until `end`, charging the cycles to the core and to one unit.
+  // The core's clock: the kernel's cycle, or later while waits are deferred (top of this file).
+  Cycle now() const { return max(m_ctx.clock.now(), m_deferred_until); }
+  // Advances the core's clock to `end`: a wait, or with deferred waits only the core's clock.
+  void advance_to(Cycle end);
+  // Waits until the kernel reaches the core's clock (nothing to do without deferred waits).
+  void sync();
+  // Advances to `end` (advance_to), charging the cycles to the core and to one unit.
   void busy_until(Cycle end, PhaseCounter& unit_cycles);
   // The charge of busy_until for the cycles [start, end), without the wait.
   void charge_busy(Cycle start, Cycle end, PhaseCounter& unit_cycles);
@@ -446,6 +468,12 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   const bool m_event_queue_accepts_during_sweep;
   SimContext& m_ctx;
   Barrier& m_barrier;
+  // Deferred waits (top of this file): off with a tracer or neuron recorder, whose records
+  // keep the order of a wait per call.
+  bool defer_waits() const { return m_deferred_waits && m_ctx.tracer == nullptr && m_ctx.neurons == nullptr; }
+  bool m_deferred_waits = false;
+  Cycle m_deferred_until;    // the core's clock while it is ahead of the kernel's
+  Cycle m_spikes_read_at;    // the cycle of the last deferred read of the spike bitmap
   // Created before the synapse SRAM, so the report lists its stats right after the core's.
   std::unique_ptr<CoupleUnit> m_couples;
   sram::Sram m_sram;

@@ -108,7 +108,7 @@ void NeuronCore::integrate_couple_partials(const SpikeBitmap& positive, const Sp
   CoupleUnit& unit = couple_unit("integrate_couple_partials");
   const uint32_t m = m_couple_partials.rows;
   NMSIM_ASSERT(m > 0, "integrate_couple_partials on a core without recurrent rows");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   const uint32_t n = m_layout.neuron_count;
   SpikeBitmap& senders = unit.senders();
   senders.clear();
@@ -148,7 +148,7 @@ void NeuronCore::integrate_couple_partials(const SpikeBitmap& positive, const Sp
 
 void NeuronCore::send_couple_partials() {
   CoupleUnit& unit = couple_unit("send_couple_partials");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   m_trace_phase.set(start, kSend);
   const uint32_t range = m_couple_partials.range;
   const bool any = unit.block_has_senders();
@@ -200,10 +200,10 @@ void NeuronCore::merge_couple_partials() {
   CoupleUnit& unit = couple_unit("merge_couple_partials");
   NMSIM_ASSERT(m_layout.owns_neurons(), "merge_couple_partials on a core that owns no couples");
   while (!unit.partials_complete()) sc_core::wait(m_couple_partials_complete);
-  const Cycle start = max(m_ctx.clock.now(), unit.last_partial_arrival());
+  const Cycle start = max(now(), unit.last_partial_arrival());
   const uint64_t words = ceil_div(m_layout.neuron_count, m_lanes) * unit.ranges_with_partials();
   unit.merge_partials();
-  m_ctx.clock.wait_until(start);
+  advance_to(start);
   if (words == 0) return;
   m_trace_phase.set(start, kIntegrate);
   busy_until(start + words * cycles_per_state_word() + m_fill_cycles, unit.merge_cycles());
@@ -211,7 +211,7 @@ void NeuronCore::merge_couple_partials() {
 
 void NeuronCore::reset_couples() {
   CoupleUnit& unit = couple_unit("reset_couples");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   const uint32_t n = m_layout.neuron_count;
   unit.reset(n);
   m_trace_phase.set(start, kReset);
@@ -220,7 +220,7 @@ void NeuronCore::reset_couples() {
 
 void NeuronCore::set_couple_drive(const int32_t* drives) {
   CoupleUnit& unit = couple_unit("set_couple_drive");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   const uint32_t n = m_layout.neuron_count;
   unit.set_drive(drives, n);
   busy_until(start + ceil_div(n, m_lanes), m_controller_cycles);
@@ -228,7 +228,7 @@ void NeuronCore::set_couple_drive(const int32_t* drives) {
 
 void NeuronCore::set_couple_send_mask(const SpikeBitmap& mask) {
   CoupleUnit& unit = couple_unit("set_couple_send_mask");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   const uint32_t n = m_layout.neuron_count;
   unit.set_send_mask(mask, n);
   busy_until(start + ceil_div(n, 32), m_controller_cycles);  // 32 mask bits a controller write
@@ -236,7 +236,7 @@ void NeuronCore::set_couple_send_mask(const SpikeBitmap& mask) {
 
 void NeuronCore::set_couple_send_mask_from_counts(uint8_t above, uint8_t below) {
   CoupleUnit& unit = couple_unit("set_couple_send_mask_from_counts");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   const uint32_t n = m_layout.neuron_count;
   unit.set_send_mask_from_counts(m_spike_counts, n, above, below);
   m_trace_phase.set(start, kFire);
@@ -245,7 +245,7 @@ void NeuronCore::set_couple_send_mask_from_counts(uint8_t above, uint8_t below) 
 
 uint32_t NeuronCore::fire_couples(bool add_drive) {
   CoupleUnit& unit = couple_unit("fire_couples");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   const uint32_t n = m_layout.neuron_count;
   const uint32_t fired = unit.fire(add_drive, arith::couple_threshold(m_params), n);
   m_trace_phase.set(start, kFire);
@@ -259,7 +259,7 @@ void NeuronCore::send_couple_spikes(uint32_t tree_id) {
   senders.clear();
   unit.spikes_positive().for_each([&](uint32_t i) { senders.set(i); });
   unit.spikes_negative().for_each([&](uint32_t i) { senders.set(i); });
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   uint64_t k = 0;
   senders.for_each([&](uint32_t i) {
     const Cycle at = start + k;
@@ -289,7 +289,8 @@ void NeuronCore::finish_couple_pass(Cycle start, Cycle accumulator_free, uint64_
 
 void NeuronCore::integrate_couples() {
   CoupleUnit& unit = couple_unit("integrate_couples");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
+  if (start > m_ctx.clock.now()) m_spikes_read_at = start;  // a deferred read (deliver() checks)
   const uint32_t n = m_layout.neuron_count;
   const auto row_bytes = static_cast<uint32_t>(m_layout.row_bytes);
   m_trace_phase.set(start, kIntegrate);
@@ -311,7 +312,7 @@ void NeuronCore::integrate_couples_transposed(const SpikeBitmap& positive, const
   CoupleUnit& unit = couple_unit("integrate_couples_transposed");
   NMSIM_ASSERT(m_transposed_read != TRANSPOSED_READ_NONE && m_has_transposed_block,
                "integrate_couples_transposed needs chip.core.transposed_read and set_transposed_block");
-  const Cycle start = m_ctx.clock.now();
+  const Cycle start = now();
   const uint32_t n = m_layout.neuron_count;
   SpikeBitmap& senders = unit.senders();
   senders.clear();

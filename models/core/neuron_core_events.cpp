@@ -108,7 +108,7 @@ AerEventRecord NeuronCore::process_event(const AerInputEvent& event) {
     case AER_NEURON_SPIKE: {
       const uint32_t pre = event.pre();
       fetch_synapses(pre * m_layout.row_bytes, m_row_buffers[0].data(),
-                     static_cast<uint32_t>(m_layout.row_bytes), max(t, m_ctx.clock.now()));
+                     static_cast<uint32_t>(m_layout.row_bytes), max(t, now()));
       m_rows_fetched.add(phase);
       m_sops.add(phase, n);
       if (m_axon_counts[pre] < 255) ++m_axon_counts[pre];
@@ -119,7 +119,7 @@ AerEventRecord NeuronCore::process_event(const AerInputEvent& event) {
       break;
     }
     case AER_SINGLE_SYNAPSE: {
-      const int32_t w = event_synapse(event.pre(), event.neuron(), max(t, m_ctx.clock.now()));
+      const int32_t w = event_synapse(event.pre(), event.neuron(), max(t, now()));
       m_sops.add(phase, 1);
       pass([&](uint32_t j) { add(j, w); });
       break;
@@ -155,10 +155,10 @@ AerEventRecord NeuronCore::process_event(const AerInputEvent& event) {
   // Busy from the cycle the controller took the event (or from now, if it was taken while the
   // core was still busy with the one before) until the event is idle.
   const Cycle busy_from = Cycle(accepted.value() - 1);
-  if (busy_from > m_ctx.clock.now()) m_ctx.clock.wait_until(busy_from);
-  m_trace_phase.set(m_ctx.clock.now(), integrates ? kIntegrate : kFire);
-  busy_until(max(idle, m_ctx.clock.now()), integrates ? m_integrate_cycles : m_scan_cycles);
-  m_trace_phase.set(m_ctx.clock.now(), kIdle);
+  if (busy_from > now()) advance_to(busy_from);
+  m_trace_phase.set(now(), integrates ? kIntegrate : kFire);
+  busy_until(max(idle, now()), integrates ? m_integrate_cycles : m_scan_cycles);
+  m_trace_phase.set(now(), kIdle);
   return record;
 }
 

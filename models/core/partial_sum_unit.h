@@ -34,9 +34,11 @@ class PartialSumUnit : public sc_core::sc_object, public StatGroup {
   // --- group core ---
   void begin_step();                               // every partial is the identity
   void accumulate_row(const int32_t* weights);     // one row of n weights, in line order
+  // The same for a packed row of 16-bit (`wide`) or 8-bit weights (weight_row.h).
+  void accumulate_packed_row(const uint8_t* row, bool wide);
   void count_row_pass(uint64_t rows);              // the partial words the rows read and wrote
   bool has_partials() const { return m_rows > 0; }  // some row was accumulated this step
-  const arith::SaturatingSum& partial(uint32_t j) const { return m_partials[j]; }
+  arith::SaturatingSum partial(uint32_t j) const { return {m_sum[j], m_low[j], m_high[j]}; }
   void count_send();                               // reads the partial memory to send it
 
   // --- owner ---
@@ -62,7 +64,11 @@ class PartialSumUnit : public sc_core::sc_object, public StatGroup {
   const uint32_t m_n;
   const uint32_t m_lanes;
   const uint32_t m_state_width_bits;
-  std::vector<arith::SaturatingSum> m_partials;  // group core: this step's partial per neuron
+  // Group core: this step's partial per neuron, a SaturatingSum kept as three arrays (sum,
+  // low, high) so a row's adds vectorise.
+  std::vector<int64_t> m_sum;
+  std::vector<int32_t> m_low;
+  std::vector<int32_t> m_high;
   uint64_t m_rows = 0;
   // Owner: [group - 1][neuron], and per group the packets received this step.
   std::vector<std::vector<arith::SaturatingSum>> m_buffer;

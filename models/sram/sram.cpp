@@ -153,14 +153,33 @@ Cycle Sram::issue_words(uint64_t first_word, uint32_t words, Cycle start, Phase 
     m_bank_conflicts.add(phase, cycles - 1);
   }
   // Words k..words-1 over banks b+1, b+2, ...: each bank's count, and its last issue (one of
-  // the last B words) for free_at.
+  // the last B words) for free_at. The t-th of these banks (t < min(B, rest)) takes
+  // full + (t < extra) words, its last at run index last_i = t + 1 + (full - (t >= extra)) x B:
+  // consecutive t step last_i by 1 except at t = extra, so last_i / q is kept as a quotient and
+  // remainder, with no division per bank (this loop runs for every row the core fetches).
   const uint64_t rest = run - 1;
-  for (uint64_t t = 0; t < std::min<uint64_t>(m_banks, rest); ++t) {
-    Bank& bank = m_bank_state[(b + 1 + t) % m_banks];
-    bank.busy_cycles.add(phase, rest / m_banks + (t < rest % m_banks ? 1 : 0));
+  const uint64_t full = rest / m_banks;
+  const uint64_t extra = rest - full * m_banks;
+  const uint64_t touched = std::min<uint64_t>(m_banks, rest);
+  uint32_t bank_index = b + 1 == m_banks ? 0 : b + 1;
+  uint64_t last_i = 1 + (extra > 0 ? full : full - 1) * m_banks;  // t = 0
+  uint64_t quotient = last_i / q;
+  uint64_t remainder = last_i - quotient * q;
+  for (uint64_t t = 0; t < touched; ++t) {
+    if (t == extra && t > 0) {  // from here on the banks take one word less
+      last_i = t + 1 + (full - 1) * m_banks;
+      quotient = last_i / q;
+      remainder = last_i - quotient * q;
+    }
+    Bank& bank = m_bank_state[bank_index];
+    bank.busy_cycles.add(phase, t < extra ? full + 1 : full);
     bank.touched = true;
-    const uint64_t last_i = t + 1 + (rest - 1 - t) / m_banks * m_banks;  // run index of its last word
-    bank.free_at = cycle_l + last_i / q + 1;
+    bank.free_at = cycle_l + quotient + 1;
+    if (++bank_index == m_banks) bank_index = 0;
+    if (++remainder == q) {
+      remainder = 0;
+      ++quotient;
+    }
   }
   m_busy_cycles.add(phase, rest);
   m_last_issue = cycle_l + (cycles - 1);

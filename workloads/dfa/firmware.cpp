@@ -24,6 +24,9 @@ DfaCoreProgram::DfaCoreProgram(const DfaSchedule& schedule, std::optional<uint32
 
 
 void DfaCoreProgram::run(core::NeuronCore& core) {
+  // Every phase's sends are separated from what reads them by a barrier, and nothing here
+  // reads the kernel's clock: the core's own work needs no wait of its own (neuron_core.h).
+  core.set_deferred_waits(true);
   const core::CoreLayout& layout = core.layout();
   m_counts.assign(layout.neuron_count, 0);
   m_factors.assign(layout.neuron_count, 0);
