@@ -53,7 +53,7 @@ void check_options(const SpideOptions& o) {
 SpideOptions options_from_config(const RunConfig& run, const ChipConfig& chip) {
   const NetworkConfig& net = run.network();
   if (net.hidden_sizes_size() != 1 && net.hidden_sizes_size() != 2)
-    throw ConfigError("run.network.hidden_sizes: SPIDE takes one recurrent hidden layer [N], or a "
+    throw ConfigError("run.network.hidden_sizes: SPIDE has exactly one recurrent hidden layer [N], or a "
                       "feedforward layer before it [H, N]; " +
                       std::to_string(net.hidden_sizes_size()) + " sizes given");
   if (!net.weights_file().empty())
