@@ -273,6 +273,7 @@ TEST_CASE("spide: configurations it cannot run are ConfigErrors naming the field
     return std::string("no error");
   };
   nmsim::RunConfig run = base;
+  run.mutable_network()->add_hidden_sizes(100);  // three hidden layers: [H, N] is the most
   run.mutable_network()->add_hidden_sizes(100);
   REQUIRE_THAT(message(run), Catch::Contains("run.network.hidden_sizes"));
   run = base;

@@ -18,7 +18,12 @@ void check_range(int64_t v, int64_t lo, int64_t hi, const std::string& field) {
 
 void check_options(const SpideOptions& o) {
   if (o.inputs == 0) throw ConfigError("spide: the network has no inputs");
-  check_range(o.hidden, 1, 4096, "run.network.hidden_sizes[0] (SPIDE's hidden layer)");
+  if (o.feedforward > 0) {
+    check_range(o.feedforward, 1, 4096, "run.network.hidden_sizes[0] (SPIDE's feedforward layer H)");
+    check_range(o.hidden, 1, 4096, "run.network.hidden_sizes[1] (SPIDE's recurrent layer)");
+  } else {
+    check_range(o.hidden, 1, 4096, "run.network.hidden_sizes[0] (SPIDE's hidden layer)");
+  }
   check_range(o.classes, 2, 255, "spide: classes");
   check_range(o.forward_steps, 1, 64, "run.spide.forward_steps");
   check_range(o.backward_steps, 1, 64, "run.spide.backward_steps");
@@ -36,14 +41,20 @@ void check_options(const SpideOptions& o) {
   check_range(o.input_lr_shift, -16, 32, "run.spide.input_lr_shift");
   check_range(o.recurrent_lr_shift, -16, 32, "run.spide.recurrent_lr_shift");
   check_range(o.readout_lr_shift, -16, 32, "run.spide.readout_lr_shift");
+  if (o.feedforward > 0) {
+    check_range(o.feedforward_init_range, 0, max_weight, "run.spide.feedforward_init_range");
+    check_range(o.feedforward_delta_shift, 0, 40, "run.spide.feedforward_delta_shift");
+    check_range(o.feedforward_lr_shift, -16, 32, "run.spide.feedforward_lr_shift");
+  }
   if (o.encoder != ENCODER_INTEGRATE_AND_FIRE && o.encoder != ENCODER_BERNOULLI)
     throw ConfigError("run.encoder: must be ENCODER_INTEGRATE_AND_FIRE or ENCODER_BERNOULLI");
 }
 
 SpideOptions options_from_config(const RunConfig& run, const ChipConfig& chip) {
   const NetworkConfig& net = run.network();
-  if (net.hidden_sizes_size() != 1)
-    throw ConfigError("run.network.hidden_sizes: SPIDE has exactly one (recurrent) hidden layer, " +
+  if (net.hidden_sizes_size() != 1 && net.hidden_sizes_size() != 2)
+    throw ConfigError("run.network.hidden_sizes: SPIDE has exactly one recurrent hidden layer [N], or a "
+                      "feedforward layer before it [H, N]; " +
                       std::to_string(net.hidden_sizes_size()) + " sizes given");
   if (!net.weights_file().empty())
     throw ConfigError("run.network.weights_file: SPIDE draws F, W and O from the seed (no file)");
@@ -59,7 +70,11 @@ SpideOptions options_from_config(const RunConfig& run, const ChipConfig& chip) {
     throw ConfigError("run.spide.loss: must be SPIDE_LOSS_SOFTMAX_CROSS_ENTROPY or SPIDE_LOSS_SQUARED_ERROR");
   SpideOptions o;
   o.inputs = workloads::kImagePixels;
-  o.hidden = net.hidden_sizes(0);
+  const bool two_layers = net.hidden_sizes_size() == 2;
+  o.feedforward = two_layers ? net.hidden_sizes(0) : 0;
+  o.hidden = net.hidden_sizes(two_layers ? 1 : 0);
+  if (two_layers && o.feedforward == 0)
+    throw ConfigError("run.network.hidden_sizes[0] = 0: the feedforward layer needs at least one neuron");
   o.classes = workloads::kClasses;
   o.forward_steps = c.forward_steps();
   o.backward_steps = c.backward_steps();
@@ -80,6 +95,9 @@ SpideOptions options_from_config(const RunConfig& run, const ChipConfig& chip) {
   o.input_init_range = c.input_init_range();
   o.recurrent_init_range = c.recurrent_init_range();
   o.readout_init_range = c.readout_init_range();
+  o.feedforward_delta_shift = c.feedforward_delta_shift();
+  o.feedforward_lr_shift = c.feedforward_lr_shift();
+  o.feedforward_init_range = c.feedforward_init_range();
   check_options(o);
   return o;
 }

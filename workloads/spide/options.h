@@ -14,6 +14,7 @@ enum class Loss : uint8_t { kSoftmaxCrossEntropy, kSquaredError };
 // Defaults are the preset's (platform/presets/run_default.textproto, spide block).
 struct SpideOptions {
   uint32_t inputs = 784;
+  uint32_t feedforward = 0;       // H: a feedforward layer before the recurrent one (0: none)
   uint32_t hidden = 100;          // N
   uint32_t classes = 10;
   uint32_t forward_steps = 16;    // T_f
@@ -33,19 +34,26 @@ struct SpideOptions {
   int32_t input_init_range = 2000;
   int32_t recurrent_init_range = 500;
   int32_t readout_init_range = 500;
+  // The feedforward layer (used only when feedforward > 0; reference.h, "784-H-N-10").
+  uint32_t feedforward_delta_shift = 10;  // delta_h = m_h round(F delta / 2^shift)
+  int32_t feedforward_lr_shift = 7;       // dV = round(-delta_h p / 2^shift)
+  int32_t feedforward_init_range = 2000;  // V uniform in [-range, range]
+
+  // The lines that feed the recurrent layer through F: the pixels, or layer H's neurons.
+  uint32_t recurrent_inputs() const { return feedforward > 0 ? feedforward : inputs; }
 };
 
-// From a run config (run.spide, run.network.hidden_sizes and neuron, run.encoder,
+// From a run config (run.spide, run.network.hidden_sizes = [N] or [H, N], and neuron, run.encoder,
 // run.seed) and the chip's state and weight widths. ConfigError naming the field for
 // anything SPIDE cannot run (see check_options) and for a neuron that is not IF with reset
 // by subtraction and no refractory period.
 SpideOptions options_from_config(const ::nmsim::RunConfig& run, const ::nmsim::ChipConfig& chip);
 
-// ConfigError naming the field: no inputs, hidden outside 1..4096, classes outside
+// ConfigError naming the field: no inputs, hidden or feedforward (if not 0) outside 1..4096, classes outside
 // 2..255, steps outside 1..64, a state width outside 8..32 or too narrow for theta,
 // theta < 2 (theta_b = theta / 2 must be >= 1), a weight width outside 2..16, an init range
 // outside 0..the largest weight, shifts out of range (logit 0..30, gradient 0..40,
-// learning rates -16..32).
+// learning rates -16..32, feedforward delta 0..40).
 void check_options(const SpideOptions& options);
 
 }  // namespace nmsim::spide

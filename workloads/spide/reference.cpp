@@ -30,7 +30,9 @@ void check_matrix(const workloads::LayerWeightsData& m, uint32_t rows, uint32_t 
 
 const SpideOptions& checked(const SpideOptions& o, const SpideMatrices& m) {
   check_options(o);
-  check_matrix(m.input, o.inputs, o.hidden, o.weight_width_bits, "F (input)");
+  if (o.feedforward > 0)
+    check_matrix(m.feedforward, o.inputs, o.feedforward, o.weight_width_bits, "V (feedforward)");
+  check_matrix(m.input, o.recurrent_inputs(), o.hidden, o.weight_width_bits, "F (input)");
   check_matrix(m.recurrent, o.hidden, o.hidden, o.weight_width_bits, "W (recurrent)");
   check_matrix(m.readout, o.hidden, o.classes, o.weight_width_bits, "O (readout)");
   return o;
@@ -70,6 +72,10 @@ SampleCounts& SampleCounts::operator+=(const SampleCounts& o) {
   weights_written += o.weights_written;
   hidden_weights_written += o.hidden_weights_written;
   rows_written += o.rows_written;
+  feedforward_spikes += o.feedforward_spikes;
+  sops_feedforward += o.sops_feedforward;
+  feedforward_active += o.feedforward_active;
+  sops_feedforward_backward += o.sops_feedforward_backward;
   return *this;
 }
 
@@ -78,11 +84,18 @@ SpideReference::SpideReference(SpideOptions options, SpideMatrices initial)
       m_weights(std::move(initial)),
       m_encoder(options.encoder, options.seed, options.forward_steps) {
   const uint32_t n = m_options.hidden, classes = m_options.classes;
-  transpose_recurrent();
+  const uint32_t h = m_options.feedforward;
+  transpose_matrices();
   m_input_spikes.resize(m_options.inputs);
+  m_feedforward_spikes.resize(h);
+  m_pixels.assign(h > 0 ? m_options.inputs : 0, 0);
+  m_q.assign(h, 0);
+  m_e.assign(h, 0);
+  m_feedforward_mask.assign(h, 0);
+  m_feedforward_delta.assign(h, 0);
   m_spikes.resize(n);
   m_previous.resize(n);
-  m_x.assign(m_options.inputs, 0);
+  m_x.assign(m_options.recurrent_inputs(), 0);
   m_a.assign(n, 0);
   m_u.assign(n, 0);
   m_o.assign(classes, 0);
@@ -98,7 +111,29 @@ SpideReference::SpideReference(SpideOptions options, SpideMatrices initial)
   m_b_previous.assign(n, 0);
   m_active.reserve(n);
   m_senders.reserve(n);
-  m_nonzero.reserve(std::max(n, classes));
+  m_nonzero.reserve(std::max({n, classes, h}));
+}
+
+void SpideReference::feedforward_step() {
+  const uint32_t h = m_options.feedforward;
+  const uint32_t width = m_options.state_width_bits;
+  const int32_t theta = m_options.threshold;
+  int32_t* const q = m_q.data();
+  uint64_t pixels = 0;
+  m_input_spikes.for_each([&](uint32_t k) {
+    ++pixels;
+    ++m_pixels[k];
+    add_row<1>(q, m_weights.feedforward.row(k), h, width);
+  });
+  m_counts.input_spikes += pixels;
+  m_counts.sops_feedforward += pixels * h;
+  m_feedforward_spikes.clear();
+  for (uint32_t j = 0; j < h; ++j) {
+    if (q[j] >= theta) {
+      q[j] -= theta;
+      m_feedforward_spikes.set(j);
+    }
+  }
 }
 
 uint32_t SpideReference::forward(const uint8_t* pixels, uint64_t sample_index) {
@@ -110,7 +145,12 @@ uint32_t SpideReference::forward(const uint8_t* pixels, uint64_t sample_index) {
   std::fill(m_a.begin(), m_a.end(), 0u);
   std::fill(m_u.begin(), m_u.end(), 0);
   std::fill(m_o.begin(), m_o.end(), 0);
+  std::fill(m_pixels.begin(), m_pixels.end(), 0u);
+  std::fill(m_q.begin(), m_q.end(), 0);
   m_previous.clear();
+  const bool feedforward = m_options.feedforward > 0;
+  // The lines F's rows belong to: the pixels, or layer H's spikes of the same step.
+  const SpikeBitmap& lines = feedforward ? m_feedforward_spikes : m_input_spikes;
   m_encoder.start(pixels, m_options.inputs, sample_index);
   int32_t* const u = m_u.data();
   uint32_t* const x = m_x.data();
@@ -118,13 +158,18 @@ uint32_t SpideReference::forward(const uint8_t* pixels, uint64_t sample_index) {
   uint64_t previous_count = 0;
   for (uint32_t t = 0; t < m_options.forward_steps; ++t) {
     m_encoder.step(t, m_input_spikes);
+    if (feedforward) feedforward_step();
     uint64_t inputs = 0;
-    m_input_spikes.for_each([&](uint32_t i) {  // 1a
+    lines.for_each([&](uint32_t i) {  // 1a
       ++inputs;
       ++x[i];
       add_row<1>(u, m_weights.input.row(i), n, width);
     });
-    m_counts.input_spikes += inputs;
+    if (feedforward) {
+      m_counts.feedforward_spikes += inputs;
+    } else {
+      m_counts.input_spikes += inputs;
+    }
     m_counts.sops_input += inputs * n;
     m_previous.for_each([&](uint32_t i) { add_row<1>(u, m_weights.recurrent.row(i), n, width); });  // 1b
     m_counts.sops_recurrent += previous_count * n;
@@ -145,6 +190,10 @@ uint32_t SpideReference::forward(const uint8_t* pixels, uint64_t sample_index) {
   }
   m_counts.sops_readout = m_counts.forward_spikes * classes;
   for (uint32_t j = 0; j < n; ++j) m_mask[j] = a[j] > 0 && a[j] < m_options.forward_steps;
+  for (uint32_t j = 0; j < m_options.feedforward; ++j) {
+    m_feedforward_mask[j] = x[j] > 0 && x[j] < m_options.forward_steps;
+    m_counts.feedforward_active += m_feedforward_mask[j];
+  }
   uint32_t best = 0;
   for (uint32_t k = 1; k < classes; ++k)
     if (m_o[k] > m_o[best]) best = k;
@@ -193,6 +242,8 @@ void SpideReference::backward() {
   std::fill(m_v.begin(), m_v.end(), 0);
   std::fill(m_beta.begin(), m_beta.end(), 0);
   std::fill(m_b_previous.begin(), m_b_previous.end(), 0);
+  std::fill(m_e.begin(), m_e.end(), 0);
+  const uint32_t h = m_options.feedforward;
   m_senders.clear();  // couples with b[t-1] != 0, ascending
   int32_t* const v = m_v.data();
   for (uint32_t t = 0; t < m_options.backward_steps; ++t) {
@@ -226,11 +277,20 @@ void SpideReference::backward() {
     }
     m_counts.backward_spikes += m_senders.size();
     for (uint32_t i : m_active) m_b_previous[i] = m_b[i];
+    for (uint32_t j : m_senders) {  // F delta = sum_t F b[t], through F's columns
+      const int32_t* const column = m_input_transposed.data() + size_t{j} * h;
+      if (m_b[j] > 0) {
+        add_row<1>(m_e.data(), column, h, width);
+      } else {
+        add_row<-1>(m_e.data(), column, h, width);
+      }
+    }
+    m_counts.sops_feedforward_backward += uint64_t{m_senders.size()} * h;
   }
 }
 
 uint64_t SpideReference::update_matrix(workloads::LayerWeightsData& m, const uint32_t* pre,
-                                       const int64_t* post, int32_t shift, bool mirror_recurrent) {
+                                       const int64_t* post, int32_t shift, int32_t* mirror) {
   m_nonzero.clear();
   for (uint32_t j = 0; j < m.outputs; ++j)
     if (post[j] != 0) m_nonzero.push_back(j);
@@ -253,7 +313,7 @@ uint64_t SpideReference::update_matrix(workloads::LayerWeightsData& m, const uin
       if (next == row[j]) continue;
       row[j] = next;
       ++written;
-      if (mirror_recurrent) m_recurrent_transposed[size_t{j} * n + i] = next;
+      if (mirror != nullptr) mirror[size_t{j} * m.inputs + i] = next;
     }
     m_counts.update_ops += m_nonzero.size();
     if (touched) ++m_counts.rows_written;
@@ -264,14 +324,24 @@ uint64_t SpideReference::update_matrix(workloads::LayerWeightsData& m, const uin
 void SpideReference::update() {
   const uint32_t n = m_options.hidden;
   for (uint32_t i = 0; i < n; ++i) m_delta[i] = m_mask[i] ? m_beta[i] : 0;
+  const bool feedforward = m_options.feedforward > 0;
+  uint64_t v = 0;
+  if (feedforward) {
+    const int shift = static_cast<int>(m_options.feedforward_delta_shift);
+    for (uint32_t j = 0; j < m_options.feedforward; ++j)
+      m_feedforward_delta[j] = m_feedforward_mask[j] ? workloads::round_shift(int64_t{m_e[j]}, shift) : 0;
+    v = update_matrix(m_weights.feedforward, m_pixels.data(), m_feedforward_delta.data(),
+                      m_options.feedforward_lr_shift + m_extra_shift, nullptr);
+  }
   const uint64_t f = update_matrix(m_weights.input, m_x.data(), m_delta.data(),
-                                   m_options.input_lr_shift + m_extra_shift, false);
+                                   m_options.input_lr_shift + m_extra_shift,
+                                   feedforward ? m_input_transposed.data() : nullptr);
   const uint64_t w = update_matrix(m_weights.recurrent, m_a.data(), m_delta.data(),
-                                   m_options.recurrent_lr_shift + m_extra_shift, true);
+                                   m_options.recurrent_lr_shift + m_extra_shift, m_recurrent_transposed.data());
   const uint64_t o = update_matrix(m_weights.readout, m_a.data(), m_err.data(),
-                                   m_options.readout_lr_shift + m_extra_shift, false);
-  m_counts.hidden_weights_written = f + w;
-  m_counts.weights_written = f + w + o;
+                                   m_options.readout_lr_shift + m_extra_shift, nullptr);
+  m_counts.hidden_weights_written = v + f + w;
+  m_counts.weights_written = v + f + w + o;
 }
 
 uint32_t SpideReference::train(const uint8_t* pixels, uint32_t label, uint64_t sample_index) {
@@ -287,20 +357,26 @@ void SpideReference::save_state(ReferenceState& state) const {
   job::add_state_values(state, "input", m_weights.input.w);
   job::add_state_values(state, "recurrent", m_weights.recurrent.w);
   job::add_state_values(state, "readout", m_weights.readout.w);
+  if (m_options.feedforward > 0) job::add_state_values(state, "feedforward", m_weights.feedforward.w);
 }
 
 void SpideReference::restore_state(const ReferenceState& state) {
   job::read_state_values(state, 0, "input", m_weights.input.w);
   job::read_state_values(state, 1, "recurrent", m_weights.recurrent.w);
   job::read_state_values(state, 2, "readout", m_weights.readout.w);
-  transpose_recurrent();
+  if (m_options.feedforward > 0) job::read_state_values(state, 3, "feedforward", m_weights.feedforward.w);
+  transpose_matrices();
 }
 
-void SpideReference::transpose_recurrent() {
+void SpideReference::transpose_matrices() {
   const uint32_t n = m_options.hidden;
   m_recurrent_transposed.resize(size_t{n} * n);
   for (uint32_t i = 0; i < n; ++i)
     for (uint32_t j = 0; j < n; ++j) m_recurrent_transposed[size_t{j} * n + i] = m_weights.recurrent.at(i, j);
+  const uint32_t h = m_options.feedforward;
+  m_input_transposed.resize(size_t{h} * n);
+  for (uint32_t i = 0; i < h; ++i)
+    for (uint32_t j = 0; j < n; ++j) m_input_transposed[size_t{j} * h + i] = m_weights.input.at(i, j);
 }
 
 }  // namespace nmsim::spide

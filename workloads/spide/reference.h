@@ -86,6 +86,34 @@
 //   hidden_weights_written  the same for F and W only
 //   rows_written      rows with some nonzero rounded update (one read-modify-write each)
 //
+// A feedforward layer before the recurrent one (784-H-N-10; options.feedforward = H > 0).
+// A fourth matrix V (n_in x H, matrix number 3 of the kWeights stream, index k H + h,
+// feedforward_init_range); F becomes H x N (its input lines are layer H's neurons, not the
+// pixels). Layer H is IF as the recurrent layer (the same theta, reset by subtraction, no
+// recurrence), potentials q_h (start 0):
+// 1. Forward stage, step t, before 1a: for each pixel k with x_k[t] = 1, ascending:
+//      q_h = sat(q_h + V[k][h]), all h; fire scan h ascending: r_h[t] = q_h >= theta, if so
+//      q_h -= theta. Steps 1a-1d then run with r[t] in place of x[t] (the recurrent layer
+//      integrates layer H's spikes of the SAME step: on the chip, layer H fires and sends
+//      before the recurrent layer integrates). p_k = sum_t x_k[t] (pixel counts),
+//      c_h = sum_t r_h[t] (layer H's counts; they are the x of steps 1-4). Mask
+//      m_h = 1 iff 0 < c_h < T_f, as m.
+// 3. Backward stage, after 3c of every step t (all T_b steps: delta = sum_t b[t]):
+//      for each couple j with b_j[t] != 0, ascending j: e_h = sat(e_h + b_j[t] F[h][j]),
+//      all h (e starts at 0): a TRANSPOSED read of F (column j), as 3b reads W's; so
+//      e = F delta unless saturated (delta = beta).
+//    delta_h = m_h round_shift(e_h, feedforward_delta_shift) (int64): the chain rule
+//    through layer H's rate clamp, as delta = m beta for the recurrent layer.
+// 4. Updates, before F:
+//      V[k][h] = wsat(V[k][h] + round_shift(-(delta_h p_k), feedforward_lr_shift))  p_k > 0, delta_h != 0
+//    (feedforward_lr_shift also grows by set_extra_lr_shift). F's update uses c_h as x.
+// Counts: input_spikes = sum_k p_k (the pixels); feedforward_spikes = sum_h c_h;
+//   sops_feedforward = input_spikes * H; sops_input = feedforward_spikes * N (F's rows);
+//   feedforward_active = sum_h m_h; sops_feedforward_backward = backward_spikes * H (every
+//   ternary spike reads F's column; the masked lanes are dropped after the sum);
+//   update_ops, weights_written, hidden_weights_written and rows_written include V's.
+// Without a feedforward layer these four counts are 0 and everything else is as above.
+//
 // Inference (predict): step 1 only. Not covered: mini-batches (batch_size 1 only) and
 // stochastic rounding.
 #pragma once
@@ -116,6 +144,11 @@ struct SampleCounts {
   uint64_t weights_written = 0;
   uint64_t hidden_weights_written = 0;
   uint64_t rows_written = 0;
+  // A feedforward layer before the recurrent one (0 without):
+  uint64_t feedforward_spikes = 0;
+  uint64_t sops_feedforward = 0;
+  uint64_t feedforward_active = 0;
+  uint64_t sops_feedforward_backward = 0;
 
   SampleCounts& operator+=(const SampleCounts& o);
 };
@@ -137,7 +170,7 @@ class SpideReference {
 
   const SampleCounts& last_counts() const { return m_counts; }
   const SpideMatrices& weights() const { return m_weights; }
-  // What a sample leaves for the next (F, W and O), for a study's checkpoint
+  // What a sample leaves for the next (F, W and O, and V with a feedforward layer), for a study's checkpoint
   // (workloads/job/study_checkpoint.h); restore_state is DataError for a state of another
   // network.
   void save_state(ReferenceState& state) const;
@@ -145,7 +178,13 @@ class SpideReference {
   const SpideOptions& options() const { return m_options; }
 
   // The last sample's state (for tests and the firmware comparison).
-  const std::vector<uint32_t>& input_counts() const { return m_x; }    // x, n_in
+  const std::vector<uint32_t>& input_counts() const { return m_x; }    // x (F's lines: n_in, or c: H)
+  // With a feedforward layer (empty without):
+  const std::vector<uint32_t>& pixel_counts() const { return m_pixels; }           // p, n_in
+  const std::vector<int32_t>& feedforward_potentials() const { return m_q; }       // q after T_f
+  const std::vector<uint8_t>& feedforward_mask() const { return m_feedforward_mask; }  // m_h, H
+  const std::vector<int32_t>& feedforward_error() const { return m_e; }            // e = F delta, H
+  const std::vector<int64_t>& feedforward_delta() const { return m_feedforward_delta; }  // delta_h
   const std::vector<uint32_t>& hidden_counts() const { return m_a; }   // a, N
   const std::vector<int32_t>& potentials() const { return m_u; }       // u after step T_f-1
   const std::vector<int32_t>& outputs() const { return m_o; }          // o, 10
@@ -164,23 +203,31 @@ class SpideReference {
   void update();
   // Rows of `m` whose presynaptic count is nonzero get round_shift(-(post_j pre_i), shift)
   // on the columns in m_nonzero. Returns the weights written.
+  // mirror (if not null) is the transposed copy: mirror[j * m.inputs + i] = m[i][j].
   uint64_t update_matrix(workloads::LayerWeightsData& m, const uint32_t* pre, const int64_t* post,
-                         int32_t shift, bool mirror_recurrent);
+                         int32_t shift, int32_t* mirror);
+  // Layer H's step t: integrates the pixel spikes, fires into m_feedforward_spikes.
+  void feedforward_step();
 
   const SpideOptions m_options;
   SpideMatrices m_weights;
-  void transpose_recurrent();  // WT from W
+  void transpose_matrices();  // WT from W, FT from F (with a feedforward layer)
 
   std::vector<int32_t> m_recurrent_transposed;  // WT[j][i] = W[i][j], kept equal to W
+  std::vector<int32_t> m_input_transposed;      // FT[j][h] = F[h][j] (feedforward layer only)
   workloads::RateEncoder m_encoder;
   SampleCounts m_counts;
   int32_t m_extra_shift = 0;
   // Per-sample state, reused (no allocation per sample).
-  SpikeBitmap m_input_spikes, m_spikes, m_previous;
+  SpikeBitmap m_input_spikes, m_spikes, m_previous, m_feedforward_spikes;
   std::vector<uint32_t> m_x, m_a;
   std::vector<int32_t> m_u, m_o, m_z, m_p, m_g, m_v, m_beta;
   std::vector<int64_t> m_err, m_delta;
   std::vector<uint8_t> m_mask;
+  std::vector<uint32_t> m_pixels;
+  std::vector<int32_t> m_q, m_e;
+  std::vector<uint8_t> m_feedforward_mask;
+  std::vector<int64_t> m_feedforward_delta;
   std::vector<int8_t> m_b, m_b_previous;
   std::vector<uint32_t> m_active, m_senders, m_nonzero;
 };

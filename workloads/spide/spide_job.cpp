@@ -76,6 +76,11 @@ std::string study_figures(const EpochResult& e) {
 void SpideJob::read_options(const ChipConfig& chip, const RunConfig& run) {
   m_run = run;
   m_options = options_from_config(run, chip);
+  if (m_options.feedforward > 0)
+    throw ConfigError("run.network.hidden_sizes = [" + std::to_string(m_options.feedforward) + ", " +
+                      std::to_string(m_options.hidden) +
+                      "]: the chip runs SPIDE with one recurrent hidden layer only; a feedforward layer "
+                      "before it runs in the functional reference (nmsim study)");
   check_chip(chip, run);
   m_transposed_copy = chip.core().transposed_read() == TRANSPOSED_COPY;
 }

@@ -18,14 +18,15 @@ namespace nmsim::spide {
 namespace {
 
 std::string network_text(const SpideOptions& o) {
-  return std::to_string(o.inputs) + "-" + std::to_string(o.hidden) + "(recurrent)-" +
+  const std::string feedforward = o.feedforward > 0 ? std::to_string(o.feedforward) + "-" : "";
+  return std::to_string(o.inputs) + "-" + feedforward + std::to_string(o.hidden) + "(recurrent)-" +
          std::to_string(o.classes) + ", T_f = " + std::to_string(o.forward_steps) +
          ", T_b = " + std::to_string(o.backward_steps);
 }
 
 void add_counts(EpochResult& r, const SampleCounts& c) {
-  r.set_sops_forward(r.sops_forward() + c.sops_input + c.sops_recurrent + c.sops_readout);
-  r.set_sops_feedback(r.sops_feedback() + c.sops_backward + c.sops_gradient);
+  r.set_sops_forward(r.sops_forward() + c.sops_feedforward + c.sops_input + c.sops_recurrent + c.sops_readout);
+  r.set_sops_feedback(r.sops_feedback() + c.sops_backward + c.sops_feedforward_backward + c.sops_gradient);
   r.set_sops_update(r.sops_update() + c.update_ops);
   r.set_weight_writes(r.weight_writes() + c.weights_written);
   r.set_hidden_weight_writes(r.hidden_weight_writes() + c.hidden_weights_written);

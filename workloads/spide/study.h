@@ -9,10 +9,12 @@
 // (sample floor(k * count / samples)).
 // Learning rates: epoch e (0-based) adds e / lr_decay_epochs to the three shifts (none
 // when lr_decay_epochs is 0).
-// EpochResult: counts are totals over the epoch's training samples. sops_forward = input +
-// recurrent + readout SOPs, sops_feedback = backward-stage (transposed W) SOPs + gradient
-// (O^T err) operations, sops_update = update operations, weight_writes = F + W + O,
-// hidden_weight_writes = F + W; fields 20-26 split these further (training.proto).
+// EpochResult: counts are totals over the epoch's training samples. sops_forward = (feedforward
+// layer's +) input + recurrent + readout SOPs, sops_feedback = backward-stage (transposed W,
+// and transposed F with a feedforward layer) SOPs + gradient (O^T err) operations,
+// sops_update = update operations, weight_writes = (V +) F + W + O, hidden_weight_writes =
+// (V +) F + W; fields 20-26 split these further (training.proto; forward_spikes and
+// active_neurons are the recurrent layer's).
 #pragma once
 
 #include <functional>
