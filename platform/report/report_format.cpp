@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "platform/report/message_json.h"
@@ -30,6 +31,41 @@ std::string format_number(double v) {
   std::snprintf(text, sizeof text, "%g", v);
   return text;
 }
+
+// A text table. Each column keeps its usual width unless a cell is longer; then it widens, so
+// a right-aligned cell still has two spaces before it (a 4096-wide network's epoch counts
+// hundreds of billions of SRAM reads). Left-aligned columns are padded after their cells.
+class TextTable {
+ public:
+  struct Column {
+    std::size_t width;
+    bool left_aligned;
+  };
+  explicit TextTable(std::vector<Column> columns) : m_columns(std::move(columns)) {}
+  void add(std::vector<std::string> cells) { m_rows.push_back(std::move(cells)); }
+  std::string render() const {
+    std::vector<Column> columns = m_columns;
+    for (const auto& row : m_rows) {
+      for (std::size_t i = 0; i < row.size() && i < columns.size(); ++i) {
+        const std::size_t needed = columns[i].left_aligned ? row[i].size() : row[i].size() + 2;
+        columns[i].width = std::max(columns[i].width, needed);
+      }
+    }
+    std::string out;
+    for (const auto& row : m_rows) {
+      out += "  ";
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        out += columns[i].left_aligned ? pad_right(row[i], columns[i].width) : pad_left(row[i], columns[i].width);
+      }
+      out += "\n";
+    }
+    return out;
+  }
+
+ private:
+  std::vector<Column> m_columns;
+  std::vector<std::vector<std::string>> m_rows;
+};
 
 // A count that may not be whole (stats are doubles): thousands separators if whole.
 std::string format_value(double v) {
@@ -124,25 +160,23 @@ std::string to_table(const Report& report) {
   }
 
   out += "\nPhases\n";
-  out += "  " + pad_right("phase", 9) + pad_left("cycles", 15) + pad_left("SOPs", 17) + pad_left("SRAM rd", 17) +
-         pad_left("SRAM wr", 15) + pad_left("flits", 13) + pad_left("hops", 13) + pad_left("energy", 14) + "\n";
+  TextTable phases({{9, true}, {15, false}, {17, false}, {17, false}, {15, false}, {13, false}, {13, false}, {14, false}});
+  phases.add({"phase", "cycles", "SOPs", "SRAM rd", "SRAM wr", "flits", "hops", "energy"});
   for (const PhaseSummary& p : report.phases()) {
-    out += "  " + pad_right(p.phase(), 9) + pad_left(with_thousands(p.cycles()), 15) +
-           pad_left(with_thousands(p.sops()), 17) + pad_left(with_thousands(p.sram_reads()), 17) +
-           pad_left(with_thousands(p.sram_writes()), 15) + pad_left(with_thousands(p.noc_flits()), 13) +
-           pad_left(with_thousands(p.noc_hops()), 13) + pad_left(format_energy(p.energy_pj()), 14) + "\n";
+    phases.add({p.phase(), with_thousands(p.cycles()), with_thousands(p.sops()), with_thousands(p.sram_reads()),
+                with_thousands(p.sram_writes()), with_thousands(p.noc_flits()), with_thousands(p.noc_hops()),
+                format_energy(p.energy_pj())});
   }
+  out += phases.render();
 
   std::vector<const ComponentEnergy*> components;
   for (const ComponentEnergy& c : report.components()) components.push_back(&c);
   std::stable_sort(components.begin(), components.end(), [](const ComponentEnergy* a, const ComponentEnergy* b) {
     return a->dynamic_pj() + a->leakage_pj() > b->dynamic_pj() + b->leakage_pj();
   });
-  std::size_t name_width = 9;
-  for (const ComponentEnergy* c : components) name_width = std::max(name_width, c->name().size());
   out += "\nEnergy by component\n";
-  out += "  " + pad_right("component", name_width) + pad_left("dynamic", 16) + pad_left("leakage", 16) +
-         pad_left("total", 16) + pad_left("share", 9) + "\n";
+  TextTable component_table({{9, true}, {16, false}, {16, false}, {16, false}, {9, false}});
+  component_table.add({"component", "dynamic", "leakage", "total", "share"});
   // The largest components; the JSON report has them all.
   constexpr std::size_t kTopComponents = 12;
   const std::size_t hidden_components =
@@ -151,10 +185,10 @@ std::string to_table(const Report& report) {
   for (const ComponentEnergy* c : components) {
     const double total = c->dynamic_pj() + c->leakage_pj();
     const double share = s.energy_pj() > 0 ? 100 * total / s.energy_pj() : 0;
-    out += "  " + pad_right(c->name(), name_width) + pad_left(format_energy(c->dynamic_pj()), 16) +
-           pad_left(format_energy(c->leakage_pj()), 16) + pad_left(format_energy(total), 16) +
-           pad_left(format_double(share, 1) + " %", 9) + "\n";
+    component_table.add({c->name(), format_energy(c->dynamic_pj()), format_energy(c->leakage_pj()),
+                         format_energy(total), format_double(share, 1) + " %"});
   }
+  out += component_table.render();
 
   if (hidden_components > 0) {
     out += "  (" + std::to_string(hidden_components) + " smaller components in the JSON report)\n";
@@ -166,15 +200,15 @@ std::string to_table(const Report& report) {
   std::stable_sort(stats.begin(), stats.end(),
                    [](const Stat* a, const Stat* b) { return a->energy_pj() > b->energy_pj(); });
   if (stats.size() > kTopStats) stats.resize(kTopStats);
-  std::size_t stat_width = 4;
-  for (const Stat* stat : stats) stat_width = std::max(stat_width, stat->name().size());
   out += "\nTop statistics by energy\n";
-  out += "  " + pad_right("stat", stat_width) + pad_left("value", 18) + "  " + pad_right("unit", 10) +
-         pad_left("energy", 16) + "\n";
+  // The unit follows its value after two spaces.
+  TextTable stat_table({{4, true}, {18, false}, {12, true}, {16, false}});
+  stat_table.add({"stat", "value", "  unit", "energy"});
   for (const Stat* stat : stats) {
-    out += "  " + pad_right(stat->name(), stat_width) + pad_left(format_value(stat->value()), 18) + "  " +
-           pad_right(stat->unit(), 10) + pad_left(format_energy(stat->energy_pj()), 16) + "\n";
+    stat_table.add({stat->name(), format_value(stat->value()), "  " + pad_right(stat->unit(), 10),
+                    format_energy(stat->energy_pj())});
   }
+  out += stat_table.render();
   for (const std::string& note : report.notes()) out += "note: " + note + "\n";
   return out;
 }

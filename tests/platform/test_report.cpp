@@ -257,3 +257,40 @@ TEST_CASE("report: files are written whole, or an error names the path", "[repor
     REQUIRE(std::string(e.what()) == "cannot write '/nonexistent/folder/report.json': No such file or directory");
   }
 }
+
+// The figures of a 784-4096-4096-10 DFA epoch's forward phase: wider than the table's usual
+// columns, which once ran the SRAM-write, flit and hop columns together.
+TEST_CASE("report: the table's columns widen for counts longer than their usual width", "[report]") {
+  nmsim::Report report;
+  nmsim::PhaseSummary& phase = *report.add_phases();
+  phase.set_phase("forward");
+  phase.set_cycles(1192112887);
+  phase.set_sops(603336726592);
+  phase.set_sram_reads(150897510624);
+  phase.set_sram_writes(0);
+  phase.set_noc_flits(4207151091);
+  phase.set_noc_hops(6352126831);
+  phase.set_energy_pj(1762.763e9);
+  const std::string table = nmsim::report::to_table(report);
+  const auto header_at = table.find("  phase");
+  REQUIRE(header_at != std::string::npos);
+  const std::string header = table.substr(header_at, table.find('\n', header_at) - header_at);
+  const auto row_at = table.find("  forward");
+  REQUIRE(row_at != std::string::npos);
+  const std::string row = table.substr(row_at, table.find('\n', row_at) - row_at);
+  // Each count stands apart from its neighbours and ends where its column's title ends.
+  REQUIRE(row.find(" 0  4,207,151,091  6,352,126,831 ") != std::string::npos);
+  REQUIRE(row.size() == header.size());
+  for (const char* title : {"SRAM wr", "flits", "hops"}) {
+    const std::size_t title_end = header.find(title) + std::string(title).size();
+    REQUIRE(row[title_end - 1] != ' ');
+    REQUIRE(row[title_end] == ' ');
+  }
+  // Counts that fit keep the usual widths: a phase of the main job's size.
+  nmsim::Report small;
+  nmsim::PhaseSummary& update = *small.add_phases();
+  update.set_phase("update");
+  update.set_cycles(1000);
+  const std::string small_table = nmsim::report::to_table(small);
+  REQUIRE(small_table.find("  update             1,000                0") != std::string::npos);
+}

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "models/arith/accumulate_row.h"
 #include "models/base/errors.h"
 #include "workloads/common/network.h"
 #include "workloads/common/fixed_point.h"
@@ -81,19 +82,12 @@ int32_t gaussian_weight(uint64_t seed, workloads::Stream stream, uint32_t sigma,
 // units skipped.
 void integrate_row(const int32_t* row, uint32_t n, int32_t* u, const uint8_t* refractory, bool masked,
                    uint32_t width) {
-  if (masked || width > 30) {
-    for (uint32_t j = 0; j < n; ++j)
-      if (refractory[j] == 0) u[j] = arith::accumulate(u[j], row[j], width);
+  if (!masked) {
+    arith::accumulate_row(u, row, n, width);
     return;
   }
-  // Potentials fit 30 bits and weights 16: the int32 sum cannot overflow.
-  const int32_t hi = (int32_t{1} << (width - 1)) - 1;
-  const int32_t lo = -hi - 1;
-  for (uint32_t j = 0; j < n; ++j) {
-    int32_t v = u[j] + row[j];
-    v = v < lo ? lo : v;
-    u[j] = v > hi ? hi : v;
-  }
+  for (uint32_t j = 0; j < n; ++j)
+    if (refractory[j] == 0) u[j] = arith::accumulate(u[j], row[j], width);
 }
 
 }  // namespace

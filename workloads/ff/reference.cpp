@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "models/arith/accumulate_row.h"
 #include "models/base/errors.h"
 #include "workloads/common/dataset.h"
 #include "workloads/common/fixed_point.h"
@@ -69,22 +70,6 @@ const FfOptions& checked(const FfOptions& o, const workloads::NetworkWeights& w)
                           "chip.core.weight_width_bits = " + std::to_string(o.weight_width_bits));
   }
   return o;
-}
-
-// One integrate pass of a weight row into the potentials, saturating at `width` bits.
-// Potentials fit width bits and weights 16, so the int32 sum cannot overflow for width <= 30.
-void integrate_row(int32_t* u, const int32_t* row, uint32_t n, uint32_t width) {
-  if (width > 30) {
-    for (uint32_t j = 0; j < n; ++j) u[j] = arith::accumulate(u[j], row[j], width);
-    return;
-  }
-  const int32_t hi = (int32_t{1} << (width - 1)) - 1;
-  const int32_t lo = -hi - 1;
-  for (uint32_t j = 0; j < n; ++j) {
-    int32_t v = u[j] + row[j];
-    v = v < lo ? lo : v;
-    u[j] = v > hi ? hi : v;
-  }
 }
 
 }  // namespace
@@ -162,7 +147,7 @@ uint32_t FfReference::forward(const uint8_t* pixels, uint64_t sample_index) {
         ++x[i];
         const int32_t* row = w.row(i);
         if (!masked) {
-          integrate_row(u, row, n, width);
+          arith::accumulate_row(u, row, n, width);
         } else {
           for (uint32_t j = 0; j < n; ++j)
             if (refractory[j] == 0) u[j] = arith::accumulate(u[j], row[j], width);
