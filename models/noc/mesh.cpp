@@ -443,7 +443,11 @@ inline void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cyc
   RouterState::InputPort& in = r.inputs[port];
   if (flit.head) in.route = route(node, flit);
   in.buffer.push_back(flit);
-  in.buffer.back().remaining = in.route;
+  Flit& written = in.buffer.back();
+  // The arrival cycle is set here, not in a copy made by the sender: the NI writes into the
+  // local input after I cycles, a router into a neighbour's after L.
+  written.arrive = now + (port == kLocal ? m_injection_latency : m_link_latency);
+  written.remaining = in.route;
   r.occupied |= port_bit(port);
   ++r.flits;
   ++m_flits_in_network;
@@ -489,13 +493,15 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
   }
   // Requests from the state at the start of the cycle: each eligible front flit asks for the
   // outputs it still wants; it may have one if it is a head and the output is unlocked, or
-  // the output is locked to its input.
+  // the output is locked to its input. The front flits are looked up once, here.
   std::array<uint8_t, kPortCount> requests{};  // per output: the requesting inputs
+  std::array<Flit*, kPortCount> fronts;        // per requesting input: its front flit
   uint8_t wanted = 0;                          // outputs some eligible front flit asks for
   for (uint8_t occupied = r.occupied; occupied != 0; occupied &= occupied - 1) {
     const unsigned i = static_cast<unsigned>(__builtin_ctz(occupied));
-    const Flit& front = r.inputs[i].buffer.front();
+    Flit& front = r.inputs[i].buffer.front();
     if (front.arrive + m_pipeline_stages > now) continue;
+    fronts[i] = &front;
     wanted |= front.remaining;
     for (uint8_t outs = front.remaining; outs != 0; outs &= outs - 1) {
       const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
@@ -518,7 +524,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
         out.stalled = true;
         r.stalled |= port_bit(o);
         out.stall_start = now;
-        out.stall_phase = r.inputs[__builtin_ctz(req)].buffer.front().phase;
+        out.stall_phase = fronts[__builtin_ctz(req)]->phase;
       }
       continue;
     }
@@ -532,7 +538,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
     const unsigned winner = static_cast<unsigned>(__builtin_ctz(after != 0 ? after : req));
     for (uint8_t losers = req & static_cast<uint8_t>(~port_bit(winner)); losers != 0;
          losers &= losers - 1) {
-      r.arbitration_conflicts.add(r.inputs[__builtin_ctz(losers)].buffer.front().phase);
+      r.arbitration_conflicts.add(fronts[__builtin_ctz(losers)]->phase);
     }
     send(node, o, winner, now);
     senders |= port_bit(winner);
@@ -540,7 +546,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
   // Only a flit that was sent this cycle can have been taken by all its outputs.
   for (; senders != 0; senders &= senders - 1) {
     const unsigned i = static_cast<unsigned>(__builtin_ctz(senders));
-    if (r.inputs[i].buffer.front().remaining == 0) pop_flit(node, i, now);
+    if (fronts[i]->remaining == 0) pop_flit(node, i, now);
   }
 }
 
@@ -569,10 +575,8 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   --out.credits;
   r.hops.add(flit.phase);
   const uint32_t next = m_neighbours[node][o];
-  Flit copy = flit;
-  copy.arrive = now + m_link_latency;
-  write_flit(next, opposite(o), copy, now);
-  wake(next, copy.arrive + m_pipeline_stages);
+  write_flit(next, opposite(o), flit, now);
+  wake(next, now + m_link_latency + m_pipeline_stages);
 }
 
 // `at`: the cycle the flit enters the core (its leave cycle + the ejection latency).

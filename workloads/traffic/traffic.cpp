@@ -7,12 +7,6 @@
 
 namespace nmsim::traffic {
 
-namespace {
-
-constexpr std::size_t kArrivalsPerNodeReserve = 4;
-
-}  // namespace
-
 TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
                            const TrafficConfig& traffic, SimContext& ctx)
     : sc_core::sc_module(name),
@@ -37,14 +31,11 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
   NMSIM_ASSERT(traffic.pattern() != TRAFFIC_HOTSPOT ||
                    (traffic.hotspot_x() < m_mesh.shape().width && traffic.hotspot_y() < m_mesh.shape().height),
                "hotspot outside the mesh");
-  std::vector<Arrival> storage;
-  storage.reserve(n * kArrivalsPerNodeReserve);
-  m_arrivals = decltype(m_arrivals)(std::greater<Arrival>(), std::move(storage));
   m_generators.resize(n);
   for (uint32_t node = 0; node < n; ++node) {
     std::seed_seq seq{traffic.seed(), static_cast<uint64_t>(node)};
     m_generators[node].rng.seed(seq);
-    m_arrivals.push({next_arrival(node, 0, true), node});
+    m_arrivals.push(next_arrival(node, 0, true), node);
     for (uint32_t core = 0; core < m_mesh.cores_per_node(); ++core) m_mesh.set_sink(node, core, this);
   }
   m_mesh.set_cycle_source(this);
@@ -94,14 +85,13 @@ void TrafficBench::inject(Cycle at) {
     m_next_action = Cycle(UINT64_MAX);
     return;
   }
-  while (m_arrivals.top().cycle == now) {
-    const Arrival a = m_arrivals.top();
-    m_arrivals.pop();
+  uint32_t node;
+  while (m_arrivals.pop(now, node)) {
     noc::Packet p;
     p.id = m_next_id++;
-    p.src_node = a.node;
+    p.src_node = node;
     p.kind = noc::PacketKind::kUnicast;
-    p.dest_node = destination(a.node);
+    p.dest_node = destination(node);
     p.dest_core = 0;
     p.length_flits = m_length;
     p.payload = static_cast<uint32_t>(p.id);
@@ -113,9 +103,9 @@ void TrafficBench::inject(Cycle at) {
       m_window_flits_created += m_length;
     }
     m_mesh.inject(p, p.created);
-    m_arrivals.push({next_arrival(a.node, now, false), a.node});
+    m_arrivals.push(next_arrival(node, now, false), node);
   }
-  uint64_t target = std::min(m_arrivals.top().cycle, m_drain_deadline);
+  uint64_t target = std::min(m_arrivals.next_cycle(), m_drain_deadline);
   if (now < m_window_end) target = std::min(target, m_window_end);
   m_next_action = Cycle(target);
 }

@@ -12,13 +12,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <queue>
 #include <random>
 #include <vector>
 
 #include <systemc>
 
 #include "models/noc/mesh.h"
+#include "workloads/traffic/arrival_calendar.h"
 #include "models/base/sim_context.h"
 #include "proto/chip.pb.h"
 #include "proto/report.pb.h"
@@ -51,13 +51,6 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public n
   bool finished(Cycle now) override;
 
  private:
-  struct Arrival {
-    uint64_t cycle;
-    uint32_t node;
-    bool operator>(const Arrival& o) const {
-      return cycle != o.cycle ? cycle > o.cycle : node > o.node;
-    }
-  };
   struct Generator {
     std::mt19937_64 rng;
     double poisson_time = 0;  // continuous arrival time of the Poisson process, in cycles
@@ -81,7 +74,7 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public n
   SimContext& m_ctx;
   noc::Mesh m_mesh;
   std::vector<Generator> m_generators;
-  std::priority_queue<Arrival, std::vector<Arrival>, std::greater<Arrival>> m_arrivals;
+  ArrivalCalendar m_arrivals;  // each node's next packet
 
   uint64_t m_next_id = 0;
   uint64_t m_created = 0;
