@@ -205,6 +205,18 @@ void SpideJob::add_notes(Report& report) const {
                 o.hidden, o.forward_steps, double(active) / n, double(backward_spikes) / n,
                 100.0 * double(backward_spikes) / (n * o.hidden * o.backward_steps), o.hidden, o.backward_steps);
   report.add_notes(note);
+  if (o.feedforward == 0) return;
+  uint64_t feedforward_spikes = 0, feedforward_active = 0;
+  for (const auto& r : m_records) {
+    feedforward_spikes += r.feedforward_spikes;
+    feedforward_active += r.feedforward_active;
+  }
+  std::snprintf(note, sizeof note,
+                "SPIDE's feedforward layer per trained sample: %.1f spikes (%.2f %% of %u neurons x %u steps), %.1f "
+                "neurons in the mask (0 < c < T_f).",
+                double(feedforward_spikes) / n, 100.0 * double(feedforward_spikes) / (n * o.feedforward * o.forward_steps),
+                o.feedforward, o.forward_steps, double(feedforward_active) / n);
+  report.add_notes(note);
 }
 
 std::string SpideJob::check_reference(const job::ChipTotals& chip) {

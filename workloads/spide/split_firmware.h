@@ -23,6 +23,9 @@
 //   update    owners send their non-zero delta to their group cores; barrier; every core
 //             updates its rows: F rows scaled by its axon count x_i, W rows by a_i.
 // Test samples: the forward stage only, its last barrier into host_io.
+// After a feedforward layer (feedforward_firmware.h) the lines >= N are layer H's spikes, not
+// pixels: no encoder (the stale s[T-1] is cleared instead), two more forward barriers for r[0],
+// every backward step's spikes read the W and F rows as one block (T_b barriers, not T_b - 1).
 // The order of additions is the one-core chip's (recurrent lines before pixels; transposed
 // spikes before the drive): the saturating partial sums compose exactly in line order and
 // in range order, so any mapping gives the one-core chip's sums.
