@@ -19,17 +19,7 @@ void configure_feedforward_chip(chip::Chip& chip, const mapper::Mapping& mapping
   schedule.feedforward_cores.clear();
   schedule.feedforward_owner.clear();
   for (const mapper::CoreSlot& slot : mapping.layers[0]) {
-    SpideHiddenCore h;
-    h.core_index = slot.core_index;
-    h.node = slot.node;
-    h.core_in_node = slot.core_in_node;
-    h.owner = slot.owns_neurons();
-    if (h.owner) schedule.feedforward_owner.push_back(static_cast<uint32_t>(schedule.feedforward_cores.size()));
-    h.range = static_cast<uint32_t>(schedule.feedforward_owner.size() - 1);
-    h.first_neuron = slot.first_neuron;
-    h.neuron_count = slot.neuron_count;
-    h.first_axon = slot.first_axon;
-    h.fan_in = slot.fan_in;
+    SpideHiddenCore h = slot_core(slot, schedule.feedforward_cores, schedule.feedforward_owner);
     h.first_pixel = slot.first_axon;  // every line is a pixel
     h.pixels = slot.fan_in;
     schedule.feedforward_cores.push_back(h);

@@ -42,7 +42,7 @@
 #include "workloads/spide/options.h"
 
 namespace nmsim::chip { class Chip; }
-namespace nmsim::mapper { struct Mapping; }
+namespace nmsim::mapper { struct Mapping; struct CoreSlot; }
 
 namespace nmsim::spide {
 

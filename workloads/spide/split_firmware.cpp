@@ -9,6 +9,22 @@
 
 namespace nmsim::spide {
 
+SpideHiddenCore slot_core(const mapper::CoreSlot& slot, const std::vector<SpideHiddenCore>& cores,
+                          std::vector<uint32_t>& owners) {
+  SpideHiddenCore h;
+  h.core_index = slot.core_index;
+  h.node = slot.node;
+  h.core_in_node = slot.core_in_node;
+  h.owner = slot.owns_neurons();
+  if (h.owner) owners.push_back(static_cast<uint32_t>(cores.size()));
+  h.range = static_cast<uint32_t>(owners.size() - 1);
+  h.first_neuron = slot.first_neuron;
+  h.neuron_count = slot.neuron_count;
+  h.first_axon = slot.first_axon;
+  h.fan_in = slot.fan_in;
+  return h;
+}
+
 void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                           SpideSchedule& schedule) {
   const SpideOptions& o = schedule.options;
@@ -33,17 +49,7 @@ void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, cons
   schedule.hidden_cores.clear();
   schedule.range_owner.clear();
   for (const mapper::CoreSlot& slot : slots) {
-    SpideHiddenCore h;
-    h.core_index = slot.core_index;
-    h.node = slot.node;
-    h.core_in_node = slot.core_in_node;
-    h.owner = slot.owns_neurons();
-    if (h.owner) schedule.range_owner.push_back(static_cast<uint32_t>(schedule.hidden_cores.size()));
-    h.range = static_cast<uint32_t>(schedule.range_owner.size() - 1);
-    h.first_neuron = slot.first_neuron;
-    h.neuron_count = slot.neuron_count;
-    h.first_axon = slot.first_axon;
-    h.fan_in = slot.fan_in;
+    SpideHiddenCore h = slot_core(slot, schedule.hidden_cores, schedule.range_owner);
     const uint32_t end = slot.first_axon + slot.fan_in;
     h.recurrent_rows = slot.first_axon < o.hidden ? std::min(end, o.hidden) - slot.first_axon : 0;
     const uint32_t first_line = std::max(slot.first_axon, o.hidden);
