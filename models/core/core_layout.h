@@ -24,6 +24,9 @@ struct CoreLayout {
   uint32_t words_per_row = 0;
   uint64_t row_bytes = 0;
   bool has_tree = false;        // a multicast tree (or unicast list) to the next layer's cores
+  // Added to a sent spike's AER address (the neuron's index in its layer): the next layer's
+  // line of this layer's neuron 0 (0 in a chain; SPIDE's feedforward layer feeds lines N..).
+  uint32_t spike_address_base = 0;
   uint32_t tree_id = 0;
   // With the next layer's fan-in split: one route per fan-in group the core's neurons feed,
   // in neuron order (empty: every spike goes along tree_id).

@@ -336,6 +336,12 @@ void NeuronCore::set_input_spikes(const SpikeBitmap& spikes) {
   busy_until(start + ceil_div(m_layout.fan_in, m_encoder_lanes), m_encode_cycles);
 }
 
+void NeuronCore::clear_axon_spikes() {
+  const Cycle start = now();
+  m_axon_spikes.clear();
+  busy_until(start + 1, m_controller_cycles);
+}
+
 void NeuronCore::integrate() {
   NMSIM_ASSERT(!m_couples || !m_couples->negative_pending(),
                "integrate() with -1 couple spikes pending: integrate_couples() takes them");
@@ -505,7 +511,7 @@ void NeuronCore::send_spikes() {
     m_packet.tree_id = route < m_layout.routes.size() ? m_layout.routes[route].tree_id : m_layout.tree_id;
     m_packet.type = noc::PacketType::kSpike;
     m_packet.length_flits = 1;
-    m_packet.payload = m_layout.first_neuron + j;  // AER: the neuron's index in its layer
+    m_packet.payload = m_layout.spike_address_base + m_layout.first_neuron + j;  // AER: the neuron's input line
     inject(at);
     m_trace_spike_out.pulse(at);
     ++k;

@@ -230,6 +230,9 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
   // --- firmware API: each call costs what the hardware spends ---
   void reset_neurons();
   void set_input_spikes(const SpikeBitmap& spikes);  // from the rate encoder
+  // Drops the spikes delivered and not integrated (a synchronous clear of the axon bitmap's
+  // flip-flops: 1 controller cycle), for a core of a layer the encoder does not feed.
+  void clear_axon_spikes();
   void integrate();
   uint32_t fire();  // returns the number of neurons that fired
   void send_spikes();

@@ -30,7 +30,8 @@ bool Mapping::splits_fan_in() const {
   return false;
 }
 
-Mapping map_network(const ChipConfig& chip, const std::vector<uint32_t>& layer_sizes) {
+Mapping map_network(const ChipConfig& chip, const std::vector<uint32_t>& layer_sizes,
+                    const std::vector<uint32_t>& fan_ins) {
   const CoreConfig& core = chip.core();
   const SramConfig& sram = core.synapse_sram();
   require_field(chip.has_mesh_width(), chip.mesh_width(), "chip.mesh_width");
@@ -55,6 +56,14 @@ Mapping map_network(const ChipConfig& chip, const std::vector<uint32_t>& layer_s
     }
   }
 
+  if (!fan_ins.empty() && fan_ins.size() + 1 != layer_sizes.size()) {
+    throw ConfigError("network: " + plural(fan_ins.size(), "fan-in") + " for " +
+                      plural(layer_sizes.size() - 1, "layer"));
+  }
+  for (std::size_t l = 0; l < fan_ins.size(); ++l) {
+    if (fan_ins[l] == 0) throw ConfigError("layer " + std::to_string(l + 1) + " has fan-in 0");
+  }
+
   const uint32_t neurons_per_core = core.neurons();
   const uint32_t word_bytes = sram.word_width_bits() / 8;
   Mapping mapping;
@@ -65,7 +74,7 @@ Mapping map_network(const ChipConfig& chip, const std::vector<uint32_t>& layer_s
   uint64_t cores_needed = 0;
   std::string per_layer;  // "layer 1: 784 -> 512 needs 2 cores of 256 neurons, ..."
   for (uint32_t l = 1; l <= layer_count; ++l) {
-    const uint32_t fan_in = layer_sizes[l - 1];
+    const uint32_t fan_in = fan_ins.empty() ? layer_sizes[l - 1] : fan_ins[l - 1];
     const uint32_t n = layer_sizes[l];
     const std::string layer = "layer " + std::to_string(l);
     const auto ranges = static_cast<uint32_t>(ceil_div(n, neurons_per_core));

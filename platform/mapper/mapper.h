@@ -56,6 +56,10 @@ struct Mapping {
 };
 
 // layer_sizes: [inputs, hidden..., outputs]. Throws ConfigError if the network does not fit.
-Mapping map_network(const ChipConfig& chip, const std::vector<uint32_t>& layer_sizes);
+// fan_ins (empty: the chain, layer l's fan-in F = n_{l-1}): one per layer, F of layer l =
+// fan_ins[l-1] (a layer fed by more than the previous one, e.g. SPIDE's recurrent layer after a
+// feedforward one takes its own N lines and the previous layer's).
+Mapping map_network(const ChipConfig& chip, const std::vector<uint32_t>& layer_sizes,
+                    const std::vector<uint32_t>& fan_ins = {});
 
 }  // namespace nmsim::mapper

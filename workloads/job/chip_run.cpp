@@ -158,7 +158,7 @@ JobResult run_chip_job(ChipWorkload& workload, const JobOptions& options) {
   workload.read_options(options.chip, options.run);
   const LoadedData data = load_data(options.run);
   const Network network = workload.network(data.split);
-  const mapper::Mapping mapping = mapper::map_network(options.chip, network.layer_sizes);
+  const mapper::Mapping mapping = mapper::map_network(options.chip, network.layer_sizes, network.fan_ins);
   if (options.neurons) {
     trace::check_neuron_selection(options.neurons->membrane_spec, options.neurons->membrane_neurons,
                                   network.layer_sizes);

@@ -27,6 +27,7 @@ namespace nmsim::job {
 // The network a workload puts on the chip.
 struct Network {
   std::vector<uint32_t> layer_sizes;  // what the mapper places, inputs first
+  std::vector<uint32_t> fan_ins;      // per layer (mapper.h); empty: each layer's is the previous size
   workloads::NetworkWeights weights;  // preloaded into the synapse SRAMs (no layers: nothing)
   uint32_t weight_width_bits = 0;
   arith::NeuronParams neuron;          // the datapath every mapped neuron runs

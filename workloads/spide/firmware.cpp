@@ -225,7 +225,8 @@ void SpideHostProgram::load(host::HostLink& link, const uint8_t* pixels) {
     link.transfer_to_chip(inputs + sizeof(uint32_t));  // pixels + encoder index register
     return;
   }
-  for (const SpideHiddenCore& h : m_schedule.hidden_cores) {  // each core its pixels
+  // Each core its pixels: layer H's cores with a feedforward layer, else the recurrent layer's.
+  for (const SpideHiddenCore& h : m_schedule.feedforward() ? m_schedule.feedforward_cores : m_schedule.hidden_cores) {
     if (h.pixels == 0) continue;
     std::memcpy(m_chip.core(h.core_index).input_pixels().data(), pixels + h.first_pixel, h.pixels);
     link.transfer_to_chip(h.pixels + sizeof(uint32_t));
@@ -235,6 +236,10 @@ void SpideHostProgram::load(host::HostLink& link, const uint8_t* pixels) {
 void SpideHostProgram::forward_barriers(host::HostLink& link, Phase after) {
   const uint32_t steps = m_schedule.options.forward_steps;
   link.barrier(Phase::kForward);
+  if (m_schedule.feedforward()) {  // layer H's r[0]
+    link.barrier(Phase::kForward);
+    link.barrier(Phase::kForward);
+  }
   for (uint32_t t = 0; t < steps; ++t) {
     link.barrier(Phase::kForward);
     link.barrier(t + 1 == steps && !m_schedule.split() ? after : Phase::kForward);
@@ -244,8 +249,11 @@ void SpideHostProgram::forward_barriers(host::HostLink& link, Phase after) {
 
 void SpideHostProgram::backward_barriers(host::HostLink& link) {
   link.barrier(Phase::kBackward);
-  if (m_schedule.split())  // one per backward step but the last: the ternary spikes delivered
-    for (uint32_t t = 0; t + 1 < m_schedule.options.backward_steps; ++t) link.barrier(Phase::kBackward);
+  // One per backward step but the last (the ternary spikes delivered); with a feedforward
+  // layer the last step's too (they also read F).
+  const uint32_t steps = m_schedule.options.backward_steps - (m_schedule.feedforward() ? 0 : 1);
+  if (m_schedule.split())
+    for (uint32_t t = 0; t < steps; ++t) link.barrier(Phase::kBackward);
 }
 
 uint32_t SpideHostProgram::read_prediction(host::HostLink& link, bool keep_outputs) {

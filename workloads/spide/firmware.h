@@ -42,7 +42,7 @@
 #include "workloads/spide/options.h"
 
 namespace nmsim::chip { class Chip; }
-namespace nmsim::mapper { struct Mapping; }
+namespace nmsim::mapper { struct Mapping; struct CoreSlot; }
 
 namespace nmsim::spide {
 
@@ -54,7 +54,8 @@ struct SpideHiddenCore {
   uint32_t first_axon = 0, fan_in = 0;     // input lines: recurrent below N, then the pixels
   bool owner = false;
   uint32_t recurrent_rows = 0;             // lines < N held (rows 0 .. recurrent_rows - 1)
-  uint32_t first_pixel = 0, pixels = 0;    // the pixels of the lines >= N held
+  uint32_t first_pixel = 0, pixels = 0;    // the lines >= N held: pixels, or layer H's neurons (feedforward)
+  uint32_t block_rows = 0;                 // rows 0.. of the transposed read: W's, and F's with a feedforward layer
   bool has_spike_tree = false;             // owner: to its group cores with recurrent rows
   uint32_t spike_tree = 0;
   bool has_factor_tree = false;            // owner: to all its group cores
@@ -83,6 +84,11 @@ struct SpideSchedule {
   std::vector<SpideHiddenCore> hidden_cores;  // the mapping's order: range by range, group 0 first
   std::vector<uint32_t> range_owner;          // per neuron range, its owner's index in hidden_cores
   bool split() const { return !hidden_cores.empty(); }
+  // A feedforward layer before the recurrent one (feedforward_firmware.h; its cores are the
+  // pixel cores, hidden_cores the recurrent layer's, always as a split layer): empty without.
+  std::vector<SpideHiddenCore> feedforward_cores;
+  std::vector<uint32_t> feedforward_owner;    // per neuron range of layer H, its owner's index
+  bool feedforward() const { return !feedforward_cores.empty(); }
 };
 
 // What the chip computed for one training sample (for the comparison with the reference).
@@ -94,6 +100,9 @@ struct SpideChipRecord {
   uint64_t backward_spikes = 0;         // masked ternary spikes
   uint64_t backward_senders = 0;        // masked spikes of steps < T_b - 1 (transposed reads)
   uint32_t active = 0;                  // couples in the mask
+  // Layer H (feedforward_firmware.h; its owners' records): spikes c and the mask m_h.
+  uint64_t feedforward_spikes = 0;
+  uint32_t feedforward_active = 0;
 };
 
 // Lays SPIDE out on a chip: `mapping` = mapper::map_network(chip config, {N + inputs, N,

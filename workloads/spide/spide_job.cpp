@@ -13,24 +13,29 @@ namespace nmsim::spide {
 
 namespace {
 
-// The hidden core's rows: W (its own spikes, axons 0..N-1), then F (the inputs).
+// The recurrent cores' rows: W (its own spikes, axons 0..N-1), then F (the pixels, or layer
+// H's neurons); with a feedforward layer V comes first (layer H's rows: the pixels).
 workloads::NetworkWeights chip_layout(const SpideMatrices& m) {
   workloads::NetworkWeights w;
-  w.layers.resize(2);
-  w.layers[0].inputs = m.recurrent.inputs + m.input.inputs;
-  w.layers[0].outputs = m.recurrent.outputs;
-  w.layers[0].w = m.recurrent.w;
-  w.layers[0].w.insert(w.layers[0].w.end(), m.input.w.begin(), m.input.w.end());
-  w.layers[1] = m.readout;
+  if (!m.feedforward.w.empty()) w.layers.push_back(m.feedforward);
+  workloads::LayerWeightsData recurrent;
+  recurrent.inputs = m.recurrent.inputs + m.input.inputs;
+  recurrent.outputs = m.recurrent.outputs;
+  recurrent.w = m.recurrent.w;
+  recurrent.w.insert(recurrent.w.end(), m.input.w.begin(), m.input.w.end());
+  w.layers.push_back(std::move(recurrent));
+  w.layers.push_back(m.readout);
   return w;
 }
 
 SpideMatrices from_chip_layout(const workloads::NetworkWeights& w, const SpideOptions& o) {
   SpideMatrices m;
-  const auto split = w.layers[0].w.begin() + std::ptrdiff_t{o.hidden} * o.hidden;
-  m.recurrent = {o.hidden, o.hidden, std::vector<int32_t>(w.layers[0].w.begin(), split)};
-  m.input = {o.inputs, o.hidden, std::vector<int32_t>(split, w.layers[0].w.end())};
-  m.readout = w.layers[1];
+  const std::size_t r = o.feedforward > 0 ? 1 : 0;  // the recurrent layer's index
+  if (r > 0) m.feedforward = w.layers[0];
+  const auto split = w.layers[r].w.begin() + std::ptrdiff_t{o.hidden} * o.hidden;
+  m.recurrent = {o.hidden, o.hidden, std::vector<int32_t>(w.layers[r].w.begin(), split)};
+  m.input = {o.recurrent_inputs(), o.hidden, std::vector<int32_t>(split, w.layers[r].w.end())};
+  m.readout = w.layers[r + 1];
   return m;
 }
 
@@ -76,11 +81,6 @@ std::string study_figures(const EpochResult& e) {
 void SpideJob::read_options(const ChipConfig& chip, const RunConfig& run) {
   m_run = run;
   m_options = options_from_config(run, chip);
-  if (m_options.feedforward > 0)
-    throw ConfigError("run.network.hidden_sizes = [" + std::to_string(m_options.feedforward) + ", " +
-                      std::to_string(m_options.hidden) +
-                      "]: the chip runs SPIDE with one recurrent hidden layer only; a feedforward layer "
-                      "before it runs in the functional reference (nmsim study)");
   check_chip(chip, run);
   m_transposed_copy = chip.core().transposed_read() == TRANSPOSED_COPY;
 }
@@ -91,7 +91,12 @@ job::Network SpideJob::network(const workloads::DatasetSplit& data) {
     throw DataError("spide: the data set has " + std::to_string(data.train.pixels_per_sample) + " pixels, expected " +
                     std::to_string(o.inputs));
   m_initial = random_matrices(o);
-  m_network.layer_sizes = {o.hidden + o.inputs, o.hidden, o.classes};
+  if (o.feedforward > 0) {  // layer H, then the recurrent layer fed by its own N lines and layer H's
+    m_network.layer_sizes = {o.inputs, o.feedforward, o.hidden, o.classes};
+    m_network.fan_ins = {o.inputs, o.hidden + o.feedforward, o.hidden};
+  } else {
+    m_network.layer_sizes = {o.hidden + o.inputs, o.hidden, o.classes};
+  }
   m_network.weights = chip_layout(m_initial);
   m_network.weight_width_bits = o.weight_width_bits;
   m_network.neuron.threshold = o.threshold;
@@ -117,19 +122,27 @@ void SpideJob::schedule(const workloads::DatasetSplit& data, const mapper::Mappi
 }
 
 void SpideJob::configure(chip::Chip& chip, const mapper::Mapping& mapping, const job::Network& network) {
-  configure_chip(chip, mapping, network.neuron, m_schedule);
+  if (m_options.feedforward > 0) {
+    configure_feedforward_chip(chip, mapping, network.neuron, m_schedule);
+  } else {
+    configure_chip(chip, mapping, network.neuron, m_schedule);
+  }
 }
 
 void SpideJob::load_programs(chip::Chip& chip, const mapper::Mapping& /*mapping*/, const job::ProgramHooks& hooks) {
   if (m_schedule.split()) {
     for (std::size_t k = 0; k < m_schedule.hidden_cores.size(); ++k) {
       const SpideHiddenCore& h = m_schedule.hidden_cores[k];
-      if (m_transposed_copy && h.recurrent_rows > 0) chip.core(h.core_index).load_transposed_copy();
+      if (m_transposed_copy && h.block_rows > 0) chip.core(h.core_index).load_transposed_copy();
       m_split_programs.push_back(std::make_unique<SpideSplitProgram>(m_schedule, static_cast<int>(k)));
       chip.core(h.core_index).set_program(m_split_programs.back().get());
     }
     m_split_programs.push_back(std::make_unique<SpideSplitProgram>(m_schedule, -1));
     chip.core(m_schedule.output_core).set_program(m_split_programs.back().get());
+    for (std::size_t k = 0; k < m_schedule.feedforward_cores.size(); ++k) {
+      m_feedforward_programs.push_back(std::make_unique<SpideFeedforwardProgram>(m_schedule, static_cast<uint32_t>(k)));
+      chip.core(m_schedule.feedforward_cores[k].core_index).set_program(m_feedforward_programs.back().get());
+    }
   } else {
     if (m_transposed_copy) chip.core(m_schedule.hidden_core).load_transposed_copy();
     m_hidden_program = std::make_unique<SpideCoreProgram>(m_schedule);
@@ -150,6 +163,14 @@ void SpideJob::read_back(chip::Chip& chip) {
     std::vector<const SpideSplitProgram*> owners;
     for (uint32_t k : m_schedule.range_owner) owners.push_back(m_split_programs[k].get());
     m_records = combined_records(owners);
+    for (uint32_t k : m_schedule.feedforward_owner) {  // layer H's spikes and mask
+      const std::vector<SpideChipRecord>& records = m_feedforward_programs[k]->records();
+      NMSIM_ASSERT(records.size() == m_records.size(), "spide: layer H's owners with other sample counts");
+      for (std::size_t s = 0; s < records.size(); ++s) {
+        m_records[s].feedforward_spikes += records[s].feedforward_spikes;
+        m_records[s].feedforward_active += records[s].feedforward_active;
+      }
+    }
   } else {
     m_records = m_hidden_program->records();
   }
@@ -184,6 +205,18 @@ void SpideJob::add_notes(Report& report) const {
                 o.hidden, o.forward_steps, double(active) / n, double(backward_spikes) / n,
                 100.0 * double(backward_spikes) / (n * o.hidden * o.backward_steps), o.hidden, o.backward_steps);
   report.add_notes(note);
+  if (o.feedforward == 0) return;
+  uint64_t feedforward_spikes = 0, feedforward_active = 0;
+  for (const auto& r : m_records) {
+    feedforward_spikes += r.feedforward_spikes;
+    feedforward_active += r.feedforward_active;
+  }
+  std::snprintf(note, sizeof note,
+                "SPIDE's feedforward layer per trained sample: %.1f spikes (%.2f %% of %u neurons x %u steps), %.1f "
+                "neurons in the mask (0 < c < T_f).",
+                double(feedforward_spikes) / n, 100.0 * double(feedforward_spikes) / (n * o.feedforward * o.forward_steps),
+                o.feedforward, o.forward_steps, double(feedforward_active) / n);
+  report.add_notes(note);
 }
 
 std::string SpideJob::check_reference(const job::ChipTotals& chip) {
@@ -197,33 +230,39 @@ std::string SpideJob::check_reference(const job::ChipTotals& chip) {
     const SampleCounts& c = reference.last_counts();
     counts.push_back(c);
     m_reference_counts += c;
-    forward_sops += c.sops_input + c.sops_recurrent + c.sops_readout;
+    forward_sops += c.sops_feedforward + c.sops_input + c.sops_recurrent + c.sops_readout;
   }
   for (std::size_t k = 0; k < s.test_labels.size(); ++k) {
     test_predictions.push_back(reference.predict(s.test_pixels[k], s.test_encoder_indices[k]));
     const SampleCounts& c = reference.last_counts();
-    forward_sops += c.sops_input + c.sops_recurrent + c.sops_readout;
+    forward_sops += c.sops_feedforward + c.sops_input + c.sops_recurrent + c.sops_readout;
   }
   for (std::size_t k = 0; k < predictions.size(); ++k)
     if (m_predictions[k] != predictions[k]) return "training sample " + std::to_string(k) + ": predictions differ";
   for (std::size_t k = 0; k < test_predictions.size(); ++k)
     if (m_test_predictions[k] != test_predictions[k]) return "test sample " + std::to_string(k) + ": predictions differ";
-  uint64_t senders = 0;
+  // The chip's transposed read accumulates a sender into all N couples (the reference counts
+  // the running ones): N per masked ternary spike of steps < T_b - 1; with a feedforward layer
+  // every step's spikes read the W and F block: N per spike + the reference's H per spike.
+  const bool feedforward = m_options.feedforward > 0;
+  uint64_t backward_sops = 0;
   for (std::size_t k = 0; k < counts.size(); ++k) {
     const SpideChipRecord& rec = m_records[k];
     if (rec.backward_spikes != counts[k].backward_spikes || rec.active != counts[k].active_neurons ||
         rec.backward_senders * rec.active != counts[k].sops_backward)
       return "training sample " + std::to_string(k) + ": backward spikes, couples or their SOPs differ";
-    senders += rec.backward_senders;
+    if (rec.feedforward_spikes != counts[k].feedforward_spikes || rec.feedforward_active != counts[k].feedforward_active)
+      return "training sample " + std::to_string(k) + ": layer H's spikes or mask differ";
+    backward_sops += uint64_t{m_options.hidden} * (feedforward ? rec.backward_spikes : rec.backward_senders) +
+                     counts[k].sops_feedforward_backward;
   }
   const SpideMatrices& weights = reference.weights();
+  if (m_chip_weights.feedforward.w != weights.feedforward.w) return "V differs after training";
   if (m_chip_weights.input.w != weights.input.w) return "F differs after training";
   if (m_chip_weights.recurrent.w != weights.recurrent.w) return "W differs after training";
   if (m_chip_weights.readout.w != weights.readout.w) return "O differs after training";
   if (chip.sops[Phase::kForward] != forward_sops) return "forward SOPs differ";
-  // The chip's transposed read accumulates a sender into all N couples (the reference counts
-  // the running ones): N per masked ternary spike of steps < T_b - 1.
-  if (chip.sops[Phase::kBackward] != uint64_t{m_options.hidden} * senders) return "backward SOPs differ";
+  if (chip.sops[Phase::kBackward] != backward_sops) return "backward SOPs differ";
   return "";
 }
 

@@ -1,5 +1,6 @@
 // SPIDE training on the chip (job::ChipWorkload, firmware.h): the recurrent hidden layer on
-// one core (or split over cores: split_firmware.h) and the readout on another, trained online on the first N samples of the epoch-0
+// one core (or split over cores: split_firmware.h; after a feedforward layer:
+// feedforward_firmware.h) and the readout on another, trained online on the first N samples of the epoch-0
 // training order, then the test samples as inference; the report shows every phase, the test
 // accuracy, the energy per trained sample and the backward stage's share, and the functional
 // reference runs the same samples so that predictions, trained weights and counts are
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "workloads/job/workload.h"
+#include "workloads/spide/feedforward_firmware.h"
 #include "workloads/spide/firmware.h"
 #include "workloads/spide/matrices.h"
 #include "workloads/spide/reference.h"
@@ -26,9 +28,12 @@ class SpideJob : public job::ChipWorkload {
   // ConfigError for what SPIDE on the chip cannot run: batch_size != 1, no ternary couples or
   // transposed read (chip.core.ternary_couples, chip.core.transposed_read), a weights file
   // (run.network.weights_file: F, W and O come from run.seed). A hidden layer larger than a
-  // core is split over cores (split_firmware.h).
+  // core is split over cores (split_firmware.h); a feedforward layer before the recurrent one
+  // (hidden_sizes [H, N]) runs feedforward_firmware.h.
   void read_options(const ChipConfig& chip, const RunConfig& run) override;
-  // [N + inputs, N, classes]: the hidden core's rows are W (its own spikes), then F. DataError
+  // [N + inputs, N, classes]: the hidden core's rows are W (its own spikes), then F; with a
+  // feedforward layer [inputs, H, N, classes] with fan-ins [inputs, N + H, N] (V, then W and F
+  // as before). DataError
   // for a data set whose samples are not `inputs` pixels.
   job::Network network(const workloads::DatasetSplit& data) override;
   void schedule(const workloads::DatasetSplit& data, const mapper::Mapping& mapping) override;
@@ -42,7 +47,10 @@ class SpideJob : public job::ChipWorkload {
   job::Accuracy accuracy() const override;
   // Hidden spikes, running couples and backward spikes per trained sample.
   void add_notes(Report& report) const override;
-  std::string reference_covers() const override { return "predictions, F, W, O, backward spikes, SOPs"; }
+  std::string reference_covers() const override {
+    return m_options.feedforward > 0 ? "predictions, V, F, W, O, layer H's spikes, backward spikes, SOPs"
+                                     : "predictions, F, W, O, backward spikes, SOPs";
+  }
   std::string check_reference(const job::ChipTotals& chip) override;
 
   const std::vector<uint32_t>& predictions() const { return m_predictions; }  // training, before each update
@@ -58,6 +66,7 @@ class SpideJob : public job::ChipWorkload {
   SpideSchedule m_schedule;
   std::unique_ptr<SpideCoreProgram> m_hidden_program, m_output_program;
   std::vector<std::unique_ptr<SpideSplitProgram>> m_split_programs;  // hidden cores, then the output core
+  std::vector<std::unique_ptr<SpideFeedforwardProgram>> m_feedforward_programs;  // layer H's cores
   std::unique_ptr<SpideHostProgram> m_host;
   uint32_t m_done = 0;  // samples, for the progress display
   std::vector<uint32_t> m_predictions, m_test_predictions;

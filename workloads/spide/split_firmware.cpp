@@ -9,38 +9,53 @@
 
 namespace nmsim::spide {
 
+SpideHiddenCore slot_core(const mapper::CoreSlot& slot, const std::vector<SpideHiddenCore>& cores,
+                          std::vector<uint32_t>& owners) {
+  SpideHiddenCore h;
+  h.core_index = slot.core_index;
+  h.node = slot.node;
+  h.core_in_node = slot.core_in_node;
+  h.owner = slot.owns_neurons();
+  if (h.owner) owners.push_back(static_cast<uint32_t>(cores.size()));
+  h.range = static_cast<uint32_t>(owners.size() - 1);
+  h.first_neuron = slot.first_neuron;
+  h.neuron_count = slot.neuron_count;
+  h.first_axon = slot.first_axon;
+  h.fan_in = slot.fan_in;
+  return h;
+}
+
 void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                           SpideSchedule& schedule) {
   const SpideOptions& o = schedule.options;
-  if (mapping.layers[1].size() != 1)
+  const bool feedforward = o.feedforward > 0;  // mapping layers: H, the recurrent layer, the readout
+  const std::size_t recurrent_layer = feedforward ? 1 : 0;
+  const std::vector<mapper::CoreSlot>& readout = mapping.layers[recurrent_layer + 1];
+  if (readout.size() != 1)
     throw ConfigError("spide: the readout's fan-in (" + std::to_string(o.hidden) +
                       " hidden neurons) must fit one core's rows (chip.core.max_axons and the synapse SRAM); it is split over " +
-                      std::to_string(mapping.layers[1].size()) + " cores");
+                      std::to_string(readout.size()) + " cores");
   chip.configure(mapping, neuron);
-  const std::vector<mapper::CoreSlot>& slots = mapping.layers[0];
-  const mapper::CoreSlot& output = mapping.layers[1].front();
+  const std::vector<mapper::CoreSlot>& slots = mapping.layers[recurrent_layer];
+  const mapper::CoreSlot& output = readout.front();
+  // Layer H's owners: the F rows' partial sums of e = F delta go to them.
+  std::vector<const mapper::CoreSlot*> feedforward_owners;
+  if (feedforward)
+    for (const mapper::CoreSlot& slot : mapping.layers[0])
+      if (slot.owns_neurons()) feedforward_owners.push_back(&slot);
   schedule.output_core = output.core_index;
   schedule.output_node = output.node;
   schedule.output_core_in_node = output.core_in_node;
   schedule.hidden_cores.clear();
   schedule.range_owner.clear();
   for (const mapper::CoreSlot& slot : slots) {
-    SpideHiddenCore h;
-    h.core_index = slot.core_index;
-    h.node = slot.node;
-    h.core_in_node = slot.core_in_node;
-    h.owner = slot.owns_neurons();
-    if (h.owner) schedule.range_owner.push_back(static_cast<uint32_t>(schedule.hidden_cores.size()));
-    h.range = static_cast<uint32_t>(schedule.range_owner.size() - 1);
-    h.first_neuron = slot.first_neuron;
-    h.neuron_count = slot.neuron_count;
-    h.first_axon = slot.first_axon;
-    h.fan_in = slot.fan_in;
+    SpideHiddenCore h = slot_core(slot, schedule.hidden_cores, schedule.range_owner);
     const uint32_t end = slot.first_axon + slot.fan_in;
     h.recurrent_rows = slot.first_axon < o.hidden ? std::min(end, o.hidden) - slot.first_axon : 0;
     const uint32_t first_line = std::max(slot.first_axon, o.hidden);
     h.first_pixel = end > first_line ? first_line - o.hidden : 0;
     h.pixels = end > first_line ? end - first_line : 0;
+    h.block_rows = feedforward ? h.fan_in : h.recurrent_rows;
     schedule.hidden_cores.push_back(h);
   }
   const auto ranges = static_cast<uint32_t>(schedule.range_owner.size());
@@ -55,7 +70,7 @@ void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, cons
       for (const SpideHiddenCore& g : schedule.hidden_cores) {
         if (g.range != h.range || g.owner) continue;
         group_cores.push_back({g.node, g.core_in_node});
-        if (g.recurrent_rows > 0) spike_cores.push_back({g.node, g.core_in_node});
+        if (g.block_rows > 0) spike_cores.push_back({g.node, g.core_in_node});
       }
       for (const SpideHiddenCore& g : schedule.hidden_cores) {
         if (g.range != 0 || g.recurrent_rows == 0) continue;  // range 0's core of each group
@@ -83,7 +98,7 @@ void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, cons
     }
     core::NeuronCore::CouplePartialsLayout partials;
     partials.first_row = 0;  // the recurrent lines come first in every group holding some
-    partials.rows = h.recurrent_rows;
+    partials.rows = h.block_rows;
     partials.range = h.range;
     partials.ranges = ranges;
     for (uint32_t owner_index : schedule.range_owner) {
@@ -94,14 +109,21 @@ void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, cons
       partials.targets.push_back({owner.node, owner.core_in_node, begin - h.first_axon, end - begin,
                                   begin - owner.first_neuron});
     }
-    if (core.transposed_sram() != nullptr && h.recurrent_rows > 0) {  // TRANSPOSED_COPY
+    for (const mapper::CoreSlot* owner : feedforward_owners) {  // F rows: line N + h is layer H's neuron h
+      const uint32_t lines = o.hidden + owner->first_neuron;
+      const uint32_t begin = std::max(h.first_axon + h.recurrent_rows, lines);
+      const uint32_t end = std::min(h.first_axon + h.fan_in, lines + owner->neuron_count);
+      if (begin >= end) continue;
+      partials.targets.push_back({owner->node, owner->core_in_node, begin - h.first_axon, end - begin, begin - lines});
+    }
+    if (core.transposed_sram() != nullptr && h.block_rows > 0) {  // TRANSPOSED_COPY
       const uint64_t word_bits = uint64_t{core.synapse_sram().word_bytes()} * 8;
-      const uint64_t row_words = (uint64_t{h.recurrent_rows} * o.weight_width_bits + word_bits - 1) / word_bits;
+      const uint64_t row_words = (uint64_t{h.block_rows} * o.weight_width_bits + word_bits - 1) / word_bits;
       const uint64_t need = uint64_t{h.neuron_count} * row_words * (word_bits / 8);
       const uint64_t have = core.transposed_sram()->size_bytes();
       if (need > have)
         throw ConfigError("chip.core.transposed_read = TRANSPOSED_COPY: core " + std::to_string(h.core_index) +
-                          " holds " + std::to_string(h.recurrent_rows) + " recurrent rows of " +
+                          " holds " + std::to_string(h.block_rows) + (feedforward ? " W and F rows of " : " recurrent rows of ") +
                           std::to_string(h.neuron_count) + " neurons; their transposed copy needs " +
                           std::to_string(need) + " bytes, the copy array has " + std::to_string(have) +
                           " (chip.core.neurons^2 weights); use COLUMN_READ or smaller cores");
@@ -175,7 +197,15 @@ void SpideSplitProgram::encode(core::NeuronCore& core, uint32_t t) {
 
 void SpideSplitProgram::forward(core::NeuronCore& core, uint64_t encoder_index, Phase after) {
   const uint32_t steps = m_schedule.options.forward_steps;
+  const bool feedforward = m_schedule.feedforward();
   core.reset_neurons();
+  // With a feedforward layer, layer H fires r[0] before step 0 (feedforward_firmware.h): the
+  // recurrent cores drop the last sample's s[T-1] and wait two barriers for r[0].
+  if (feedforward && m_index >= 0) core.clear_axon_spikes();
+  if (feedforward) {
+    core.barrier(Phase::kForward);
+    core.barrier(Phase::kForward);  // r[0] delivered
+  }
   if (m_index < 0) {
     for (uint32_t t = 0; t < steps; ++t) {
       if (t > 0) core.integrate();  // o += O^T s[t-1]; no fire scan
@@ -188,17 +218,19 @@ void SpideSplitProgram::forward(core::NeuronCore& core, uint64_t encoder_index, 
   }
   const SpideHiddenCore& h = m_schedule.hidden_cores[static_cast<std::size_t>(m_index)];
   const bool split_fan_in = core.layout().fan_in_groups > 1;
-  if (h.pixels > 0) m_encoder.start(core.input_pixels().data(), h.pixels, encoder_index, h.first_pixel, m_schedule.options.inputs);
-  encode(core, 0);  // without pixels: an empty load clears the previous sample's last spikes
+  if (!feedforward) {
+    if (h.pixels > 0) m_encoder.start(core.input_pixels().data(), h.pixels, encoder_index, h.first_pixel, m_schedule.options.inputs);
+    encode(core, 0);  // without pixels: an empty load clears the previous sample's last spikes
+  }
   for (uint32_t t = 0; t < steps; ++t) {
-    core.integrate();  // x[t] and s[t-1]
+    core.integrate();  // x[t] (or layer H's r[t]) and s[t-1]
     if (h.owner) {
       if (split_fan_in) core.merge_partials();
       core.fire();
     } else {
       core.send_partials();
     }
-    if (t + 1 < steps && h.pixels > 0) encode(core, t + 1);  // before s[t] arrives
+    if (!feedforward && t + 1 < steps && h.pixels > 0) encode(core, t + 1);  // before s[t] arrives
     core.barrier(Phase::kForward);
     if (h.owner) core.send_spikes();
     core.barrier(Phase::kForward);  // s[t] delivered
@@ -244,6 +276,10 @@ void SpideSplitProgram::backward(core::NeuronCore& core, SpideChipRecord& record
   const bool hidden = m_index >= 0;
   const SpideHiddenCore* h = hidden ? &m_schedule.hidden_cores[static_cast<std::size_t>(m_index)] : nullptr;
   const bool owner = hidden && h->owner;
+  // With a feedforward layer every step's spikes also read F's block (e = F delta sums all T_b
+  // steps), so the last step is integrated too; its W partials are merged into couples that
+  // no longer fire (the block is one transposed read).
+  const bool feedforward = m_schedule.feedforward();
   for (uint32_t t = 0; t < o.backward_steps; ++t) {
     if (owner) {
       if (t > 0) core.merge_couple_partials();  // v += W^T b[t-1]
@@ -252,17 +288,17 @@ void SpideSplitProgram::backward(core::NeuronCore& core, SpideChipRecord& record
       m_minus = core.couples().spikes_negative();
       const uint64_t senders = m_plus.count() + m_minus.count();
       record.backward_spikes += senders;
-      if (t + 1 < o.backward_steps) {
-        record.backward_senders += senders;
+      if (t + 1 < o.backward_steps) record.backward_senders += senders;
+      if (t + 1 < o.backward_steps || feedforward) {
         if (h->has_spike_tree) {
           m_plus.for_each([&](uint32_t j) { core.send_value(h->spike_tree, j, 1); });
           m_minus.for_each([&](uint32_t j) { core.send_value(h->spike_tree, j, -1); });
         }
       }
     }
-    if (t + 1 == o.backward_steps) break;
+    if (t + 1 == o.backward_steps && !feedforward) break;
     core.barrier(Phase::kBackward);  // b[t] delivered to the range's cores
-    if (!hidden || h->recurrent_rows == 0) continue;
+    if (!hidden || h->block_rows == 0) continue;
     if (!owner) {
       m_plus.clear();
       m_minus.clear();
@@ -273,6 +309,7 @@ void SpideSplitProgram::backward(core::NeuronCore& core, SpideChipRecord& record
     core.send_couple_partials();
   }
   if (!owner) return;
+  if (feedforward) core.merge_couple_partials();  // the last step's W partials (clears the merge buffer)
   const SpikeBitmap& mask = core.couples().send_mask();
   record.active = mask.count();
   for (uint32_t j = 0; j < h->neuron_count; ++j) m_factors[j] = mask.test(j) ? core.couples().counts()[j] : 0;

@@ -23,6 +23,9 @@
 //   update    owners send their non-zero delta to their group cores; barrier; every core
 //             updates its rows: F rows scaled by its axon count x_i, W rows by a_i.
 // Test samples: the forward stage only, its last barrier into host_io.
+// After a feedforward layer (feedforward_firmware.h) the lines >= N are layer H's spikes, not
+// pixels: no encoder (the stale s[T-1] is cleared instead), two more forward barriers for r[0],
+// every backward step's spikes read the W and F rows as one block (T_b barriers, not T_b - 1).
 // The order of additions is the one-core chip's (recurrent lines before pixels; transposed
 // spikes before the drive): the saturating partial sums compose exactly in line order and
 // in range order, so any mapping gives the one-core chip's sums.
@@ -41,6 +44,11 @@ namespace nmsim::spide {
 // trees and routes, the couple partials' targets, and the schedule's hidden_cores. ConfigError
 // if the readout does not fit one core or, with TRANSPOSED_COPY, a core's block of W does not
 // fit its copy array.
+// A mapped core's SpideHiddenCore (its place, neurons and lines), the next of `cores`: an owner
+// is appended to `owners` (its index in `cores`), and range is the owners' count - 1.
+SpideHiddenCore slot_core(const mapper::CoreSlot& slot, const std::vector<SpideHiddenCore>& cores,
+                          std::vector<uint32_t>& owners);
+
 void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                           SpideSchedule& schedule);
 
