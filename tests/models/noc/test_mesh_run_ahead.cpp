@@ -318,3 +318,33 @@ TEST_CASE("run-ahead: a deadlock is reported at the same cycle, the kernel stopp
   require_same(ahead, waiting, 5);
   CHECK(ahead.trace.rfind("failed 1 kernel 103\n", 0) == 0);
 }
+
+TEST_CASE("run-ahead: the drained event fires at the cycle the mesh empties", "[noc][run_ahead]") {
+  // Sinks that only record: the engine runs ahead through both packets' flights and waits for
+  // the kernel only to notify the drain. P = L = 1: a single-flit packet over k hops takes
+  // (k+1)P + kL cycles; (0,0) -> (3,0) is 3 hops: 7. Queued for 10 and 100: delivered at 17
+  // and 107; the mesh (queue included) is empty from 107.
+  const auto design = [](bool on, std::ostream& out) {
+    SimContext ctx(kClockMhz);
+    Mesh mesh("mesh", make_chip(4, 4), ctx);
+    mesh.set_run_ahead(on);
+    std::vector<ReplyingSink> sinks;
+    sinks.reserve(mesh.nodes());
+    for (uint32_t n = 0; n < mesh.nodes(); ++n) sinks.emplace_back(mesh, ctx, n, 0, true, out);
+    for (uint32_t n = 0; n < mesh.nodes(); ++n) mesh.set_sink(n, 0, &sinks[n]);
+    const MeshShape& s = mesh.shape();
+    mesh.inject(unicast(1, s.node(0, 0), s.node(3, 0), 10), Cycle(10));
+    mesh.inject(unicast(2, s.node(0, 0), s.node(3, 0), 100), Cycle(100));
+    DrainWatcher watcher("watcher", mesh, ctx, out);
+    sc_core::sc_start();
+    mesh.rethrow_if_failed();
+    return mesh.run_ahead_cycles();
+  };
+  const Outcome ahead = run_in_child(true, design);
+  const Outcome waiting = run_in_child(false, design);
+  require_same(ahead, waiting, 3);
+  CHECK(ahead.trace ==
+        "deliver 1 to 3.0 at 17\n"
+        "deliver 2 to 3.0 at 107\n"
+        "drained clock 107 idle 1\n");
+}
