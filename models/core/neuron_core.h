@@ -379,6 +379,10 @@ class NeuronCore : public sc_core::sc_module, public StatGroup, public noc::Pack
 
   // PacketSink: a spike packet arrives; sets the axon's bit in the spike bitmap.
   void deliver(const noc::Packet& packet, Cycle at) override;
+  // Spikes and values are only recorded; a partial sum may complete a set and notify.
+  bool needs_current_time(const noc::Packet& packet) const override {
+    return packet.type == noc::PacketType::kPartialSum || packet.type == noc::PacketType::kCouplePartial;
+  }
 
   // Charges idle cycles (total minus busy, per phase) once the run has ended.
   void finalize(const std::array<uint64_t, kPhaseCount>& phase_cycles);

@@ -147,6 +147,11 @@ class Mesh : public sc_core::sc_module {
   const Router& router(uint32_t node) const { return *m_routers[node]; }
   NetworkInterface& ni(uint32_t node) { return *m_nis[node]; }
   const NetworkInterface& ni(uint32_t node) const { return *m_nis[node]; }
+  // Running ahead of the kernel's time (mesh.cpp, engine()): on by default; the tests turn it
+  // off to compare every delivery and cycle with the engine that waits for each cycle.
+  void set_run_ahead(bool on) { m_run_ahead = on; }
+  // Cycles the engine stepped without waiting for the kernel (a speed diagnostic).
+  uint64_t run_ahead_cycles() const { return m_run_ahead_cycles; }
   // Cycles at which the engine stepped (a speed diagnostic: always_clock steps them all).
   uint64_t stepped_cycles() const { return m_stepped_cycles; }
   // Packet::id of a packet in flight, by its pool slot (Flit::packet).
@@ -176,6 +181,10 @@ class Mesh : public sc_core::sc_module {
   // One activation of the engine at `now` with a cycle source; false once the run ended.
   bool run_cycle_with_source(Cycle now);
   Cycle next_wake() const;
+  // Whether the engine may step cycle `next` now: no other process has activity before or at it.
+  bool may_run_ahead(Cycle next) const;
+  // Waits until the kernel's time is the engine's cycle (ends a run-ahead).
+  void catch_up();
   void step_cycle(Cycle now);
   // The per-flit steps of the wormhole router, inlined into step_cycle (mesh.cpp only): a
   // call per flit and hop cost as much as the work in them.
@@ -287,6 +296,10 @@ class Mesh : public sc_core::sc_module {
   Cycle m_last_delivery{};
   uint64_t m_stepped_cycles = 0;
   Cycle m_last_step{};
+  Cycle m_engine_cycle{};  // the cycle the engine is at; the kernel's may lag while m_ahead
+  bool m_run_ahead = true;
+  bool m_ahead = false;
+  uint64_t m_run_ahead_cycles = 0;
   sc_core::sc_event m_wake_event;
   sc_core::sc_event m_drained_event;
   std::string m_failure;

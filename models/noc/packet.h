@@ -40,6 +40,11 @@ class PacketSink {
  public:
   virtual ~PacketSink() = default;
   virtual void deliver(const Packet& packet, Cycle at) = 0;
+  // Whether deliver(packet) needs the kernel's time to be the cycle the engine delivers in:
+  // it reads the clock or notifies an event. The mesh engine may step cycles ahead of the
+  // kernel's time (Mesh::engine) and waits for it before such a delivery; a sink that only
+  // records the packet and `at` returns false and is called without that wait.
+  virtual bool needs_current_time(const Packet& /*packet*/) const { return true; }
 };
 
 }  // namespace nmsim::noc

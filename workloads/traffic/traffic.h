@@ -46,6 +46,7 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public n
   Cycle end_cycle() const { return m_end; }
 
   void deliver(const noc::Packet& packet, Cycle at) override;
+  bool needs_current_time(const noc::Packet&) const override { return false; }  // counts only
   Cycle next_injection() const override { return m_next_action; }
   void inject(Cycle now) override;
   bool finished(Cycle now) override;
