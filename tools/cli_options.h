@@ -51,7 +51,7 @@ boost::program_options::options_description json_detail_option();
 // The option's value; ConfigError naming it for anything else (checked before any work).
 JsonDetail json_detail(const boost::program_options::variables_map& vm);
 // The report as JSON at that detail.
-std::string report_json(Report report, JsonDetail detail);
+std::string report_json(const Report& report, JsonDetail detail);
 
 // --format csv|md|latex if given (a table instead of the readable text); ConfigError for
 // another value (checked before any work).

@@ -1,5 +1,8 @@
 #include "platform/config/loader.h"
 
+#include <map>
+#include <mutex>
+
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
@@ -38,11 +41,21 @@ class FirstErrorCollector : public pb::io::ErrorCollector {
   std::string m_message;
 };
 
+// A preset is compiled in and never changes, so each one is parsed once per process and
+// copied after that: a short run reads run_default four times and the parse is most of
+// start-up's config cost (a copy is a tenth of a parse).
 template <typename Config>
 Config from_preset(const std::string& name) {
-  Config config;
-  parse_text(preset_text(name), "preset " + name, config);
-  return config;
+  static std::mutex guard;
+  static std::map<std::string, Config> parsed;
+  const std::lock_guard<std::mutex> lock(guard);
+  auto found = parsed.find(name);
+  if (found == parsed.end()) {
+    Config config;
+    parse_text(preset_text(name), "preset " + name, config);
+    found = parsed.emplace(name, std::move(config)).first;
+  }
+  return found->second;
 }
 
 template <typename Config>

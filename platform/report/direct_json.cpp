@@ -91,9 +91,14 @@ class DirectWriter {
     }
   }
 
+  // One append per line: a line break and its indent are a prefix of a fixed buffer (depths
+  // past its length, which reports never reach, add the rest one space at a time).
   void new_line(int depth) {
-    m_out += '\n';
-    m_out.append(static_cast<std::size_t>(depth), ' ');
+    static const std::string kBreakAndIndent = "\n" + std::string(64, ' ');
+    const std::size_t wanted = static_cast<std::size_t>(depth) + 1;
+    const std::size_t from_buffer = std::min(wanted, kBreakAndIndent.size());
+    m_out.append(kBreakAndIndent.data(), from_buffer);
+    if (wanted > from_buffer) m_out.append(wanted - from_buffer, ' ');
   }
 
   // Element `index` of a repeated field, or the singular field's value (index < 0).
@@ -203,10 +208,21 @@ class DirectWriter {
     m_out.append(buffer, static_cast<std::size_t>(end - buffer));
   }
 
+  // Characters printed as they are: appended a run at a time, not one by one.
+  static bool plain(unsigned char u) {
+    return u >= 0x20 && u < 0x7f && u != '"' && u != '\\' && u != '<' && u != '>';
+  }
+
   bool string(const std::string& text) {
     m_out += '"';
-    for (const char c : text) {
+    const std::size_t size = text.size();
+    std::size_t run_start = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+      const char c = text[i];
       const unsigned char u = static_cast<unsigned char>(c);
+      if (plain(u)) continue;
+      m_out.append(text, run_start, i - run_start);
+      run_start = i + 1;
       if (u >= 0x80) return false;  // UTF-8: protobuf's
       switch (c) {
         case '"': m_out += "\\\""; continue;
@@ -218,15 +234,13 @@ class DirectWriter {
         case '\t': m_out += "\\t"; continue;
         default: break;
       }
-      if (u < 0x20 || u == 0x7f || c == '<' || c == '>') {
-        static const char kHex[] = "0123456789abcdef";
-        m_out += "\\u00";
-        m_out += kHex[u >> 4];
-        m_out += kHex[u & 15];
-        continue;
-      }
-      m_out += c;
+      // The rest (other control characters, DEL, '<', '>') as protobuf escapes them.
+      static const char kHex[] = "0123456789abcdef";
+      m_out += "\\u00";
+      m_out += kHex[u >> 4];
+      m_out += kHex[u & 15];
     }
+    m_out.append(text, run_start, size - run_start);
     m_out += '"';
     return true;
   }
