@@ -89,6 +89,10 @@ struct SpideSchedule {
   std::vector<SpideHiddenCore> feedforward_cores;
   std::vector<uint32_t> feedforward_owner;    // per neuron range of layer H, its owner's index
   bool feedforward() const { return !feedforward_cores.empty(); }
+  // The readout's cores with the recurrent layer split (split_firmware.h): its N lines in
+  // fan-in groups, group 0 (the owner, output_core) first; more than one: the readout is split.
+  std::vector<SpideHiddenCore> readout_cores;
+  bool readout_split() const { return readout_cores.size() > 1; }
 };
 
 // What the chip computed for one training sample (for the comparison with the reference).
@@ -130,9 +134,13 @@ class SpideCoreProgram : public core::Program {
   void forward_hidden(core::NeuronCore& core, uint64_t encoder_index, Phase after);
   void forward_output(core::NeuronCore& core, Phase after);
   void gradient_output(core::NeuronCore& core);
+  uint32_t output_error(core::NeuronCore& core);  // err from the label; returns the non-zero errors
+  void row_gradients(core::NeuronCore& core, uint32_t rows);  // g of rows 0..rows-1 (old O)
+  // g of the readout lines first_line.. (rows of them) to the recurrent layer's owners (split).
+  void send_gradients(core::NeuronCore& core, uint32_t first_line, uint32_t rows);
   void backward_hidden(core::NeuronCore& core, SpideChipRecord& record);
   void update_hidden(core::NeuronCore& core);
-  void update_output(core::NeuronCore& core);
+  void update_output(core::NeuronCore& core, uint32_t rows);
   void encode(core::NeuronCore& core, uint32_t t);
 
   const SpideSchedule& m_schedule;

@@ -54,7 +54,8 @@ void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, cons
 
 class SpideSplitProgram : public core::Program {
  public:
-  // `hidden_index`: the core's index in schedule.hidden_cores, or -1 for the output core.
+  // `hidden_index`: the core's index in schedule.hidden_cores, or -1 - r for readout core r
+  // (schedule.readout_cores; -1 is the output core, the readout's owner).
   SpideSplitProgram(const SpideSchedule& schedule, int hidden_index);
   void run(core::NeuronCore& core) override;
   const std::vector<SpideChipRecord>& records() const { return m_records; }  // owners only
@@ -66,6 +67,11 @@ class SpideSplitProgram : public core::Program {
   void read_counts_and_drive(core::NeuronCore& core);
   void backward(core::NeuronCore& core, SpideChipRecord& record);
   void update(core::NeuronCore& core);
+  const SpideHiddenCore& readout_core() const;
+  void integrate_readout(core::NeuronCore& core);
+  void readout_owner_gradient(core::NeuronCore& core);
+  void readout_group_gradient(core::NeuronCore& core);
+  bool from_readout(uint32_t node, uint32_t core_in_node) const;
 
   const SpideSchedule& m_schedule;
   const int m_index;
