@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <string>
 
 #include "models/base/errors.h"
 #include "platform/chip/chip.h"
@@ -23,9 +22,7 @@ void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arit
     configure_split_chip(chip, mapping, neuron, schedule);
     return;
   }
-  if (mapping.layers.size() != 2 || mapping.layers[0].size() != 1 || mapping.layers[1].size() != 1)
-    throw ConfigError("spide: the readout's fan-in (" + std::to_string(schedule.options.hidden) +
-                      " hidden neurons) must fit one core's rows (chip.core.max_axons and the synapse SRAM)");
+  NMSIM_ASSERT(mapping.layers.size() == 2, "spide: a recurrent layer and a readout map as two layers");
   chip.configure(mapping, neuron);
   const mapper::CoreSlot& hidden = mapping.layers[0].front();
   const mapper::CoreSlot& output = mapping.layers[1].front();
@@ -176,7 +173,8 @@ void SpideCoreProgram::send_gradients(core::NeuronCore& core, uint32_t first_lin
     const uint32_t begin = std::max(first_line, h.first_neuron);
     const uint32_t end = std::min(first_line + rows, h.first_neuron + h.neuron_count);
     for (uint32_t i = begin; i < end; ++i)
-      if (m_gradient[i - first_line] != 0) core.send_value_to(h.node, h.core_in_node, i - h.first_neuron, m_gradient[i - first_line]);
+      if (m_gradient[i - first_line] != 0)
+        core.send_value_to(h.node, h.core_in_node, i - h.first_neuron, m_gradient[i - first_line]);
   }
 }
 

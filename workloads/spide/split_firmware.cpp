@@ -40,7 +40,8 @@ void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, cons
   const mapper::CoreSlot& output = readout.front();  // group 0: owns the outputs
   schedule.readout_cores.clear();
   std::vector<uint32_t> readout_owner;
-  for (const mapper::CoreSlot& slot : readout) schedule.readout_cores.push_back(slot_core(slot, schedule.readout_cores, readout_owner));
+  for (const mapper::CoreSlot& slot : readout)
+    schedule.readout_cores.push_back(slot_core(slot, schedule.readout_cores, readout_owner));
   // Layer H's owners: the F rows' partial sums of e = F delta go to them.
   std::vector<const mapper::CoreSlot*> feedforward_owners;
   if (feedforward)
