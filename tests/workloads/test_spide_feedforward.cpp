@@ -174,7 +174,7 @@ TEST_CASE("spide feedforward: the saved state holds V and restores the same trai
   REQUIRE(b.feedforward_error() == a.feedforward_error());
 }
 
-TEST_CASE("spide feedforward: hidden_sizes [H, N] is read, three layers and a readout over cores are refused",
+TEST_CASE("spide feedforward: hidden_sizes [H, N] is read, three layers and too few cores are refused",
           "[spide]") {
   const nmsim::ChipConfig chip = nmsim::config::default_chip_config();
   nmsim::RunConfig run = nmsim::config::default_run_config();
@@ -216,20 +216,25 @@ TEST_CASE("spide feedforward: hidden_sizes [H, N] is read, three layers and a re
   bad.mutable_spide()->set_feedforward_init_range(40000);
   REQUIRE_THAT(message(bad), Catch::Contains("run.spide.feedforward_init_range"));
 
-  // The chip runs 784-H-N-10 (test_spide_feedforward_chip.cpp); what it still refuses before
-  // any work: a readout whose N lines do not fit one core (200 lines, 128-axon cores).
+  // The chip runs 784-H-N-10 (test_spide_feedforward_chip.cpp), its readout over several cores
+  // too (test_spide_readout_split.cpp); what it still refuses before any work: a chip with too
+  // few cores. 784-50-200-10 on 128-axon cores: layer H ceil(784 / 128) = 7 groups, the
+  // recurrent layer's 250 lines 2 groups, the readout's 200 lines 2 groups: 11 cores against 4.
   nmsim::job::JobOptions job;
   job.chip = chip;
   job.chip.mutable_core()->set_ternary_couples(true);
   job.chip.mutable_core()->set_transposed_read(nmsim::COLUMN_READ);
   job.chip.mutable_core()->set_max_axons(128);
+  job.chip.set_mesh_width(2);
+  job.chip.set_mesh_height(2);
+  job.chip.set_cores_per_node(1);
   job.run = run;
   job.run.mutable_network()->set_hidden_sizes(1, 200);
   job.energy = nmsim::config::default_energy_table();
   nmsim::spide::SpideJob workload;
-  REQUIRE_THROWS_WITH(nmsim::job::run_chip_job(workload, job),
-                      Catch::Contains("readout") && Catch::Contains("200 hidden neurons") &&
-                          Catch::Contains("split over 2 cores"));
+  REQUIRE_THROWS_WITH(nmsim::job::run_chip_job(workload, job), Catch::Contains("need 11 cores") &&
+                                                                   Catch::Contains("the chip has 4") &&
+                                                                   Catch::Contains("7 short"));
 }
 
 TEST_CASE("spide feedforward study: 784-100-50-10 on 800 MNIST samples learns", "[spide][study]") {

@@ -255,19 +255,26 @@ TEST_CASE("spide split job: a block too large for the transposed copy is a Confi
                                                          Catch::Contains("446000") && Catch::Contains("131072"));
 }
 
-TEST_CASE("spide split job: a readout split over cores is a ConfigError with the numbers", "[spide][split]") {
+TEST_CASE("spide split job: a readout split over cores runs; too few cores is a ConfigError with the numbers",
+          "[spide][split]") {
   job::JobOptions o;
   o.chip = config::default_chip_config();
   o.chip.mutable_core()->set_ternary_couples(true);
   o.chip.mutable_core()->set_transposed_read(COLUMN_READ);
   o.chip.mutable_core()->set_max_axons(128);
+  o.chip.set_mesh_width(2);
+  o.chip.set_mesh_height(2);
+  o.chip.set_cores_per_node(1);
   o.run = config::default_run_config();
   o.run.set_workload(WORKLOAD_SPIDE);
   o.run.mutable_network()->clear_hidden_sizes();
-  o.run.mutable_network()->add_hidden_sizes(200);  // the readout's 200 lines need 2 cores of 128 rows
+  o.run.mutable_network()->add_hidden_sizes(200);
   o.run.mutable_training()->set_train_samples(1);
   o.run.set_samples(1);
   o.energy = config::default_energy_table();
-  spide::SpideJob readout_split;
-  CHECK_THROWS_WITH(job::run_chip_job(readout_split, o), Catch::Contains("readout") && Catch::Contains("200"));
+  spide::SpideJob too_few;
+  // The recurrent layer's 984 lines in ceil(984 / 128) = 8 groups, the readout's 200 lines in
+  // 2 (test_spide_readout_split.cpp runs such a readout): 10 cores against 2 x 2 x 1 = 4.
+  CHECK_THROWS_WITH(job::run_chip_job(too_few, o),
+                    Catch::Contains("need 10 cores") && Catch::Contains("the chip has 4") && Catch::Contains("6 short"));
 }

@@ -76,6 +76,7 @@ void SpideFeedforwardProgram::run(core::NeuronCore& core) {
     SpideChipRecord record;
     core.barrier(Phase::kForward);  // pixels and label are loaded
     forward(core, m_schedule.encoder_indices[s], Phase::kBackward);
+    if (m_schedule.readout_split()) core.barrier(Phase::kBackward);  // err at the readout's group cores
     core.barrier(Phase::kBackward);  // the recurrent layer's g and a delivered
     backward(core, record);
     core.barrier(Phase::kUpdate);  // -delta_h delivered to the group cores

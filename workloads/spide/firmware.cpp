@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <string>
 
 #include "models/base/errors.h"
 #include "platform/chip/chip.h"
@@ -19,13 +18,11 @@ constexpr uint64_t kDividerCycles = 32;
 
 void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                     SpideSchedule& schedule) {
-  if (mapping.layers.size() == 2 && mapping.layers[0].size() > 1) {
+  if (mapping.layers.size() == 2 && (mapping.layers[0].size() > 1 || mapping.layers[1].size() > 1)) {
     configure_split_chip(chip, mapping, neuron, schedule);
     return;
   }
-  if (mapping.layers.size() != 2 || mapping.layers[0].size() != 1 || mapping.layers[1].size() != 1)
-    throw ConfigError("spide: the readout's fan-in (" + std::to_string(schedule.options.hidden) +
-                      " hidden neurons) must fit one core's rows (chip.core.max_axons and the synapse SRAM)");
+  NMSIM_ASSERT(mapping.layers.size() == 2, "spide: a recurrent layer and a readout map as two layers");
   chip.configure(mapping, neuron);
   const mapper::CoreSlot& hidden = mapping.layers[0].front();
   const mapper::CoreSlot& output = mapping.layers[1].front();
@@ -79,7 +76,7 @@ void SpideCoreProgram::run(core::NeuronCore& core) {
     if (hidden) {
       update_hidden(core);
     } else {
-      update_output(core);
+      update_output(core, o.hidden);
     }
     core.barrier(Phase::kHostIo);
     if (hidden) m_records.push_back(std::move(record));
@@ -129,6 +126,20 @@ void SpideCoreProgram::forward_output(core::NeuronCore& core, Phase after) {
 
 void SpideCoreProgram::gradient_output(core::NeuronCore& core) {
   const SpideOptions& o = m_schedule.options;
+  const uint32_t nonzero = output_error(core);
+  charge_error_and_gradient(core, o.classes, o.hidden, nonzero);
+  if (nonzero == 0) return;  // g = 0: nothing to send
+  row_gradients(core, o.hidden);
+  if (!m_schedule.split()) {
+    for (uint32_t i = 0; i < o.hidden; ++i)
+      if (m_gradient[i] != 0) core.send_value_to(m_schedule.hidden_node, m_schedule.hidden_core_in_node, i, m_gradient[i]);
+    return;
+  }
+  send_gradients(core, 0, o.hidden);
+}
+
+uint32_t SpideCoreProgram::output_error(core::NeuronCore& core) {
+  const SpideOptions& o = m_schedule.options;
   const auto label = static_cast<uint32_t>(core.host_register(HostRegister::kLabel));
   NMSIM_ASSERT(label < o.classes, "spide: label out of range");
   for (uint32_t k = 0; k < o.classes; ++k)
@@ -141,25 +152,29 @@ void SpideCoreProgram::gradient_output(core::NeuronCore& core) {
   }
   uint32_t nonzero = 0;
   for (uint32_t k = 0; k < o.classes; ++k) nonzero += m_error[k] != 0;
-  charge_error_and_gradient(core, o.classes, o.hidden, nonzero);
-  if (nonzero == 0) return;  // g = 0: nothing to send
+  return nonzero;
+}
+
+void SpideCoreProgram::row_gradients(core::NeuronCore& core, uint32_t rows) {
+  const SpideOptions& o = m_schedule.options;
   const int64_t limit = int64_t{o.threshold} - 1;
-  for (uint32_t i = 0; i < o.hidden; ++i) {
+  for (uint32_t i = 0; i < rows; ++i) {
     core.read_weights(i, m_row.data());  // O[i][*], before the update
     int64_t sum = 0;
     for (uint32_t k = 0; k < o.classes; ++k) sum += int64_t{m_row[k]} * m_error[k];
     const int64_t g = std::clamp<int64_t>(workloads::round_shift(sum, static_cast<int>(o.gradient_shift)), -limit, limit);
     m_gradient[i] = static_cast<int32_t>(g);
   }
-  if (!m_schedule.split()) {
-    for (uint32_t i = 0; i < o.hidden; ++i)
-      if (m_gradient[i] != 0) core.send_value_to(m_schedule.hidden_node, m_schedule.hidden_core_in_node, i, m_gradient[i]);
-    return;
-  }
+}
+
+void SpideCoreProgram::send_gradients(core::NeuronCore& core, uint32_t first_line, uint32_t rows) {
   for (uint32_t owner : m_schedule.range_owner) {  // g_i to the owner of i, its local index
     const SpideHiddenCore& h = m_schedule.hidden_cores[owner];
-    for (uint32_t j = 0; j < h.neuron_count; ++j)
-      if (m_gradient[h.first_neuron + j] != 0) core.send_value_to(h.node, h.core_in_node, j, m_gradient[h.first_neuron + j]);
+    const uint32_t begin = std::max(first_line, h.first_neuron);
+    const uint32_t end = std::min(first_line + rows, h.first_neuron + h.neuron_count);
+    for (uint32_t i = begin; i < end; ++i)
+      if (m_gradient[i - first_line] != 0)
+        core.send_value_to(h.node, h.core_in_node, i - h.first_neuron, m_gradient[i - first_line]);
   }
 }
 
@@ -205,12 +220,12 @@ void SpideCoreProgram::update_hidden(core::NeuronCore& core) {
     if (a[i] != 0) core.update_weights_scaled(i, m_factors.data(), a[i], o.recurrent_lr_shift);
 }
 
-void SpideCoreProgram::update_output(core::NeuronCore& core) {
+void SpideCoreProgram::update_output(core::NeuronCore& core, uint32_t rows) {
   const SpideOptions& o = m_schedule.options;
   for (uint32_t k = 0; k < o.classes; ++k) m_factors[k] = -m_error[k];
   if (std::none_of(m_factors.begin(), m_factors.end(), [](int32_t f) { return f != 0; })) return;
   const std::vector<uint8_t>& a = core.axon_counts();  // the output core integrated every step
-  for (uint32_t j = 0; j < o.hidden; ++j)
+  for (uint32_t j = 0; j < rows; ++j)
     if (a[j] != 0) core.update_weights_scaled(j, m_factors.data(), a[j], o.readout_lr_shift);
 }
 
@@ -248,6 +263,7 @@ void SpideHostProgram::forward_barriers(host::HostLink& link, Phase after) {
 }
 
 void SpideHostProgram::backward_barriers(host::HostLink& link) {
+  if (m_schedule.readout_split()) link.barrier(Phase::kBackward);  // err at the readout's group cores
   link.barrier(Phase::kBackward);
   // One per backward step but the last (the ternary spikes delivered); with a feedforward
   // layer the last step's too (they also read F).

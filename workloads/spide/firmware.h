@@ -1,6 +1,6 @@
 // SPIDE training firmware (reference.h is the specification of the arithmetic): one hidden
-// core holds the whole recurrent layer, an output core holds the readout (a layer larger than
-// one core: split_firmware.h).
+// core holds the whole recurrent layer, an output core holds the readout (a layer or a readout
+// larger than one core: split_firmware.h).
 // Hidden core rows: axon j < N is hidden neuron j's own spike (row j = W[j][*]: a spike's
 // AER address is its neuron index, so the core's own spikes of step t-1 land on axons 0..N-1
 // through its multicast tree, which also reaches the output core), axon N + i is input line i
@@ -89,6 +89,10 @@ struct SpideSchedule {
   std::vector<SpideHiddenCore> feedforward_cores;
   std::vector<uint32_t> feedforward_owner;    // per neuron range of layer H, its owner's index
   bool feedforward() const { return !feedforward_cores.empty(); }
+  // The readout's cores with the split firmware (split_firmware.h): its N lines in
+  // fan-in groups, group 0 (the owner, output_core) first; more than one: the readout is split.
+  std::vector<SpideHiddenCore> readout_cores;
+  bool readout_split() const { return readout_cores.size() > 1; }
 };
 
 // What the chip computed for one training sample (for the comparison with the reference).
@@ -109,7 +113,7 @@ struct SpideChipRecord {
 // classes}) (the hidden core's fan-in is its own N neurons, then the inputs). Configures the
 // chip, replaces the hidden core's tree by one to itself and the output core (its spikes are
 // its own next step's recurrent input), names the transposed block (axons 0..N-1) and fills
-// the schedule's core fields; a mapping with several hidden cores goes to configure_split_chip
+// the schedule's core fields; a mapping with several hidden or readout cores goes to configure_split_chip
 // (split_firmware.h). Call before preloading the weights.
 void configure_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                     SpideSchedule& schedule);
@@ -130,9 +134,13 @@ class SpideCoreProgram : public core::Program {
   void forward_hidden(core::NeuronCore& core, uint64_t encoder_index, Phase after);
   void forward_output(core::NeuronCore& core, Phase after);
   void gradient_output(core::NeuronCore& core);
+  uint32_t output_error(core::NeuronCore& core);  // err from the label; returns the non-zero errors
+  void row_gradients(core::NeuronCore& core, uint32_t rows);  // g of rows 0..rows-1 (old O)
+  // g of the readout lines first_line.. (rows of them) to the recurrent layer's owners (split).
+  void send_gradients(core::NeuronCore& core, uint32_t first_line, uint32_t rows);
   void backward_hidden(core::NeuronCore& core, SpideChipRecord& record);
   void update_hidden(core::NeuronCore& core);
-  void update_output(core::NeuronCore& core);
+  void update_output(core::NeuronCore& core, uint32_t rows);
   void encode(core::NeuronCore& core, uint32_t t);
 
   const SpideSchedule& m_schedule;

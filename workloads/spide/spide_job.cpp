@@ -137,8 +137,10 @@ void SpideJob::load_programs(chip::Chip& chip, const mapper::Mapping& /*mapping*
       m_split_programs.push_back(std::make_unique<SpideSplitProgram>(m_schedule, static_cast<int>(k)));
       chip.core(h.core_index).set_program(m_split_programs.back().get());
     }
-    m_split_programs.push_back(std::make_unique<SpideSplitProgram>(m_schedule, -1));
-    chip.core(m_schedule.output_core).set_program(m_split_programs.back().get());
+    for (std::size_t k = 0; k < m_schedule.readout_cores.size(); ++k) {  // k = 0: the output core
+      m_split_programs.push_back(std::make_unique<SpideSplitProgram>(m_schedule, -1 - static_cast<int>(k)));
+      chip.core(m_schedule.readout_cores[k].core_index).set_program(m_split_programs.back().get());
+    }
     for (std::size_t k = 0; k < m_schedule.feedforward_cores.size(); ++k) {
       m_feedforward_programs.push_back(std::make_unique<SpideFeedforwardProgram>(m_schedule, static_cast<uint32_t>(k)));
       chip.core(m_schedule.feedforward_cores[k].core_index).set_program(m_feedforward_programs.back().get());

@@ -31,13 +31,17 @@ void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, cons
   const bool feedforward = o.feedforward > 0;  // mapping layers: H, the recurrent layer, the readout
   const std::size_t recurrent_layer = feedforward ? 1 : 0;
   const std::vector<mapper::CoreSlot>& readout = mapping.layers[recurrent_layer + 1];
-  if (readout.size() != 1)
-    throw ConfigError("spide: the readout's fan-in (" + std::to_string(o.hidden) +
-                      " hidden neurons) must fit one core's rows (chip.core.max_axons and the synapse SRAM); it is split over " +
-                      std::to_string(readout.size()) + " cores");
+  if (readout.front().fan_in_groups != readout.size())
+    throw ConfigError("spide: the readout's " + std::to_string(o.classes) +
+                      " neurons must fit one core's neurons (chip.core.neurons); they are split over " +
+                      std::to_string(readout.size() / readout.front().fan_in_groups) + " cores");
   chip.configure(mapping, neuron);
   const std::vector<mapper::CoreSlot>& slots = mapping.layers[recurrent_layer];
-  const mapper::CoreSlot& output = readout.front();
+  const mapper::CoreSlot& output = readout.front();  // group 0: owns the outputs
+  schedule.readout_cores.clear();
+  std::vector<uint32_t> readout_owner;
+  for (const mapper::CoreSlot& slot : readout)
+    schedule.readout_cores.push_back(slot_core(slot, schedule.readout_cores, readout_owner));
   // Layer H's owners: the F rows' partial sums of e = F delta go to them.
   std::vector<const mapper::CoreSlot*> feedforward_owners;
   if (feedforward)
@@ -77,11 +81,17 @@ void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, cons
         const uint32_t begin = std::max(g.first_axon, h.first_neuron);
         const uint32_t end = std::min(g.first_axon + g.recurrent_rows, h.first_neuron + h.neuron_count);
         if (begin >= end) continue;
-        std::vector<noc::Destination> cores;
-        for (const SpideHiddenCore& r : schedule.hidden_cores)
-          if (r.first_axon == g.first_axon) cores.push_back({r.node, r.core_in_node});
-        cores.push_back({output.node, output.core_in_node});
-        layout.routes.push_back({end - h.first_neuron, chip.mesh().add_multicast_tree(h.node, cores)});
+        // Cut again at the readout's group boundaries: each piece to the readout core holding its lines.
+        for (const SpideHiddenCore& out : schedule.readout_cores) {
+          const uint32_t piece_begin = std::max(begin, out.first_axon);
+          const uint32_t piece_end = std::min(end, out.first_axon + out.fan_in);
+          if (piece_begin >= piece_end) continue;
+          std::vector<noc::Destination> cores;
+          for (const SpideHiddenCore& r : schedule.hidden_cores)
+            if (r.first_axon == g.first_axon) cores.push_back({r.node, r.core_in_node});
+          cores.push_back({out.node, out.core_in_node});
+          layout.routes.push_back({piece_end - h.first_neuron, chip.mesh().add_multicast_tree(h.node, cores)});
+        }
       }
       NMSIM_ASSERT(!layout.routes.empty() && layout.routes.back().end == h.neuron_count, "spide: spike routes");
       layout.has_tree = true;
@@ -145,7 +155,7 @@ void SpideSplitProgram::run(core::NeuronCore& core) {
     m_output.m_probabilities.assign(o.classes, 0);
     m_output.m_error.assign(o.classes, 0);
     m_output.m_row.assign(o.classes, 0);
-    m_output.m_gradient.assign(o.hidden, 0);
+    m_output.m_gradient.assign(readout_core().fan_in, 0);
     m_output.m_factors.assign(o.classes, 0);
   } else {
     const SpideHiddenCore& h = m_schedule.hidden_cores[static_cast<std::size_t>(m_index)];
@@ -162,16 +172,24 @@ void SpideSplitProgram::run(core::NeuronCore& core) {
     core.barrier(Phase::kForward);  // pixels and label are loaded
     forward(core, m_schedule.encoder_indices[s], Phase::kBackward);
     if (m_index < 0) {
-      m_output.gradient_output(core);
+      if (!m_schedule.readout_split()) {
+        m_output.gradient_output(core);
+      } else if (readout_core().owner) {
+        readout_owner_gradient(core);
+      }
     } else if (owner) {
       backward_owner_start(core);
+    }
+    if (m_schedule.readout_split()) {
+      core.barrier(Phase::kBackward);  // err delivered to the readout's group cores
+      if (m_index < 0 && !readout_core().owner) readout_group_gradient(core);
     }
     core.barrier(Phase::kBackward);  // g and a delivered
     if (m_index >= 0) read_counts_and_drive(core);
     backward(core, record);
     core.barrier(Phase::kUpdate);  // delta delivered
     if (m_index < 0) {
-      m_output.update_output(core);
+      m_output.update_output(core, readout_core().fan_in);
     } else {
       update(core);
     }
@@ -208,11 +226,11 @@ void SpideSplitProgram::forward(core::NeuronCore& core, uint64_t encoder_index, 
   }
   if (m_index < 0) {
     for (uint32_t t = 0; t < steps; ++t) {
-      if (t > 0) core.integrate();  // o += O^T s[t-1]; no fire scan
+      if (t > 0) integrate_readout(core);  // o += O^T s[t-1]; no fire scan
       core.barrier(Phase::kForward);
       core.barrier(Phase::kForward);  // s[t] delivered
     }
-    core.integrate();
+    integrate_readout(core);
     core.barrier(after);
     return;
   }
@@ -238,6 +256,60 @@ void SpideSplitProgram::forward(core::NeuronCore& core, uint64_t encoder_index, 
   core.barrier(after);  // the output core integrated s[T-1]
 }
 
+const SpideHiddenCore& SpideSplitProgram::readout_core() const {
+  return m_schedule.readout_cores[static_cast<std::size_t>(-1 - m_index)];
+}
+
+void SpideSplitProgram::integrate_readout(core::NeuronCore& core) {
+  core.integrate();
+  if (!m_schedule.readout_split()) return;
+  // Every step: the group cores' partial sums start from the identity at each integrate, and
+  // the saturating merge composes exactly in group order (the one-core readout's sums).
+  if (readout_core().owner) {
+    core.merge_partials();
+  } else {
+    core.send_partials();
+  }
+}
+
+void SpideSplitProgram::readout_owner_gradient(core::NeuronCore& core) {
+  const SpideOptions& o = m_schedule.options;
+  const SpideHiddenCore& r = readout_core();
+  const uint32_t nonzero = m_output.output_error(core);
+  charge_error_and_gradient(core, o.classes, r.fan_in, nonzero);
+  if (nonzero == 0) return;  // g = 0: nothing to send
+  // The non-zero err_k to every other readout core (unicast: see backward_owner_start).
+  for (std::size_t c = 1; c < m_schedule.readout_cores.size(); ++c) {
+    const SpideHiddenCore& out = m_schedule.readout_cores[c];
+    for (uint32_t k = 0; k < o.classes; ++k)
+      if (m_output.m_error[k] != 0) core.send_value_to(out.node, out.core_in_node, k, m_output.m_error[k]);
+  }
+  m_output.row_gradients(core, r.fan_in);
+  m_output.send_gradients(core, r.first_axon, r.fan_in);
+}
+
+void SpideSplitProgram::readout_group_gradient(core::NeuronCore& core) {
+  const SpideHiddenCore& r = readout_core();
+  std::vector<int32_t>& error = m_output.m_error;
+  std::fill(error.begin(), error.end(), 0);  // zero errors were not sent
+  for (const auto& v : core.received_values()) error[v.index] = v.value;
+  core.clear_received_values();
+  uint64_t nonzero = 0;
+  for (int32_t e : error) nonzero += e != 0;
+  // The owner's gradient work for these rows (charge_error_and_gradient without the error).
+  const uint64_t macs = uint64_t{r.fan_in} * nonzero;
+  core.controller_compute(macs + 2 * uint64_t{r.fan_in}, macs + 2 * uint64_t{r.fan_in}, macs);
+  if (nonzero == 0) return;
+  m_output.row_gradients(core, r.fan_in);
+  m_output.send_gradients(core, r.first_axon, r.fan_in);
+}
+
+bool SpideSplitProgram::from_readout(uint32_t node, uint32_t core_in_node) const {
+  for (const SpideHiddenCore& out : m_schedule.readout_cores)
+    if (out.node == node && out.core_in_node == core_in_node) return true;
+  return false;
+}
+
 void SpideSplitProgram::backward_owner_start(core::NeuronCore& core) {
   // a_i to every core holding row i (one per range), unicast: multi-flit packets on the
   // overlapping trees of several owners at once could hold each other's links (wormhole).
@@ -256,8 +328,7 @@ void SpideSplitProgram::read_counts_and_drive(core::NeuronCore& core) {
   std::fill(m_line_counts.begin(), m_line_counts.end(), 0);
   std::fill(m_gradient.begin(), m_gradient.end(), 0);  // zero drives were not sent
   for (const auto& v : core.received_values()) {
-    const bool from_output = v.src_node == m_schedule.output_node && v.src_core == m_schedule.output_core_in_node;
-    if (from_output) {
+    if (from_readout(v.src_node, v.src_core)) {
       m_gradient[v.index] = v.value;
     } else {
       NMSIM_ASSERT(v.index >= h.first_axon && v.index - h.first_axon < h.recurrent_rows, "spide: a count for a row not held");
