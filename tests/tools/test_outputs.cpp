@@ -5,6 +5,8 @@
 // message naming the culprit, and no output or temporary left behind.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -53,12 +55,21 @@ TEST_CASE("outputs: a report into a FIFO is written through it, the FIFO stays a
   const std::string fifo = dir.file("pipe");
   REQUIRE(mkfifo(fifo.c_str(), 0644) == 0);
   std::string received;
-  std::thread reader([&] { received = slurp(fifo); });  // opening blocks until nmsim opens it
+  std::atomic<bool> read_all{false};
+  std::thread reader([&] {  // opening blocks until nmsim opens it
+    received = slurp(fifo);
+    read_all = true;
+  });
   const auto r = run_nmsim(dir, kTiny + "--json pipe");
-  // Should nmsim have failed before opening the FIFO, release the reader.
-  const int writer = open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+  // nmsim has ended; the reader may still be before its open (nmsim failed first) or before its
+  // last read. Open and close a writer of our own until it has read to the end: holding one open
+  // while joining would keep the reader from its end of file.
+  while (!read_all) {
+    const int writer = open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (writer >= 0) close(writer);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   reader.join();
-  if (writer >= 0) close(writer);
   INFO(r.err);
   CHECK(r.status == 0);
   CHECK(is_report(received));
