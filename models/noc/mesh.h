@@ -78,7 +78,11 @@
 // engine steps only nodes with work, only at cycles where something can change (a flit
 // becomes eligible, a credit returns to a blocked output, a queued packet enters, the cycle
 // after any movement), and sleeps on an event when the mesh is empty. always_clock steps all
-// nodes every cycle while the mesh is busy; results and counts are the same.
+// nodes every cycle while the mesh is busy; results and counts are the same. While no other
+// process has activity up to its next busy cycle, the engine steps that cycle without waiting
+// for the kernel's time (run-ahead), and catches the kernel up before anything another process
+// can see: a delivery to a sink that needs the time, the trace, the drained event, sc_stop
+// (README.md, "Running ahead of the kernel's time"). It assumes sc_start() runs to the end.
 //
 // Errors: if flits are in the network and none moved for watchdog_cycles, the engine stores a
 // DeadlockError (message: every non-empty router's dump_state()) and calls sc_stop(). Whoever
