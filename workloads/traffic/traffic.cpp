@@ -4,7 +4,6 @@
 
 #include "models/base/errors.h"
 #include "models/base/simulation_run.h"
-#include "workloads/traffic/seed_sequence.h"
 
 namespace nmsim::traffic {
 
@@ -34,7 +33,7 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
                "hotspot outside the mesh");
   m_generators.resize(n);
   for (uint32_t node = 0; node < n; ++node) {
-    SeedSequence seq{traffic.seed(), static_cast<uint64_t>(node)};
+    std::seed_seq seq{traffic.seed(), static_cast<uint64_t>(node)};
     m_generators[node].rng.seed(seq);
     m_arrivals.push(next_arrival(node, 0, true), node);
     for (uint32_t core = 0; core < m_mesh.cores_per_node(); ++core) m_mesh.set_sink(node, core, this);

@@ -18,10 +18,10 @@
 #include <systemc>
 
 #include "models/noc/mesh.h"
-#include "workloads/traffic/arrival_calendar.h"
 #include "models/base/sim_context.h"
 #include "proto/chip.pb.h"
 #include "proto/report.pb.h"
+#include "workloads/traffic/arrival_calendar.h"
 #include "proto/traffic.pb.h"
 
 namespace nmsim::traffic {
