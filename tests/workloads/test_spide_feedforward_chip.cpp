@@ -10,6 +10,7 @@
 
 #include "platform/config/loader.h"
 #include "platform/mapper/mapper.h"
+#include "tests/workloads/report_energy.h"
 #include "workloads/job/chip_run.h"
 #include "workloads/spide/spide_job.h"
 
@@ -31,13 +32,6 @@ job::JobOptions feedforward_job(uint32_t h, uint32_t n, uint32_t train, uint32_t
   o.run.set_samples(test);
   o.energy = config::default_energy_table();
   return o;
-}
-
-double stat(const Report& report, const std::string& name) {
-  for (const auto& s : report.stats())
-    if (s.name() == name) return s.value();
-  FAIL("no stat " << name);
-  return 0;
 }
 
 void require_bit_exact(const job::JobResult& r, const spide::SpideJob& workload) {
@@ -64,8 +58,8 @@ TEST_CASE("spide feedforward chip: 784-20-16-10 on one core per layer equals the
   // 8 samples (4 trained, 4 tested); the recurrent core drops stale spikes instead.
   const uint32_t lanes = o.chip.core().encoder_lanes();
   const double per_load = (784 + lanes - 1) / lanes;
-  CHECK(stat(r.report, "chip.core_0_0_0.encode_cycles") == 8 * 16 * per_load);
-  CHECK(stat(r.report, "chip.core_1_0_0.encode_cycles") == 0);
+  CHECK(testing::stat(r.report, "chip.core_0_0_0.encode_cycles").count == 8 * 16 * per_load);
+  CHECK(testing::stat(r.report, "chip.core_1_0_0.encode_cycles").count == 0);
   // Backward stage: every masked ternary spike of every step reads its W column (N = 16
   // couples) and its F column (H = 20 partial sums of e): 36 SOPs a spike.
   CHECK(r.totals.sops[Phase::kBackward] == 36 * workload.reference_counts().backward_spikes);

@@ -11,6 +11,7 @@
 
 #include "platform/config/loader.h"
 #include "platform/mapper/mapper.h"
+#include "tests/workloads/report_energy.h"
 #include "workloads/job/chip_run.h"
 #include "workloads/spide/spide_job.h"
 
@@ -32,13 +33,6 @@ job::JobOptions spide_job(std::initializer_list<uint32_t> hidden, uint32_t max_a
   o.run.set_samples(test);
   o.energy = config::default_energy_table();
   return o;
-}
-
-double stat(const Report& report, const std::string& name) {
-  for (const auto& s : report.stats())
-    if (s.name() == name) return s.value();
-  FAIL("no stat " << name);
-  return 0;
 }
 
 void require_bit_exact(const job::JobResult& r, const spide::SpideJob& workload) {
@@ -103,8 +97,8 @@ TEST_CASE("spide readout split: 784-100-10 on 64-axon cores (readout in 2 groups
   // integrates s[T-1]) + 1 (err to the readout's group core: the split readout's extra one) + 1
   // + (T_b - 1) (backward) + 1 (update) + 1 (host_io) = 53; a tested one 1 + 2 T_f + 1 = 34.
   // 6 x 53 + 4 x 34 = 454, each with 16 cores and the host arriving.
-  CHECK(stat(r.report, "chip.barrier.barriers") == 454);
-  CHECK(stat(r.report, "chip.barrier.arrivals") == 454 * 17);
+  CHECK(testing::stat(r.report, "chip.barrier.barriers").count == 454);
+  CHECK(testing::stat(r.report, "chip.barrier.arrivals").count == 454 * 17);
 }
 
 TEST_CASE("spide readout split: 784-48-140-10 on 32-neuron, 64-axon cores (readout in 3 groups) equals the reference",

@@ -45,16 +45,16 @@
 
 namespace nmsim::spide {
 
-// Lays a split recurrent layer out (the mapping has more than one hidden or readout core): its
-// spike trees and routes (cut at the recurrent and the readout groups' boundaries), the couple
-// partials' targets, and the schedule's hidden_cores and readout_cores. ConfigError if the
-// readout's 10 neurons do not fit one core or, with TRANSPOSED_COPY, a core's block of W does not
-// fit its copy array.
 // A mapped core's SpideHiddenCore (its place, neurons and lines), the next of `cores`: an owner
 // is appended to `owners` (its index in `cores`), and range is the owners' count - 1.
 SpideHiddenCore slot_core(const mapper::CoreSlot& slot, const std::vector<SpideHiddenCore>& cores,
                           std::vector<uint32_t>& owners);
 
+// Lays a split recurrent layer out (the mapping has more than one hidden or readout core): its
+// spike trees and routes (cut at the recurrent and the readout groups' boundaries), the couple
+// partials' targets, and the schedule's hidden_cores and readout_cores. ConfigError if the
+// readout's 10 neurons do not fit one core or, with TRANSPOSED_COPY, a core's block of W does not
+// fit its copy array.
 void configure_split_chip(chip::Chip& chip, const mapper::Mapping& mapping, const arith::NeuronParams& neuron,
                           SpideSchedule& schedule);
 
