@@ -304,16 +304,24 @@ void Mesh::step_cycle(Cycle now) {
   // stepped: a node woken for `now` during the steps (a sink injecting) waits for the next
   // call, which the engine makes at once.
   m_due.clear();
+  Cycle next_wake = kNever;
   if (m_always_clock) {
     for (uint32_t node = 0; node < nodes(); ++node) m_due.push_back(node);
   } else {
     for (std::size_t w = 0; w < m_active_bits.size(); ++w) {
       for (uint64_t bits = m_active_bits[w]; bits != 0; bits &= bits - 1) {
         const uint32_t node = static_cast<uint32_t>(w * 64 + __builtin_ctzll(bits));
-        if (m_wake[node] <= now) m_due.push_back(node);
+        if (m_wake[node] <= now) {
+          m_due.push_back(node);
+        } else {
+          next_wake = min(next_wake, m_wake[node]);
+        }
       }
     }
   }
+  // The earliest wake over the nodes not stepped now; each stepped node adds its own below,
+  // and wake() lowers it for any node woken during the steps.
+  m_next_wake = next_wake;
   m_idle.clear();
   for (uint32_t node : m_due) {
     RouterState& r = m_router_state[node];
@@ -337,17 +345,17 @@ void Mesh::step_cycle(Cycle now) {
       clear_bit(m_active_bits, node);
       --m_active_count;
       m_idle.push_back(node);
+    } else {
+      m_next_wake = min(m_next_wake, m_wake[node]);
     }
   }
   // A node that stayed without work forgets its wake; one woken again keeps the earliest of
   // its own wake and the new one (as if it had never been forgotten).
   for (uint32_t node : m_idle) {
-    if (!test_bit(m_active_bits, node)) m_wake[node] = kNever;
-  }
-  m_next_wake = kNever;
-  for (std::size_t w = 0; w < m_active_bits.size(); ++w) {
-    for (uint64_t bits = m_active_bits[w]; bits != 0; bits &= bits - 1) {
-      m_next_wake = min(m_next_wake, m_wake[w * 64 + __builtin_ctzll(bits)]);
+    if (!test_bit(m_active_bits, node)) {
+      m_wake[node] = kNever;
+    } else {
+      m_next_wake = min(m_next_wake, m_wake[node]);
     }
   }
 
@@ -488,7 +496,7 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   RouterState& r = m_router_state[node];
   RouterState::InputPort& in = r.inputs[port];
   in.buffer.pop_front();
-  if (in.buffer.empty()) r.occupied &= static_cast<uint8_t>(~port_bit(port));
+  r.occupied &= static_cast<uint8_t>(~(unsigned{in.buffer.empty()} << port));
   --r.flits;
   --m_flits_in_network;
   if (m_tracing) m_routers[node]->m_occupancy[port].set(now, in.buffer.size());
@@ -502,38 +510,47 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   const unsigned o = opposite(port);
   const Cycle back = now + m_link_latency + m_credit_delay;
   up.outputs[o].credit_returns.push_back(back);
-  up.returning |= port_bit(o);
   if (up.stalled & port_bit(o)) wake(upstream, back);
+}
+
+// Credits come back lazily: the returns due by `now` are counted only when the output has
+// none left, so a step does not visit every output with returns on the way. Credits, returns
+// and downstream slots add up to B, so the returns never overflow their ring.
+inline bool Mesh::take_returned_credits(RouterState::OutputPort& out, Cycle now) {
+  while (!out.credit_returns.empty() && out.credit_returns.front() <= now) {
+    ++out.credits;
+    out.credit_returns.pop_front();
+  }
+  return out.credits > 0;
 }
 
 inline void Mesh::step_router(uint32_t node, Cycle now) {
   RouterState& r = m_router_state[node];
-  // Credits back by now.
-  for (uint8_t returning = r.returning; returning != 0; returning &= returning - 1) {
-    const unsigned o = static_cast<unsigned>(__builtin_ctz(returning));
-    RouterState::OutputPort& out = r.outputs[o];
-    while (!out.credit_returns.empty() && out.credit_returns.front() <= now) {
-      ++out.credits;
-      out.credit_returns.pop_front();
-    }
-    if (out.credit_returns.empty()) r.returning &= static_cast<uint8_t>(~port_bit(o));
-  }
   // Requests from the state at the start of the cycle: each eligible front flit asks for the
   // outputs it still wants; it may have one if it is a head and the output is unlocked, or
   // the output is locked to its input. The front flits are looked up once, here.
   std::array<uint8_t, kPortCount> requests{};  // per output: the requesting inputs
   std::array<Flit*, kPortCount> fronts;        // per requesting input: its front flit
   uint8_t wanted = 0;                          // outputs some eligible front flit asks for
+  // Computed without branches for a unicast flit (one output): whether a front flit is
+  // eligible, and which output it asks for, depend on the traffic and defeat prediction.
+  const auto may_request = [&](unsigned o, unsigned i, bool head) {
+    const int locked = r.outputs[o].locked_input;
+    return (unsigned{locked < 0} & unsigned{head}) | unsigned{locked == static_cast<int>(i)};
+  };
   for (uint8_t occupied = r.occupied; occupied != 0; occupied &= occupied - 1) {
     const unsigned i = static_cast<unsigned>(__builtin_ctz(occupied));
     Flit& front = r.inputs[i].buffer.front();
-    if (front.arrive + m_pipeline_stages > now) continue;
+    const unsigned eligible = front.arrive + m_pipeline_stages <= now;
+    const uint8_t outs = front.remaining;  // never empty: taken by all, a flit is popped
     fronts[i] = &front;
-    wanted |= front.remaining;
-    for (uint8_t outs = front.remaining; outs != 0; outs &= outs - 1) {
-      const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
-      const int locked = r.outputs[o].locked_input;
-      if (locked < 0 ? front.head : locked == static_cast<int>(i)) requests[o] |= port_bit(i);
+    wanted |= static_cast<uint8_t>(outs & -eligible);
+    const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
+    requests[o] |= static_cast<uint8_t>((eligible & may_request(o, i, front.head)) << i);
+    // A multicast flit's other outputs.
+    for (uint8_t more = outs & (outs - 1); more != 0; more &= more - 1) {
+      const unsigned m = static_cast<unsigned>(__builtin_ctz(more));
+      requests[m] |= static_cast<uint8_t>((eligible & may_request(m, i, front.head)) << i);
     }
   }
   if (wanted == 0) return;
@@ -546,7 +563,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
       NMSIM_ASSERT(!out.stalled, "a stalled output lost its requester");
       continue;
     }
-    if (o != kLocal && out.credits == 0) {
+    if (o != kLocal && out.credits == 0 && !take_returned_credits(out, now)) {
       if (!out.stalled) {
         out.stalled = true;
         r.stalled |= port_bit(o);

@@ -195,6 +195,7 @@ class Mesh : public sc_core::sc_module {
   [[gnu::always_inline]] void step_ni(uint32_t node, Cycle now);
   void push_flit(uint32_t node, NiState& ni, Cycle now);
   [[gnu::always_inline]] void step_router(uint32_t node, Cycle now);
+  [[gnu::always_inline]] static bool take_returned_credits(RouterState::OutputPort& out, Cycle now);
   [[gnu::always_inline]] void send(uint32_t node, unsigned out, unsigned in, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle at);
   [[gnu::always_inline]] void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
@@ -204,10 +205,8 @@ class Mesh : public sc_core::sc_module {
   void wake(uint32_t node, Cycle at) {
     m_wake[node] = min(m_wake[node], at);
     m_next_wake = min(m_next_wake, at);
-    if (!test_bit(m_active_bits, node)) {
-      set_bit(m_active_bits, node);
-      ++m_active_count;
-    }
+    m_active_count += !test_bit(m_active_bits, node);  // no branch: it is either, at random
+    set_bit(m_active_bits, node);
   }
   uint32_t allocate_slot(const Packet& packet);
   // Node bitmaps (a bit per node, 64 per word).

@@ -69,9 +69,16 @@ std::string Router::dump_state() const {
     out << "  out_" << port_name(p) << ": locked by "
         << (o.locked_input < 0 ? "none" : port_name(static_cast<unsigned>(o.locked_input)));
     if (p != kLocal) {
-      out << ", credits " << o.credits << ", credit returns at";
-      if (o.credit_returns.empty()) out << " (none)";
-      for (std::size_t i = 0; i < o.credit_returns.size(); ++i) {
+      // The engine counts returns lazily (Mesh::take_returned_credits): shown as of the
+      // router's last step, returns due by then among the credits.
+      std::size_t due = 0;
+      while (m_state.last_step.value() != UINT64_MAX && due < o.credit_returns.size() &&
+             o.credit_returns.at(due) <= m_state.last_step) {
+        ++due;
+      }
+      out << ", credits " << o.credits + due << ", credit returns at";
+      if (o.credit_returns.size() == due) out << " (none)";
+      for (std::size_t i = due; i < o.credit_returns.size(); ++i) {
         out << ' ' << o.credit_returns.at(i).value();
       }
     }

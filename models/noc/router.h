@@ -24,7 +24,7 @@ namespace nmsim::noc {
 
 // One flit held in an input buffer (or on the link into it).
 // 32 bytes: two per cache line (the packet id for state dumps is in the packet pool).
-struct Flit {
+struct alignas(32) Flit {  // aligned: a flit never straddles two cache lines
   Cycle arrive{};        // cycle it is written into this buffer
   uint32_t packet = 0;   // slot in the mesh's packet pool
   uint32_t seq = 0;      // 0 = head
@@ -66,7 +66,8 @@ struct alignas(64) RouterState {
   uint32_t flits = 0;
   // Port masks, so a step visits only the ports with something to do.
   uint8_t occupied = 0;   // inputs whose buffer holds a flit
-  uint8_t returning = 0;  // outputs with credit returns on the way
+  uint8_t returning = 0;  // VC router: outputs with credit returns on the way (the wormhole
+                          // router counts its returns when an output runs out: Mesh::take_returned_credits)
   uint8_t stalled = 0;    // outputs with OutputPort::stalled set
   // Engine bookkeeping (the wake cycle of the node is kept by the Mesh).
   Cycle last_step{UINT64_MAX};  // the router part is stepped once per cycle

@@ -35,20 +35,20 @@ bool x_first(Routing routing, const MeshShape& shape, uint32_t src);
 unsigned route_port(Routing routing, const MeshShape& shape, uint32_t src, uint32_t here,
                     uint32_t dest);
 // The same decision on coordinates (the engine keeps them per node: no division per hop).
-// Written as selects, not branches: the directions depend on random destinations, so
-// branches on them are mispredicted about half the time.
+// A table lookup, not branches: the directions depend on random destinations, so branches
+// (and the selects the compiler turns back into branches) are mispredicted about half the
+// time. Index: dimension order, then where the destination lies in x and in y (0: lower,
+// 1: here, 2: higher).
 inline unsigned route_port_xy(bool x_first, uint32_t here_x, uint32_t here_y, uint32_t dest_x,
                               uint32_t dest_y) {
-  const unsigned x_step = dest_x > here_x ? kEast : kWest;
-  const unsigned y_step = dest_y > here_y ? kSouth : kNorth;
-  const unsigned first = x_first ? x_step : y_step;
-  const unsigned second = x_first ? y_step : x_step;
-  const bool first_done = x_first ? dest_x == here_x : dest_y == here_y;
-  const bool second_done = x_first ? dest_y == here_y : dest_x == here_x;
-  unsigned port = kLocal;
-  port = second_done ? port : second;
-  port = first_done ? port : first;
-  return port;
+  static constexpr uint8_t kPorts[2][3][3] = {
+      // Y first: y decides unless it is done.
+      {{kNorth, kWest, kSouth}, {kNorth, kLocal, kSouth}, {kNorth, kEast, kSouth}},
+      // X first: x decides unless it is done.
+      {{kWest, kWest, kWest}, {kNorth, kLocal, kSouth}, {kEast, kEast, kEast}}};
+  const unsigned sx = unsigned{dest_x >= here_x} + unsigned{dest_x > here_x};
+  const unsigned sy = unsigned{dest_y >= here_y} + unsigned{dest_y > here_y};
+  return kPorts[x_first][sx][sy];
 }
 
 }  // namespace nmsim::noc
