@@ -476,13 +476,13 @@ inline uint8_t Mesh::route(uint32_t node, const Flit& head) const {
 inline void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now) {
   RouterState& r = m_router_state[node];
   RouterState::InputPort& in = r.inputs[port];
-  if (flit.head) in.route = route(node, flit);
+  if (flit.head) r.route[port] = route(node, flit);
   in.buffer.push_back(flit);
   Flit& written = in.buffer.back();
   // The arrival cycle is set here, not in a copy made by the sender: the NI writes into the
   // local input after I cycles, a router into a neighbour's after L.
   written.arrive = now + (port == kLocal ? m_injection_latency : m_link_latency);
-  written.remaining = in.route;
+  written.remaining = r.route[port];
   r.occupied |= port_bit(port);
   ++r.flits;
   ++m_flits_in_network;
@@ -516,12 +516,13 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
 // Credits come back lazily: the returns due by `now` are counted only when the output has
 // none left, so a step does not visit every output with returns on the way. Credits, returns
 // and downstream slots add up to B, so the returns never overflow their ring.
-inline bool Mesh::take_returned_credits(RouterState::OutputPort& out, Cycle now) {
-  while (!out.credit_returns.empty() && out.credit_returns.front() <= now) {
-    ++out.credits;
-    out.credit_returns.pop_front();
+inline bool Mesh::take_returned_credits(RouterState& r, unsigned o, Cycle now) {
+  FixedRing<Cycle>& returns = r.outputs[o].credit_returns;
+  while (!returns.empty() && returns.front() <= now) {
+    ++r.credits[o];
+    returns.pop_front();
   }
-  return out.credits > 0;
+  return r.credits[o] > 0;
 }
 
 inline void Mesh::step_router(uint32_t node, Cycle now) {
@@ -535,7 +536,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
   // Computed without branches for a unicast flit (one output): whether a front flit is
   // eligible, and which output it asks for, depend on the traffic and defeat prediction.
   const auto may_request = [&](unsigned o, unsigned i, bool head) {
-    const int locked = r.outputs[o].locked_input;
+    const int locked = r.locked_input[o];
     return (unsigned{locked < 0} & unsigned{head}) | unsigned{locked == static_cast<int>(i)};
   };
   for (uint8_t occupied = r.occupied; occupied != 0; occupied &= occupied - 1) {
@@ -557,28 +558,28 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
   uint8_t senders = 0;
   for (uint8_t outs = wanted; outs != 0; outs &= outs - 1) {
     const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
-    RouterState::OutputPort& out = r.outputs[o];
     const uint8_t req = requests[o];
+    const bool stalled = r.stalled & port_bit(o);
     if (req == 0) {
-      NMSIM_ASSERT(!out.stalled, "a stalled output lost its requester");
+      NMSIM_ASSERT(!stalled, "a stalled output lost its requester");
       continue;
     }
-    if (o != kLocal && out.credits == 0 && !take_returned_credits(out, now)) {
-      if (!out.stalled) {
-        out.stalled = true;
+    if (r.credits[o] == 0 && !take_returned_credits(r, o, now)) {
+      if (!stalled) {
+        RouterState::OutputPort& out = r.outputs[o];
         r.stalled |= port_bit(o);
         out.stall_start = now;
         out.stall_phase = fronts[__builtin_ctz(req)]->phase;
       }
       continue;
     }
-    if (out.stalled) {
+    if (stalled) {
+      const RouterState::OutputPort& out = r.outputs[o];
       r.credit_stall_cycles.add(out.stall_phase, now - out.stall_start);
-      out.stalled = false;
       r.stalled &= static_cast<uint8_t>(~port_bit(o));
     }
     // Round robin: the first requester after the last winner, wrapping around.
-    const uint8_t after = req & static_cast<uint8_t>(~((2u << out.last_winner) - 1));
+    const uint8_t after = req & static_cast<uint8_t>(~((2u << r.last_winner[o]) - 1));
     const unsigned winner = static_cast<unsigned>(__builtin_ctz(after != 0 ? after : req));
     for (uint8_t losers = req & static_cast<uint8_t>(~port_bit(winner)); losers != 0;
          losers &= losers - 1) {
@@ -597,14 +598,13 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
 inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   RouterState& r = m_router_state[node];
   Flit& flit = r.inputs[i].buffer.front();
-  RouterState::OutputPort& out = r.outputs[o];
   flit.remaining &= static_cast<uint8_t>(~port_bit(o));
   if (flit.tail) {
-    out.locked_input = -1;
+    r.locked_input[o] = -1;
   } else if (flit.head) {
-    out.locked_input = static_cast<int8_t>(i);
+    r.locked_input[o] = static_cast<int8_t>(i);
   }
-  out.last_winner = static_cast<uint8_t>(i);
+  r.last_winner[o] = static_cast<uint8_t>(i);
   r.flits_forwarded.add(flit.phase);
   r.last_move = now;
   m_last_progress = now;
@@ -616,7 +616,7 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
     deliver_flit(node, flit, now + m_ejection_latency);
     return;
   }
-  --out.credits;
+  --r.credits[o];
   r.hops.add(flit.phase);
   const uint32_t next = m_neighbours[node][o];
   write_flit(next, opposite(o), flit, now);

@@ -195,7 +195,7 @@ class Mesh : public sc_core::sc_module {
   [[gnu::always_inline]] void step_ni(uint32_t node, Cycle now);
   void push_flit(uint32_t node, NiState& ni, Cycle now);
   [[gnu::always_inline]] void step_router(uint32_t node, Cycle now);
-  [[gnu::always_inline]] static bool take_returned_credits(RouterState::OutputPort& out, Cycle now);
+  [[gnu::always_inline]] static bool take_returned_credits(RouterState& r, unsigned o, Cycle now);
   [[gnu::always_inline]] void send(uint32_t node, unsigned out, unsigned in, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle at);
   [[gnu::always_inline]] void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);

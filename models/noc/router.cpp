@@ -15,8 +15,9 @@ Router::Router(sc_core::sc_module_name name, uint32_t node, uint8_t links,
         FixedRing<Flit>(input_storage + p * buffer_depth_flits, buffer_depth_flits);
     RouterState::OutputPort& out = m_state.outputs[p];
     out.exists = p == kLocal || (links & port_bit(p)) != 0;
-    // The local output delivers into the core, which always accepts: it needs no credits.
-    out.credits = p == kLocal ? 0 : buffer_depth_flits;
+    // The local output delivers into the core, which always accepts: it never runs out of
+    // credits (the engine does not spend them there).
+    m_state.credits[p] = p == kLocal ? UINT32_MAX : buffer_depth_flits;
     if (p != kLocal) {
       out.credit_returns =
           FixedRing<Cycle>(credit_storage + p * buffer_depth_flits, buffer_depth_flits);
@@ -67,7 +68,8 @@ std::string Router::dump_state() const {
     const RouterState::OutputPort& o = m_state.outputs[p];
     if (!o.exists) continue;
     out << "  out_" << port_name(p) << ": locked by "
-        << (o.locked_input < 0 ? "none" : port_name(static_cast<unsigned>(o.locked_input)));
+        << (m_state.locked_input[p] < 0 ? "none"
+                                        : port_name(static_cast<unsigned>(m_state.locked_input[p])));
     if (p != kLocal) {
       // The engine counts returns lazily (Mesh::take_returned_credits): shown as of the
       // router's last step, returns due by then among the credits.
@@ -76,7 +78,7 @@ std::string Router::dump_state() const {
              o.credit_returns.at(due) <= m_state.last_step) {
         ++due;
       }
-      out << ", credits " << o.credits + due << ", credit returns at";
+      out << ", credits " << m_state.credits[p] + due << ", credit returns at";
       if (o.credit_returns.size() == due) out << " (none)";
       for (std::size_t i = due; i < o.credit_returns.size(); ++i) {
         out << ' ' << o.credit_returns.at(i).value();

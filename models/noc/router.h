@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -46,42 +47,48 @@ static_assert(sizeof(Flit) == 32, "Flit grew past half a cache line");
 class Mesh;
 
 // Per router, what the engine steps: ports, masks and counters. Laid out by use: line 0 is
-// what every step reads (and the count of every move), line 1 the other per-flit counts.
+// what every step reads and writes (the wormhole router's per-port arbitration state side by
+// side), lines 1-2 the counts of every move, then the ports' rings and the rarely touched rest.
 struct alignas(64) RouterState {
   struct InputPort {
     FixedRing<Flit> buffer;
-    uint8_t route = 0;  // outputs of the packet whose flits are being written (for body flits)
   };
   struct OutputPort {
     FixedRing<Cycle> credit_returns;         // cycles at which further credits arrive, in order
     Cycle stall_start{};
-    uint32_t credits = 0;                    // free slots downstream known here
-    int8_t locked_input = -1;                // wormhole: input holding this output until its tail
-    uint8_t last_winner = kPortCount - 1;    // round robin: lowest priority next time
     bool exists = false;
-    bool stalled = false;                    // an eligible flit waits for a credit since stall_start
-    Phase stall_phase = Phase::kHostIo;
+    Phase stall_phase = Phase::kHostIo;      // while stalled (RouterState::stalled): since stall_start
   };
 
+  // Engine bookkeeping (the wake cycle of the node is kept by the Mesh).
+  Cycle last_step{UINT64_MAX};  // the router part is stepped once per cycle
+  Cycle last_move{UINT64_MAX};  // a flit left at this cycle
   uint32_t flits = 0;
   // Port masks, so a step visits only the ports with something to do.
   uint8_t occupied = 0;   // inputs whose buffer holds a flit
   uint8_t returning = 0;  // VC router: outputs with credit returns on the way (the wormhole
                           // router counts its returns when an output runs out: Mesh::take_returned_credits)
-  uint8_t stalled = 0;    // outputs with OutputPort::stalled set
-  // Engine bookkeeping (the wake cycle of the node is kept by the Mesh).
-  Cycle last_step{UINT64_MAX};  // the router part is stepped once per cycle
-  Cycle last_move{UINT64_MAX};  // a flit left at this cycle
-  PhaseCounter flits_forwarded;
+  uint8_t stalled = 0;    // outputs whose eligible flit waits for a credit (since stall_start)
+  // Per input: the outputs of the packet whose flits are being written (for body flits).
+  std::array<uint8_t, kPortCount> route{};
+  // Per output (the wormhole router): the input holding it until its tail (-1: none), the
+  // round robin's last winner (lowest priority next time), and the free slots downstream
+  // known here (the local output's core always accepts: it never runs out).
+  std::array<int8_t, kPortCount> locked_input{-1, -1, -1, -1, -1};
+  std::array<uint8_t, kPortCount> last_winner{kPortCount - 1, kPortCount - 1, kPortCount - 1,
+                                              kPortCount - 1, kPortCount - 1};
+  std::array<uint32_t, kPortCount> credits{};
 
+  PhaseCounter flits_forwarded;
   PhaseCounter hops;
   PhaseCounter buffer_writes;
+  PhaseCounter arbitration_conflicts;
 
   std::array<InputPort, kPortCount> inputs;
   std::array<OutputPort, kPortCount> outputs;
-  PhaseCounter arbitration_conflicts;
   PhaseCounter credit_stall_cycles;
 };
+static_assert(offsetof(RouterState, flits_forwarded) <= 64, "the step's state left line 0");
 
 class Router : public sc_core::sc_module, public StatGroup {
  public:
