@@ -375,12 +375,12 @@ inline Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
   Cycle wake = kNever;
   for (uint8_t occupied = r.occupied; occupied != 0; occupied &= occupied - 1) {
     const unsigned p = static_cast<unsigned>(__builtin_ctz(occupied));
-    const Cycle eligible = r.inputs[p].buffer.front().arrive + m_pipeline_stages;
+    const Cycle eligible = input_front(node, r, p).arrive + m_pipeline_stages;
     if (eligible > now) wake = min(wake, eligible);
   }
   for (uint8_t stalled = r.stalled; stalled != 0; stalled &= stalled - 1) {
-    const RouterState::OutputPort& out = r.outputs[__builtin_ctz(stalled)];
-    if (!out.credit_returns.empty()) wake = min(wake, out.credit_returns.front());
+    const unsigned o = static_cast<unsigned>(__builtin_ctz(stalled));
+    if (r.return_size[o] != 0) wake = min(wake, credit_return_slots(node, o)[r.return_head[o]]);
   }
   const NiState& ni = m_ni_state[node];
   if (test_bit(m_ni_busy, node) && !ni.queue.empty()) {
@@ -475,10 +475,12 @@ inline uint8_t Mesh::route(uint32_t node, const Flit& head) const {
 
 inline void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now) {
   RouterState& r = m_router_state[node];
-  RouterState::InputPort& in = r.inputs[port];
   if (flit.head) r.route[port] = route(node, flit);
-  in.buffer.push_back(flit);
-  Flit& written = in.buffer.back();
+  uint32_t& size = r.input_size[port];
+  NMSIM_ASSERT(size < m_buffer_depth, "input buffer overflow");  // credits prevent it
+  Flit& written = input_slots(node, port)[wrap_slot(r.input_head[port] + size)];
+  written = flit;
+  ++size;
   // The arrival cycle is set here, not in a copy made by the sender: the NI writes into the
   // local input after I cycles, a router into a neighbour's after L.
   written.arrive = now + (port == kLocal ? m_injection_latency : m_link_latency);
@@ -487,19 +489,21 @@ inline void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cyc
   ++r.flits;
   ++m_flits_in_network;
   r.buffer_writes.add(flit.phase);
-  if (m_tracing) m_routers[node]->m_occupancy[port].set(now, in.buffer.size());
+  if (m_tracing) m_routers[node]->m_occupancy[port].set(now, size);
 }
 
 // Frees the slot of the front flit of an input once every output has taken it; the credit
 // goes back upstream.
 inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   RouterState& r = m_router_state[node];
-  RouterState::InputPort& in = r.inputs[port];
-  in.buffer.pop_front();
-  r.occupied &= static_cast<uint8_t>(~(unsigned{in.buffer.empty()} << port));
+  uint32_t& size = r.input_size[port];
+  NMSIM_ASSERT(size > 0, "input buffer underflow");
+  r.input_head[port] = static_cast<uint16_t>(wrap_slot(r.input_head[port] + 1u));
+  --size;
+  r.occupied &= static_cast<uint8_t>(~(unsigned{size == 0} << port));
   --r.flits;
   --m_flits_in_network;
-  if (m_tracing) m_routers[node]->m_occupancy[port].set(now, in.buffer.size());
+  if (m_tracing) m_routers[node]->m_occupancy[port].set(now, size);
   if (port == kLocal) {
     m_ni_state[node].credit_returns.push_back(now + 1);
     set_bit(m_ni_busy, node);
@@ -509,18 +513,25 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   RouterState& up = m_router_state[upstream];
   const unsigned o = opposite(port);
   const Cycle back = now + m_link_latency + m_credit_delay;
-  up.outputs[o].credit_returns.push_back(back);
+  uint32_t& returns = up.return_size[o];
+  NMSIM_ASSERT(returns < m_buffer_depth, "credit returns overflow");  // credits + returns <= B
+  Cycle* slots = credit_return_slots(upstream, o);
+  slots[wrap_slot(up.return_head[o] + returns)] = back;
+  ++returns;
   if (up.stalled & port_bit(o)) wake(upstream, back);
 }
 
 // Credits come back lazily: the returns due by `now` are counted only when the output has
 // none left, so a step does not visit every output with returns on the way. Credits, returns
 // and downstream slots add up to B, so the returns never overflow their ring.
-inline bool Mesh::take_returned_credits(RouterState& r, unsigned o, Cycle now) {
-  FixedRing<Cycle>& returns = r.outputs[o].credit_returns;
-  while (!returns.empty() && returns.front() <= now) {
+inline bool Mesh::take_returned_credits(uint32_t node, RouterState& r, unsigned o, Cycle now) {
+  const Cycle* slots = credit_return_slots(node, o);
+  uint32_t& returns = r.return_size[o];
+  uint16_t& head = r.return_head[o];
+  while (returns != 0 && slots[head] <= now) {
     ++r.credits[o];
-    returns.pop_front();
+    head = static_cast<uint16_t>(wrap_slot(head + 1u));
+    --returns;
   }
   return r.credits[o] > 0;
 }
@@ -541,7 +552,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
   };
   for (uint8_t occupied = r.occupied; occupied != 0; occupied &= occupied - 1) {
     const unsigned i = static_cast<unsigned>(__builtin_ctz(occupied));
-    Flit& front = r.inputs[i].buffer.front();
+    Flit& front = input_front(node, r, i);
     const unsigned eligible = front.arrive + m_pipeline_stages <= now;
     const uint8_t outs = front.remaining;  // never empty: taken by all, a flit is popped
     fronts[i] = &front;
@@ -564,7 +575,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
       NMSIM_ASSERT(!stalled, "a stalled output lost its requester");
       continue;
     }
-    if (r.credits[o] == 0 && !take_returned_credits(r, o, now)) {
+    if (r.credits[o] == 0 && !take_returned_credits(node, r, o, now)) {
       if (!stalled) {
         RouterState::OutputPort& out = r.outputs[o];
         r.stalled |= port_bit(o);
@@ -597,7 +608,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
 
 inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   RouterState& r = m_router_state[node];
-  Flit& flit = r.inputs[i].buffer.front();
+  Flit& flit = input_front(node, r, i);
   flit.remaining &= static_cast<uint8_t>(~port_bit(o));
   if (flit.tail) {
     r.locked_input[o] = -1;

@@ -195,12 +195,35 @@ class Mesh : public sc_core::sc_module {
   [[gnu::always_inline]] void step_ni(uint32_t node, Cycle now);
   void push_flit(uint32_t node, NiState& ni, Cycle now);
   [[gnu::always_inline]] void step_router(uint32_t node, Cycle now);
-  [[gnu::always_inline]] static bool take_returned_credits(RouterState& r, unsigned o, Cycle now);
+  [[gnu::always_inline]] bool take_returned_credits(uint32_t node, RouterState& r, unsigned o, Cycle now);
   [[gnu::always_inline]] void send(uint32_t node, unsigned out, unsigned in, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle at);
   [[gnu::always_inline]] void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
   [[gnu::always_inline]] void pop_flit(uint32_t node, unsigned port, Cycle now);
   [[gnu::always_inline]] uint8_t route(uint32_t node, const Flit& head) const;
+  // The B slots of a router's input buffer (a ring: RouterState::input_head, input_size).
+  Flit* input_slots(uint32_t node, unsigned port) {
+    return m_flit_storage.data() + (std::size_t{node} * kPortCount + port) * m_buffer_depth;
+  }
+  const Flit* input_slots(uint32_t node, unsigned port) const {
+    return m_flit_storage.data() + (std::size_t{node} * kPortCount + port) * m_buffer_depth;
+  }
+  Flit& input_front(uint32_t node, const RouterState& r, unsigned port) {
+    return input_slots(node, port)[r.input_head[port]];
+  }
+  const Flit& input_front(uint32_t node, const RouterState& r, unsigned port) const {
+    return input_slots(node, port)[r.input_head[port]];
+  }
+  // The B slots of a router output's credit returns (a ring: RouterState::return_head, return_size).
+  Cycle* credit_return_slots(uint32_t node, unsigned port) {
+    return m_credit_storage.data() + (std::size_t{node} * kPortCount + port) * m_buffer_depth;
+  }
+  const Cycle* credit_return_slots(uint32_t node, unsigned port) const {
+    return m_credit_storage.data() + (std::size_t{node} * kPortCount + port) * m_buffer_depth;
+  }
+  // A ring index (head + offset, below 2 B) taken back into [0, B), without a branch: whether
+  // it wraps depends on the traffic.
+  uint32_t wrap_slot(uint32_t i) const { return i - (i >= m_buffer_depth ? m_buffer_depth : 0u); }
   [[gnu::always_inline]] Cycle node_wake(uint32_t node, Cycle now) const;
   void wake(uint32_t node, Cycle at) {
     m_wake[node] = min(m_wake[node], at);

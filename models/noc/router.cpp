@@ -9,19 +9,19 @@ namespace nmsim::noc {
 Router::Router(sc_core::sc_module_name name, uint32_t node, uint8_t links,
                uint32_t buffer_depth_flits, uint32_t flit_width_bits, RouterState& state,
                Flit* input_storage, Cycle* credit_storage, const Mesh& mesh, SimContext& ctx)
-    : sc_core::sc_module(name), m_node(node), m_state(state), m_mesh(mesh) {
+    : sc_core::sc_module(name),
+      m_node(node),
+      m_state(state),
+      m_input_storage(input_storage),
+      m_credit_storage(credit_storage),
+      m_buffer_depth(buffer_depth_flits),
+      m_mesh(mesh) {
   for (unsigned p = 0; p < kPortCount; ++p) {
-    m_state.inputs[p].buffer =
-        FixedRing<Flit>(input_storage + p * buffer_depth_flits, buffer_depth_flits);
     RouterState::OutputPort& out = m_state.outputs[p];
     out.exists = p == kLocal || (links & port_bit(p)) != 0;
     // The local output delivers into the core, which always accepts: it never runs out of
     // credits (the engine does not spend them there).
     m_state.credits[p] = p == kLocal ? UINT32_MAX : buffer_depth_flits;
-    if (p != kLocal) {
-      out.credit_returns =
-          FixedRing<Cycle>(credit_storage + p * buffer_depth_flits, buffer_depth_flits);
-    }
     if (ctx.tracer != nullptr) {
       const std::string base = std::string(this->name()) + ".";
       if (p == kLocal || out.exists) {
@@ -49,11 +49,11 @@ std::string Router::dump_state() const {
   std::ostringstream out;
   out << name() << " (node " << m_node << ", " << m_state.flits << " flits)\n";
   for (unsigned p = 0; p < kPortCount; ++p) {
-    const RouterState::InputPort& in = m_state.inputs[p];
-    if (in.buffer.empty()) continue;
+    const uint32_t size = m_state.input_size[p];
+    if (size == 0) continue;
     out << "  in_" << port_name(p) << ":";
-    for (std::size_t i = 0; i < in.buffer.size(); ++i) {
-      const Flit& f = in.buffer.at(i);
+    for (uint32_t i = 0; i < size; ++i) {
+      const Flit& f = m_input_storage[p * m_buffer_depth + (m_state.input_head[p] + i) % m_buffer_depth];
       out << " [packet " << m_mesh.packet_id(f.packet) << " flit " << f.seq
           << (f.head ? " head" : "") << (f.tail ? " tail" : "") << " arrive "
           << f.arrive.value() << " to";
@@ -73,16 +73,17 @@ std::string Router::dump_state() const {
     if (p != kLocal) {
       // The engine counts returns lazily (Mesh::take_returned_credits): shown as of the
       // router's last step, returns due by then among the credits.
-      std::size_t due = 0;
-      while (m_state.last_step.value() != UINT64_MAX && due < o.credit_returns.size() &&
-             o.credit_returns.at(due) <= m_state.last_step) {
+      const uint32_t returns = m_state.return_size[p];
+      const auto return_at = [&](uint32_t i) {
+        return m_credit_storage[p * m_buffer_depth + (m_state.return_head[p] + i) % m_buffer_depth];
+      };
+      uint32_t due = 0;
+      while (m_state.last_step.value() != UINT64_MAX && due < returns && return_at(due) <= m_state.last_step) {
         ++due;
       }
       out << ", credits " << m_state.credits[p] + due << ", credit returns at";
-      if (o.credit_returns.size() == due) out << " (none)";
-      for (std::size_t i = due; i < o.credit_returns.size(); ++i) {
-        out << ' ' << o.credit_returns.at(i).value();
-      }
+      if (returns == due) out << " (none)";
+      for (uint32_t i = due; i < returns; ++i) out << ' ' << return_at(i).value();
     }
     out << '\n';
   }

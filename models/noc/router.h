@@ -50,11 +50,7 @@ class Mesh;
 // what every step reads and writes (the wormhole router's per-port arbitration state side by
 // side), lines 1-2 the counts of every move, then the ports' rings and the rarely touched rest.
 struct alignas(64) RouterState {
-  struct InputPort {
-    FixedRing<Flit> buffer;
-  };
   struct OutputPort {
-    FixedRing<Cycle> credit_returns;         // cycles at which further credits arrive, in order
     Cycle stall_start{};
     bool exists = false;
     Phase stall_phase = Phase::kHostIo;      // while stalled (RouterState::stalled): since stall_start
@@ -79,16 +75,24 @@ struct alignas(64) RouterState {
                                               kPortCount - 1, kPortCount - 1};
   std::array<uint32_t, kPortCount> credits{};
 
+  // Line 1: rings of B items on the mesh's storage (the router's kPortCount * B, port after
+  // port): per input its buffer (Mesh::input_slots), per output the cycles at which further
+  // credits arrive, in order (Mesh::credit_return_slots; the wormhole router).
+  alignas(64) std::array<uint16_t, kPortCount> input_head{};  // < B <= 65536
+  std::array<uint16_t, kPortCount> return_head{};
+  std::array<uint32_t, kPortCount> input_size{};
+  std::array<uint32_t, kPortCount> return_size{};
+
   PhaseCounter flits_forwarded;
   PhaseCounter hops;
   PhaseCounter buffer_writes;
   PhaseCounter arbitration_conflicts;
 
-  std::array<InputPort, kPortCount> inputs;
   std::array<OutputPort, kPortCount> outputs;
   PhaseCounter credit_stall_cycles;
 };
-static_assert(offsetof(RouterState, flits_forwarded) <= 64, "the step's state left line 0");
+static_assert(offsetof(RouterState, input_head) == 64 && offsetof(RouterState, flits_forwarded) <= 128,
+              "the step's state left lines 0 and 1");
 
 class Router : public sc_core::sc_module, public StatGroup {
  public:
@@ -118,6 +122,9 @@ class Router : public sc_core::sc_module, public StatGroup {
 
   const uint32_t m_node;
   RouterState& m_state;
+  const Flit* const m_input_storage;     // the rings of RouterState's input buffers (state dumps)
+  const Cycle* const m_credit_storage;   // and of its credit returns
+  const uint32_t m_buffer_depth;
   const Mesh& m_mesh;  // packet ids for state dumps
   // Trace signals, apart from the port state the engine reads every step.
   std::array<trace::Signal, kPortCount> m_occupancy;  // per input
