@@ -23,7 +23,7 @@ using Heap = std::priority_queue<Arrival, std::vector<Arrival>, std::greater<Arr
 // (cycle, node) must be equal.
 template <typename Gap>
 void compare_with_heap(uint32_t nodes, int rounds, Gap gap) {
-  ArrivalCalendar calendar;
+  ArrivalCalendar calendar(nodes);
   Heap heap;
   for (uint32_t node = 0; node < nodes; ++node) {
     const uint64_t first = gap();
@@ -67,7 +67,7 @@ TEST_CASE("arrival calendar: same-cycle refiling and arrivals beyond the calenda
 }
 
 TEST_CASE("arrival calendar: a cycle without arrivals, a lone far arrival") {
-  ArrivalCalendar calendar;
+  ArrivalCalendar calendar(10);
   calendar.push(5000, 3);  // beyond the buckets
   calendar.push(7, 9);
   CHECK(calendar.next_cycle() == 7);

@@ -3,13 +3,13 @@
 // calendar of kBuckets buckets, one per cycle of the next kBuckets cycles, and a heap for the
 // rare arrival further ahead. A bucket holds only arrivals of one cycle: an arrival is filed
 // at most kBuckets - 1 cycles after the cycle being taken, and every arrival of a cycle is
-// taken at that cycle.
+// taken at that cycle. A bucket is a list linked through the nodes (a node has one arrival
+// filed at a time), sorted once when its cycle is first taken.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <functional>
-#include <queue>
 #include <vector>
 
 #include "models/base/errors.h"
@@ -20,28 +20,41 @@ class ArrivalCalendar {
  public:
   static constexpr uint64_t kBuckets = 1024;  // a power of two
 
-  ArrivalCalendar() : m_buckets(kBuckets) {}
+  // For nodes 0 .. nodes - 1, each with at most one arrival filed at a time. Every structure
+  // is sized here: filing and taking arrivals never allocates.
+  explicit ArrivalCalendar(uint32_t nodes) : m_first(kBuckets, kNone), m_next(nodes, kNone) {
+    m_far.reserve(nodes);
+    m_taking.reserve(nodes);
+  }
 
   bool empty() const { return m_size == 0; }
 
   // Files `node`'s next arrival; `cycle` >= the cycle last taken from (or 0 before any).
   void push(uint64_t cycle, uint32_t node) {
     NMSIM_ASSERT(cycle >= m_now, "arrival filed in the past");
+    NMSIM_ASSERT(node < m_next.size(), "arrival of a node outside the calendar");
     ++m_size;
-    if (cycle - m_now < kBuckets) {
-      m_buckets[cycle & (kBuckets - 1)].push_back(node);
+    if (cycle == m_taking_cycle) {  // the cycle being taken: into its sorted list
+      m_taking.insert(std::upper_bound(m_taking.begin(), m_taking.end(), node, std::greater<>()),
+                      node);
+    } else if (cycle - m_now < kBuckets) {
+      uint32_t& first = m_first[cycle & (kBuckets - 1)];
+      m_next[node] = first;
+      first = node;
     } else {
-      m_far.push({cycle, node});
+      m_far.push_back({cycle, node});
+      std::push_heap(m_far.begin(), m_far.end(), std::greater<>());
     }
   }
 
   // The earliest cycle with an arrival (the calendar is not empty).
   uint64_t next_cycle() const {
     NMSIM_ASSERT(m_size > 0, "no arrival filed");
-    const uint64_t far = m_far.empty() ? UINT64_MAX : m_far.top().cycle;
+    if (!m_taking.empty()) return m_taking_cycle;
+    const uint64_t far = m_far.empty() ? UINT64_MAX : m_far.front().cycle;
     const uint64_t end = std::min(far, m_now + kBuckets);
     for (uint64_t c = m_now; c < end; ++c) {
-      if (!m_buckets[c & (kBuckets - 1)].empty()) return c;
+      if (m_first[c & (kBuckets - 1)] != kNone) return c;
     }
     return far;
   }
@@ -51,30 +64,45 @@ class ArrivalCalendar {
   bool pop(uint64_t cycle, uint32_t& node) {
     NMSIM_ASSERT(cycle >= m_now, "arrivals taken out of order");
     m_now = cycle;
-    std::vector<uint32_t>& bucket = m_buckets[cycle & (kBuckets - 1)];
-    while (!m_far.empty() && m_far.top().cycle == cycle) {
-      bucket.push_back(m_far.top().node);
-      m_far.pop();
-    }
-    if (bucket.empty()) return false;
-    // Buckets are short (the nodes whose packet is due this cycle): a linear search.
-    const auto lowest = std::min_element(bucket.begin(), bucket.end());
-    node = *lowest;
-    *lowest = bucket.back();
-    bucket.pop_back();
+    if (cycle != m_taking_cycle) start_taking(cycle);
+    if (m_taking.empty()) return false;
+    node = m_taking.back();
+    m_taking.pop_back();
     --m_size;
     return true;
   }
 
  private:
+  static constexpr uint32_t kNone = UINT32_MAX;
   struct Far {
     uint64_t cycle;
     uint32_t node;
     bool operator>(const Far& o) const { return cycle != o.cycle ? cycle > o.cycle : node > o.node; }
   };
 
-  std::vector<std::vector<uint32_t>> m_buckets;  // [cycle % kBuckets]: nodes due at that cycle
-  std::priority_queue<Far, std::vector<Far>, std::greater<Far>> m_far;  // kBuckets or more ahead
+  // Moves `cycle`'s arrivals (its bucket's list, the far ones due) into m_taking, sorted with
+  // the lowest node at the back. Buckets are short (the nodes due in one cycle): std::sort
+  // sorts them by insertion.
+  void start_taking(uint64_t cycle) {
+    NMSIM_ASSERT(m_taking.empty(), "arrivals of a cycle left untaken");
+    m_taking_cycle = cycle;
+    uint32_t& first = m_first[cycle & (kBuckets - 1)];
+    for (uint32_t n = first; n != kNone; n = m_next[n]) m_taking.push_back(n);
+    first = kNone;
+    while (!m_far.empty() && m_far.front().cycle == cycle) {
+      m_taking.push_back(m_far.front().node);
+      std::pop_heap(m_far.begin(), m_far.end(), std::greater<>());
+      m_far.pop_back();
+    }
+    std::sort(m_taking.begin(), m_taking.end(), std::greater<>());
+  }
+
+  // Per bucket [cycle % kBuckets], the nodes due at that cycle as a list through m_next.
+  std::vector<uint32_t> m_first;  // a bucket's first node, or kNone
+  std::vector<uint32_t> m_next;   // [node]: the next node of its bucket, or kNone
+  std::vector<Far> m_far;         // a min-heap of the arrivals kBuckets or more ahead
+  std::vector<uint32_t> m_taking;  // the arrivals left of m_taking_cycle, lowest node last
+  uint64_t m_taking_cycle = UINT64_MAX;
   uint64_t m_now = 0;  // the cycle last taken from
   uint64_t m_size = 0;
 };

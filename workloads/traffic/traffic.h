@@ -22,6 +22,7 @@
 #include "proto/chip.pb.h"
 #include "proto/report.pb.h"
 #include "workloads/traffic/arrival_calendar.h"
+#include "workloads/traffic/geometric_gap.h"
 #include "proto/traffic.pb.h"
 
 namespace nmsim::traffic {
@@ -67,13 +68,17 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public n
   const uint64_t m_window_start;
   const uint64_t m_window_end;
   const uint64_t m_drain_deadline;
-  // Built once: they hold no state between samples (the same numbers as one per call), and
-  // the geometric one keeps log(1 - p) instead of taking it per sample.
-  std::geometric_distribution<uint64_t> m_bernoulli_gap;
+  // Built once: they hold no state between samples (the same numbers as one per call).
+  // The geometric gap is std::geometric_distribution's, mostly from a table (geometric_gap.h).
+  GeometricGap m_bernoulli_gap;
   std::exponential_distribution<double> m_poisson_gap;
   std::bernoulli_distribution m_to_hotspot;
+  std::uniform_int_distribution<uint32_t> m_any_node;    // uniform_to_self: [0, nodes - 1]
+  std::uniform_int_distribution<uint32_t> m_other_node;  // [0, nodes - 2], the source skipped
   SimContext& m_ctx;
   noc::Mesh m_mesh;
+  noc::Packet m_packet;  // the fields every packet shares, set once
+  std::vector<uint16_t> m_x, m_y;  // node coordinates, for the hops of delivered packets
   std::vector<Generator> m_generators;
   ArrivalCalendar m_arrivals;  // each node's next packet
 
