@@ -154,7 +154,8 @@ void Mesh::send_to_tree(const Packet& packet, uint32_t tree, Cycle at) {
   }
 }
 
-uint32_t Mesh::allocate_slot(const Packet& packet) {
+// Inlined into inject, its only caller: a traffic run injects a packet every few cycles a node.
+[[gnu::always_inline]] inline uint32_t Mesh::allocate_slot(const Packet& packet) {
   uint32_t slot;
   if (!m_free_slots.empty()) {
     slot = m_free_slots.back();

@@ -22,9 +22,9 @@ class ArrivalCalendar {
 
   // For nodes 0 .. nodes - 1, each with at most one arrival filed at a time. Every structure
   // is sized here: filing and taking arrivals never allocates.
-  explicit ArrivalCalendar(uint32_t nodes) : m_first(kBuckets, kNone), m_next(nodes, kNone) {
+  explicit ArrivalCalendar(uint32_t nodes)
+      : m_first(kBuckets, kNone), m_next(nodes, kNone), m_taking(nodes) {
     m_far.reserve(nodes);
-    m_taking.reserve(nodes);
   }
 
   bool empty() const { return m_size == 0; }
@@ -35,22 +35,20 @@ class ArrivalCalendar {
     NMSIM_ASSERT(node < m_next.size(), "arrival of a node outside the calendar");
     ++m_size;
     if (cycle == m_taking_cycle) {  // the cycle being taken: into its sorted list
-      m_taking.insert(std::upper_bound(m_taking.begin(), m_taking.end(), node, std::greater<>()),
-                      node);
+      push_taking(node);
     } else if (cycle - m_now < kBuckets) {
       uint32_t& first = m_first[cycle & (kBuckets - 1)];
       m_next[node] = first;
       first = node;
     } else {
-      m_far.push_back({cycle, node});
-      std::push_heap(m_far.begin(), m_far.end(), std::greater<>());
+      push_far(cycle, node);
     }
   }
 
   // The earliest cycle with an arrival (the calendar is not empty).
   uint64_t next_cycle() const {
     NMSIM_ASSERT(m_size > 0, "no arrival filed");
-    if (!m_taking.empty()) return m_taking_cycle;
+    if (m_taking_size > 0) return m_taking_cycle;
     const uint64_t far = m_far.empty() ? UINT64_MAX : m_far.front().cycle;
     const uint64_t end = std::min(far, m_now + kBuckets);
     for (uint64_t c = m_now; c < end; ++c) {
@@ -65,9 +63,8 @@ class ArrivalCalendar {
     NMSIM_ASSERT(cycle >= m_now, "arrivals taken out of order");
     m_now = cycle;
     if (cycle != m_taking_cycle) start_taking(cycle);
-    if (m_taking.empty()) return false;
-    node = m_taking.back();
-    m_taking.pop_back();
+    if (m_taking_size == 0) return false;
+    node = m_taking[--m_taking_size];
     --m_size;
     return true;
   }
@@ -81,27 +78,44 @@ class ArrivalCalendar {
   };
 
   // Moves `cycle`'s arrivals (its bucket's list, the far ones due) into m_taking, sorted with
-  // the lowest node at the back. Buckets are short (the nodes due in one cycle): std::sort
-  // sorts them by insertion.
+  // the lowest node at the back, each inserted in place. Buckets are short (the nodes due in
+  // one cycle), and the bench files the arrivals of one round in increasing node order, which
+  // its list holds reversed: most nodes go straight to the back.
   void start_taking(uint64_t cycle) {
-    NMSIM_ASSERT(m_taking.empty(), "arrivals of a cycle left untaken");
+    NMSIM_ASSERT(m_taking_size == 0, "arrivals of a cycle left untaken");
     m_taking_cycle = cycle;
     uint32_t& first = m_first[cycle & (kBuckets - 1)];
-    for (uint32_t n = first; n != kNone; n = m_next[n]) m_taking.push_back(n);
+    for (uint32_t n = first; n != kNone; n = m_next[n]) insert_taking(n);
     first = kNone;
     while (!m_far.empty() && m_far.front().cycle == cycle) {
-      m_taking.push_back(m_far.front().node);
+      insert_taking(m_far.front().node);
       std::pop_heap(m_far.begin(), m_far.end(), std::greater<>());
       m_far.pop_back();
     }
-    std::sort(m_taking.begin(), m_taking.end(), std::greater<>());
+  }
+  // Out of line: rare (far arrivals; same-cycle ones come from Poisson gaps only), and they
+  // would make every push save registers.
+  [[gnu::noinline]] void push_far(uint64_t cycle, uint32_t node) {
+    m_far.push_back({cycle, node});
+    std::push_heap(m_far.begin(), m_far.end(), std::greater<>());
+  }
+  [[gnu::noinline]] void push_taking(uint32_t node) { insert_taking(node); }
+  // Into m_taking keeping it in decreasing order.
+  void insert_taking(uint32_t node) {
+    std::size_t i = m_taking_size++;
+    while (i > 0 && m_taking[i - 1] < node) {
+      m_taking[i] = m_taking[i - 1];
+      --i;
+    }
+    m_taking[i] = node;
   }
 
   // Per bucket [cycle % kBuckets], the nodes due at that cycle as a list through m_next.
   std::vector<uint32_t> m_first;  // a bucket's first node, or kNone
   std::vector<uint32_t> m_next;   // [node]: the next node of its bucket, or kNone
   std::vector<Far> m_far;         // a min-heap of the arrivals kBuckets or more ahead
-  std::vector<uint32_t> m_taking;  // the arrivals left of m_taking_cycle, lowest node last
+  std::vector<uint32_t> m_taking;  // [0, m_taking_size): what is left of m_taking_cycle's
+  std::size_t m_taking_size = 0;   // arrivals, lowest node last (room for every node)
   uint64_t m_taking_cycle = UINT64_MAX;
   uint64_t m_now = 0;  // the cycle last taken from
   uint64_t m_size = 0;

@@ -58,8 +58,9 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public n
     double poisson_time = 0;  // continuous arrival time of the Poisson process, in cycles
   };
 
-  uint64_t next_arrival(uint32_t node, uint64_t previous, bool first);
-  uint32_t destination(uint32_t node);
+  // Flattened: the std distributions' and the generator's calls inlined (one per packet each).
+  [[gnu::flatten]] uint64_t next_arrival(uint32_t node, uint64_t previous, bool first);
+  [[gnu::flatten]] uint32_t destination(uint32_t node);
   bool in_window(Cycle c) const { return c.value() >= m_window_start && c.value() < m_window_end; }
 
   const TrafficConfig m_config;
