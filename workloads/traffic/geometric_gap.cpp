@@ -47,16 +47,41 @@ GeometricGap::GeometricGap(double p) : m_standard(p) {
   // every c(x) in it floors to k. Below, no margin is needed at 0: c(x) is never below
   // zero (the log of a number at most 1 divided by a negative number).
   const double scale = std::max(1.0, 1.0 / -log_1_p);
+  const auto margin = [&](double w_high) { return 1e-9 * (1 + std::fabs(w_high)) * scale; };
   const auto w = [&](uint64_t x) { return std::log(1.0 - canonical(x)) / log_1_p; };
+  const auto w_end = [&](std::size_t cell) { return w(static_cast<uint64_t>(cell + 1) << m_shift); };
+  // The cells in order (the last one stays exact), w_low the current cell's lower end. After
+  // a cell found to hold k, the cells up to the next step (near u = 1 - (1 - p)^(k + 1)) are
+  // checked at once: every draw between the cell's upper end and the upper end of the last
+  // cell before the step has w within [k + m, k + 1 - m], m the margin of the larger end.
+  // Near a step, and where the steps are closer than a cell, cells are taken one by one.
   double w_low = w(0);
-  for (std::size_t cell = 0; cell + 1 < cells; ++cell) {  // the last cell stays exact
-    const double w_high = w(static_cast<uint64_t>(cell + 1) << m_shift);
-    const double margin = 1e-9 * (1 + std::fabs(w_high)) * scale;
-    const double k = std::floor(std::max(0.0, w_low - margin));
-    if (k == std::floor(w_high + margin) && k < kMixed) {
-      m_cells[cell] = static_cast<uint16_t>(k);
-    }
+  std::size_t cell = 0;
+  while (cell + 1 < cells) {
+    const double w_high = w_end(cell);
+    const double m = margin(w_high);
+    const double k = std::floor(std::max(0.0, w_low - m));
     w_low = w_high;
+    if (k != std::floor(w_high + m) || k >= kMixed) {
+      ++cell;
+      continue;
+    }
+    m_cells[cell] = static_cast<uint16_t>(k);
+    const double step = std::floor((1.0 - std::exp((k + 1) * log_1_p)) * static_cast<double>(cells));
+    for (double before = step - 1; before > static_cast<double>(cell) && before >= step - 3; --before) {
+      const std::size_t last = std::min(static_cast<std::size_t>(before), cells - 2);
+      if (last <= cell) break;
+      const double w_last = w_end(last);
+      const double m_last = margin(w_last);
+      if (std::floor(w_high - m_last) == k && std::floor(w_last + m_last) == k) {
+        std::fill(m_cells.begin() + static_cast<std::ptrdiff_t>(cell) + 1,
+                  m_cells.begin() + static_cast<std::ptrdiff_t>(last) + 1, static_cast<uint16_t>(k));
+        cell = last;
+        w_low = w_last;
+        break;
+      }
+    }
+    ++cell;
   }
 }
 
