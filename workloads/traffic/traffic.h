@@ -49,7 +49,8 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public n
   void deliver(const noc::Packet& packet, Cycle at) override;
   bool needs_current_time(const noc::Packet&) const override { return false; }  // counts only
   Cycle next_injection() const override { return m_next_action; }
-  void inject(Cycle now) override;
+  // Flattened: the draws, the std distributions and the calendar inlined (once a packet each).
+  [[gnu::flatten]] void inject(Cycle now) override;
   bool finished(Cycle now) override;
 
  private:
@@ -58,9 +59,8 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public n
     double poisson_time = 0;  // continuous arrival time of the Poisson process, in cycles
   };
 
-  // Flattened: the std distributions' and the generator's calls inlined (one per packet each).
-  [[gnu::flatten]] uint64_t next_arrival(uint32_t node, uint64_t previous, bool first);
-  [[gnu::flatten]] uint32_t destination(uint32_t node);
+  uint64_t next_arrival(uint32_t node, uint64_t previous, bool first);
+  uint32_t destination(uint32_t node);
   bool in_window(Cycle c) const { return c.value() >= m_window_start && c.value() < m_window_end; }
 
   const TrafficConfig m_config;
