@@ -191,7 +191,8 @@ void Mesh::inject(const Packet& packet, Cycle at) {
   }
   // In the engine's cycle source the engine's cycle is the present (the kernel's time may lag
   // behind it), and reading it costs no call into the kernel.
-  NMSIM_ASSERT(at >= (m_in_source ? m_engine_cycle : m_ctx.clock.now()), "packet injected into the past");
+  NMSIM_ASSERT(at >= (m_in_source ? m_engine_cycle : m_ctx.clock.now()),
+               "packet injected into the past");
   const uint32_t slot = allocate_slot(packet);
   NetworkInterface& ni = *m_nis[packet.src_node];
   RingBuffer<NiState::Queued>& queue = m_ni_state[packet.src_node].queue;

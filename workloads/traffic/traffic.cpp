@@ -1,5 +1,6 @@
 #include "workloads/traffic/traffic.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/base/errors.h"
@@ -20,7 +21,7 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
       m_poisson_gap(m_packet_rate),
       m_to_hotspot(traffic.hotspot_fraction()),
       m_any_node(0, chip.mesh_width() * chip.mesh_height() - 1),
-      m_other_node(0, chip.mesh_width() * chip.mesh_height() - 2),
+      m_other_node(0, std::max(chip.mesh_width() * chip.mesh_height(), 2u) - 2),
       m_ctx(ctx),
       m_mesh("mesh", chip, ctx),
       m_arrivals(m_mesh.nodes()) {

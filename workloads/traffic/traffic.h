@@ -76,9 +76,10 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public n
   std::bernoulli_distribution m_to_hotspot;
   std::uniform_int_distribution<uint32_t> m_any_node;    // uniform_to_self: [0, nodes - 1]
   std::uniform_int_distribution<uint32_t> m_other_node;  // [0, nodes - 2], the source skipped
+                                                         // (unused on a 1-node mesh)
   SimContext& m_ctx;
   noc::Mesh m_mesh;
-  noc::Packet m_packet;  // the fields every packet shares, set once
+  noc::Packet m_packet;  // the packet being built; the fields every packet shares set once
   std::vector<uint16_t> m_x, m_y;  // node coordinates, for the hops of delivered packets
   std::vector<Generator> m_generators;
   ArrivalCalendar m_arrivals;  // each node's next packet
