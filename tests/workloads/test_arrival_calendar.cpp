@@ -23,7 +23,7 @@ using Heap = std::priority_queue<Arrival, std::vector<Arrival>, std::greater<Arr
 // (cycle, node) must be equal.
 template <typename Gap>
 void compare_with_heap(uint32_t nodes, int rounds, Gap gap) {
-  ArrivalCalendar calendar;
+  ArrivalCalendar calendar(nodes);
   Heap heap;
   for (uint32_t node = 0; node < nodes; ++node) {
     const uint64_t first = gap();
@@ -66,8 +66,23 @@ TEST_CASE("arrival calendar: same-cycle refiling and arrivals beyond the calenda
   });
 }
 
+TEST_CASE("arrival calendar: nodes over several 64-bit words, same-cycle refiles") {
+  std::mt19937_64 rng(13);
+  // 16 x 16 and 13 x 17 nodes: a bucket's set spans 4 words; a quarter of the arrivals refile
+  // for the cycle being taken.
+  std::uniform_int_distribution<int> kind(0, 19);
+  std::uniform_int_distribution<uint64_t> near(1, 20);
+  std::uniform_int_distribution<uint64_t> far(1000, 3000);
+  for (const uint32_t nodes : {256u, 221u}) {
+    compare_with_heap(nodes, 4000, [&]() -> uint64_t {
+      const int k = kind(rng);
+      return k < 5 ? 0 : k == 19 ? far(rng) : near(rng);
+    });
+  }
+}
+
 TEST_CASE("arrival calendar: a cycle without arrivals, a lone far arrival") {
-  ArrivalCalendar calendar;
+  ArrivalCalendar calendar(10);
   calendar.push(5000, 3);  // beyond the buckets
   calendar.push(7, 9);
   CHECK(calendar.next_cycle() == 7);
@@ -79,5 +94,24 @@ TEST_CASE("arrival calendar: a cycle without arrivals, a lone far arrival") {
   CHECK(calendar.next_cycle() == 5000);
   REQUIRE(calendar.pop(5000, node));
   CHECK(node == 3);
+  CHECK(calendar.empty());
+}
+
+TEST_CASE("arrival calendar: an arrival filed for the cycle being taken below the word reached") {
+  ArrivalCalendar calendar(200);
+  calendar.push(5, 150);
+  calendar.push(5, 10);
+  uint32_t node = 0;
+  REQUIRE(calendar.pop(5, node));
+  CHECK(node == 10);
+  REQUIRE(calendar.pop(5, node));
+  CHECK(node == 150);  // the taking is at word 2 now
+  calendar.push(5, 3);  // word 0
+  calendar.push(5, 199);
+  REQUIRE(calendar.pop(5, node));
+  CHECK(node == 3);
+  REQUIRE(calendar.pop(5, node));
+  CHECK(node == 199);
+  CHECK_FALSE(calendar.pop(5, node));
   CHECK(calendar.empty());
 }

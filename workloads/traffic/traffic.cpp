@@ -1,5 +1,6 @@
 #include "workloads/traffic/traffic.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/base/errors.h"
@@ -19,8 +20,11 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
       m_bernoulli_gap(m_packet_rate),
       m_poisson_gap(m_packet_rate),
       m_to_hotspot(traffic.hotspot_fraction()),
+      m_any_node(0, chip.mesh_width() * chip.mesh_height() - 1),
+      m_other_node(0, std::max(chip.mesh_width() * chip.mesh_height(), 2u) - 2),
       m_ctx(ctx),
-      m_mesh("mesh", chip, ctx) {
+      m_mesh("mesh", chip, ctx),
+      m_arrivals(m_mesh.nodes()) {
   // The limits of proto/traffic.proto and the mesh rules, checked by config::validate(traffic, chip).
   const uint32_t n = m_mesh.nodes();
   NMSIM_ASSERT(m_packet_rate > 0 && traffic.injection_rate() <= 1 && traffic.measure_cycles() >= 1,
@@ -31,6 +35,15 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
   NMSIM_ASSERT(traffic.pattern() != TRAFFIC_HOTSPOT ||
                    (traffic.hotspot_x() < m_mesh.shape().width && traffic.hotspot_y() < m_mesh.shape().height),
                "hotspot outside the mesh");
+  m_packet.kind = noc::PacketKind::kUnicast;
+  m_packet.dest_core = 0;
+  m_packet.length_flits = m_length;
+  m_x.resize(n);
+  m_y.resize(n);
+  for (uint32_t node = 0; node < n; ++node) {
+    m_x[node] = static_cast<uint16_t>(m_mesh.shape().x(node));
+    m_y[node] = static_cast<uint16_t>(m_mesh.shape().y(node));
+  }
   m_generators.resize(n);
   for (uint32_t node = 0; node < n; ++node) {
     std::seed_seq seq{traffic.seed(), static_cast<uint64_t>(node)};
@@ -55,12 +68,8 @@ uint32_t TrafficBench::destination(uint32_t node) {
   const noc::MeshShape& s = m_mesh.shape();
   Generator& g = m_generators[node];
   const auto uniform = [&]() {
-    if (m_config.uniform_to_self()) {
-      std::uniform_int_distribution<uint32_t> any(0, s.nodes() - 1);
-      return any(g.rng);
-    }
-    std::uniform_int_distribution<uint32_t> pick(0, s.nodes() - 2);
-    const uint32_t d = pick(g.rng);
+    if (m_config.uniform_to_self()) return m_any_node(g.rng);
+    const uint32_t d = m_other_node(g.rng);
     return d >= node ? d + 1 : d;
   };
   switch (m_config.pattern()) {
@@ -86,23 +95,21 @@ void TrafficBench::inject(Cycle at) {
     return;
   }
   uint32_t node;
+  noc::Packet& p = m_packet;
+  p.phase = m_ctx.phase.current();
+  p.created = at;
+  const bool measured = in_window(at);
   while (m_arrivals.pop(now, node)) {
-    noc::Packet p;
     p.id = m_next_id++;
     p.src_node = node;
-    p.kind = noc::PacketKind::kUnicast;
     p.dest_node = destination(node);
-    p.dest_core = 0;
-    p.length_flits = m_length;
     p.payload = static_cast<uint32_t>(p.id);
-    p.phase = m_ctx.phase.current();
-    p.created = at;
     ++m_created;
-    if (in_window(p.created)) {
+    if (measured) {
       ++m_measured_created;
       m_window_flits_created += m_length;
     }
-    m_mesh.inject(p, p.created);
+    m_mesh.inject(p, at);
     m_arrivals.push(next_arrival(node, now, false), node);
   }
   uint64_t target = std::min(m_arrivals.next_cycle(), m_drain_deadline);
@@ -129,7 +136,9 @@ void TrafficBench::deliver(const noc::Packet& packet, Cycle at) {
   const uint64_t latency = at - packet.created;
   m_latency_sum += latency;
   m_latency_max = std::max(m_latency_max, latency);
-  m_hops_sum += m_mesh.shape().hops(packet.src_node, packet.dest_node);
+  const auto distance = [](uint16_t a, uint16_t b) { return a > b ? a - b : b - a; };
+  m_hops_sum += distance(m_x[packet.src_node], m_x[packet.dest_node]) +
+                distance(m_y[packet.src_node], m_y[packet.dest_node]);
 }
 
 TrafficSummary TrafficBench::summary() const {

@@ -22,6 +22,7 @@
 #include "proto/chip.pb.h"
 #include "proto/report.pb.h"
 #include "workloads/traffic/arrival_calendar.h"
+#include "workloads/traffic/geometric_gap.h"
 #include "proto/traffic.pb.h"
 
 namespace nmsim::traffic {
@@ -48,7 +49,8 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public n
   void deliver(const noc::Packet& packet, Cycle at) override;
   bool needs_current_time(const noc::Packet&) const override { return false; }  // counts only
   Cycle next_injection() const override { return m_next_action; }
-  void inject(Cycle now) override;
+  // Flattened: the draws, the std distributions and the calendar inlined (once a packet each).
+  [[gnu::flatten]] void inject(Cycle now) override;
   bool finished(Cycle now) override;
 
  private:
@@ -67,13 +69,18 @@ class TrafficBench : public sc_core::sc_module, public noc::PacketSink, public n
   const uint64_t m_window_start;
   const uint64_t m_window_end;
   const uint64_t m_drain_deadline;
-  // Built once: they hold no state between samples (the same numbers as one per call), and
-  // the geometric one keeps log(1 - p) instead of taking it per sample.
-  std::geometric_distribution<uint64_t> m_bernoulli_gap;
+  // Built once: they hold no state between samples (the same numbers as one per call).
+  // The geometric gap is std::geometric_distribution's, mostly from a table (geometric_gap.h).
+  GeometricGap m_bernoulli_gap;
   std::exponential_distribution<double> m_poisson_gap;
   std::bernoulli_distribution m_to_hotspot;
+  std::uniform_int_distribution<uint32_t> m_any_node;    // uniform_to_self: [0, nodes - 1]
+  std::uniform_int_distribution<uint32_t> m_other_node;  // [0, nodes - 2], the source skipped
+                                                         // (unused on a 1-node mesh)
   SimContext& m_ctx;
   noc::Mesh m_mesh;
+  noc::Packet m_packet;  // the packet being built; the fields every packet shares set once
+  std::vector<uint16_t> m_x, m_y;  // node coordinates, for the hops of delivered packets
   std::vector<Generator> m_generators;
   ArrivalCalendar m_arrivals;  // each node's next packet
 
