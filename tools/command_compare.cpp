@@ -107,7 +107,7 @@ ChipConfig resolve_chip(const po::variables_map& vm, const CompareConfig& compar
     config::parse_file(name, overlay);
   } else {
     config::chip_preset(name);  // ConfigError listing the presets for an unknown name
-    config::parse_text(config::preset_text("chip_" + name), "preset chip_" + name, overlay);
+    config::preset_message("chip_" + name, overlay);
   }
   config::merge_over(chip, overlay);
   return chip;
@@ -287,7 +287,7 @@ int command_compare(const std::vector<std::string>& args, const std::string& com
   check_outputs({output_option(vm, "json")});
 
   CompareConfig compare;
-  config::parse_text(config::preset_text("compare_default"), "preset compare_default", compare);
+  config::preset_message("compare_default", compare);
   if (vm.count("compare")) {
     CompareConfig user;
     config::parse_file(vm["compare"].as<std::string>(), user);

@@ -1,8 +1,5 @@
 #include "platform/config/loader.h"
 
-#include <map>
-#include <mutex>
-
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
@@ -41,21 +38,13 @@ class FirstErrorCollector : public pb::io::ErrorCollector {
   std::string m_message;
 };
 
-// A preset is compiled in and never changes, so each one is parsed once per process and
-// copied after that: a short run reads run_default four times and the parse is most of
-// start-up's config cost (a copy is a tenth of a parse).
+// The presets are compiled in as protobuf's binary encoding (presets.h): reading one is a
+// tenth of parsing its text, so each use reads it again.
 template <typename Config>
 Config from_preset(const std::string& name) {
-  static std::mutex guard;
-  static std::map<std::string, Config> parsed;
-  const std::lock_guard<std::mutex> lock(guard);
-  auto found = parsed.find(name);
-  if (found == parsed.end()) {
-    Config config;
-    parse_text(preset_text(name), "preset " + name, config);
-    found = parsed.emplace(name, std::move(config)).first;
-  }
-  return found->second;
+  Config config;
+  preset_message(name, config);
+  return config;
 }
 
 template <typename Config>

@@ -130,7 +130,7 @@ RunConfig load_run_config_for_chip(const std::string& path, const std::string& c
   if (!chip_preset.empty() && has_preset(overlay_name(chip_preset))) {
     const std::string text = preset_text(overlay_name(chip_preset));
     RunConfig overlay;
-    parse_text(text, "preset " + overlay_name(chip_preset), overlay);
+    preset_message(overlay_name(chip_preset), overlay);
     merge_over(run, overlay);
     for (const auto& [path, line] : overlay_lines(text)) {
       if (line.empty_list) clear_list(run, path);
@@ -145,6 +145,9 @@ RunConfig load_run_config_for_chip(const std::string& path, const std::string& c
 }
 
 std::string run_adaptation_note(const std::string& chip_preset, const RunConfig& plain, const RunConfig& adapted) {
+  // Without an overlay both runs come from the same files and settings: nothing to compare
+  // (the comparison is most of a short traffic run's config cost).
+  if (chip_preset.empty() || !has_preset(overlay_name(chip_preset))) return "";
   ChangeList changes;
   Differencer differencer;
   differencer.ReportDifferencesTo(&changes);

@@ -19,6 +19,9 @@
 // - int32/uint32 as numbers; int64/uint64 as numbers when |v| <= 2^53, else quoted;
 //   bools as true/false; enums by name (by number when the value has no name);
 // - strings escaped: \" \\ \b \f \n \r \t, other control characters, DEL, < and > as \u00xx.
+// A report's statistics (nmsim.Stat, most of its bytes) are written with Stat's generated
+// accessors instead of reflection, the same bytes, for as long as Stat has the fields the
+// writer knows (a changed Stat goes through reflection).
 // What it leaves to protobuf (returns false): maps, bytes and float fields, google.protobuf
 // well-known types, and strings with bytes above 0x7f (protobuf checks and escapes UTF-8).
 #pragma once

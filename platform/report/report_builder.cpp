@@ -236,6 +236,14 @@ Report build_report(const std::vector<const sc_core::sc_object*>& roots, const e
                     const std::array<uint64_t, kPhaseCount>& phase_cycles, const Clock& clock,
                     const std::string& part, const PowerGatingConfig& gating) {
   Report report;
+  build_report_into(report, roots, model, phase_cycles, clock, part, gating);
+  return report;
+}
+
+void build_report_into(Report& report, const std::vector<const sc_core::sc_object*>& roots,
+                       const energy::EnergyModel& model, const std::array<uint64_t, kPhaseCount>& phase_cycles,
+                       const Clock& clock, const std::string& part, const PowerGatingConfig& gating) {
+  NMSIM_ASSERT(report.ByteSizeLong() == 0, "a report built into a message that holds something");
   const uint64_t cycles = Builder::total_cycles(phase_cycles);
   const double time_ps = clock.picoseconds(cycles);
 
@@ -295,7 +303,6 @@ Report build_report(const std::vector<const sc_core::sc_object*>& roots, const e
     phase.set_energy_pj(t.dynamic_pj + leakage_by_phase[p]);
   }
   add_usage_note(report, builder.empty_blocks, builder.unused_bank_kb, builder.gating_saved_pj, gating);
-  return report;
 }
 
 double recompute_energy_pj(const Report& report, const energy::EnergyModel& model) {

@@ -39,6 +39,13 @@ namespace nmsim::report {
 Report build_report(const std::vector<const sc_core::sc_object*>& roots, const energy::EnergyModel& model,
                     const std::array<uint64_t, kPhaseCount>& phase_cycles, const Clock& clock,
                     const std::string& part = "test", const PowerGatingConfig& gating = PowerGatingConfig());
+// The same into `report`, which must be empty: a report on a protobuf Arena (its thousands of
+// small messages and strings allocated from a few blocks and freed at once) for a caller that
+// keeps it to the end, as `nmsim traffic` does.
+void build_report_into(Report& report, const std::vector<const sc_core::sc_object*>& roots,
+                       const energy::EnergyModel& model, const std::array<uint64_t, kPhaseCount>& phase_cycles,
+                       const Clock& clock, const std::string& part = "test",
+                       const PowerGatingConfig& gating = PowerGatingConfig());
 
 // Splits a training run's breakdown: `training` (built when training ended) becomes the
 // "training" part, the report's own cells minus those the "test" part (zero cells dropped).

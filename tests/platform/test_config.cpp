@@ -59,6 +59,12 @@ void require_round_trip(const std::string& name) {
   INFO(name);
   REQUIRE(google::protobuf::util::MessageDifferencer::Equals(first, second));
   REQUIRE(first.ByteSizeLong() > 0);
+  // The binary encoding compiled in beside the text (what runs read) is the same message,
+  // field presence included (a set field equal to its default is still set).
+  Config from_binary;
+  config::preset_message(name, from_binary);
+  REQUIRE(google::protobuf::util::MessageDifferencer::Equals(first, from_binary));
+  REQUIRE(first.SerializeAsString() == from_binary.SerializeAsString());
 }
 
 }  // namespace
@@ -77,6 +83,21 @@ TEST_CASE("config: every compiled-in preset parses, prints and parses back equal
     else FAIL("preset " << name << " has no known kind prefix");
   }
   REQUIRE(config::preset_names("chip") == std::vector<std::string>{"default", "loihi_like", "odin_like"});
+}
+
+TEST_CASE("config: a preset read from its binary encoding replaces what the message held", "[config]") {
+  nmsim::ChipConfig chip;
+  chip.set_name("stale");
+  chip.mutable_noc()->set_buffer_depth_flits(99);
+  config::preset_message("chip_odin_like", chip);
+  nmsim::ChipConfig parsed;
+  config::parse_text(config::preset_text("chip_odin_like"), "chip_odin_like", parsed);
+  REQUIRE(google::protobuf::util::MessageDifferencer::Equals(chip, parsed));
+  REQUIRE_FALSE(chip.noc().has_buffer_depth_flits());  // the odin_like file does not set it
+  REQUIRE(error_of([] {
+            nmsim::ChipConfig unused;
+            config::preset_message("chip_nope", unused);
+          }).find("unknown preset 'chip_nope'; presets: ") == 0);
 }
 
 TEST_CASE("config: the default presets set every field and pass validation", "[config]") {

@@ -11,6 +11,9 @@
 
 #include <systemc>
 
+#include <google/protobuf/arena.h>
+#include <google/protobuf/util/message_differencer.h>
+
 #include "models/base/errors.h"
 #include "models/base/stats.h"
 #include "platform/config/loader.h"
@@ -181,6 +184,19 @@ TEST_CASE("report: summary and phases, and energy recomputed from counts is exac
 
   // Conservation: the same products summed in the same order give the same bits.
   REQUIRE(nmsim::report::recompute_energy_pj(report, model) == s.energy_pj());
+}
+
+TEST_CASE("report: a report built into a message on an arena is the same report", "[report]") {
+  TestChip chip("chip");
+  const nmsim::energy::EnergyModel model(nmsim::config::default_energy_table());
+  const nmsim::Report by_value = build(chip, model);
+  google::protobuf::Arena arena;
+  nmsim::Report& on_arena = *google::protobuf::Arena::CreateMessage<nmsim::Report>(&arena);
+  nmsim::report::build_report_into(on_arena, {&chip}, model, kPhaseCycles, nmsim::Clock(kClockMhz));
+  REQUIRE(on_arena.GetArena() == &arena);
+  REQUIRE(on_arena.stats_size() == 6);
+  REQUIRE(google::protobuf::util::MessageDifferencer::Equals(by_value, on_arena));
+  REQUIRE(nmsim::report::to_json(by_value) == nmsim::report::to_json(on_arena));
 }
 
 TEST_CASE("report: at a clock whose period is not a whole ps, time and leakage follow the frequency", "[report]") {

@@ -91,6 +91,26 @@ TEST_CASE("direct json: every ASCII character in a string", "[report][json]") {
   }
 }
 
+TEST_CASE("direct json: a statistic's strings, written by Stat's own accessors", "[report][json]") {
+  for (int c = 0; c < 0x80; ++c) {
+    INFO("character " << c);
+    nmsim::Report report;
+    nmsim::Stat& stat = *report.add_stats();
+    const std::string text = std::string("a") + static_cast<char>(c) + "b";
+    stat.set_name(text);
+    stat.set_unit(text);
+    stat.set_description(text);
+    stat.set_energy_kind(text);
+    report.add_stats();  // every field at its default
+    check_same_bytes(report);
+  }
+  nmsim::Report report;
+  report.add_stats()->set_description("energy in \xc2\xb5J");  // U+00B5: protobuf's
+  std::string direct;
+  CHECK_FALSE(nmsim::report::write_json_directly(report, direct));
+  CHECK(nmsim::report::message_to_json(report) == nmsim::report::message_to_json_by_protobuf(report));
+}
+
 TEST_CASE("direct json: numbers", "[report][json]") {
   nmsim::Report report;
   nmsim::Stat& stat = *report.add_stats();
