@@ -14,22 +14,6 @@ using nmsim::traffic::GeometricGap;
 
 namespace {
 
-// A generator whose next draw is chosen (then the seeded one, should a distribution draw
-// again).
-struct ChosenDraw {
-  using result_type = uint64_t;
-  static constexpr result_type min() { return std::mt19937_64::min(); }
-  static constexpr result_type max() { return std::mt19937_64::max(); }
-  result_type operator()() {
-    if (used) return rest();
-    used = true;
-    return draw;
-  }
-  uint64_t draw;
-  std::mt19937_64& rest;
-  bool used = false;
-};
-
 // The packet rates of the traffic runs (injection rate / packet length) and the extremes.
 const std::vector<double> kRates = {1.0,   0.9,  0.6,    0.5,     0.3,  0.2,   0.1,  0.05,
                                     0.025, 0.02, 0.0125, 0.005, 0.001, 1e-4, 1e-6, 1e-9};
@@ -75,7 +59,7 @@ TEST_CASE("GeometricGap agrees with std::geometric_distribution at every cell's 
     std::mt19937_64 ours(5);
     std::mt19937_64 theirs(5);
     for (const uint64_t x : draws) {
-      ChosenDraw chosen{x, theirs};
+      nmsim::traffic::ReplayedDraw chosen{x, theirs};
       const uint64_t expected = standard(chosen);
       if (gap.from_draw(x, ours) != expected || ours != theirs) {
         ++mismatches;

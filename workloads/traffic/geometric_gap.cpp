@@ -12,21 +12,6 @@ namespace {
 // here, as it needs x >= 2^64 - 2^10, in the last cell, which is never used).
 double canonical(uint64_t x) { return static_cast<double>(x) / 18446744073709551616.0; }
 
-// Feeds a std distribution `first` as the generator's next draw, then the generator itself.
-struct Replay {
-  using result_type = uint64_t;
-  static constexpr result_type min() { return std::mt19937_64::min(); }
-  static constexpr result_type max() { return std::mt19937_64::max(); }
-  result_type operator()() {
-    if (used) return rng();
-    used = true;
-    return first;
-  }
-  uint64_t first;
-  std::mt19937_64& rng;
-  bool used = false;
-};
-
 }  // namespace
 
 GeometricGap::GeometricGap(double p) : m_standard(p) {
@@ -90,7 +75,7 @@ std::size_t GeometricGap::mixed_cells() const {
 }
 
 uint64_t GeometricGap::exact(uint64_t x, std::mt19937_64& rng) {
-  Replay replay{x, rng};
+  ReplayedDraw replay{x, rng};
   return m_standard(replay);
 }
 

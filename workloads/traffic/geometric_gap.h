@@ -15,6 +15,22 @@
 
 namespace nmsim::traffic {
 
+// A generator for a std distribution whose next draw is `first` (one the generator already
+// drew), then the generator itself.
+struct ReplayedDraw {
+  using result_type = uint64_t;
+  static constexpr result_type min() { return std::mt19937_64::min(); }
+  static constexpr result_type max() { return std::mt19937_64::max(); }
+  result_type operator()() {
+    if (used) return rng();
+    used = true;
+    return first;
+  }
+  uint64_t first;
+  std::mt19937_64& rng;
+  bool used = false;
+};
+
 class GeometricGap {
  public:
   // `p` in (0, 1], as std::geometric_distribution takes it.
