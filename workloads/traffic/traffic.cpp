@@ -46,7 +46,7 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
   }
   m_generators.resize(n);
   for (uint32_t node = 0; node < n; ++node) {
-    std::seed_seq seq{traffic.seed(), static_cast<uint64_t>(node)};
+    TwoValueSeedSequence seq(traffic.seed(), node);  // std::seed_seq{seed, node}'s words
     m_generators[node].rng.seed(seq);
     m_arrivals.push(next_arrival(node, 0, true), node);
     for (uint32_t core = 0; core < m_mesh.cores_per_node(); ++core) m_mesh.set_sink(node, core, this);
