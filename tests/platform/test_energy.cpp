@@ -132,7 +132,7 @@ TEST_CASE("energy: the entries left at the built-in defaults are listed", "[ener
   REQUIRE(std::find(used.begin(), used.end(), "sram.coefficient_pj") == used.end());
 }
 
-TEST_CASE("energy: the clock tree costs every working cycle, and every idle one unless gated; control on top",
+TEST_CASE("energy: the clock tree costs every working cycle, and every idle one unless gated, control on top",
           "[energy]") {
   nmsim::EnergyTable table = nmsim::config::default_energy_table();
   const nmsim::EnergyEvent active{nmsim::EnergyKind::kActiveCycle, 0, 0};

@@ -169,7 +169,7 @@ TEST_CASE("checkpoint: a convex study resumed in its first refit epoch ends as t
   check_resume_equals_whole(kConvexStudy + " --set convex.refit_epochs=2", 130, 2, 16, Trained::kFinalState);
 }
 
-TEST_CASE("checkpoint: each epoch by default; a finished study resumes to the same report", "[cli][checkpoint]") {
+TEST_CASE("checkpoint: each epoch by default, a finished study resumes to the same report", "[cli][checkpoint]") {
   TempDir dir;
   const std::string study = kStudy + "--workload dfa --set network.hidden_sizes=32";
   run_ok(dir, study + " --json whole.json --checkpoint ck.bin");

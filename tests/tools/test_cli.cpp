@@ -335,7 +335,7 @@ TEST_CASE("cli: --json-detail summary keeps the figures and leaves out the per-o
   CHECK_FALSE(exists(dir.file("bad.json")));
 }
 
-TEST_CASE("cli: replay runs a stimulus file on any preset; a bad line is a data error", "[cli][replay]") {
+TEST_CASE("cli: replay runs a stimulus file on any preset, a bad line is a data error", "[cli][replay]") {
   TempDir dir;
   const std::string example = std::string(NMSIM_SOURCE_DIR) + "/workloads/replay/examples/odin_fidelity.textproto";
   const auto r = run_nmsim(dir, "replay --chip odin_like --energy odin_28nm --stimulus " + example +

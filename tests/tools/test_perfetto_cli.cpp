@@ -154,7 +154,7 @@ TEST_CASE("perfetto cli: a run's spans, flows and counters agree with its report
   CHECK(trace.root()["otherData"]["clock_period_ps"].as_uint() == static_cast<uint64_t>(1e6 / report.summary().clock_mhz() + 0.5));
 }
 
-TEST_CASE("perfetto cli: sampled counters show each bucket's peak of the run's VCD; merged spans keep the busy counts", "[cli][trace][perfetto]") {
+TEST_CASE("perfetto cli: sampled counters show each bucket's peak of the run's VCD, merged spans keep the busy counts", "[cli][trace][perfetto]") {
   TempDir dir;
   const std::string filter = "--trace 'chip.mesh.router_1_0.*' ";
   const auto vcd_run = run_nmsim(dir, kTinyRun + filter + "--vcd t.vcd");

@@ -32,7 +32,7 @@ double cells(const nmsim::Report& r, const std::string& usage, const std::string
 
 }  // namespace
 
-TEST_CASE("power gating: a sweep over unused_cores; leakage of unused cores drops to 5 %", "[gating][cli]") {
+TEST_CASE("power gating: a sweep over unused_cores, leakage of unused cores drops to 5 %", "[gating][cli]") {
   TempDir dir;
   std::ofstream(dir.file("g.textproto")) << R"(name: "g"
 set: "workload=WORKLOAD_INFERENCE"

@@ -104,7 +104,7 @@ StepResult run_step(SplitBench& bench, const SpikeBitmap& owner_lines, const Spi
 
 }  // namespace
 
-TEST_CASE("fan-in split: the merged potentials are the chain of saturating adds; packets and cycles by hand",
+TEST_CASE("fan-in split: the merged potentials are the chain of saturating adds, packets and cycles by hand",
           "[core][fan-in split]") {
   SplitBench bench;
   REQUIRE(bench.mapping.layers[0].size() == 2);

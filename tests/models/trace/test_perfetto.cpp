@@ -216,7 +216,7 @@ TEST_CASE("perfetto: flows and timeline states are left out of a VCD", "[trace][
   CHECK_THROWS_WITH(tracer.check_patterns(), Catch::Contains("trace pattern '*.packets' matches none"));
 }
 
-TEST_CASE("perfetto: a pattern that matches nothing is an error; the file is whole or absent", "[trace][perfetto]") {
+TEST_CASE("perfetto: a pattern that matches nothing is an error, the file is whole or absent", "[trace][perfetto]") {
   TraceOptions options = perfetto_options("perfetto_atomic.json");
   options.patterns = {"chip.core_0_0_0.activty"};
   {
