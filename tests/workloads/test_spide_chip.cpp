@@ -22,6 +22,7 @@
 #include "workloads/spide/reference.h"
 #include "workloads/job/chip_run.h"
 #include "workloads/spide/spide_job.h"
+#include "tests/workloads/spide_job_options.h"
 
 using namespace nmsim;
 
@@ -169,23 +170,11 @@ TEST_CASE("spide chip: 784-24-10 on two cores, column reads, equals the referenc
 
 TEST_CASE("spide chip job: 8 MNIST samples trained and 8 tested on a 784-32-10 network match the reference",
           "[spide][equivalence]") {
-  job::JobOptions o;
-  o.chip = config::default_chip_config();
+  job::JobOptions o = testing::spide_job_options({32}, TRANSPOSED_COPY, 8, 8);
   o.chip.mutable_core()->set_neurons(32);
-  o.chip.mutable_core()->set_ternary_couples(true);
-  o.chip.mutable_core()->set_transposed_read(TRANSPOSED_COPY);
-  o.run = config::default_run_config();
-  o.run.set_workload(WORKLOAD_SPIDE);
-  o.run.mutable_network()->clear_hidden_sizes();
-  o.run.mutable_network()->add_hidden_sizes(32);
-  o.run.mutable_training()->set_train_samples(8);
-  o.run.set_samples(8);
-  o.energy = config::default_energy_table();
   spide::SpideJob workload;
   const job::JobResult r = job::run_chip_job(workload, o);
-  INFO(r.mismatch);
-  REQUIRE(r.reference_checked);
-  REQUIRE(r.reference_matches);
+  testing::require_matches_reference(r);
   CHECK(workload.predictions().size() == 8);
   CHECK(workload.test_predictions().size() == 8);
   CHECK(workload.reference_counts().hidden_weights_written > 0);
@@ -194,15 +183,7 @@ TEST_CASE("spide chip job: 8 MNIST samples trained and 8 tested on a 784-32-10 n
 }
 
 TEST_CASE("spide chip job: a weights file is a ConfigError naming the field", "[spide]") {
-  job::JobOptions o;
-  o.chip = config::default_chip_config();
-  o.chip.mutable_core()->set_ternary_couples(true);
-  o.chip.mutable_core()->set_transposed_read(COLUMN_READ);
-  o.run = config::default_run_config();
-  o.run.set_workload(WORKLOAD_SPIDE);
-  o.run.mutable_network()->clear_hidden_sizes();
-  o.run.mutable_network()->add_hidden_sizes(32);
-  o.energy = config::default_energy_table();
+  job::JobOptions o = testing::spide_job_options({32}, COLUMN_READ, 1, 1);
   spide::SpideJob with_file;
   o.run.mutable_network()->set_weights_file("weights.pb");
   CHECK_THROWS_WITH(job::run_chip_job(with_file, o), Catch::Contains("run.network.weights_file"));
@@ -213,17 +194,7 @@ TEST_CASE("spide chip job: a weights file is a ConfigError naming the field", "[
 // rows, its own 240 and the 784 inputs, fit one default core's 1024 axons). Run:
 //   build/tests/workloads/test_spide_chip "[.spide-bench]" (add "copy" or "column" to pick)
 void run_benchmark(TransposedRead read) {
-  job::JobOptions o;
-  o.chip = config::default_chip_config();
-  o.chip.mutable_core()->set_ternary_couples(true);
-  o.chip.mutable_core()->set_transposed_read(read);
-  o.run = config::default_run_config();
-  o.run.set_workload(WORKLOAD_SPIDE);
-  o.run.mutable_network()->clear_hidden_sizes();
-  o.run.mutable_network()->add_hidden_sizes(240);
-  o.run.mutable_training()->set_train_samples(200);
-  o.run.set_samples(200);
-  o.energy = config::default_energy_table();
+  const job::JobOptions o = testing::spide_job_options({240}, read, 200, 200);
   spide::SpideJob workload;
   const job::JobResult r = job::run_chip_job(workload, o);
   for (const auto& note : r.report.notes()) std::printf("%s\n", note.c_str());

@@ -11,6 +11,7 @@
 #include "platform/config/loader.h"
 #include "platform/mapper/mapper.h"
 #include "tests/workloads/report_energy.h"
+#include "tests/workloads/spide_job_options.h"
 #include "workloads/job/chip_run.h"
 #include "workloads/spide/spide_job.h"
 
@@ -19,25 +20,11 @@ using namespace nmsim;
 namespace {
 
 job::JobOptions feedforward_job(uint32_t h, uint32_t n, uint32_t train, uint32_t test) {
-  job::JobOptions o;
-  o.chip = config::default_chip_config();
-  o.chip.mutable_core()->set_ternary_couples(true);
-  o.chip.mutable_core()->set_transposed_read(TRANSPOSED_COPY);
-  o.run = config::default_run_config();
-  o.run.set_workload(WORKLOAD_SPIDE);
-  o.run.mutable_network()->clear_hidden_sizes();
-  o.run.mutable_network()->add_hidden_sizes(h);
-  o.run.mutable_network()->add_hidden_sizes(n);
-  o.run.mutable_training()->set_train_samples(train);
-  o.run.set_samples(test);
-  o.energy = config::default_energy_table();
-  return o;
+  return testing::spide_job_options({h, n}, TRANSPOSED_COPY, train, test);
 }
 
 void require_bit_exact(const job::JobResult& r, const spide::SpideJob& workload) {
-  INFO(r.mismatch);
-  REQUIRE(r.reference_checked);
-  REQUIRE(r.reference_matches);
+  testing::require_matches_reference(r);
   // Something was learnt and crossed layer H: the comparison is not of untouched weights.
   CHECK(workload.reference_counts().feedforward_spikes > 0);
   CHECK(workload.reference_counts().feedforward_active > 0);

@@ -12,6 +12,7 @@
 #include "platform/config/loader.h"
 #include "platform/mapper/mapper.h"
 #include "tests/workloads/report_energy.h"
+#include "tests/workloads/spide_job_options.h"
 #include "workloads/job/chip_run.h"
 #include "workloads/spide/spide_job.h"
 
@@ -20,25 +21,13 @@ using namespace nmsim;
 namespace {
 
 job::JobOptions spide_job(std::initializer_list<uint32_t> hidden, uint32_t max_axons, uint32_t train, uint32_t test) {
-  job::JobOptions o;
-  o.chip = config::default_chip_config();
-  o.chip.mutable_core()->set_ternary_couples(true);
-  o.chip.mutable_core()->set_transposed_read(COLUMN_READ);
+  job::JobOptions o = testing::spide_job_options(hidden, COLUMN_READ, train, test);
   o.chip.mutable_core()->set_max_axons(max_axons);
-  o.run = config::default_run_config();
-  o.run.set_workload(WORKLOAD_SPIDE);
-  o.run.mutable_network()->clear_hidden_sizes();
-  for (uint32_t size : hidden) o.run.mutable_network()->add_hidden_sizes(size);
-  o.run.mutable_training()->set_train_samples(train);
-  o.run.set_samples(test);
-  o.energy = config::default_energy_table();
   return o;
 }
 
 void require_bit_exact(const job::JobResult& r, const spide::SpideJob& workload) {
-  INFO(r.mismatch);
-  REQUIRE(r.reference_checked);
-  REQUIRE(r.reference_matches);
+  testing::require_matches_reference(r);
   // Errors crossed the split readout and something was learnt: O, W and F were written.
   CHECK(workload.reference_counts().backward_spikes > 0);
   CHECK(workload.reference_counts().hidden_weights_written > 0);

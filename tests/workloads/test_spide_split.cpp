@@ -17,6 +17,7 @@
 #include "workloads/common/prng.h"
 #include "workloads/job/chip_run.h"
 #include "workloads/job/weights_io.h"
+#include "tests/workloads/spide_job_options.h"
 #include "workloads/spide/firmware.h"
 #include "workloads/spide/matrices.h"
 #include "workloads/spide/reference.h"
@@ -214,64 +215,33 @@ TEST_CASE("spide split: 100-32-10 over 2 neuron ranges with column reads equals 
 
 TEST_CASE("spide split job: 8 MNIST samples of 784-48-10 on 32-neuron cores with 512 axons equal the reference",
           "[spide][split][equivalence]") {
-  job::JobOptions o;
-  o.chip = config::default_chip_config();
+  job::JobOptions o = testing::spide_job_options({48}, COLUMN_READ, 8, 8);
   o.chip.mutable_core()->set_neurons(32);
   o.chip.mutable_core()->set_max_axons(512);
-  o.chip.mutable_core()->set_ternary_couples(true);
-  o.chip.mutable_core()->set_transposed_read(COLUMN_READ);
-  o.run = config::default_run_config();
-  o.run.set_workload(WORKLOAD_SPIDE);
-  o.run.mutable_network()->clear_hidden_sizes();
-  o.run.mutable_network()->add_hidden_sizes(48);
-  o.run.mutable_training()->set_train_samples(8);
-  o.run.set_samples(8);
-  o.energy = config::default_energy_table();
   spide::SpideJob workload;
   const job::JobResult r = job::run_chip_job(workload, o);
-  INFO(r.mismatch);
-  REQUIRE(r.reference_checked);
-  REQUIRE(r.reference_matches);
+  testing::require_matches_reference(r);
   CHECK(workload.reference_counts().hidden_weights_written > 0);
   CHECK(workload.reference_counts().backward_spikes > 0);
 }
 
 TEST_CASE("spide split job: a block too large for the transposed copy is a ConfigError with the numbers",
           "[spide][split]") {
-  job::JobOptions o;
-  o.chip = config::default_chip_config();
-  o.chip.mutable_core()->set_ternary_couples(true);
-  o.chip.mutable_core()->set_transposed_read(TRANSPOSED_COPY);
-  o.run = config::default_run_config();
-  o.run.set_workload(WORKLOAD_SPIDE);
-  o.run.mutable_network()->clear_hidden_sizes();
-  o.run.mutable_network()->add_hidden_sizes(1000);  // 892 recurrent rows x 250 neurons on core 0
-  o.run.mutable_training()->set_train_samples(1);
-  o.run.set_samples(1);
-  o.energy = config::default_energy_table();
+  // 892 recurrent rows x 250 neurons on core 0.
+  const job::JobOptions o = testing::spide_job_options({1000}, TRANSPOSED_COPY, 1, 1);
   spide::SpideJob too_large;
   // 250 x ceil(892 x 16 / 64) words x 8 bytes = 446,000; the copy holds 256 x 256 x 2 = 131,072.
   CHECK_THROWS_WITH(job::run_chip_job(too_large, o), Catch::Contains("TRANSPOSED_COPY") &&
                                                          Catch::Contains("446000") && Catch::Contains("131072"));
 }
 
-TEST_CASE("spide split job: a readout split over cores runs; too few cores is a ConfigError with the numbers",
+TEST_CASE("spide split job: a readout split over cores runs, too few cores is a ConfigError with the numbers",
           "[spide][split]") {
-  job::JobOptions o;
-  o.chip = config::default_chip_config();
-  o.chip.mutable_core()->set_ternary_couples(true);
-  o.chip.mutable_core()->set_transposed_read(COLUMN_READ);
+  job::JobOptions o = testing::spide_job_options({200}, COLUMN_READ, 1, 1);
   o.chip.mutable_core()->set_max_axons(128);
   o.chip.set_mesh_width(2);
   o.chip.set_mesh_height(2);
   o.chip.set_cores_per_node(1);
-  o.run = config::default_run_config();
-  o.run.set_workload(WORKLOAD_SPIDE);
-  o.run.mutable_network()->clear_hidden_sizes();
-  o.run.mutable_network()->add_hidden_sizes(200);
-  o.run.mutable_training()->set_train_samples(1);
-  o.run.set_samples(1);
-  o.energy = config::default_energy_table();
   spide::SpideJob too_few;
   // The recurrent layer's 984 lines in ceil(984 / 128) = 8 groups, the readout's 200 lines in
   // 2 (test_spide_readout_split.cpp runs such a readout): 10 cores against 2 x 2 x 1 = 4.
