@@ -1,33 +1,27 @@
 // `nmsim bench`: the simulator's own speed, measured by running nmsim itself (one SystemC
 // elaboration per process) on fixed workloads and reading the speed from their reports. With
 // the trace options every job writes its own trace (trace.vcd -> trace.inference.vcd, ...), so
-// the speeds are those of traced runs.
-#include <sys/wait.h>
+// the speeds are those of traced runs. --short-runs times whole processes instead
+// (tools/bench_short_runs.h).
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <boost/program_options.hpp>
-#include <google/protobuf/util/json_util.h>
 
 #include "models/base/errors.h"
-#include "models/base/live_temporaries.h"
 #include "proto/report.pb.h"
+#include "tools/bench_short_runs.h"
 #include "tools/cli_options.h"
 #include "tools/command_outputs.h"
 #include "tools/commands.h"
 #include "tools/count_option.h"
-#include "tools/interrupt.h"
+#include "tools/nmsim_child.h"
 #include "tools/trace_options.h"
 
 namespace po = boost::program_options;
@@ -35,67 +29,6 @@ namespace po = boost::program_options;
 namespace nmsim::tools {
 
 namespace {
-
-std::string self_executable(const std::string& fallback) {
-  char buffer[4096];
-  const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  if (n <= 0) return fallback;
-  buffer[n] = '\0';
-  return buffer;
-}
-
-// Runs `nmsim <args> --quiet --no-table --json <temporary>` and returns its report. The child
-// is tracked (tools/interrupt.h), so a signal that stops bench stops it first, and the
-// temporary is listed for the handler to remove (models/base/live_temporaries.h).
-Report run_child(const std::string& self, std::vector<std::string> args) {
-  char path[] = "/tmp/nmsim-bench-XXXXXX";
-  int fd, slot = -1;
-  {
-    const HeldStopSignals held;  // listed from its first instant
-    fd = mkstemp(path);
-    if (fd >= 0) slot = remember_temporary(path);
-  }
-  if (fd < 0) throw Error(std::string("bench: cannot create a temporary file: ") + std::strerror(errno));
-  close(fd);
-  for (const char* option : {"--quiet", "--no-table", "--json"}) args.emplace_back(option);
-  args.emplace_back(path);
-  std::string command = self;
-  std::vector<char*> argv = {const_cast<char*>(self.c_str())};
-  for (auto& a : args) {
-    command += " " + a;
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
-  pid_t pid;
-  {
-    const HeldStopSignals held;  // tracked before a signal can stop bench
-    pid = fork();
-    if (pid > 0) track_child(pid, false);
-  }
-  if (pid == 0) {
-    execv(self.c_str(), argv.data());
-    _exit(127);
-  }
-  int raw = 0;
-  while (pid > 0 && waitpid(pid, &raw, 0) < 0 && errno == EINTR) {
-  }
-  if (pid > 0) untrack_child(pid);
-  std::ifstream in(path);
-  std::stringstream json;
-  json << in.rdbuf();
-  {
-    const HeldStopSignals held;
-    std::remove(path);
-    forget_temporary(slot);
-  }
-  if (pid < 0) throw Error(std::string("bench: cannot fork: ") + std::strerror(errno));
-  if (!WIFEXITED(raw) || WEXITSTATUS(raw) != 0) throw Error("bench: `" + command + "` failed");
-  Report report;
-  if (!google::protobuf::util::JsonStringToMessage(json.str(), &report).ok()) {
-    throw Error("bench: unreadable report from `" + command + "`");
-  }
-  return report;
-}
 
 std::string fixed(double v, int decimals) {
   char buffer[64];
@@ -111,11 +44,36 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
   options.add_options()
       ("help,h", "this help")
       ("measure-cycles", po::value<Count<uint64_t>>()->default_value(Count<uint64_t>{60000}), "NoC runs: measured cycles")
-      ("samples", po::value<Count<uint32_t>>()->default_value(Count<uint32_t>{500}), "inference run: MNIST test samples");
+      ("samples", po::value<Count<uint32_t>>()->default_value(Count<uint32_t>{500}), "inference run: MNIST test samples")
+      ("short-runs", "only the short runs: `nmsim traffic` with its defaults on 8x8 and 16x16 at 0.02 and "
+                     "0.1 flits/node/cycle, each process timed whole (start-up and report included)")
+      ("rounds", po::value<Count<uint32_t>>()->default_value(Count<uint32_t>{5}), "short runs: rounds (at least 1)")
+      ("against", po::value<std::string>(), "short runs: another nmsim build (e.g. of an older commit), run "
+                                           "alternately with this one; the table gives the speed-up");
   options.add(trace_options());
   po::variables_map vm;
   if (parse_or_help(args, options, vm)) return kExitOk;
   const std::string self = self_executable(argv0);
+  if (vm.count("short-runs") > 0) {
+    ShortRunsOptions short_runs;
+    short_runs.binary = self;
+    short_runs.rounds = vm["rounds"].as<Count<uint32_t>>().value;
+    if (short_runs.rounds == 0) throw po::error("--rounds must be at least 1");
+    if (resolve_trace(vm)) throw po::error("--short-runs times untraced runs: drop the trace options");
+    if (vm.count("against") > 0) {
+      short_runs.against = vm["against"].as<std::string>();
+      struct stat st;
+      if (stat(short_runs.against.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+          access(short_runs.against.c_str(), X_OK) != 0) {
+        throw DataError("bench: --against '" + short_runs.against + "' is not an executable file");
+      }
+    }
+    print_short_runs(short_runs, std::cout);
+    return kExitOk;
+  }
+  if (vm.count("against") > 0 || !vm["rounds"].defaulted()) {
+    throw po::error("--rounds and --against apply to --short-runs");
+  }
   const uint64_t cycles = vm["measure-cycles"].as<Count<uint64_t>>().value;
   const std::vector<uint32_t> mesh_sizes = {8, 16};
   const std::vector<std::string> rates = {"0.01", "0.05"};
@@ -149,7 +107,7 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
                                       "traffic.measure_cycles=" + std::to_string(cycles)};
       const std::vector<std::string> traced = trace_of(traffic_job(size, rate));
       job.insert(job.end(), traced.begin(), traced.end());
-      const Report r = run_child(self, job);
+      const Report r = run_nmsim_child(self, job).report;
       std::printf("  %2ux%-2u  %5.2f  %12llu  %9.3f  %11.0f  %12.2f  %9.4f\n", size, size, std::stod(rate),
                   static_cast<unsigned long long>(r.summary().cycles()), r.speed().wall_seconds(),
                   r.speed().simulated_cycles_per_second(), r.traffic().average_latency_cycles(),
@@ -161,7 +119,7 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
                                   "samples=" + std::to_string(samples)};
   const std::vector<std::string> traced = trace_of("inference");
   job.insert(job.end(), traced.begin(), traced.end());
-  const Report r = run_child(self, job);
+  const Report r = run_nmsim_child(self, job).report;
   const Speed& s = r.speed();
   std::cout << "\nInference on the default chip (784-512-10, T = 8, " << samples << " MNIST digits)\n";
   std::cout << "  SOPs                  " << r.summary().sops() << "\n";

@@ -20,6 +20,7 @@ using nmsim::testing::TempDir;
 namespace {
 
 constexpr int kUsage = 2;
+constexpr int kData = 3;
 
 struct BadInput {
   const char* args;     // after `nmsim`; every case writes (if it wrote) to out.json / out.vcd
@@ -162,6 +163,11 @@ const std::vector<BadInput> kOptions = {
     {"run --no-such-option", kUsage, "no-such-option"},
     {"bench --samples -5", kUsage, "the argument ('-5') for option '--samples' must be a whole number"},
     {"bench --measure-cycles 1e3", kUsage, "'--measure-cycles' must be a whole number"},
+    {"bench --short-runs --rounds 0", kUsage, "--rounds must be at least 1"},
+    {"bench --short-runs --against no-such-nmsim", kData, "--against 'no-such-nmsim' is not an executable file"},
+    {"bench --short-runs --against empty.textproto", kData, "--against 'empty.textproto' is not an executable file"},
+    {"bench --rounds 3", kUsage, "--rounds and --against apply to --short-runs"},
+    {"bench --short-runs --vcd t.vcd", kUsage, "--short-runs times untraced runs"},
     {"compare --algorithms ''", kUsage, "--algorithms: names no algorithm"},
     {"compare --algorithms dfa,foo", kUsage, "unknown algorithm 'foo'"},
     {"compare --algorithms dfa,dfa", kUsage, "dfa is named twice"},
