@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <vector>
@@ -310,11 +311,30 @@ class DirectWriter {
     return u >= 0x20 && u < 0x7f && u != '"' && u != '\\' && u != '<' && u != '>';
   }
 
+  // Whether none of eight characters needs escaping, tested on the word at once (a report's
+  // names and descriptions are long plain runs): no byte below 0x20, with its high bit set,
+  // or equal to DEL or a character escaped above. Each test flags a word that has such a byte
+  // (the per-byte flags after the first may be wrong; whether one is set is not).
+  static bool plain_word(uint64_t w) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    const auto below = [&](uint64_t n) { return (w - kOnes * n) & ~w & kHigh; };
+    const auto equal = [&](unsigned char c) {
+      const uint64_t x = w ^ (kOnes * c);
+      return (x - kOnes) & ~x & kHigh;
+    };
+    return ((w & kHigh) | below(0x20) | equal(0x7f) | equal('"') | equal('\\') | equal('<') | equal('>')) == 0;
+  }
+
   bool string(const std::string& text) {
     m_out += '"';
     const std::size_t size = text.size();
     std::size_t run_start = 0;
-    for (std::size_t i = 0; i < size; ++i) {
+    std::size_t i = 0;
+    for (uint64_t word; i + 8 <= size; i += 8) {
+      std::memcpy(&word, text.data() + i, 8);
+      if (!plain_word(word)) break;  // the characters from here on one at a time
+    }
+    for (; i < size; ++i) {
       const char c = text[i];
       const unsigned char u = static_cast<unsigned char>(c);
       if (plain(u)) continue;

@@ -91,6 +91,24 @@ TEST_CASE("direct json: every ASCII character in a string", "[report][json]") {
   }
 }
 
+TEST_CASE("direct json: a character to escape at every place of a word", "[report][json]") {
+  // Strings are tested eight characters at a time: each ASCII character at each position of
+  // strings of 1 to 17 characters (one to three words, with a tail).
+  for (int c = 0; c < 0x80; ++c) {
+    for (std::size_t length = 1; length <= 17; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        INFO("character " << c << " at " << at << " of " << length);
+        std::string text(length, 'a');
+        text[at] = static_cast<char>(c);
+        nmsim::Report report;
+        report.add_notes(text);
+        report.add_stats()->set_description(text);
+        check_same_bytes(report);
+      }
+    }
+  }
+}
+
 TEST_CASE("direct json: a statistic's strings, written by Stat's own accessors", "[report][json]") {
   for (int c = 0; c < 0x80; ++c) {
     INFO("character " << c);
