@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -28,14 +29,19 @@ std::string self_executable(const std::string& fallback) {
 }
 
 ChildRun run_nmsim_child(const std::string& binary, std::vector<std::string> args) {
-  char path[] = "/tmp/nmsim-bench-XXXXXX";
+  // In $TMPDIR if set (e.g. a tmpfs, where the report's fsync costs nothing), else /tmp.
+  const char* tmpdir = std::getenv("TMPDIR");
+  const std::string folder = tmpdir != nullptr && tmpdir[0] != '\0' ? tmpdir : "/tmp";
+  std::string path = folder + "/nmsim-bench-XXXXXX";
   int fd, slot = -1;
   {
     const HeldStopSignals held;  // listed from its first instant
-    fd = mkstemp(path);
+    fd = mkstemp(&path[0]);
     if (fd >= 0) slot = remember_temporary(path);
   }
-  if (fd < 0) throw Error(std::string("bench: cannot create a temporary file: ") + std::strerror(errno));
+  if (fd < 0) {
+    throw Error("bench: cannot create a temporary file in " + folder + ": " + std::strerror(errno));
+  }
   close(fd);
   for (const char* option : {"--quiet", "--no-table", "--json"}) args.emplace_back(option);
   args.emplace_back(path);
@@ -68,7 +74,7 @@ ChildRun run_nmsim_child(const std::string& binary, std::vector<std::string> arg
   json << in.rdbuf();
   {
     const HeldStopSignals held;
-    std::remove(path);
+    std::remove(path.c_str());
     forget_temporary(slot);
   }
   if (pid < 0) throw Error(std::string("bench: cannot fork: ") + std::strerror(errno));

@@ -16,7 +16,7 @@ struct ChildRun {
   double cpu_seconds = 0;   // user + system time of the child
 };
 
-// Runs `binary <args> --quiet --no-table --json <temporary>` and returns its report (fields an
+// Runs `binary <args> --quiet --no-table --json <temporary in $TMPDIR or /tmp>` and returns its report (fields an
 // older build does not write stay unset; fields it writes that this build does not know are
 // skipped) and its times. The child is tracked (tools/interrupt.h), so a signal that stops this
 // process stops it first, and the temporary is listed for the handler to remove
