@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "models/base/errors.h"
+#include "models/noc/port_masks.h"
 
 namespace nmsim::noc {
 
@@ -13,6 +14,10 @@ constexpr Cycle kNever{UINT64_MAX};
 constexpr std::size_t kInitialPacketSlots = 1024;
 
 uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(v)); }
+
+// What a step reads as the front flit of an empty input (a select, not a branch): it asks
+// for no output.
+const Flit kEmptyInput{};
 
 }  // namespace
 
@@ -93,7 +98,7 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_active_bits.assign((n + 63) / 64, 0);
   m_ni_busy.assign((n + 63) / 64, 0);
   m_wake.assign(n, kNever);
-  m_due.reserve(n);
+  m_due.resize(n);
   m_idle.reserve(n);
   if (m_vc_router) init_vc_state();
   SC_THREAD(engine);
@@ -307,19 +312,22 @@ void Mesh::step_cycle(Cycle now) {
   // The nodes due now, in node order (deterministic sink callbacks), listed before any is
   // stepped: a node woken for `now` during the steps (a sink injecting) waits for the next
   // call, which the engine makes at once.
-  m_due.clear();
+  uint32_t due_count = 0;
+  uint32_t* const due = m_due.data();  // sized for every node
   Cycle next_wake = kNever;
   if (m_always_clock) {
-    for (uint32_t node = 0; node < nodes(); ++node) m_due.push_back(node);
+    for (uint32_t node = 0; node < nodes(); ++node) due[due_count++] = node;
   } else {
+    // Without branches: whether an active node is due follows the traffic. Every node is
+    // written; only a due one moves the count past it.
     for (std::size_t w = 0; w < m_active_bits.size(); ++w) {
       for (uint64_t bits = m_active_bits[w]; bits != 0; bits &= bits - 1) {
         const uint32_t node = static_cast<uint32_t>(w * 64 + __builtin_ctzll(bits));
-        if (m_wake[node] <= now) {
-          m_due.push_back(node);
-        } else {
-          next_wake = min(next_wake, m_wake[node]);
-        }
+        const Cycle wake = m_wake[node];
+        const bool is_due = wake <= now;
+        due[due_count] = node;
+        due_count += is_due;
+        next_wake = min(next_wake, is_due ? kNever : wake);
       }
     }
   }
@@ -327,7 +335,8 @@ void Mesh::step_cycle(Cycle now) {
   // and wake() lowers it for any node woken during the steps.
   m_next_wake = next_wake;
   m_idle.clear();
-  for (uint32_t node : m_due) {
+  for (uint32_t d = 0; d < due_count; ++d) {
+    const uint32_t node = due[d];
     RouterState& r = m_router_state[node];
     // Recomputed from the node's own state below; wakes from nodes stepped later in this
     // cycle (always >= now + 1) merge into it.
@@ -525,61 +534,58 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   if (up.stalled & port_bit(o)) wake(upstream, back);
 }
 
-// Credits come back lazily: the returns due by `now` are counted only when the output has
-// none left, so a step does not visit every output with returns on the way. Credits, returns
-// and downstream slots add up to B, so the returns never overflow their ring.
-inline bool Mesh::take_returned_credits(uint32_t node, RouterState& r, unsigned o, Cycle now) {
-  const Cycle* slots = credit_return_slots(node, o);
+// Credits come back lazily: an output's returns are counted only when it has no credit left,
+// one return a step (one credit is all a step can spend), so a step does not visit every
+// output with returns on the way. The front return is read through a select, not a branch:
+// whether an output ran out follows the traffic. Credits, returns and downstream slots add up
+// to B, so the returns never overflow their ring.
+inline bool Mesh::take_credit_if_due(uint32_t node, RouterState& r, unsigned o, Cycle now) {
+  static const Cycle kNoReturn{UINT64_MAX};
+  uint32_t& credits = r.credits[o];
   uint32_t& returns = r.return_size[o];
   uint16_t& head = r.return_head[o];
-  while (returns != 0 && slots[head] <= now) {
-    ++r.credits[o];
-    head = static_cast<uint16_t>(wrap_slot(head + 1u));
-    --returns;
-  }
-  return r.credits[o] > 0;
+  const Cycle* front = (unsigned{credits == 0} & unsigned{returns != 0}) != 0
+                           ? credit_return_slots(node, o) + head
+                           : &kNoReturn;
+  const unsigned due = *front <= now;
+  credits += due;
+  returns -= due;
+  head = static_cast<uint16_t>(wrap_slot(head + due));
+  return credits != 0;
 }
 
 inline void Mesh::step_router(uint32_t node, Cycle now) {
   RouterState& r = m_router_state[node];
   // Requests from the state at the start of the cycle: each eligible front flit asks for the
   // outputs it still wants; it may have one if it is a head and the output is unlocked, or
-  // the output is locked to its input. The front flits are looked up once, here.
-  std::array<uint8_t, kPortCount> requests{};  // per output: the requesting inputs
-  std::array<Flit*, kPortCount> fronts;        // per requesting input: its front flit
-  uint8_t wanted = 0;                          // outputs some eligible front flit asks for
-  // Computed without branches for a unicast flit (one output): whether a front flit is
-  // eligible, and which output it asks for, depend on the traffic and defeat prediction.
-  const auto may_request = [&](unsigned o, unsigned i, bool head) {
-    const int locked = r.locked_input[o];
-    return (unsigned{locked < 0} & unsigned{head}) | unsigned{locked == static_cast<int>(i)};
-  };
-  for (uint8_t occupied = r.occupied; occupied != 0; occupied &= occupied - 1) {
-    const unsigned i = static_cast<unsigned>(__builtin_ctz(occupied));
-    Flit& front = input_front(node, r, i);
-    const unsigned eligible = front.arrive + m_pipeline_stages <= now;
-    const uint8_t outs = front.remaining;  // never empty: taken by all, a flit is popped
-    fronts[i] = &front;
-    wanted |= static_cast<uint8_t>(outs & -eligible);
-    const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
-    requests[o] |= static_cast<uint8_t>((eligible & may_request(o, i, front.head)) << i);
-    // A multicast flit's other outputs.
-    for (uint8_t more = outs & (outs - 1); more != 0; more &= more - 1) {
-      const unsigned m = static_cast<unsigned>(__builtin_ctz(more));
-      requests[m] |= static_cast<uint8_t>((eligible & may_request(m, i, front.head)) << i);
-    }
+  // the output is locked to its input. A fixed pass over the five inputs, then the five
+  // outputs, without branches (port_masks.h): which inputs hold a flit, and which outputs
+  // they ask for, follow the traffic and defeat prediction. The front flits are looked up
+  // once, here.
+  const Flit* const slots = input_slots(node, 0);
+  std::array<const Flit*, kPortCount> fronts;  // per input: its front flit (or kEmptyInput)
+  uint64_t asks = 0;                           // request matrix: byte i, input i's outputs
+  uint8_t heads = 0;                           // inputs whose front flit is a head
+  for (unsigned i = 0; i < kPortCount; ++i) {
+    const Flit* front = ((r.occupied >> i) & 1u) != 0 ? slots + i * m_buffer_depth + r.input_head[i] : &kEmptyInput;
+    fronts[i] = front;
+    const unsigned eligible = front->arrive + m_pipeline_stages <= now;
+    asks |= request_row(i, static_cast<uint8_t>(front->remaining & -eligible));
+    heads |= static_cast<uint8_t>(unsigned{front->head} << i);
   }
-  if (wanted == 0) return;
+  std::array<uint8_t, kPortCount> requests;  // per output: the inputs that may have it
+  uint8_t requested = 0;                     // outputs with a request
+  for (unsigned o = 0; o < kPortCount; ++o) {
+    requests[o] = request_column(asks, o) & lock_allows(r.locked_input[o], heads);
+    requested |= static_cast<uint8_t>(unsigned{requests[o] != 0} << o);
+  }
+  NMSIM_ASSERT((request_union(asks) & r.stalled & ~requested) == 0, "a stalled output lost its requester");
   uint8_t senders = 0;
-  for (uint8_t outs = wanted; outs != 0; outs &= outs - 1) {
+  for (uint8_t outs = requested; outs != 0; outs &= outs - 1) {
     const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
     const uint8_t req = requests[o];
     const bool stalled = r.stalled & port_bit(o);
-    if (req == 0) {
-      NMSIM_ASSERT(!stalled, "a stalled output lost its requester");
-      continue;
-    }
-    if (r.credits[o] == 0 && !take_returned_credits(node, r, o, now)) {
+    if (!take_credit_if_due(node, r, o, now)) {
       if (!stalled) {
         RouterState::OutputPort& out = r.outputs[o];
         r.stalled |= port_bit(o);
@@ -614,11 +620,9 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   RouterState& r = m_router_state[node];
   Flit& flit = input_front(node, r, i);
   flit.remaining &= static_cast<uint8_t>(~port_bit(o));
-  if (flit.tail) {
-    r.locked_input[o] = -1;
-  } else if (flit.head) {
-    r.locked_input[o] = static_cast<int8_t>(i);
-  }
+  // A head takes the lock, a tail frees it (a one-flit packet does both); as selects.
+  const int8_t locked = flit.head ? static_cast<int8_t>(i) : r.locked_input[o];
+  r.locked_input[o] = flit.tail ? int8_t{-1} : locked;
   r.last_winner[o] = static_cast<uint8_t>(i);
   r.flits_forwarded.add(flit.phase);
   r.last_move = now;
