@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "models/base/errors.h"
-#include "models/noc/port_masks.h"
 
 namespace nmsim::noc {
 
@@ -14,10 +13,6 @@ constexpr Cycle kNever{UINT64_MAX};
 constexpr std::size_t kInitialPacketSlots = 1024;
 
 uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(v)); }
-
-// What a step reads as the front flit of an empty input (a select, not a branch): it asks
-// for no output.
-const Flit kEmptyInput{};
 
 }  // namespace
 
@@ -558,33 +553,41 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
   RouterState& r = m_router_state[node];
   // Requests from the state at the start of the cycle: each eligible front flit asks for the
   // outputs it still wants; it may have one if it is a head and the output is unlocked, or
-  // the output is locked to its input. A fixed pass over the five inputs, then the five
-  // outputs, without branches (port_masks.h): which inputs hold a flit, and which outputs
-  // they ask for, follow the traffic and defeat prediction. The front flits are looked up
-  // once, here.
-  const Flit* const slots = input_slots(node, 0);
-  std::array<const Flit*, kPortCount> fronts;  // per input: its front flit (or kEmptyInput)
-  uint64_t asks = 0;                           // request matrix: byte i, input i's outputs
-  uint8_t heads = 0;                           // inputs whose front flit is a head
-  for (unsigned i = 0; i < kPortCount; ++i) {
-    const Flit* front = ((r.occupied >> i) & 1u) != 0 ? slots + i * m_buffer_depth + r.input_head[i] : &kEmptyInput;
-    fronts[i] = front;
-    const unsigned eligible = front->arrive + m_pipeline_stages <= now;
-    asks |= request_row(i, static_cast<uint8_t>(front->remaining & -eligible));
-    heads |= static_cast<uint8_t>(unsigned{front->head} << i);
+  // the output is locked to its input. The front flits are looked up once, here.
+  std::array<uint8_t, kPortCount> requests{};  // per output: the requesting inputs
+  std::array<Flit*, kPortCount> fronts;        // per requesting input: its front flit
+  uint8_t wanted = 0;                          // outputs some eligible front flit asks for
+  // Computed without branches for a unicast flit (one output): whether a front flit is
+  // eligible, and which output it asks for, depend on the traffic and defeat prediction.
+  const auto may_request = [&](unsigned o, unsigned i, bool head) {
+    const int locked = r.locked_input[o];
+    return (unsigned{locked < 0} & unsigned{head}) | unsigned{locked == static_cast<int>(i)};
+  };
+  for (uint8_t occupied = r.occupied; occupied != 0; occupied &= occupied - 1) {
+    const unsigned i = static_cast<unsigned>(__builtin_ctz(occupied));
+    Flit& front = input_front(node, r, i);
+    const unsigned eligible = front.arrive + m_pipeline_stages <= now;
+    const uint8_t outs = front.remaining;  // never empty: taken by all, a flit is popped
+    fronts[i] = &front;
+    wanted |= static_cast<uint8_t>(outs & -eligible);
+    const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
+    requests[o] |= static_cast<uint8_t>((eligible & may_request(o, i, front.head)) << i);
+    // A multicast flit's other outputs.
+    for (uint8_t more = outs & (outs - 1); more != 0; more &= more - 1) {
+      const unsigned m = static_cast<unsigned>(__builtin_ctz(more));
+      requests[m] |= static_cast<uint8_t>((eligible & may_request(m, i, front.head)) << i);
+    }
   }
-  std::array<uint8_t, kPortCount> requests;  // per output: the inputs that may have it
-  uint8_t requested = 0;                     // outputs with a request
-  for (unsigned o = 0; o < kPortCount; ++o) {
-    requests[o] = request_column(asks, o) & lock_allows(r.locked_input[o], heads);
-    requested |= static_cast<uint8_t>(unsigned{requests[o] != 0} << o);
-  }
-  NMSIM_ASSERT((request_union(asks) & r.stalled & ~requested) == 0, "a stalled output lost its requester");
+  if (wanted == 0) return;
   uint8_t senders = 0;
-  for (uint8_t outs = requested; outs != 0; outs &= outs - 1) {
+  for (uint8_t outs = wanted; outs != 0; outs &= outs - 1) {
     const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
     const uint8_t req = requests[o];
     const bool stalled = r.stalled & port_bit(o);
+    if (req == 0) {
+      NMSIM_ASSERT(!stalled, "a stalled output lost its requester");
+      continue;
+    }
     if (!take_credit_if_due(node, r, o, now)) {
       if (!stalled) {
         RouterState::OutputPort& out = r.outputs[o];
