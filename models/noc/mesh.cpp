@@ -511,7 +511,7 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   r.occupied &= static_cast<uint8_t>(~(unsigned{size == 0} << port));
   --r.flits;
   --m_flits_in_network;
-  if (m_tracing) m_routers[node]->m_occupancy[port].set(now, size);
+  // (The trace's occupancy is set by the caller, after the step's sends.)
   if (port == kLocal) {
     m_ni_state[node].credit_returns.push_back(now + 1);
     set_bit(m_ni_busy, node);
@@ -579,7 +579,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
     }
   }
   if (wanted == 0) return;
-  uint8_t senders = 0;
+  uint8_t popped = 0;  // inputs whose front flit left on all its outputs
   for (uint8_t outs = wanted; outs != 0; outs &= outs - 1) {
     const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
     const uint8_t req = requests[o];
@@ -610,12 +610,21 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
       r.arbitration_conflicts.add(fronts[__builtin_ctz(losers)]->phase);
     }
     send(node, o, winner, now);
-    senders |= port_bit(winner);
+    // Popped at once (a unicast flit always is: the branch is predicted), not in a loop
+    // over the senders after the sends, whose trip count follows the traffic. A popped
+    // flit is wanted by no later output of this step, and no later send reads its input.
+    if (fronts[winner]->remaining == 0) {
+      pop_flit(node, winner, now);
+      popped |= port_bit(winner);
+    }
   }
-  // Only a flit that was sent this cycle can have been taken by all its outputs.
-  for (; senders != 0; senders &= senders - 1) {
-    const unsigned i = static_cast<unsigned>(__builtin_ctz(senders));
-    if (fronts[i]->remaining == 0) pop_flit(node, i, now);
+  // The trace sees the inputs' new occupancy after the step's sends, in input order, as
+  // when the pops came after the sends.
+  if (m_tracing) {
+    for (; popped != 0; popped &= popped - 1) {
+      const unsigned i = static_cast<unsigned>(__builtin_ctz(popped));
+      m_routers[node]->m_occupancy[i].set(now, r.input_size[i]);
+    }
   }
 }
 
