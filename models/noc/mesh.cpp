@@ -531,9 +531,10 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
 
 // Credits come back lazily: an output's returns are counted only when it has no credit left,
 // one return a step (one credit is all a step can spend), so a step does not visit every
-// output with returns on the way. The front return is read through a select, not a branch:
-// whether an output ran out follows the traffic. Credits, returns and downstream slots add up
-// to B, so the returns never overflow their ring.
+// output with returns on the way. Without a loop, and with the front return read through a
+// select, this mispredicts far less than the loop behind `credits == 0` that counted them all
+// (at 16 x 16 and 0.1, 117 k against 829 k under callgrind; GCC still branches on the select).
+// Credits, returns and downstream slots add up to B, so the returns never overflow their ring.
 inline bool Mesh::take_credit_if_due(uint32_t node, RouterState& r, unsigned o, Cycle now) {
   static const Cycle kNoReturn{UINT64_MAX};
   uint32_t& credits = r.credits[o];
