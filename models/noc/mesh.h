@@ -195,7 +195,8 @@ class Mesh : public sc_core::sc_module {
   [[gnu::always_inline]] void step_ni(uint32_t node, Cycle now);
   void push_flit(uint32_t node, NiState& ni, Cycle now);
   [[gnu::always_inline]] void step_router(uint32_t node, Cycle now);
-  [[gnu::always_inline]] bool take_returned_credits(uint32_t node, RouterState& r, unsigned o, Cycle now);
+  // Whether output o has a credit, counting one returned credit if it had none.
+  [[gnu::always_inline]] bool take_credit_if_due(uint32_t node, RouterState& r, unsigned o, Cycle now);
   [[gnu::always_inline]] void send(uint32_t node, unsigned out, unsigned in, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle at);
   [[gnu::always_inline]] void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
@@ -314,7 +315,7 @@ class Mesh : public sc_core::sc_module {
   // NIs with packets queued or credit returns due: a step skips the others without reading
   // their state.
   std::vector<uint64_t> m_ni_busy;
-  std::vector<uint32_t> m_due;   // scratch: nodes stepped this cycle
+  std::vector<uint32_t> m_due;   // scratch: nodes stepped this cycle (one slot per node)
   std::vector<uint32_t> m_idle;  // scratch: stepped nodes found without work
   uint64_t m_flits_in_network = 0;
   uint64_t m_queued_packets = 0;

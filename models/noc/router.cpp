@@ -71,7 +71,7 @@ std::string Router::dump_state() const {
         << (m_state.locked_input[p] < 0 ? "none"
                                         : port_name(static_cast<unsigned>(m_state.locked_input[p])));
     if (p != kLocal) {
-      // The engine counts returns lazily (Mesh::take_returned_credits): shown as of the
+      // The engine counts returns lazily (Mesh::take_credit_if_due): shown as of the
       // router's last step, returns due by then among the credits.
       const uint32_t returns = m_state.return_size[p];
       const auto return_at = [&](uint32_t i) {

@@ -63,7 +63,7 @@ struct alignas(64) RouterState {
   // Port masks, so a step visits only the ports with something to do.
   uint8_t occupied = 0;   // inputs whose buffer holds a flit
   uint8_t returning = 0;  // VC router: outputs with credit returns on the way (the wormhole
-                          // router counts its returns when an output runs out: Mesh::take_returned_credits)
+                          // router counts its returns when an output runs out: Mesh::take_credit_if_due)
   uint8_t stalled = 0;    // outputs whose eligible flit waits for a credit (since stall_start)
   // Per input: the outputs of the packet whose flits are being written (for body flits).
   std::array<uint8_t, kPortCount> route{};
