@@ -16,7 +16,7 @@ uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(
 
 }  // namespace
 
-Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx)
+Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx, InjectionSocket sockets)
     : sc_core::sc_module(name),
       m_shape{chip.mesh_width(), chip.mesh_height()},
       m_cores_per_node(chip.cores_per_node()),
@@ -86,7 +86,7 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
         m_router_state[node], &m_flit_storage[node * per_node], credits, *this, ctx));
     m_nis.push_back(std::make_unique<NetworkInterface>(
         ("ni_" + suffix).c_str(), node, m_cores_per_node, m_buffer_depth, m_ni_state[node],
-        credits + std::size_t{kLocal} * m_buffer_depth, *this, ctx));
+        credits + std::size_t{kLocal} * m_buffer_depth, *this, ctx, sockets));
   }
   m_slots.reserve(kInitialPacketSlots);
   m_free_slots.reserve(kInitialPacketSlots);

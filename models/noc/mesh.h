@@ -119,7 +119,9 @@ class Mesh : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Mesh);
   // Uses mesh_width, mesh_height, cores_per_node and noc, as config::validate(chip) checked them.
-  Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx);
+  // `sockets`: whether the NIs have their TLM injection socket (network_interface.h).
+  Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx,
+       InjectionSocket sockets = InjectionSocket::kCreated);
   ~Mesh() override;
 
   // Queues a packet at its source NI (packet.src_node), entering the queue at cycle `at`
