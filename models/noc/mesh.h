@@ -287,6 +287,11 @@ class Mesh : public sc_core::sc_module {
   std::vector<uint16_t> m_x;
   std::vector<uint16_t> m_y;
   std::vector<std::array<uint32_t, kLocal>> m_neighbours;
+  // Per node, the dimension order of the unicast packets it sends (routing.h x_first).
+  std::vector<uint8_t> m_x_first;
+  // Per node and core ([node * cores_per_node + core]), the sink its packets are delivered to
+  // (kept here, not in the NI module: a delivery reads no line of the module but its counters).
+  std::vector<PacketSink*> m_sinks;
 
   // What the engine steps, one array over all nodes (sized once: the routers and NIs keep
   // references): per router its ports and counters, per NI its queue and credits; every

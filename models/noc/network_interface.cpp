@@ -9,15 +9,14 @@ constexpr std::size_t kInitialQueueCapacity = 64;
 }
 
 NetworkInterface::NetworkInterface(sc_core::sc_module_name name, uint32_t node,
-                                   uint32_t cores_per_node, uint32_t buffer_depth_flits,
+                                   uint32_t buffer_depth_flits,
                                    NiState& state, Cycle* credit_storage, Mesh& mesh,
                                    SimContext& ctx, InjectionSocket socket)
     : sc_core::sc_module(name),
       m_node(node),
       m_mesh(mesh),
       m_ctx(ctx),
-      m_state(state),
-      m_sinks(cores_per_node, nullptr) {
+      m_state(state) {
   m_state.queue = RingBuffer<NiState::Queued>(kInitialQueueCapacity);
   m_state.credits = buffer_depth_flits;
   m_state.credit_returns = FixedRing<Cycle>(credit_storage, buffer_depth_flits);

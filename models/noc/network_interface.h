@@ -34,6 +34,9 @@ struct NiState {
   uint32_t credits = 0;              // free slots of the router's local input buffer
   FixedRing<Cycle> credit_returns;   // on the mesh's credit storage
   Cycle last_push{UINT64_MAX};
+  // The largest queue so far: checked at every injection, here rather than in the module,
+  // whose lines a traffic run would otherwise read once a packet (a first-level miss each).
+  std::size_t max_queue_packets = 0;
 };
 
 // Whether the NIs have their TLM injection socket: a chip's cores bind it; a mesh driven only
@@ -58,14 +61,14 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
 
   // `state` (kept by the mesh) gets its credit returns on `credit_storage`, which holds
   // buffer_depth_flits items.
-  NetworkInterface(sc_core::sc_module_name name, uint32_t node, uint32_t cores_per_node,
-                   uint32_t buffer_depth_flits, NiState& state, Cycle* credit_storage,
-                   Mesh& mesh, SimContext& ctx, InjectionSocket socket);
+  NetworkInterface(sc_core::sc_module_name name, uint32_t node, uint32_t buffer_depth_flits,
+                   NiState& state, Cycle* credit_storage, Mesh& mesh, SimContext& ctx,
+                   InjectionSocket socket);
 
   uint32_t node() const { return m_node; }
   // Packets waiting in (or being sent from) the injection queue.
   std::size_t queued_packets() const { return m_state.queue.size(); }
-  std::size_t max_queue_packets() const { return m_max_queue_packets; }
+  std::size_t max_queue_packets() const { return m_state.max_queue_packets; }
 
   const PhaseCounter& packets_injected() const { return m_packets_injected; }
   const PhaseCounter& flits_injected() const { return m_flits_injected; }
@@ -82,8 +85,6 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
   Mesh& m_mesh;
   SimContext& m_ctx;
   NiState& m_state;
-  std::size_t m_max_queue_packets = 0;
-  std::vector<PacketSink*> m_sinks;  // per core
   trace::Signal m_delivered;         // one pulse per delivered packet (tail)
   trace::Signal m_trace_packets_delivered;  // the statistic packets_delivered, as it grows
   trace::Signal m_trace_packets;     // flows: each packet from its head's injection to each destination core
