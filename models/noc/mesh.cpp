@@ -16,7 +16,7 @@ uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(
 
 }  // namespace
 
-Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx)
+Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx, InjectionSocket sockets)
     : sc_core::sc_module(name),
       m_shape{chip.mesh_width(), chip.mesh_height()},
       m_cores_per_node(chip.cores_per_node()),
@@ -66,10 +66,13 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_x.resize(n);
   m_y.resize(n);
   m_neighbours.resize(n);
+  m_x_first.resize(n);
+  m_sinks.assign(std::size_t{n} * m_cores_per_node, nullptr);
   for (uint32_t node = 0; node < n; ++node) {
     const uint32_t x = m_shape.x(node), y = m_shape.y(node);
     m_x[node] = static_cast<uint16_t>(x);
     m_y[node] = static_cast<uint16_t>(y);
+    m_x_first[node] = x_first(m_routing, m_shape, node);
     uint8_t links = 0;
     if (y > 0) links |= port_bit(kNorth);
     if (x + 1 < m_shape.width) links |= port_bit(kEast);
@@ -85,8 +88,8 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
         ("router_" + suffix).c_str(), node, links, m_buffer_depth, m_flit_width_bits,
         m_router_state[node], &m_flit_storage[node * per_node], credits, *this, ctx));
     m_nis.push_back(std::make_unique<NetworkInterface>(
-        ("ni_" + suffix).c_str(), node, m_cores_per_node, m_buffer_depth, m_ni_state[node],
-        credits + std::size_t{kLocal} * m_buffer_depth, *this, ctx));
+        ("ni_" + suffix).c_str(), node, m_buffer_depth, m_ni_state[node],
+        credits + std::size_t{kLocal} * m_buffer_depth, *this, ctx, sockets));
   }
   m_slots.reserve(kInitialPacketSlots);
   m_free_slots.reserve(kInitialPacketSlots);
@@ -103,7 +106,7 @@ Mesh::~Mesh() = default;
 
 void Mesh::set_sink(uint32_t node, uint32_t core, PacketSink* sink) {
   NMSIM_ASSERT(node < nodes() && core < m_cores_per_node, "sink outside the mesh");
-  m_nis[node]->m_sinks[core] = sink;
+  m_sinks[std::size_t{node} * m_cores_per_node + core] = sink;
 }
 
 uint32_t Mesh::add_multicast_tree(uint32_t src_node, const std::vector<Destination>& destinations) {
@@ -169,7 +172,7 @@ void Mesh::send_to_tree(const Packet& packet, uint32_t tree, Cycle at) {
   s.flow = m_packets_allocated++;
   if (packet.kind == PacketKind::kUnicast) {
     s.pending_tails = 1;
-    s.x_first = x_first(m_routing, m_shape, packet.src_node);
+    s.x_first = m_x_first[packet.src_node] != 0;
     s.dest_x = m_x[packet.dest_node];
     s.dest_y = m_y[packet.dest_node];
   } else {
@@ -194,17 +197,18 @@ void Mesh::inject(const Packet& packet, Cycle at) {
   NMSIM_ASSERT(at >= (m_in_source ? m_engine_cycle : m_ctx.clock.now()),
                "packet injected into the past");
   const uint32_t slot = allocate_slot(packet);
-  NetworkInterface& ni = *m_nis[packet.src_node];
   RingBuffer<NiState::Queued>& queue = m_ni_state[packet.src_node].queue;
   queue.insert_sorted_grow({slot, at}, [](const NiState::Queued& a, const NiState::Queued& b) {
     return a.at < b.at;
   });
   ++m_queued_packets;
   set_bit(m_ni_busy, packet.src_node);
-  if (queue.size() > ni.m_max_queue_packets) {
-    ni.m_max_queue_packets = queue.size();
+  NiState& ni_state = m_ni_state[packet.src_node];
+  if (queue.size() > ni_state.max_queue_packets) {
+    ni_state.max_queue_packets = queue.size();
+    NetworkInterface& ni = *m_nis[packet.src_node];
     ni.m_max_queue_stat = PhaseCounter{};
-    ni.m_max_queue_stat.add(packet.phase, ni.m_max_queue_packets);
+    ni.m_max_queue_stat.add(packet.phase, ni_state.max_queue_packets);
   }
   wake(packet.src_node, at);
   // Before the simulation starts the engine finds the work when it first runs.
@@ -670,12 +674,13 @@ void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle at) {
   const Packet packet = slot.packet;
   const uint64_t flow = slot.flow;
   if (--slot.pending_tails == 0) m_free_slots.push_back(flit.packet);
+  PacketSink* const* sinks = &m_sinks[std::size_t{node} * m_cores_per_node];
   // Ahead of the kernel's time, a sink that reads the clock or notifies events (and the
   // trace's pulse, which reads the clock) waits for the kernel to reach this cycle first.
   if (m_ahead) {
     bool needs_time = m_tracing;
     for (uint32_t core = 0; core < m_cores_per_node && !needs_time; ++core) {
-      const PacketSink* sink = ni.m_sinks[core];
+      const PacketSink* sink = sinks[core];
       if ((cores & (1u << core)) && sink != nullptr && sink->needs_current_time(packet)) needs_time = true;
     }
     if (needs_time) catch_up();
@@ -686,7 +691,7 @@ void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle at) {
     ni.m_packets_delivered.add(packet.phase);
     ni.m_trace_packets_delivered.count(at);
     ni.m_trace_packets.flow_in(at, flow);
-    if (ni.m_sinks[core] != nullptr) ni.m_sinks[core]->deliver(packet, at);
+    if (sinks[core] != nullptr) sinks[core]->deliver(packet, at);
   }
 }
 

@@ -119,7 +119,9 @@ class Mesh : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Mesh);
   // Uses mesh_width, mesh_height, cores_per_node and noc, as config::validate(chip) checked them.
-  Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx);
+  // `sockets`: whether the NIs have their TLM injection socket (network_interface.h).
+  Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx,
+       InjectionSocket sockets = InjectionSocket::kCreated);
   ~Mesh() override;
 
   // Queues a packet at its source NI (packet.src_node), entering the queue at cycle `at`
@@ -286,6 +288,11 @@ class Mesh : public sc_core::sc_module {
   std::vector<uint16_t> m_x;
   std::vector<uint16_t> m_y;
   std::vector<std::array<uint32_t, kLocal>> m_neighbours;
+  // Per node, the dimension order of the unicast packets it sends (routing.h x_first).
+  std::vector<uint8_t> m_x_first;
+  // Per node and core ([node * cores_per_node + core]), the sink its packets are delivered to
+  // (kept here, not in the NI module: a delivery reads no line of the module but its counters).
+  std::vector<PacketSink*> m_sinks;
 
   // What the engine steps, one array over all nodes (sized once: the routers and NIs keep
   // references): per router its ports and counters, per NI its queue and credits; every

@@ -9,20 +9,21 @@ constexpr std::size_t kInitialQueueCapacity = 64;
 }
 
 NetworkInterface::NetworkInterface(sc_core::sc_module_name name, uint32_t node,
-                                   uint32_t cores_per_node, uint32_t buffer_depth_flits,
+                                   uint32_t buffer_depth_flits,
                                    NiState& state, Cycle* credit_storage, Mesh& mesh,
-                                   SimContext& ctx)
+                                   SimContext& ctx, InjectionSocket socket)
     : sc_core::sc_module(name),
-      inject_socket("inject_socket"),
       m_node(node),
       m_mesh(mesh),
       m_ctx(ctx),
-      m_state(state),
-      m_sinks(cores_per_node, nullptr) {
+      m_state(state) {
   m_state.queue = RingBuffer<NiState::Queued>(kInitialQueueCapacity);
   m_state.credits = buffer_depth_flits;
   m_state.credit_returns = FixedRing<Cycle>(credit_storage, buffer_depth_flits);
-  inject_socket.register_b_transport(this, &NetworkInterface::b_transport);
+  if (socket == InjectionSocket::kCreated) {
+    m_inject_socket = std::make_unique<InjectSocket>("inject_socket");
+    m_inject_socket->register_b_transport(this, &NetworkInterface::b_transport);
+  }
   if (ctx.tracer != nullptr) {
     m_delivered = ctx.tracer->add_signal(std::string(this->name()) + ".delivered", 1);
     m_trace_packets_delivered = ctx.tracer->add_counter(std::string(this->name()) + ".packets_delivered");
@@ -39,6 +40,11 @@ NetworkInterface::NetworkInterface(sc_core::sc_module_name name, uint32_t node,
   add_stat("max_queue_packets", "packets",
            "largest injection queue (held in the phase that reached it; not a sum)",
            m_max_queue_stat);
+}
+
+NetworkInterface::InjectSocket& NetworkInterface::inject_socket() {
+  NMSIM_ASSERT(m_inject_socket != nullptr, "NI injection socket asked of a mesh built without them");
+  return *m_inject_socket;
 }
 
 void NetworkInterface::b_transport(int /*initiator*/, tlm::tlm_generic_payload& payload,

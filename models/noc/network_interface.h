@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -33,7 +34,15 @@ struct NiState {
   uint32_t credits = 0;              // free slots of the router's local input buffer
   FixedRing<Cycle> credit_returns;   // on the mesh's credit storage
   Cycle last_push{UINT64_MAX};
+  // The largest queue so far: checked at every injection, here rather than in the module,
+  // whose lines a traffic run would otherwise read once a packet (a first-level miss each).
+  std::size_t max_queue_packets = 0;
 };
+
+// Whether the NIs have their TLM injection socket: a chip's cores bind it; a mesh driven only
+// through Mesh::inject (the traffic bench) goes without, as building the socket's SystemC
+// objects cost two thirds of an NI's construction (17,000 instructions).
+enum class InjectionSocket : bool { kOmitted, kCreated };
 
 class NetworkInterface : public sc_core::sc_module, public StatGroup {
  public:
@@ -41,23 +50,25 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
   // Cores inject with b_transport: the payload's data pointer points to a noc::Packet, which
   // is copied; it enters the queue at now + the annotated delay (whole cycles, rounded up).
   // The call neither blocks nor adds delay. Optional binding: nodes without an initiator
-  // (traffic mode, tests) leave it unbound; with several cores per node each core binds it.
+  // (tests) leave it unbound; with several cores per node each core binds it.
   // A multicast packet goes to every destination of its tree (send_to_tree), so the
   // replication option (MULTICAST or UNICAST) is invisible to the core.
-  tlm_utils::multi_passthrough_target_socket<NetworkInterface, 32, tlm::tlm_base_protocol_types, 0,
-                                             sc_core::SC_ZERO_OR_MORE_BOUND>
-      inject_socket;
+  using InjectSocket =
+      tlm_utils::multi_passthrough_target_socket<NetworkInterface, 32, tlm::tlm_base_protocol_types, 0,
+                                                 sc_core::SC_ZERO_OR_MORE_BOUND>;
+  // The socket (an NI built with InjectionSocket::kCreated).
+  InjectSocket& inject_socket();
 
   // `state` (kept by the mesh) gets its credit returns on `credit_storage`, which holds
   // buffer_depth_flits items.
-  NetworkInterface(sc_core::sc_module_name name, uint32_t node, uint32_t cores_per_node,
-                   uint32_t buffer_depth_flits, NiState& state, Cycle* credit_storage,
-                   Mesh& mesh, SimContext& ctx);
+  NetworkInterface(sc_core::sc_module_name name, uint32_t node, uint32_t buffer_depth_flits,
+                   NiState& state, Cycle* credit_storage, Mesh& mesh, SimContext& ctx,
+                   InjectionSocket socket);
 
   uint32_t node() const { return m_node; }
   // Packets waiting in (or being sent from) the injection queue.
   std::size_t queued_packets() const { return m_state.queue.size(); }
-  std::size_t max_queue_packets() const { return m_max_queue_packets; }
+  std::size_t max_queue_packets() const { return m_state.max_queue_packets; }
 
   const PhaseCounter& packets_injected() const { return m_packets_injected; }
   const PhaseCounter& flits_injected() const { return m_flits_injected; }
@@ -69,12 +80,11 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
 
   void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
 
+  std::unique_ptr<InjectSocket> m_inject_socket;  // null if omitted
   const uint32_t m_node;
   Mesh& m_mesh;
   SimContext& m_ctx;
   NiState& m_state;
-  std::size_t m_max_queue_packets = 0;
-  std::vector<PacketSink*> m_sinks;  // per core
   trace::Signal m_delivered;         // one pulse per delivered packet (tail)
   trace::Signal m_trace_packets_delivered;  // the statistic packets_delivered, as it grows
   trace::Signal m_trace_packets;     // flows: each packet from its head's injection to each destination core

@@ -28,7 +28,7 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& config, SimContext& c
                                     std::to_string(node / m_width) + "_" + std::to_string(c);
       m_cores.push_back(std::make_unique<core::NeuronCore>(core_name.c_str(), config.core(), ctx,
                                                            node, c, m_barrier, value_flits));
-      m_cores.back()->noc_socket.bind(m_mesh.ni(node).inject_socket);
+      m_cores.back()->noc_socket.bind(m_mesh.ni(node).inject_socket());
       m_mesh.set_sink(node, c, m_cores.back().get());
     }
   }

@@ -23,7 +23,7 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
       m_any_node(0, chip.mesh_width() * chip.mesh_height() - 1),
       m_other_node(0, std::max(chip.mesh_width() * chip.mesh_height(), 2u) - 2),
       m_ctx(ctx),
-      m_mesh("mesh", chip, ctx),
+      m_mesh("mesh", chip, ctx, noc::InjectionSocket::kOmitted),  // packets come from inject()
       m_arrivals(m_mesh.nodes()) {
   // The limits of proto/traffic.proto and the mesh rules, checked by config::validate(traffic, chip).
   const uint32_t n = m_mesh.nodes();
@@ -44,10 +44,18 @@ TrafficBench::TrafficBench(sc_core::sc_module_name name, const ChipConfig& chip,
     m_x[node] = static_cast<uint16_t>(m_mesh.shape().x(node));
     m_y[node] = static_cast<uint16_t>(m_mesh.shape().y(node));
   }
-  m_generators.resize(n);
+  // Each node's generator seeded with std::seed_seq{seed, node}'s words, sixteen nodes' words
+  // computed at once; constructed seeded (a default-constructed one seeds itself first).
+  m_generators.reserve(n);
+  NodeSeedWords words(traffic.seed(), std::mt19937_64::state_size * 2);
+  for (uint32_t first = 0; first < n; first += NodeSeedWords::kLanes) {
+    words.compute(first);
+    for (uint32_t node = first; node < std::min<uint32_t>(n, first + NodeSeedWords::kLanes); ++node) {
+      NodeSeedWords::Lane seq = words.lane(node - first);
+      m_generators.push_back(Generator{std::mt19937_64(seq)});
+    }
+  }
   for (uint32_t node = 0; node < n; ++node) {
-    TwoValueSeedSequence seq(traffic.seed(), node);  // std::seed_seq{seed, node}'s words
-    m_generators[node].rng.seed(seq);
     m_arrivals.push(next_arrival(node, 0, true), node);
     for (uint32_t core = 0; core < m_mesh.cores_per_node(); ++core) m_mesh.set_sink(node, core, this);
   }

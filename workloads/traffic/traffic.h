@@ -23,7 +23,7 @@
 #include "proto/report.pb.h"
 #include "workloads/traffic/arrival_calendar.h"
 #include "workloads/traffic/geometric_gap.h"
-#include "workloads/traffic/seed_sequence.h"
+#include "workloads/traffic/node_seed_words.h"
 #include "proto/traffic.pb.h"
 
 namespace nmsim::traffic {
