@@ -17,16 +17,18 @@ struct ShortRun {
 // The scale issue's four rows.
 constexpr ShortRun kRuns[] = {{8, "0.02"}, {8, "0.1"}, {16, "0.02"}, {16, "0.1"}};
 
+double mean(const std::vector<double>& v) {
+  double sum = 0;
+  for (double x : v) sum += x;
+  return v.empty() ? 0 : sum / static_cast<double>(v.size());
+}
+double smallest(const std::vector<double>& v) { return v.empty() ? 0 : *std::min_element(v.begin(), v.end()); }
+
+// One build's rounds of one run: milliseconds.
 struct Timings {
   uint64_t cycles = 0;
   bool same_cycles = true;  // every round simulated as many cycles
   std::vector<double> wall, cpu;
-  double mean(const std::vector<double>& v) const {
-    double sum = 0;
-    for (double x : v) sum += x;
-    return v.empty() ? 0 : sum / static_cast<double>(v.size());
-  }
-  double min(const std::vector<double>& v) const { return v.empty() ? 0 : *std::min_element(v.begin(), v.end()); }
   void add(const ChildRun& run) {
     const uint64_t c = run.report.summary().cycles();
     if (!wall.empty() && c != cycles) same_cycles = false;
@@ -43,9 +45,7 @@ std::string format(const char* pattern, double a) {
 }
 
 // `mean (min)` of a column.
-std::string mean_min(const Timings& t, const std::vector<double>& v) {
-  return format("%11.1f", t.mean(v)) + format(" %7.1f", t.min(v));
-}
+std::string mean_min(const std::vector<double>& v) { return format("%11.1f", mean(v)) + format(" %7.1f", smallest(v)); }
 
 }  // namespace
 
@@ -68,18 +68,18 @@ void print_short_runs(const ShortRunsOptions& options, std::ostream& out) {
     char line[160];
     std::snprintf(line, sizeof line, "  %2ux%-2u  %5s  %12llu", run.mesh, run.mesh, run.rate,
                   static_cast<unsigned long long>(self.cycles));
-    out << line << "  " << mean_min(self, self.wall) << "  " << mean_min(self, self.cpu) << "  "
-        << format("%14.0f", static_cast<double>(self.cycles) / (self.mean(self.wall) * 1e-3));
+    out << line << "  " << mean_min(self.wall) << "  " << mean_min(self.cpu) << "  "
+        << format("%14.0f", static_cast<double>(self.cycles) / (mean(self.wall) * 1e-3));
     if (compare) {
       // Speeds in simulated cycles per second: the same as the ratio of times when both
       // builds simulate the same cycles.
       const auto speedup = [&](double self_ms, double other_ms) {
         return (static_cast<double>(self.cycles) / self_ms) / (static_cast<double>(other.cycles) / other_ms);
       };
-      out << "       " << mean_min(other, other.wall) << "  " << mean_min(other, other.cpu) << "  "
-          << format("%11.2f x", speedup(self.mean(self.wall), other.mean(other.wall)))
-          << format(" %5.2f x", speedup(self.min(self.wall), other.min(other.wall)))
-          << format("  %5.2f x", speedup(self.mean(self.cpu), other.mean(other.cpu)));
+      out << "       " << mean_min(other.wall) << "  " << mean_min(other.cpu) << "  "
+          << format("%11.2f x", speedup(mean(self.wall), mean(other.wall)))
+          << format(" %5.2f x", speedup(smallest(self.wall), smallest(other.wall)))
+          << format("  %5.2f x", speedup(mean(self.cpu), mean(other.cpu)));
       if (other.cycles != self.cycles) out << "  (" << other.cycles << " cycles against)";
     }
     if (!self.same_cycles || !other.same_cycles) out << "  (cycles differ between rounds)";

@@ -60,6 +60,9 @@ int command_bench(const std::vector<std::string>& args, const std::string& argv0
     short_runs.rounds = vm["rounds"].as<Count<uint32_t>>().value;
     if (short_runs.rounds == 0) throw po::error("--rounds must be at least 1");
     if (resolve_trace(vm)) throw po::error("--short-runs times untraced runs: drop the trace options");
+    if (!vm["measure-cycles"].defaulted() || !vm["samples"].defaulted()) {
+      throw po::error("--measure-cycles and --samples do not apply to --short-runs (it runs the traffic defaults)");
+    }
     if (vm.count("against") > 0) {
       short_runs.against = vm["against"].as<std::string>();
       struct stat st;

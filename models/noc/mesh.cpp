@@ -197,13 +197,13 @@ void Mesh::inject(const Packet& packet, Cycle at) {
   NMSIM_ASSERT(at >= (m_in_source ? m_engine_cycle : m_ctx.clock.now()),
                "packet injected into the past");
   const uint32_t slot = allocate_slot(packet);
-  RingBuffer<NiState::Queued>& queue = m_ni_state[packet.src_node].queue;
+  NiState& ni_state = m_ni_state[packet.src_node];
+  RingBuffer<NiState::Queued>& queue = ni_state.queue;
   queue.insert_sorted_grow({slot, at}, [](const NiState::Queued& a, const NiState::Queued& b) {
     return a.at < b.at;
   });
   ++m_queued_packets;
   set_bit(m_ni_busy, packet.src_node);
-  NiState& ni_state = m_ni_state[packet.src_node];
   if (queue.size() > ni_state.max_queue_packets) {
     ni_state.max_queue_packets = queue.size();
     NetworkInterface& ni = *m_nis[packet.src_node];

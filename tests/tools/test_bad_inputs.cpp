@@ -168,6 +168,7 @@ const std::vector<BadInput> kOptions = {
     {"bench --short-runs --against empty.textproto", kData, "--against 'empty.textproto' is not an executable file"},
     {"bench --rounds 3", kUsage, "--rounds and --against apply to --short-runs"},
     {"bench --short-runs --vcd t.vcd", kUsage, "--short-runs times untraced runs"},
+    {"bench --short-runs --samples 3", kUsage, "--measure-cycles and --samples do not apply to --short-runs"},
     {"compare --algorithms ''", kUsage, "--algorithms: names no algorithm"},
     {"compare --algorithms dfa,foo", kUsage, "unknown algorithm 'foo'"},
     {"compare --algorithms dfa,dfa", kUsage, "dfa is named twice"},
