@@ -60,7 +60,9 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_router_state.resize(n);
   m_ni_state.resize(n);
   m_flit_storage.resize(n * per_node);
-  m_credit_storage.resize(n * per_node);
+  m_credit_storage.resize(std::size_t{n} * m_buffer_depth);
+  m_router_last_step.assign(n, kNever);
+  m_router_last_move.assign(n, kNever);
   m_routers.reserve(n);
   m_nis.reserve(n);
   m_x.resize(n);
@@ -82,14 +84,14 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
       // Ports without a link keep the node itself; routing never uses them.
       m_neighbours[node][p] = (links & port_bit(p)) ? m_shape.neighbour(node, p) : node;
     }
+    m_neighbours[node][kLocal] = node;
     const std::string suffix = std::to_string(x) + "_" + std::to_string(y);
-    Cycle* credits = &m_credit_storage[node * per_node];
     m_routers.push_back(std::make_unique<Router>(
         ("router_" + suffix).c_str(), node, links, m_buffer_depth, m_flit_width_bits,
-        m_router_state[node], &m_flit_storage[node * per_node], credits, *this, ctx));
+        m_router_state[node], &m_flit_storage[node * per_node], *this, ctx));
     m_nis.push_back(std::make_unique<NetworkInterface>(
         ("ni_" + suffix).c_str(), node, m_buffer_depth, m_ni_state[node],
-        credits + std::size_t{kLocal} * m_buffer_depth, *this, ctx, sockets));
+        &m_credit_storage[std::size_t{node} * m_buffer_depth], *this, ctx, sockets));
   }
   m_slots.reserve(kInitialPacketSlots);
   m_free_slots.reserve(kInitialPacketSlots);
@@ -341,8 +343,8 @@ void Mesh::step_cycle(Cycle now) {
     // cycle (always >= now + 1) merge into it.
     m_wake[node] = kNever;
     step_ni(node, now);
-    if (r.last_step != now) {
-      r.last_step = now;
+    if (m_router_last_step[node] != now) {
+      m_router_last_step[node] = now;
       if (m_vc_router) {
         step_router_vc(node, now);
       } else {
@@ -383,16 +385,19 @@ inline Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
   if (m_vc_router) return node_wake_vc(node, now);
   const RouterState& r = m_router_state[node];
   // Every other candidate below is >= now + 1: returns and arrivals up to now were taken.
-  if (r.last_move == now) return now + 1;
+  if (m_router_last_move[node] == now) return now + 1;
   Cycle wake = kNever;
   for (uint8_t occupied = r.occupied; occupied != 0; occupied &= occupied - 1) {
     const unsigned p = static_cast<unsigned>(__builtin_ctz(occupied));
     const Cycle eligible = input_front(node, r, p).arrive + m_pipeline_stages;
     if (eligible > now) wake = min(wake, eligible);
   }
+  // A stalled output's slot downstream: once its flit left, the cycle its credit is back;
+  // while it holds one, the pop wakes this node (RouterState::stalled_upstream).
   for (uint8_t stalled = r.stalled; stalled != 0; stalled &= stalled - 1) {
     const unsigned o = static_cast<unsigned>(__builtin_ctz(stalled));
-    if (r.return_size[o] != 0) wake = min(wake, credit_return_slots(node, o)[r.return_head[o]]);
+    const Flit& slot = input_slots(m_neighbours[node][o], opposite(o))[r.send_slot[o]];
+    if (slot.remaining == 0) wake = min(wake, slot.arrive);
   }
   const NiState& ni = m_ni_state[node];
   if (test_bit(m_ni_busy, node) && !ni.queue.empty()) {
@@ -510,6 +515,7 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   RouterState& r = m_router_state[node];
   uint32_t& size = r.input_size[port];
   NMSIM_ASSERT(size > 0, "input buffer underflow");
+  Flit& slot = input_front(node, r, port);  // left on all its outputs: remaining == 0
   r.input_head[port] = static_cast<uint16_t>(wrap_slot(r.input_head[port] + 1u));
   --size;
   r.occupied &= static_cast<uint8_t>(~(unsigned{size == 0} << port));
@@ -521,37 +527,18 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
     set_bit(m_ni_busy, node);
     return;
   }
-  const uint32_t upstream = m_neighbours[node][port];
-  RouterState& up = m_router_state[upstream];
-  const unsigned o = opposite(port);
+  // The slot records when its credit is back upstream (RouterState): nothing upstream is
+  // written, unless that router waits for the credit.
   const Cycle back = now + m_link_latency + m_credit_delay;
-  uint32_t& returns = up.return_size[o];
-  NMSIM_ASSERT(returns < m_buffer_depth, "credit returns overflow");  // credits + returns <= B
-  Cycle* slots = credit_return_slots(upstream, o);
-  slots[wrap_slot(up.return_head[o] + returns)] = back;
-  ++returns;
-  if (up.stalled & port_bit(o)) wake(upstream, back);
+  slot.arrive = back;
+  if (r.stalled_upstream & port_bit(port)) wake(m_neighbours[node][port], back);
 }
 
-// Credits come back lazily: an output's returns are counted only when it has no credit left,
-// one return a step (one credit is all a step can spend), so a step does not visit every
-// output with returns on the way. Without a loop, and with the front return read through a
-// select, this mispredicts far less than the loop behind `credits == 0` that counted them all
-// (at 16 x 16 and 0.1, 117 k against 829 k under callgrind; GCC still branches on the select).
-// Credits, returns and downstream slots add up to B, so the returns never overflow their ring.
-inline bool Mesh::take_credit_if_due(uint32_t node, RouterState& r, unsigned o, Cycle now) {
-  static const Cycle kNoReturn{UINT64_MAX};
-  uint32_t& credits = r.credits[o];
-  uint32_t& returns = r.return_size[o];
-  uint16_t& head = r.return_head[o];
-  const Cycle* front = (unsigned{credits == 0} & unsigned{returns != 0}) != 0
-                           ? credit_return_slots(node, o) + head
-                           : &kNoReturn;
-  const unsigned due = *front <= now;
-  credits += due;
-  returns -= due;
-  head = static_cast<uint16_t>(wrap_slot(head + due));
-  return credits != 0;
+inline bool Mesh::has_credit(uint32_t node, const RouterState& r, unsigned o, Cycle now) const {
+  // Read without a branch on the port (the local output's "slot" is the node's own local
+  // input, read and ignored): which output a flit wants follows the traffic.
+  const Flit& slot = input_slots(m_neighbours[node][o], opposite(o))[r.send_slot[o]];
+  return (unsigned{o == kLocal} | (unsigned{slot.remaining == 0} & unsigned{slot.arrive <= now})) != 0;
 }
 
 inline void Mesh::step_router(uint32_t node, Cycle now) {
@@ -593,12 +580,13 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
       NMSIM_ASSERT(!stalled, "a stalled output lost its requester");
       continue;
     }
-    if (!take_credit_if_due(node, r, o, now)) {
+    if (!has_credit(node, r, o, now)) {
       if (!stalled) {
         RouterState::OutputPort& out = r.outputs[o];
         r.stalled |= port_bit(o);
         out.stall_start = now;
         out.stall_phase = fronts[__builtin_ctz(req)]->phase;
+        m_router_state[m_neighbours[node][o]].stalled_upstream |= port_bit(opposite(o));
       }
       continue;
     }
@@ -606,6 +594,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
       const RouterState::OutputPort& out = r.outputs[o];
       r.credit_stall_cycles.add(out.stall_phase, now - out.stall_start);
       r.stalled &= static_cast<uint8_t>(~port_bit(o));
+      m_router_state[m_neighbours[node][o]].stalled_upstream &= static_cast<uint8_t>(~port_bit(opposite(o)));
     }
     // Round robin: the first requester after the last winner, wrapping around.
     const uint8_t after = req & static_cast<uint8_t>(~((2u << r.last_winner[o]) - 1));
@@ -642,7 +631,7 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   r.locked_input[o] = flit.tail ? int8_t{-1} : locked;
   r.last_winner[o] = static_cast<uint8_t>(i);
   r.flits_forwarded.add(flit.phase);
-  r.last_move = now;
+  m_router_last_move[node] = now;
   m_last_progress = now;
   if (m_tracing) {
     m_routers[node]->m_busy[o].pulse(now);
@@ -652,7 +641,7 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
     deliver_flit(node, flit, now + m_ejection_latency);
     return;
   }
-  --r.credits[o];
+  r.send_slot[o] = static_cast<uint16_t>(wrap_slot(r.send_slot[o] + 1u));
   r.hops.add(flit.phase);
   const uint32_t next = m_neighbours[node][o];
   write_flit(next, opposite(o), flit, now);
@@ -693,6 +682,25 @@ void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle at) {
     ni.m_trace_packets.flow_in(at, flow);
     if (sinks[core] != nullptr) sinks[core]->deliver(packet, at);
   }
+}
+
+Mesh::OutputCredits Mesh::output_credits(uint32_t node, unsigned port) const {
+  // The downstream buffer's free slots, oldest first: those whose credit was back by the
+  // router's last step are its credits, the others its returns on the way.
+  const uint32_t next = m_neighbours[node][port];
+  const unsigned in = opposite(port);
+  const RouterState& down = m_router_state[next];
+  const Cycle last = m_router_last_step[node];
+  OutputCredits result;
+  for (uint32_t j = down.input_size[in]; j < m_buffer_depth; ++j) {
+    const Flit& slot = input_slots(next, in)[(down.input_head[in] + j) % m_buffer_depth];
+    if (slot.arrive <= last) {
+      ++result.credits;
+    } else {
+      result.returns.push_back(slot.arrive);
+    }
+  }
+  return result;
 }
 
 void Mesh::fail_deadlock(Cycle now) {

@@ -162,6 +162,13 @@ class Mesh : public sc_core::sc_module {
   uint64_t stepped_cycles() const { return m_stepped_cycles; }
   // Packet::id of a packet in flight, by its pool slot (Flit::packet).
   uint64_t packet_id(uint32_t slot) const { return m_slots[slot].packet.id; }
+  // A wormhole router's output to a neighbour, as of the router's last step (for state dumps):
+  // its credits, and the cycles at which further credits are back, in order.
+  struct OutputCredits {
+    uint32_t credits = 0;
+    std::vector<Cycle> returns;
+  };
+  OutputCredits output_credits(uint32_t node, unsigned port) const;
 
  private:
   struct PacketSlot {
@@ -197,8 +204,9 @@ class Mesh : public sc_core::sc_module {
   [[gnu::always_inline]] void step_ni(uint32_t node, Cycle now);
   void push_flit(uint32_t node, NiState& ni, Cycle now);
   [[gnu::always_inline]] void step_router(uint32_t node, Cycle now);
-  // Whether output o has a credit, counting one returned credit if it had none.
-  [[gnu::always_inline]] bool take_credit_if_due(uint32_t node, RouterState& r, unsigned o, Cycle now);
+  // Whether output o has a credit at `now`: the local output always has; another one when
+  // the downstream slot its next flit takes is free and its credit is back (router.h).
+  [[gnu::always_inline]] bool has_credit(uint32_t node, const RouterState& r, unsigned o, Cycle now) const;
   [[gnu::always_inline]] void send(uint32_t node, unsigned out, unsigned in, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle at);
   [[gnu::always_inline]] void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
@@ -216,13 +224,6 @@ class Mesh : public sc_core::sc_module {
   }
   const Flit& input_front(uint32_t node, const RouterState& r, unsigned port) const {
     return input_slots(node, port)[r.input_head[port]];
-  }
-  // The B slots of a router output's credit returns (a ring: RouterState::return_head, return_size).
-  Cycle* credit_return_slots(uint32_t node, unsigned port) {
-    return m_credit_storage.data() + (std::size_t{node} * kPortCount + port) * m_buffer_depth;
-  }
-  const Cycle* credit_return_slots(uint32_t node, unsigned port) const {
-    return m_credit_storage.data() + (std::size_t{node} * kPortCount + port) * m_buffer_depth;
   }
   // A ring index (head + offset, below 2 B) taken back into [0, B), without a branch: whether
   // it wraps depends on the traffic.
@@ -284,10 +285,11 @@ class Mesh : public sc_core::sc_module {
   CycleSource* m_source = nullptr;
   bool m_in_source = false;  // inside m_source->inject(): the engine steps the cycle next anyway
 
-  // Per node, precomputed: coordinates and the neighbour across each of N, E, S, W.
+  // Per node, precomputed: coordinates and the neighbour across each of N, E, S, W (the node
+  // itself across the local port, and across a port without a link).
   std::vector<uint16_t> m_x;
   std::vector<uint16_t> m_y;
-  std::vector<std::array<uint32_t, kLocal>> m_neighbours;
+  std::vector<std::array<uint32_t, kPortCount>> m_neighbours;
   // Per node, the dimension order of the unicast packets it sends (routing.h x_first).
   std::vector<uint8_t> m_x_first;
   // Per node and core ([node * cores_per_node + core]), the sink its packets are delivered to
@@ -296,12 +298,15 @@ class Mesh : public sc_core::sc_module {
 
   // What the engine steps, one array over all nodes (sized once: the routers and NIs keep
   // references): per router its ports and counters, per NI its queue and credits; every
-  // router's input buffers (node-major, kPortCount * B flits each) and credit returns (the
-  // same shape; a node's local-output slots hold its NI's credit returns).
+  // router's input buffers (node-major, kPortCount * B flits each) and every NI's credit
+  // returns (B each). The cycles each router was last stepped at and last moved a flit at
+  // are dense arrays (8 bytes a node), which stay in the first-level cache at 16 x 16.
   std::vector<RouterState> m_router_state;
   std::vector<NiState> m_ni_state;
   std::vector<Flit> m_flit_storage;
   std::vector<Cycle> m_credit_storage;
+  std::vector<Cycle> m_router_last_step;  // the router part is stepped once per cycle
+  std::vector<Cycle> m_router_last_move;  // a flit left at this cycle
   std::vector<VcRouterState> m_vc_state;  // the VC router only
   std::vector<NiVcState> m_ni_vc_state;
   std::vector<std::unique_ptr<Router>> m_routers;

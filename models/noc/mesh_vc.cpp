@@ -258,7 +258,7 @@ void Mesh::allocate_vcs(uint32_t node, Cycle now) {
     in.out_vc[o] = static_cast<uint8_t>(best % m_vcs);
     v.va_grant[best] = static_cast<uint8_t>((i + 1) % channels);
     v.va_accept[i] = static_cast<uint8_t>((best + 1) % channels);
-    m_router_state[node].last_move = now;  // the state changed: step again next cycle
+    m_router_last_move[node] = now;  // the state changed: step again next cycle
     return true;
   };
   for (unsigned k = 0; k < requesting; ++k) {
@@ -370,7 +370,7 @@ void Mesh::send_vc(uint32_t node, unsigned input_vc, uint8_t outputs, Cycle now)
   // Its slot is freed once it has left on every output of its route.
   const bool leaves = (in.sent | outputs) == in.route;
   in.sent = leaves ? 0 : static_cast<uint8_t>(in.sent | outputs);
-  r.last_move = now;
+  m_router_last_move[node] = now;
   m_last_progress = now;
   if (leaves) {
     in.buffer.pop_front();
@@ -435,7 +435,7 @@ void Mesh::send_vc(uint32_t node, unsigned input_vc, uint8_t outputs, Cycle now)
 
 Cycle Mesh::node_wake_vc(uint32_t node, Cycle now) const {
   const RouterState& r = m_router_state[node];
-  if (r.last_move == now) return now + 1;
+  if (m_router_last_move[node] == now) return now + 1;
   const VcRouterState& v = m_vc_state[node];
   Cycle wake = kNever;
   if (r.flits > 0) {

@@ -8,20 +8,16 @@ namespace nmsim::noc {
 
 Router::Router(sc_core::sc_module_name name, uint32_t node, uint8_t links,
                uint32_t buffer_depth_flits, uint32_t flit_width_bits, RouterState& state,
-               Flit* input_storage, Cycle* credit_storage, const Mesh& mesh, SimContext& ctx)
+               Flit* input_storage, const Mesh& mesh, SimContext& ctx)
     : sc_core::sc_module(name),
       m_node(node),
       m_state(state),
       m_input_storage(input_storage),
-      m_credit_storage(credit_storage),
       m_buffer_depth(buffer_depth_flits),
       m_mesh(mesh) {
   for (unsigned p = 0; p < kPortCount; ++p) {
     RouterState::OutputPort& out = m_state.outputs[p];
     out.exists = p == kLocal || (links & port_bit(p)) != 0;
-    // The local output delivers into the core, which always accepts: it never runs out of
-    // credits (the engine does not spend them there).
-    m_state.credits[p] = p == kLocal ? UINT32_MAX : buffer_depth_flits;
     if (ctx.tracer != nullptr) {
       const std::string base = std::string(this->name()) + ".";
       if (p == kLocal || out.exists) {
@@ -71,19 +67,10 @@ std::string Router::dump_state() const {
         << (m_state.locked_input[p] < 0 ? "none"
                                         : port_name(static_cast<unsigned>(m_state.locked_input[p])));
     if (p != kLocal) {
-      // The engine counts returns lazily (Mesh::take_credit_if_due): shown as of the
-      // router's last step, returns due by then among the credits.
-      const uint32_t returns = m_state.return_size[p];
-      const auto return_at = [&](uint32_t i) {
-        return m_credit_storage[p * m_buffer_depth + (m_state.return_head[p] + i) % m_buffer_depth];
-      };
-      uint32_t due = 0;
-      while (m_state.last_step.value() != UINT64_MAX && due < returns && return_at(due) <= m_state.last_step) {
-        ++due;
-      }
-      out << ", credits " << m_state.credits[p] + due << ", credit returns at";
-      if (returns == due) out << " (none)";
-      for (uint32_t i = due; i < returns; ++i) out << ' ' << return_at(i).value();
+      const Mesh::OutputCredits credits = m_mesh.output_credits(m_node, p);
+      out << ", credits " << credits.credits << ", credit returns at";
+      if (credits.returns.empty()) out << " (none)";
+      for (Cycle at : credits.returns) out << ' ' << at.value();
     }
     out << '\n';
   }
