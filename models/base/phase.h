@@ -21,6 +21,21 @@ struct PhaseCounter {
   uint64_t operator[](Phase p) const { return by_phase[static_cast<std::size_t>(p)]; }
 };
 
+// Where a stat's counts are: a PhaseCounter, or one object's column of phase-major arrays (a
+// count per phase, `stride` apart), which a hot path over many objects keeps dense.
+struct PhaseCounterRef {
+  const uint64_t* first = nullptr;
+  std::size_t stride = 1;
+  PhaseCounterRef(const PhaseCounter& counter) : first(counter.by_phase.data()) {}  // NOLINT: implicit on purpose
+  PhaseCounterRef(const uint64_t* first_phase, std::size_t phase_stride)
+      : first(first_phase), stride(phase_stride) {}
+  PhaseCounter value() const {
+    PhaseCounter counts;
+    for (std::size_t p = 0; p < kPhaseCount; ++p) counts.by_phase[p] = first[p * stride];
+    return counts;
+  }
+};
+
 // The chip's current phase and the cycles spent in each.
 class PhaseRegister {
  public:

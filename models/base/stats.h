@@ -16,7 +16,7 @@ struct StatEntry {
   std::string name;  // local to the owning object, e.g. "reads"
   std::string unit;
   std::string description;
-  const PhaseCounter* counter;
+  PhaseCounterRef counter;
   EnergyEvent energy;
 };
 
@@ -26,7 +26,7 @@ class StatGroup {
  public:
   virtual ~StatGroup() = default;
   void add_stat(std::string name, std::string unit, std::string description,
-                const PhaseCounter& counter, EnergyEvent energy = {});
+                PhaseCounterRef counter, EnergyEvent energy = {});
   void add_leakage(LeakageSource source) { m_leakage.push_back(source); }
   const std::vector<StatEntry>& stats() const { return m_stats; }
   const std::vector<LeakageSource>& leakage() const { return m_leakage; }

@@ -19,6 +19,7 @@ uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(
 Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx, InjectionSocket sockets)
     : sc_core::sc_module(name),
       m_shape{chip.mesh_width(), chip.mesh_height()},
+      m_node_count(m_shape.nodes()),
       m_cores_per_node(chip.cores_per_node()),
       m_pipeline_stages(chip.noc().router_pipeline_stages()),
       m_link_latency(chip.noc().link_latency_cycles()),
@@ -63,6 +64,7 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_credit_storage.resize(std::size_t{n} * m_buffer_depth);
   m_router_last_step.assign(n, kNever);
   m_router_last_move.assign(n, kNever);
+  m_move_counts.assign(kPhaseCount * kMoveKinds * n, 0);
   m_routers.reserve(n);
   m_nis.reserve(n);
   m_x.resize(n);
@@ -88,7 +90,7 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
     const std::string suffix = std::to_string(x) + "_" + std::to_string(y);
     m_routers.push_back(std::make_unique<Router>(
         ("router_" + suffix).c_str(), node, links, m_buffer_depth, m_flit_width_bits,
-        m_router_state[node], &m_flit_storage[node * per_node], *this, ctx));
+        m_router_state[node], &m_flit_storage[node * per_node], move_counts(node), *this, ctx));
     m_nis.push_back(std::make_unique<NetworkInterface>(
         ("ni_" + suffix).c_str(), node, m_buffer_depth, m_ni_state[node],
         &m_credit_storage[std::size_t{node} * m_buffer_depth], *this, ctx, sockets));
@@ -505,7 +507,7 @@ inline void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cyc
   r.occupied |= port_bit(port);
   ++r.flits;
   ++m_flits_in_network;
-  r.buffer_writes.add(flit.phase);
+  ++moves_of(node, flit.phase)[kBufferWrites];
   if (m_tracing) m_routers[node]->m_occupancy[port].set(now, size);
 }
 
@@ -630,7 +632,8 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   const int8_t locked = flit.head ? static_cast<int8_t>(i) : r.locked_input[o];
   r.locked_input[o] = flit.tail ? int8_t{-1} : locked;
   r.last_winner[o] = static_cast<uint8_t>(i);
-  r.flits_forwarded.add(flit.phase);
+  uint64_t* const moves = moves_of(node, flit.phase);
+  ++moves[kFlitsForwarded];
   m_router_last_move[node] = now;
   m_last_progress = now;
   if (m_tracing) {
@@ -642,7 +645,7 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
     return;
   }
   r.send_slot[o] = static_cast<uint16_t>(wrap_slot(r.send_slot[o] + 1u));
-  r.hops.add(flit.phase);
+  ++moves[kHops];
   const uint32_t next = m_neighbours[node][o];
   write_flit(next, opposite(o), flit, now);
   wake(next, now + m_link_latency + m_pipeline_stages);

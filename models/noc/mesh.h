@@ -262,6 +262,7 @@ class Mesh : public sc_core::sc_module {
   void return_credit(uint32_t node, unsigned port, unsigned vc, Cycle now);
 
   const MeshShape m_shape;
+  const uint32_t m_node_count;  // m_shape.nodes()
   const uint32_t m_cores_per_node;
   const uint32_t m_pipeline_stages;   // P
   const uint32_t m_link_latency;      // L
@@ -307,6 +308,21 @@ class Mesh : public sc_core::sc_module {
   std::vector<Cycle> m_credit_storage;
   std::vector<Cycle> m_router_last_step;  // the router part is stepped once per cycle
   std::vector<Cycle> m_router_last_move;  // a flit left at this cycle
+  // The routers' counts of moves, phase-major and node by node: [(phase * nodes + node) *
+  // kMoveKinds + kind].
+  enum MoveKind : unsigned { kFlitsForwarded, kHops, kBufferWrites, kMoveKinds };
+  std::vector<uint64_t> m_move_counts;
+  // A node's counts in one phase (kMoveKinds of them).
+  uint64_t* moves_of(uint32_t node, Phase phase) {
+    return m_move_counts.data() + (std::size_t{static_cast<uint8_t>(phase)} * m_node_count + node) * kMoveKinds;
+  }
+  RouterMoveCounts move_counts(uint32_t node) const {
+    const std::size_t stride = std::size_t{m_node_count} * kMoveKinds;
+    const auto column = [&](MoveKind kind) {
+      return PhaseCounterRef(&m_move_counts[std::size_t{node} * kMoveKinds + kind], stride);
+    };
+    return {column(kFlitsForwarded), column(kHops), column(kBufferWrites)};
+  }
   std::vector<VcRouterState> m_vc_state;  // the VC router only
   std::vector<NiVcState> m_ni_vc_state;
   std::vector<std::unique_ptr<Router>> m_routers;

@@ -108,7 +108,7 @@ void Mesh::write_flit_vc(uint32_t node, unsigned port, const Flit& flit, Cycle n
   in.buffer.push_back(flit);
   ++r.flits;
   ++m_flits_in_network;
-  r.buffer_writes.add(flit.phase);
+  ++moves_of(node, flit.phase)[kBufferWrites];
   if (front) {
     if (in.state == VcInput::kIdle) {
       NMSIM_ASSERT(flit.head, "a body flit on an idle virtual channel");
@@ -377,7 +377,7 @@ void Mesh::send_vc(uint32_t node, unsigned input_vc, uint8_t outputs, Cycle now)
     --r.flits;
     --m_flits_in_network;
   }
-  r.flits_forwarded.add(flit.phase, popcount8(outputs));
+  moves_of(node, flit.phase)[kFlitsForwarded] += popcount8(outputs);
   if (m_tracing) {
     if (leaves) {
       std::size_t flits = 0;
@@ -421,7 +421,7 @@ void Mesh::send_vc(uint32_t node, unsigned input_vc, uint8_t outputs, Cycle now)
       continue;
     }
     --v.outputs[o * m_vcs + out_vc[o]].credits;
-    r.hops.add(flit.phase);
+    ++moves_of(node, flit.phase)[kHops];
     const uint32_t next = m_neighbours[node][o];
     Flit copy = flit;
     copy.arrive = now + m_link_latency;

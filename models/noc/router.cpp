@@ -8,10 +8,11 @@ namespace nmsim::noc {
 
 Router::Router(sc_core::sc_module_name name, uint32_t node, uint8_t links,
                uint32_t buffer_depth_flits, uint32_t flit_width_bits, RouterState& state,
-               Flit* input_storage, const Mesh& mesh, SimContext& ctx)
+               Flit* input_storage, RouterMoveCounts moves, const Mesh& mesh, SimContext& ctx)
     : sc_core::sc_module(name),
       m_node(node),
       m_state(state),
+      m_moves(moves),
       m_input_storage(input_storage),
       m_buffer_depth(buffer_depth_flits),
       m_mesh(mesh) {
@@ -29,10 +30,10 @@ Router::Router(sc_core::sc_module_name name, uint32_t node, uint8_t links,
     }
   }
   add_stat("flits_forwarded", "flits", "flits leaving this router on any output (local too)",
-           m_state.flits_forwarded);
-  add_stat("hops", "flits", "flits sent over a router-to-router link", m_state.hops,
+           m_moves.flits_forwarded);
+  add_stat("hops", "flits", "flits sent over a router-to-router link", m_moves.hops,
            EnergyEvent{EnergyKind::kFlitHop, 0, flit_width_bits});
-  add_stat("buffer_writes", "flits", "flits written into an input buffer", m_state.buffer_writes);
+  add_stat("buffer_writes", "flits", "flits written into an input buffer", m_moves.buffer_writes);
   add_stat("arbitration_conflicts", "requests",
            "eligible flits that requested a free, credited output and lost arbitration",
            m_state.arbitration_conflicts);

@@ -50,8 +50,10 @@ class Mesh;
 
 // Per router, what the engine steps: ports, masks and counters. Laid out by use: line 0 is
 // what every step reads and writes (the wormhole router's per-port state side by side, and
-// what a neighbour's send writes), lines 1-2 the counts of every move, then the rarely touched
-// rest. The cycles of the node's last step and move are in the Mesh's dense per-node arrays.
+// what a neighbour's send writes), then the rarely touched rest. The counts of every move and
+// the cycles of the node's last step and move are in the Mesh's dense arrays over all nodes
+// (Mesh::m_move_counts): at 16 x 16 a step sweeps more lines than the first-level cache holds,
+// and a line of a dense array serves 8 nodes.
 //
 // Credits (the wormhole router) are not counted here: an output has a credit when the slot
 // its next flit would take in the downstream buffer (send_slot, the ring's write position) is
@@ -86,26 +88,30 @@ struct alignas(64) RouterState {
   std::array<uint16_t, kPortCount> input_head{};
   std::array<uint32_t, kPortCount> input_size{};
 
-  PhaseCounter flits_forwarded;
-  PhaseCounter hops;
-  PhaseCounter buffer_writes;
   PhaseCounter arbitration_conflicts;
 
   std::array<OutputPort, kPortCount> outputs;
   PhaseCounter credit_stall_cycles;
 };
-static_assert(offsetof(RouterState, input_size) + sizeof(RouterState::input_size) <= 64 &&
-                  offsetof(RouterState, flits_forwarded) == 64,
-              "the step's state left line 0, or the counters of a move line 1");
+static_assert(offsetof(RouterState, input_size) + sizeof(RouterState::input_size) <= 64,
+              "the step's state left line 0");
+
+// Where a router's counts of moves are (the Mesh keeps them dense, see RouterState).
+struct RouterMoveCounts {
+  PhaseCounterRef flits_forwarded;
+  PhaseCounterRef hops;
+  PhaseCounterRef buffer_writes;
+};
 
 class Router : public sc_core::sc_module, public StatGroup {
  public:
   ComponentClass component_class() const override { return COMPONENT_ROUTER; }
   // links: bit p set if output port p (N, E, S, W) leads to a neighbour. `state` (kept by the
-  // mesh) gets input buffers on `input_storage`, kPortCount * buffer_depth_flits flits.
+  // mesh) gets input buffers on `input_storage`, kPortCount * buffer_depth_flits flits;
+  // `moves` are its counts kept by the mesh.
   Router(sc_core::sc_module_name name, uint32_t node, uint8_t links, uint32_t buffer_depth_flits,
-         uint32_t flit_width_bits, RouterState& state, Flit* input_storage, const Mesh& mesh,
-         SimContext& ctx);
+         uint32_t flit_width_bits, RouterState& state, Flit* input_storage,
+         RouterMoveCounts moves, const Mesh& mesh, SimContext& ctx);
 
   uint32_t node() const { return m_node; }
   // Flits held in (or travelling into) the input buffers.
@@ -114,9 +120,9 @@ class Router : public sc_core::sc_module, public StatGroup {
   // take), output locks, credits and pending credit returns: for deadlock reports.
   std::string dump_state() const;
 
-  const PhaseCounter& flits_forwarded() const { return m_state.flits_forwarded; }
-  const PhaseCounter& hops() const { return m_state.hops; }
-  const PhaseCounter& buffer_writes() const { return m_state.buffer_writes; }
+  PhaseCounter flits_forwarded() const { return m_moves.flits_forwarded.value(); }
+  PhaseCounter hops() const { return m_moves.hops.value(); }
+  PhaseCounter buffer_writes() const { return m_moves.buffer_writes.value(); }
   const PhaseCounter& arbitration_conflicts() const { return m_state.arbitration_conflicts; }
   const PhaseCounter& credit_stall_cycles() const { return m_state.credit_stall_cycles; }
 
@@ -125,6 +131,7 @@ class Router : public sc_core::sc_module, public StatGroup {
 
   const uint32_t m_node;
   RouterState& m_state;
+  const RouterMoveCounts m_moves;
   const Flit* const m_input_storage;     // the rings of RouterState's input buffers (state dumps)
   const uint32_t m_buffer_depth;
   const Mesh& m_mesh;  // packet ids and credits for state dumps

@@ -134,9 +134,10 @@ class Builder {
       }
     };
     for (const StatEntry& entry : group.stats()) {
-      add(entry.name, entry.unit, entry.description, entry.counter->by_phase, entry.energy, usage);
-      for (std::size_t p = 0; p < kPhaseCount; ++p) count_into(by_phase[p], entry, entry.counter->by_phase[p]);
-      count_into(total, entry, entry.counter->total());
+      const PhaseCounter counts = entry.counter.value();
+      add(entry.name, entry.unit, entry.description, counts.by_phase, entry.energy, usage);
+      for (std::size_t p = 0; p < kPhaseCount; ++p) count_into(by_phase[p], entry, counts.by_phase[p]);
+      count_into(total, entry, counts.total());
     }
 
     double leakage = 0;

@@ -105,7 +105,7 @@ SpikeBitmap input_spikes() {
 // Dynamic energy (pJ) of the events counted so far by a stat group.
 double dynamic_pj(const StatGroup& group, const energy::EnergyModel& model) {
   double pj = 0;
-  for (const StatEntry& s : group.stats()) pj += static_cast<double>(s.counter->total()) * model.event_pj(s.energy);
+  for (const StatEntry& s : group.stats()) pj += static_cast<double>(s.counter.value().total()) * model.event_pj(s.energy);
   return pj;
 }
 

@@ -33,7 +33,7 @@ constexpr uint32_t kTests = 3;  // forward only, after training
 
 uint64_t stat_total(const StatGroup& group, const std::string& name) {
   for (const auto& s : group.stats())
-    if (s.name == name) return s.counter->total();
+    if (s.name == name) return s.counter.value().total();
   return 0;
 }
 

@@ -151,7 +151,7 @@ TEST_CASE("learning engine: a fan-in group core's generators step past the other
     at = b.engine.update_row_scaled(1, all, kScale, kShift, at, nullptr);
     b.engine.read_row(1, second.data(), at);
     for (const auto& stat : b.engine.stats())
-      if (stat.name == "rounding_ops") rounding_ops = stat.counter->total();
+      if (stat.name == "rounding_ops") rounding_ops = stat.counter.value().total();
   };
   sc_core::sc_start();
   CHECK(stepped == Cycle(20));

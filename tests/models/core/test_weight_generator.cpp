@@ -144,7 +144,7 @@ TEST_CASE("weight generator: generated rows, same potentials, hand-derived cycle
   CHECK(stat_total(unit, "weights") == 24);
   CHECK(stat_total(unit, "multiplies") == 48);
   CHECK(stat_total(unit, "adds") == 72);
-  CHECK(stat(unit, "multiplies").counter->by_phase[static_cast<std::size_t>(bench.ctx.phase.current())] == 48);
+  CHECK(stat(unit, "multiplies").counter.value().by_phase[static_cast<std::size_t>(bench.ctx.phase.current())] == 48);
 
   // Priced as 32-bit multiplies and adds with the table's control overhead.
   const EnergyTable table = config::default_energy_table();

@@ -184,7 +184,7 @@ inline void integrate_and_fire_known_spikes(core::NeuronCore& c) {
 // The total of the stat `name` the object registered; a missing stat fails the test.
 inline uint64_t stat_total(const StatGroup& group, const std::string& name) {
   for (const auto& s : group.stats()) {
-    if (s.name == name) return s.counter->total();
+    if (s.name == name) return s.counter.value().total();
   }
   FAIL("no stat " << name);
   return 0;

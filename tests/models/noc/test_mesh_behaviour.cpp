@@ -14,7 +14,7 @@ using namespace nmsim::noc::test;
 
 namespace {
 
-const PhaseCounter& hops_of(const Router& r) { return r.hops(); }
+PhaseCounter hops_of(const Router& r) { return r.hops(); }
 
 // Tree from (0,0) of a 4x4 mesh (XY, 2 cores per node) to (3,0).c0, (3,2).c1, (1,2).c0 and
 // (0,0).c1. Union of the XY paths: (0,0)->(1,0)->(2,0)->(3,0)->(3,1)->(3,2) and
@@ -282,7 +282,7 @@ TEST_CASE("conservation: every packet delivered once, flits in = flits out, hops
   CHECK(delivered == flits);
   CHECK(sum_over_routers(mesh, hops_of) == flit_hops);
   // Each flit is written into one buffer per router on its path: hops + 1.
-  CHECK(sum_over_routers(mesh, [](const Router& r) -> const PhaseCounter& { return r.buffer_writes(); }) == flit_hops + flits);
+  CHECK(sum_over_routers(mesh, [](const Router& r) { return r.buffer_writes(); }) == flit_hops + flits);
   CHECK(sum_over_nis(mesh, [](const NetworkInterface& n) -> const PhaseCounter& { return n.packets_delivered(); }) == load.packets.size());
   CHECK(mesh.idle());
 }

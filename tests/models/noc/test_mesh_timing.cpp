@@ -33,7 +33,7 @@ void check_zero_load(uint32_t P, uint32_t L) {
     CHECK(d->at - d->created == (hops[i] + 1) * P + hops[i] * L);
   }
   // One hop counted per link crossed: 0 + 1 + 3 + 6.
-  CHECK(sum_over_routers(mesh, [](const Router& r) -> const PhaseCounter& { return r.hops(); }) == 10);
+  CHECK(sum_over_routers(mesh, [](const Router& r) { return r.hops(); }) == 10);
   CHECK(mesh.idle());
   CHECK(mesh.last_delivery_cycle().value() == 3000 + 7 * P + 6 * L);
 }
@@ -67,8 +67,8 @@ TEST_CASE("multi-flit packet: the tail arrives n-1 cycles after the head", "[noc
   REQUIRE(rec.log.size() == 1);
   CHECK(rec.log[0].at == 11);
   // 5 flits x 3 links; 5 flits written into each of the 4 routers' buffers.
-  CHECK(sum_over_routers(mesh, [](const Router& r) -> const PhaseCounter& { return r.hops(); }) == 15);
-  CHECK(sum_over_routers(mesh, [](const Router& r) -> const PhaseCounter& { return r.buffer_writes(); }) == 20);
+  CHECK(sum_over_routers(mesh, [](const Router& r) { return r.hops(); }) == 15);
+  CHECK(sum_over_routers(mesh, [](const Router& r) { return r.buffer_writes(); }) == 20);
   CHECK(sum_over_nis(mesh, [](const NetworkInterface& n) -> const PhaseCounter& { return n.local_deliveries(); }) == 5);
   CHECK(mesh.router(0).credit_stall_cycles().total() == 0);
   // Charged to the packet's phase.
@@ -170,7 +170,7 @@ TEST_CASE("credit back-pressure: six single-flit packets through 2-flit buffers"
   CHECK(mesh.router(0).credit_stall_cycles().total() == 2);
   CHECK(mesh.router(1).credit_stall_cycles().total() == 0);
   CHECK(mesh.ni(0).max_queue_packets() == 6);
-  CHECK(sum_over_routers(mesh, [](const Router& r) -> const PhaseCounter& { return r.hops(); }) == 12);
+  CHECK(sum_over_routers(mesh, [](const Router& r) { return r.hops(); }) == 12);
 }
 
 TEST_CASE("credit back-pressure: one 6-flit packet, tail at cycle 12", "[noc][timing][credits]") {

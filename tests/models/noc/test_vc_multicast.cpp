@@ -97,7 +97,7 @@ TEST_CASE("VC multicast: a tree forking at three routers, each destination at 4k
   CHECK(deliveries_of(rec, 1) == expected);
   // The tree has 7 links: (0,0)-(1,0), (1,0)-(2,0), (1,0)-(1,1), (2,0)-(3,0), (2,0)-(2,1),
   // (3,0)-(3,1), (2,1)-(2,2).
-  CHECK(sum_over_routers(mesh, [](const Router& r) -> const PhaseCounter& { return r.hops(); }) == 7);
+  CHECK(sum_over_routers(mesh, [](const Router& r) { return r.hops(); }) == 7);
   CHECK(mesh.idle());
 }
 
@@ -251,7 +251,7 @@ TEST_CASE("VC multicast conservation: under load every destination gets every pa
           expected[m].flits_in);
     CHECK(sum_over_nis(mesh, [](const NetworkInterface& n) -> const PhaseCounter& { return n.local_deliveries(); }) ==
           expected[m].flits_out);
-    CHECK(sum_over_routers(mesh, [](const Router& r) -> const PhaseCounter& { return r.hops(); }) ==
+    CHECK(sum_over_routers(mesh, [](const Router& r) { return r.hops(); }) ==
           expected[m].flit_hops);
     // The load was contended. With 1 VC per port an output VC has one holder, so the switch
     // never conflicts, but flits waited for credits; with more VCs flits lost switch

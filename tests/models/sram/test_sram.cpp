@@ -280,7 +280,8 @@ TEST_CASE("sram: counts, bits, phases and the fast path are exact", "[sram]") {
   // Registered stats: 6 totals + 2 per bank; energy events sized by ONE bank (1 KB).
   REQUIRE(s.stats().size() == 10);
   REQUIRE(s.stats()[0].name == "reads");
-  REQUIRE(s.stats()[0].counter == &s.reads());
+  REQUIRE(s.stats()[0].counter.first == s.reads().by_phase.data());
+  REQUIRE(s.stats()[0].counter.stride == 1);
   REQUIRE(s.stats()[0].energy.kind == nmsim::EnergyKind::kSramRead);
   REQUIRE(s.stats()[0].energy.size_kb == 1.0);
   REQUIRE(s.stats()[0].energy.width_bits == 64);
