@@ -61,7 +61,6 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_router_state.resize(n);
   m_ni_state.resize(n);
   m_flit_storage.resize(n * per_node);
-  m_credit_storage.resize(std::size_t{n} * m_buffer_depth);
   m_router_last_step.assign(n, kNever);
   m_router_last_move.assign(n, kNever);
   m_move_counts.assign(kPhaseCount * kMoveKinds * n, 0);
@@ -91,9 +90,8 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
     m_routers.push_back(std::make_unique<Router>(
         ("router_" + suffix).c_str(), node, links, m_buffer_depth, m_flit_width_bits,
         m_router_state[node], &m_flit_storage[node * per_node], move_counts(node), *this, ctx));
-    m_nis.push_back(std::make_unique<NetworkInterface>(
-        ("ni_" + suffix).c_str(), node, m_buffer_depth, m_ni_state[node],
-        &m_credit_storage[std::size_t{node} * m_buffer_depth], *this, ctx, sockets));
+    m_nis.push_back(std::make_unique<NetworkInterface>(("ni_" + suffix).c_str(), node,
+                                                       m_ni_state[node], *this, ctx, sockets));
   }
   m_slots.reserve(kInitialPacketSlots);
   m_free_slots.reserve(kInitialPacketSlots);
@@ -403,15 +401,11 @@ inline Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
   }
   const NiState& ni = m_ni_state[node];
   if (test_bit(m_ni_busy, node) && !ni.queue.empty()) {
-    Cycle t = max(ni.queue.front().at, now + 1);
-    const bool credit = ni.credits > 0 ||
-                        (!ni.credit_returns.empty() && ni.credit_returns.front() <= t);
-    if (!credit) {
-      // Without a pending return the NI waits for a pop from the local input, which this
-      // node's router step will see.
-      t = ni.credit_returns.empty() ? kNever : ni.credit_returns.front();
-    }
-    wake = min(wake, t);
+    // The local input's slot the NI writes next: while it holds a flit, the NI waits for its
+    // pop, which this node's router step will see; once popped, for its credit.
+    const Flit& slot = input_slots(node, kLocal)[ni.send_slot];
+    const Cycle t = max(ni.queue.front().at, now + 1);
+    wake = min(wake, slot.remaining != 0 ? kNever : max(t, slot.arrive));
   }
   return wake;
 }
@@ -423,14 +417,11 @@ inline void Mesh::step_ni(uint32_t node, Cycle now) {
     step_ni_vc(node, ni, now);
     return;
   }
-  while (!ni.credit_returns.empty() && ni.credit_returns.front() <= now) {
-    ++ni.credits;
-    ni.credit_returns.pop_front();
+  if (!ni.queue.empty() && ni.last_push != now && ni.queue.front().at <= now) {
+    const Flit& slot = input_slots(node, kLocal)[ni.send_slot];
+    if (slot.remaining == 0 && slot.arrive <= now) push_flit(node, ni, now);
   }
-  if (!ni.queue.empty() && ni.last_push != now && ni.credits > 0 && ni.queue.front().at <= now) {
-    push_flit(node, ni, now);
-  }
-  if (ni.queue.empty() && ni.credit_returns.empty()) clear_bit(m_ni_busy, node);
+  if (ni.queue.empty()) clear_bit(m_ni_busy, node);
 }
 
 // The NI writes the next flit of its front packet into the local input.
@@ -464,7 +455,7 @@ void Mesh::push_flit(uint32_t node, NiState& ni, Cycle now) {
     }
   } else {
     write_flit(node, kLocal, flit, now);
-    --ni.credits;
+    ni.send_slot = static_cast<uint16_t>(wrap_slot(ni.send_slot + 1u));
   }
   NetworkInterface& module = *m_nis[node];
   module.m_flits_injected.add(flit.phase);
@@ -524,14 +515,10 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   --r.flits;
   --m_flits_in_network;
   // (The trace's occupancy is set by the caller, after the step's sends.)
-  if (port == kLocal) {
-    m_ni_state[node].credit_returns.push_back(now + 1);
-    set_bit(m_ni_busy, node);
-    return;
-  }
-  // The slot records when its credit is back upstream (RouterState): nothing upstream is
-  // written, unless that router waits for the credit.
-  const Cycle back = now + m_link_latency + m_credit_delay;
+  // The slot records when its credit is back upstream (RouterState, NiState::send_slot):
+  // nothing upstream is written, unless a router there waits for the credit (never the NI,
+  // whose wake this node's own step computes).
+  const Cycle back = now + (port == kLocal ? uint64_t{1} : uint64_t{m_link_latency} + m_credit_delay);
   slot.arrive = back;
   if (r.stalled_upstream & port_bit(port)) wake(m_neighbours[node][port], back);
 }

@@ -298,14 +298,13 @@ class Mesh : public sc_core::sc_module {
   std::vector<PacketSink*> m_sinks;
 
   // What the engine steps, one array over all nodes (sized once: the routers and NIs keep
-  // references): per router its ports and counters, per NI its queue and credits; every
-  // router's input buffers (node-major, kPortCount * B flits each) and every NI's credit
-  // returns (B each). The cycles each router was last stepped at and last moved a flit at
-  // are dense arrays (8 bytes a node), which stay in the first-level cache at 16 x 16.
+  // references): per router its ports, per NI its queue; every router's input buffers
+  // (node-major, kPortCount * B flits each). The cycles each router was last stepped at and
+  // last moved a flit at are dense arrays (8 bytes a node), which stay in the first-level
+  // cache at 16 x 16.
   std::vector<RouterState> m_router_state;
   std::vector<NiState> m_ni_state;
   std::vector<Flit> m_flit_storage;
-  std::vector<Cycle> m_credit_storage;
   std::vector<Cycle> m_router_last_step;  // the router part is stepped once per cycle
   std::vector<Cycle> m_router_last_move;  // a flit left at this cycle
   // The routers' counts of moves, phase-major and node by node: [(phase * nodes + node) *
@@ -340,8 +339,7 @@ class Mesh : public sc_core::sc_module {
   uint32_t m_active_count = 0;
   std::vector<Cycle> m_wake;
   Cycle m_next_wake{UINT64_MAX};
-  // NIs with packets queued or credit returns due: a step skips the others without reading
-  // their state.
+  // NIs with packets queued: a step skips the others without reading their state.
   std::vector<uint64_t> m_ni_busy;
   std::vector<uint32_t> m_due;   // scratch: nodes stepped this cycle (one slot per node)
   std::vector<uint32_t> m_idle;  // scratch: stepped nodes found without work

@@ -8,18 +8,14 @@ namespace {
 constexpr std::size_t kInitialQueueCapacity = 64;
 }
 
-NetworkInterface::NetworkInterface(sc_core::sc_module_name name, uint32_t node,
-                                   uint32_t buffer_depth_flits,
-                                   NiState& state, Cycle* credit_storage, Mesh& mesh,
-                                   SimContext& ctx, InjectionSocket socket)
+NetworkInterface::NetworkInterface(sc_core::sc_module_name name, uint32_t node, NiState& state,
+                                   Mesh& mesh, SimContext& ctx, InjectionSocket socket)
     : sc_core::sc_module(name),
       m_node(node),
       m_mesh(mesh),
       m_ctx(ctx),
       m_state(state) {
   m_state.queue = RingBuffer<NiState::Queued>(kInitialQueueCapacity);
-  m_state.credits = buffer_depth_flits;
-  m_state.credit_returns = FixedRing<Cycle>(credit_storage, buffer_depth_flits);
   if (socket == InjectionSocket::kCreated) {
     m_inject_socket = std::make_unique<InjectSocket>("inject_socket");
     m_inject_socket->register_b_transport(this, &NetworkInterface::b_transport);

@@ -31,8 +31,9 @@ struct NiState {
   };
   RingBuffer<Queued> queue;          // sorted by `at`, growable, pre-reserved
   uint32_t next_seq = 0;             // next flit of the front packet
-  uint32_t credits = 0;              // free slots of the router's local input buffer
-  FixedRing<Cycle> credit_returns;   // on the mesh's credit storage
+  // The wormhole router's local input slot its next flit takes: free, and its credit back,
+  // it has a credit (as a router output has, RouterState).
+  uint16_t send_slot = 0;
   Cycle last_push{UINT64_MAX};
   // The largest queue so far: checked at every injection, here rather than in the module,
   // whose lines a traffic run would otherwise read once a packet (a first-level miss each).
@@ -59,11 +60,9 @@ class NetworkInterface : public sc_core::sc_module, public StatGroup {
   // The socket (an NI built with InjectionSocket::kCreated).
   InjectSocket& inject_socket();
 
-  // `state` (kept by the mesh) gets its credit returns on `credit_storage`, which holds
-  // buffer_depth_flits items.
-  NetworkInterface(sc_core::sc_module_name name, uint32_t node, uint32_t buffer_depth_flits,
-                   NiState& state, Cycle* credit_storage, Mesh& mesh, SimContext& ctx,
-                   InjectionSocket socket);
+  // `state` is kept by the mesh.
+  NetworkInterface(sc_core::sc_module_name name, uint32_t node, NiState& state, Mesh& mesh,
+                   SimContext& ctx, InjectionSocket socket);
 
   uint32_t node() const { return m_node; }
   // Packets waiting in (or being sent from) the injection queue.
