@@ -66,9 +66,9 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_move_counts.assign(kPhaseCount * kMoveKinds * n, 0);
   m_routers.reserve(n);
   m_nis.reserve(n);
+  m_port_step = {0u - m_shape.width, 1u, m_shape.width, 0u - 1u, 0u};  // N, E, S, W, local
   m_x.resize(n);
   m_y.resize(n);
-  m_neighbours.resize(n);
   m_x_first.resize(n);
   m_sinks.assign(std::size_t{n} * m_cores_per_node, nullptr);
   for (uint32_t node = 0; node < n; ++node) {
@@ -81,11 +81,6 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
     if (x + 1 < m_shape.width) links |= port_bit(kEast);
     if (y + 1 < m_shape.height) links |= port_bit(kSouth);
     if (x > 0) links |= port_bit(kWest);
-    for (unsigned p = 0; p < kLocal; ++p) {
-      // Ports without a link keep the node itself; routing never uses them.
-      m_neighbours[node][p] = (links & port_bit(p)) ? m_shape.neighbour(node, p) : node;
-    }
-    m_neighbours[node][kLocal] = node;
     const std::string suffix = std::to_string(x) + "_" + std::to_string(y);
     m_routers.push_back(std::make_unique<Router>(
         ("router_" + suffix).c_str(), node, links, m_buffer_depth, m_flit_width_bits,
@@ -396,7 +391,7 @@ inline Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
   // while it holds one, the pop wakes this node (RouterState::stalled_upstream).
   for (uint8_t stalled = r.stalled; stalled != 0; stalled &= stalled - 1) {
     const unsigned o = static_cast<unsigned>(__builtin_ctz(stalled));
-    const Flit& slot = input_slots(m_neighbours[node][o], opposite(o))[r.send_slot[o]];
+    const Flit& slot = input_slots(neighbour(node, o), opposite(o))[r.send_slot[o]];
     if (slot.remaining == 0) wake = min(wake, slot.arrive);
   }
   const NiState& ni = m_ni_state[node];
@@ -520,13 +515,13 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   // whose wake this node's own step computes).
   const Cycle back = now + (port == kLocal ? uint64_t{1} : uint64_t{m_link_latency} + m_credit_delay);
   slot.arrive = back;
-  if (r.stalled_upstream & port_bit(port)) wake(m_neighbours[node][port], back);
+  if (r.stalled_upstream & port_bit(port)) wake(neighbour(node, port), back);
 }
 
 inline bool Mesh::has_credit(uint32_t node, const RouterState& r, unsigned o, Cycle now) const {
   // Read without a branch on the port (the local output's "slot" is the node's own local
   // input, read and ignored): which output a flit wants follows the traffic.
-  const Flit& slot = input_slots(m_neighbours[node][o], opposite(o))[r.send_slot[o]];
+  const Flit& slot = input_slots(neighbour(node, o), opposite(o))[r.send_slot[o]];
   return (unsigned{o == kLocal} | (unsigned{slot.remaining == 0} & unsigned{slot.arrive <= now})) != 0;
 }
 
@@ -575,7 +570,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
         r.stalled |= port_bit(o);
         out.stall_start = now;
         out.stall_phase = fronts[__builtin_ctz(req)]->phase;
-        m_router_state[m_neighbours[node][o]].stalled_upstream |= port_bit(opposite(o));
+        m_router_state[neighbour(node, o)].stalled_upstream |= port_bit(opposite(o));
       }
       continue;
     }
@@ -583,7 +578,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
       const RouterState::OutputPort& out = r.outputs[o];
       r.credit_stall_cycles.add(out.stall_phase, now - out.stall_start);
       r.stalled &= static_cast<uint8_t>(~port_bit(o));
-      m_router_state[m_neighbours[node][o]].stalled_upstream &= static_cast<uint8_t>(~port_bit(opposite(o)));
+      m_router_state[neighbour(node, o)].stalled_upstream &= static_cast<uint8_t>(~port_bit(opposite(o)));
     }
     // Round robin: the first requester after the last winner, wrapping around.
     const uint8_t after = req & static_cast<uint8_t>(~((2u << r.last_winner[o]) - 1));
@@ -633,7 +628,7 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   }
   r.send_slot[o] = static_cast<uint16_t>(wrap_slot(r.send_slot[o] + 1u));
   ++moves[kHops];
-  const uint32_t next = m_neighbours[node][o];
+  const uint32_t next = neighbour(node, o);
   write_flit(next, opposite(o), flit, now);
   wake(next, now + m_link_latency + m_pipeline_stages);
 }
@@ -677,7 +672,7 @@ void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle at) {
 Mesh::OutputCredits Mesh::output_credits(uint32_t node, unsigned port) const {
   // The downstream buffer's free slots, oldest first: those whose credit was back by the
   // router's last step are its credits, the others its returns on the way.
-  const uint32_t next = m_neighbours[node][port];
+  const uint32_t next = neighbour(node, port);
   const unsigned in = opposite(port);
   const RouterState& down = m_router_state[next];
   const Cycle last = m_router_last_step[node];

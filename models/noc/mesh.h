@@ -286,11 +286,14 @@ class Mesh : public sc_core::sc_module {
   CycleSource* m_source = nullptr;
   bool m_in_source = false;  // inside m_source->inject(): the engine steps the cycle next anyway
 
-  // Per node, precomputed: coordinates and the neighbour across each of N, E, S, W (the node
-  // itself across the local port, and across a port without a link).
+  // Per node, precomputed: coordinates.
   std::vector<uint16_t> m_x;
   std::vector<uint16_t> m_y;
-  std::vector<std::array<uint32_t, kPortCount>> m_neighbours;
+  // The node across each port, as an offset (N: -W, E: +1, S: +W, W: -1, local: 0, modulo
+  // 2^32): one small table for all nodes, where one per node missed the first-level cache at
+  // 16 x 16. Meaningful only for ports with a link, the only ones a flit or credit crosses.
+  std::array<uint32_t, kPortCount> m_port_step{};
+  uint32_t neighbour(uint32_t node, unsigned port) const { return node + m_port_step[port]; }
   // Per node, the dimension order of the unicast packets it sends (routing.h x_first).
   std::vector<uint8_t> m_x_first;
   // Per node and core ([node * cores_per_node + core]), the sink its packets are delivered to

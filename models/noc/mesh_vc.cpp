@@ -164,7 +164,7 @@ void Mesh::return_credit(uint32_t node, unsigned port, unsigned vc, Cycle now) {
     set_bit(m_ni_busy, node);
     return;
   }
-  const uint32_t upstream = m_neighbours[node][port];
+  const uint32_t upstream = neighbour(node, port);
   RouterState& up = m_router_state[upstream];
   const unsigned o = opposite(port);
   const Cycle back = now + m_link_latency + m_credit_delay;
@@ -422,7 +422,7 @@ void Mesh::send_vc(uint32_t node, unsigned input_vc, uint8_t outputs, Cycle now)
     }
     --v.outputs[o * m_vcs + out_vc[o]].credits;
     ++moves_of(node, flit.phase)[kHops];
-    const uint32_t next = m_neighbours[node][o];
+    const uint32_t next = neighbour(node, o);
     Flit copy = flit;
     copy.arrive = now + m_link_latency;
     copy.vc = out_vc[o];
