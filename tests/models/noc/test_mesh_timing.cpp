@@ -2,6 +2,8 @@
 // documented in models/noc/mesh.h (P = router_pipeline_stages, L = link_latency_cycles).
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "tests/models/noc/testbench.h"
 
 using namespace nmsim;
@@ -185,4 +187,37 @@ TEST_CASE("credit back-pressure: one 6-flit packet, tail at cycle 12", "[noc][ti
   CHECK(rec.log[0].at == 12);
   CHECK(mesh.router(0).credit_stall_cycles().total() == 2);
   CHECK(mesh.ni(2).local_deliveries().total() == 6);
+}
+
+TEST_CASE("a state dump shows an output's credits and the returns on the way", "[noc][timing][credits]") {
+  // 2x1 mesh, B = 2, C = 5 (a credit is back L + C = 6 cycles after the pop), three packets
+  // 0 -> 1 queued at cycle 0. The NI writes A at 0, B at 1 and C at 2 (its slot of A is back
+  // at 1 + 1). Router 0 sends A at 1 and B at 2; router 1 delivers them at 3 and 4, and their
+  // slots' credits are back at 9 and 10. C, eligible at 3, waits for a credit from 3 to 9: sent
+  // at 9, written at 10, delivered at 11.
+  SimContext ctx(kClockMhz);
+  ChipConfig chip = make_chip(2, 1, 1, 1, 2);
+  chip.mutable_noc()->set_credit_delay_cycles(5);
+  Mesh mesh("mesh", chip, ctx);
+  mesh.set_run_ahead(false);  // stop at a cycle the test names
+  Recorder rec(mesh);
+  for (uint64_t i = 0; i < 3; ++i) mesh.inject(unicast(i, 0, 1, 0), Cycle(0));
+  // Mid-run, router 0 was last stepped at 3: no credit, both returns on the way.
+  sc_core::sc_start(6.5, sc_core::SC_NS);
+  const std::string waiting = mesh.router(0).dump_state();
+  INFO(waiting);
+  CHECK(waiting.find("in_local: [packet 2 flit 0 head tail arrive 2 to east]") != std::string::npos);
+  CHECK(waiting.find("out_east: locked by none, credits 0, credit returns at 9 10\n") != std::string::npos);
+  sc_core::sc_start();
+  mesh.rethrow_if_failed();
+  REQUIRE(rec.log.size() == 3);
+  CHECK(rec.log[0].at == 3);
+  CHECK(rec.log[1].at == 4);
+  CHECK(rec.log[2].at == 11);
+  CHECK(mesh.router(0).credit_stall_cycles().total() == 6);
+  // At its last step (9) router 0 spent the credit back at 9 on C; C's own (popped at 11) is
+  // back at 17.
+  const std::string done = mesh.router(0).dump_state();
+  INFO(done);
+  CHECK(done.find("out_east: locked by none, credits 0, credit returns at 10 17\n") != std::string::npos);
 }
