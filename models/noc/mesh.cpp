@@ -10,6 +10,11 @@ namespace nmsim::noc {
 namespace {
 
 constexpr Cycle kNever{UINT64_MAX};
+
+// The cycle from which a credit slot (Mesh::credit_slot) gives its sender a credit: once its
+// flit left (remaining == 0), the cycle the pop recorded; never while it holds a flit (the
+// pop will tell).
+Cycle credit_back_at(const Flit& slot) { return slot.remaining == 0 ? slot.arrive : kNever; }
 constexpr std::size_t kInitialPacketSlots = 1024;
 
 uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(v)); }
@@ -391,16 +396,14 @@ inline Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
   // while it holds one, the pop wakes this node (RouterState::stalled_upstream).
   for (uint8_t stalled = r.stalled; stalled != 0; stalled &= stalled - 1) {
     const unsigned o = static_cast<unsigned>(__builtin_ctz(stalled));
-    const Flit& slot = input_slots(neighbour(node, o), opposite(o))[r.send_slot[o]];
-    if (slot.remaining == 0) wake = min(wake, slot.arrive);
+    wake = min(wake, credit_back_at(credit_slot(node, o, r.send_slot[o])));
   }
   const NiState& ni = m_ni_state[node];
   if (test_bit(m_ni_busy, node) && !ni.queue.empty()) {
     // The local input's slot the NI writes next: while it holds a flit, the NI waits for its
     // pop, which this node's router step will see; once popped, for its credit.
-    const Flit& slot = input_slots(node, kLocal)[ni.send_slot];
     const Cycle t = max(ni.queue.front().at, now + 1);
-    wake = min(wake, slot.remaining != 0 ? kNever : max(t, slot.arrive));
+    wake = min(wake, max(t, credit_back_at(credit_slot(node, kLocal, ni.send_slot))));
   }
   return wake;
 }
@@ -412,9 +415,9 @@ inline void Mesh::step_ni(uint32_t node, Cycle now) {
     step_ni_vc(node, ni, now);
     return;
   }
-  if (!ni.queue.empty() && ni.last_push != now && ni.queue.front().at <= now) {
-    const Flit& slot = input_slots(node, kLocal)[ni.send_slot];
-    if (slot.remaining == 0 && slot.arrive <= now) push_flit(node, ni, now);
+  if (!ni.queue.empty() && ni.last_push != now && ni.queue.front().at <= now &&
+      credit_back_at(credit_slot(node, kLocal, ni.send_slot)) <= now) {
+    push_flit(node, ni, now);
   }
   if (ni.queue.empty()) clear_bit(m_ni_busy, node);
 }
@@ -521,8 +524,7 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
 inline bool Mesh::has_credit(uint32_t node, const RouterState& r, unsigned o, Cycle now) const {
   // Read without a branch on the port (the local output's "slot" is the node's own local
   // input, read and ignored): which output a flit wants follows the traffic.
-  const Flit& slot = input_slots(neighbour(node, o), opposite(o))[r.send_slot[o]];
-  return (unsigned{o == kLocal} | (unsigned{slot.remaining == 0} & unsigned{slot.arrive <= now})) != 0;
+  return (unsigned{o == kLocal} | unsigned{credit_back_at(credit_slot(node, o, r.send_slot[o])) <= now}) != 0;
 }
 
 inline void Mesh::step_router(uint32_t node, Cycle now) {

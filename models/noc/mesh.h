@@ -219,6 +219,12 @@ class Mesh : public sc_core::sc_module {
   const Flit* input_slots(uint32_t node, unsigned port) const {
     return m_flit_storage.data() + (std::size_t{node} * kPortCount + port) * m_buffer_depth;
   }
+  // The slot of the buffer across `port` that a sender's next flit takes: a wormhole router
+  // output's (RouterState::send_slot), or across the local port the NI's (NiState::send_slot).
+  // It holds the sender's credit (router.h).
+  const Flit& credit_slot(uint32_t node, unsigned port, uint16_t send_slot) const {
+    return input_slots(neighbour(node, port), opposite(port))[send_slot];
+  }
   Flit& input_front(uint32_t node, const RouterState& r, unsigned port) {
     return input_slots(node, port)[r.input_head[port]];
   }

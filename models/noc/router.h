@@ -1,9 +1,9 @@
 // One mesh router: its input buffers, output locks and credits, statistics and trace
 // signals. It has no process of its own: the Mesh engine steps it (see mesh.h for the
 // microarchitecture), so an idle router costs nothing. The state the engine reads and writes
-// at every step (RouterState, with the counters) lives in one mesh-wide array, the flits in
-// another, so neighbouring nodes share cache lines; the Router module is
-// its named face (statistics, trace signals, state dumps).
+// at every step (RouterState) lives in one mesh-wide array, the flits and the counts of moves
+// in others, so neighbouring nodes share cache lines; the Router module is its named face
+// (statistics, trace signals, state dumps).
 #pragma once
 
 #include <array>
@@ -53,7 +53,7 @@ class Mesh;
 // what a neighbour's send writes), then the rarely touched rest. The counts of every move and
 // the cycles of the node's last step and move are in the Mesh's dense arrays over all nodes
 // (Mesh::m_move_counts): at 16 x 16 a step sweeps more lines than the first-level cache holds,
-// and a line of a dense array serves 8 nodes.
+// and a line of a dense array serves several nodes.
 //
 // Credits (the wormhole router) are not counted here: an output has a credit when the slot
 // its next flit would take in the downstream buffer (send_slot, the ring's write position) is
