@@ -27,6 +27,9 @@ class Cycle {
   uint64_t m_value = 0;
 };
 
+// A cycle that never comes (the wake of what has nothing to do).
+inline constexpr Cycle kNever{UINT64_MAX};
+
 inline Cycle max(Cycle a, Cycle b) { return a < b ? b : a; }
 inline Cycle min(Cycle a, Cycle b) { return a < b ? a : b; }
 

@@ -9,15 +9,11 @@ namespace nmsim::noc {
 
 namespace {
 
-constexpr Cycle kNever{UINT64_MAX};
-
 // The cycle from which a credit slot (Mesh::credit_slot) gives its sender a credit: once its
 // flit left (remaining == 0), the cycle the pop recorded; never while it holds a flit (the
 // pop will tell).
 Cycle credit_back_at(const Flit& slot) { return slot.remaining == 0 ? slot.arrive : kNever; }
 constexpr std::size_t kInitialPacketSlots = 1024;
-
-uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(v)); }
 
 }  // namespace
 
@@ -72,6 +68,8 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_routers.reserve(n);
   m_nis.reserve(n);
   m_port_step = {0u - m_shape.width, 1u, m_shape.width, 0u - 1u, 0u};  // N, E, S, W, local
+  const uint32_t router_credit = m_link_latency + m_credit_delay;  // <= 2 * 65536
+  m_credit_return = {router_credit, router_credit, router_credit, router_credit, 1u};
   m_x.resize(n);
   m_y.resize(n);
   m_x_first.resize(n);
@@ -307,6 +305,37 @@ Cycle Mesh::next_wake() const {
   return next;
 }
 
+template <bool kVc, bool kTraced>
+void Mesh::step_due_nodes(const uint32_t* due, uint32_t due_count, Cycle now) {
+  for (uint32_t d = 0; d < due_count; ++d) {
+    const uint32_t node = due[d];
+    RouterState& r = m_router_state[node];
+    // Recomputed from the node's own state below; wakes from nodes stepped later in this
+    // cycle (always >= now + 1) merge into it.
+    m_wake[node] = kNever;
+    step_ni<kVc>(node, now);
+    if (m_router_last_step[node] != now) {
+      m_router_last_step[node] = now;
+      if constexpr (kVc) {
+        step_router_vc(node, now);
+      } else {
+        step_router<kTraced>(node, now);
+      }
+    }
+    m_wake[node] = min(m_wake[node], node_wake<kVc>(node, now));
+    // Forget a node without work while its state is in cache: only its own step removes its
+    // flits or queued packets, and whatever gives it work later in this cycle wakes it again.
+    if (r.flits == 0 && test_bit(m_active_bits, node) &&
+        (!test_bit(m_ni_busy, node) || m_ni_state[node].queue.empty())) {
+      clear_bit(m_active_bits, node);
+      --m_active_count;
+      m_idle.push_back(node);
+    } else {
+      m_next_wake = min(m_next_wake, m_wake[node]);
+    }
+  }
+}
+
 void Mesh::step_cycle(Cycle now) {
   if (m_stepped_cycles == 0 || m_last_step != now) ++m_stepped_cycles;
   m_last_step = now;
@@ -336,32 +365,12 @@ void Mesh::step_cycle(Cycle now) {
   // and wake() lowers it for any node woken during the steps.
   m_next_wake = next_wake;
   m_idle.clear();
-  for (uint32_t d = 0; d < due_count; ++d) {
-    const uint32_t node = due[d];
-    RouterState& r = m_router_state[node];
-    // Recomputed from the node's own state below; wakes from nodes stepped later in this
-    // cycle (always >= now + 1) merge into it.
-    m_wake[node] = kNever;
-    step_ni(node, now);
-    if (m_router_last_step[node] != now) {
-      m_router_last_step[node] = now;
-      if (m_vc_router) {
-        step_router_vc(node, now);
-      } else {
-        step_router(node, now);
-      }
-    }
-    m_wake[node] = min(m_wake[node], node_wake(node, now));
-    // Forget a node without work while its state is in cache: only its own step removes its
-    // flits or queued packets, and whatever gives it work later in this cycle wakes it again.
-    if (r.flits == 0 && test_bit(m_active_bits, node) &&
-        (!test_bit(m_ni_busy, node) || m_ni_state[node].queue.empty())) {
-      clear_bit(m_active_bits, node);
-      --m_active_count;
-      m_idle.push_back(node);
-    } else {
-      m_next_wake = min(m_next_wake, m_wake[node]);
-    }
+  if (m_vc_router) {
+    step_due_nodes<true, false>(due, due_count, now);  // (the VC router's trace checks are its own)
+  } else if (m_tracing) {
+    step_due_nodes<false, true>(due, due_count, now);
+  } else {
+    step_due_nodes<false, false>(due, due_count, now);
   }
   // A node that stayed without work forgets its wake; one woken again keeps the earliest of
   // its own wake and the new one (as if it had never been forgotten).
@@ -381,8 +390,9 @@ void Mesh::step_cycle(Cycle now) {
   }
 }
 
+template <bool kVc>
 inline Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
-  if (m_vc_router) return node_wake_vc(node, now);
+  if constexpr (kVc) return node_wake_vc(node, now);
   const RouterState& r = m_router_state[node];
   // Every other candidate below is >= now + 1: returns and arrivals up to now were taken.
   if (m_router_last_move[node] == now) return now + 1;
@@ -408,10 +418,11 @@ inline Cycle Mesh::node_wake(uint32_t node, Cycle now) const {
   return wake;
 }
 
+template <bool kVc>
 inline void Mesh::step_ni(uint32_t node, Cycle now) {
   if (!test_bit(m_ni_busy, node)) return;
   NiState& ni = m_ni_state[node];
-  if (m_vc_router) {
+  if constexpr (kVc) {
     step_ni_vc(node, ni, now);
     return;
   }
@@ -452,7 +463,11 @@ void Mesh::push_flit(uint32_t node, NiState& ni, Cycle now) {
       }
     }
   } else {
-    write_flit(node, kLocal, flit, now);
+    if (m_tracing) {
+      write_flit<true>(node, kLocal, flit, now);
+    } else {
+      write_flit<false>(node, kLocal, flit, now);
+    }
     ni.send_slot = static_cast<uint16_t>(wrap_slot(ni.send_slot + 1u));
   }
   NetworkInterface& module = *m_nis[node];
@@ -481,6 +496,7 @@ inline uint8_t Mesh::route(uint32_t node, const Flit& head) const {
   return ports;
 }
 
+template <bool kTraced>
 inline void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now) {
   RouterState& r = m_router_state[node];
   if (flit.head) r.route[port] = route(node, flit);
@@ -497,7 +513,7 @@ inline void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cyc
   ++r.flits;
   ++m_flits_in_network;
   ++moves_of(node, flit.phase)[kBufferWrites];
-  if (m_tracing) m_routers[node]->m_occupancy[port].set(now, size);
+  if constexpr (kTraced) m_routers[node]->m_occupancy[port].set(now, size);
 }
 
 // Frees the slot of the front flit of an input once every output has taken it; the credit
@@ -516,7 +532,7 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   // The slot records when its credit is back upstream (RouterState, NiState::send_slot):
   // nothing upstream is written, unless a router there waits for the credit (never the NI,
   // whose wake this node's own step computes).
-  const Cycle back = now + (port == kLocal ? uint64_t{1} : uint64_t{m_link_latency} + m_credit_delay);
+  const Cycle back = now + m_credit_return[port];
   slot.arrive = back;
   if (r.stalled_upstream & port_bit(port)) wake(neighbour(node, port), back);
 }
@@ -527,6 +543,7 @@ inline bool Mesh::has_credit(uint32_t node, const RouterState& r, unsigned o, Cy
   return (unsigned{o == kLocal} | unsigned{credit_back_at(credit_slot(node, o, r.send_slot[o])) <= now}) != 0;
 }
 
+template <bool kTraced>
 inline void Mesh::step_router(uint32_t node, Cycle now) {
   RouterState& r = m_router_state[node];
   // Requests from the state at the start of the cycle: each eligible front flit asks for the
@@ -589,7 +606,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
          losers &= losers - 1) {
       r.arbitration_conflicts.add(fronts[__builtin_ctz(losers)]->phase);
     }
-    send(node, o, winner, now);
+    send<kTraced>(node, o, winner, now);
     // Popped at once (a unicast flit always is: the branch is predicted), not in a loop
     // over the senders after the sends, whose trip count follows the traffic. A popped
     // flit is wanted by no later output of this step, and no later send reads its input.
@@ -600,7 +617,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
   }
   // The trace sees the inputs' new occupancy after the step's sends, in input order, as
   // when the pops came after the sends.
-  if (m_tracing) {
+  if constexpr (kTraced) {
     for (; popped != 0; popped &= popped - 1) {
       const unsigned i = static_cast<unsigned>(__builtin_ctz(popped));
       m_routers[node]->m_occupancy[i].set(now, r.input_size[i]);
@@ -608,6 +625,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
   }
 }
 
+template <bool kTraced>
 inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   RouterState& r = m_router_state[node];
   Flit& flit = input_front(node, r, i);
@@ -620,7 +638,7 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   ++moves[kFlitsForwarded];
   m_router_last_move[node] = now;
   m_last_progress = now;
-  if (m_tracing) {
+  if constexpr (kTraced) {
     m_routers[node]->m_busy[o].pulse(now);
     m_routers[node]->m_forwarded[o].count(now);
   }
@@ -631,7 +649,7 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   r.send_slot[o] = static_cast<uint16_t>(wrap_slot(r.send_slot[o] + 1u));
   ++moves[kHops];
   const uint32_t next = neighbour(node, o);
-  write_flit(next, opposite(o), flit, now);
+  write_flit<kTraced>(next, opposite(o), flit, now);
   wake(next, now + m_link_latency + m_pipeline_stages);
 }
 
@@ -643,7 +661,7 @@ void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle at) {
       slot.packet.kind == PacketKind::kUnicast
           ? static_cast<uint8_t>(1u << slot.packet.dest_core)
           : m_tree_routes[static_cast<std::size_t>(slot.packet.tree_id) * nodes() + node].cores;
-  ni.m_local_deliveries.add(flit.phase, popcount8(cores));
+  ni.m_local_deliveries.add(flit.phase, mask_count(cores));
   m_last_delivery = at;
   if (!flit.tail) return;
   // A copy: a sink may inject, which may grow the slot pool.
@@ -665,8 +683,10 @@ void Mesh::deliver_flit(uint32_t node, const Flit& flit, Cycle at) {
   for (uint32_t core = 0; core < m_cores_per_node; ++core) {
     if (!(cores & (1u << core))) continue;
     ni.m_packets_delivered.add(packet.phase);
-    ni.m_trace_packets_delivered.count(at);
-    ni.m_trace_packets.flow_in(at, flow);
+    if (m_tracing) {  // (a signal checks its own tracer, on a line of the NI's module)
+      ni.m_trace_packets_delivered.count(at);
+      ni.m_trace_packets.flow_in(at, flow);
+    }
     if (sinks[core] != nullptr) sinks[core]->deliver(packet, at);
   }
 }

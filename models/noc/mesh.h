@@ -199,16 +199,25 @@ class Mesh : public sc_core::sc_module {
   // Waits until the kernel's time is the engine's cycle (ends a run-ahead).
   void catch_up();
   void step_cycle(Cycle now);
-  // The per-flit steps of the wormhole router, inlined into step_cycle (mesh.cpp only): a
+  // The steps of the nodes due at `now`, compiled for each router kind (kVc) and for runs with
+  // and without a trace (kTraced, the wormhole router's signals): as run-time checks, both
+  // were loaded again at every node and flit (a byte store may alias them).
+  template <bool kVc, bool kTraced>
+  void step_due_nodes(const uint32_t* due, uint32_t due_count, Cycle now);
+  // The per-flit steps of the wormhole router, inlined into step_due_nodes (mesh.cpp only): a
   // call per flit and hop cost as much as the work in them.
+  template <bool kVc>
   [[gnu::always_inline]] void step_ni(uint32_t node, Cycle now);
   void push_flit(uint32_t node, NiState& ni, Cycle now);
+  template <bool kTraced>
   [[gnu::always_inline]] void step_router(uint32_t node, Cycle now);
   // Whether output o has a credit at `now`: the local output always has; another one when
   // the downstream slot its next flit takes is free and its credit is back (router.h).
   [[gnu::always_inline]] bool has_credit(uint32_t node, const RouterState& r, unsigned o, Cycle now) const;
+  template <bool kTraced>
   [[gnu::always_inline]] void send(uint32_t node, unsigned out, unsigned in, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle at);
+  template <bool kTraced>
   [[gnu::always_inline]] void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
   [[gnu::always_inline]] void pop_flit(uint32_t node, unsigned port, Cycle now);
   [[gnu::always_inline]] uint8_t route(uint32_t node, const Flit& head) const;
@@ -234,6 +243,7 @@ class Mesh : public sc_core::sc_module {
   // A ring index (head + offset, below 2 B) taken back into [0, B), without a branch: whether
   // it wraps depends on the traffic.
   uint32_t wrap_slot(uint32_t i) const { return i - (i >= m_buffer_depth ? m_buffer_depth : 0u); }
+  template <bool kVc>
   [[gnu::always_inline]] Cycle node_wake(uint32_t node, Cycle now) const;
   void wake(uint32_t node, Cycle at) {
     m_wake[node] = min(m_wake[node], at);
@@ -300,6 +310,9 @@ class Mesh : public sc_core::sc_module {
   // 16 x 16. Meaningful only for ports with a link, the only ones a flit or credit crosses.
   std::array<uint32_t, kPortCount> m_port_step{};
   uint32_t neighbour(uint32_t node, unsigned port) const { return node + m_port_step[port]; }
+  // Per input port, the cycles from a pop to its credit's return upstream: L + C from a
+  // router, 1 to the NI (a table, not a branch on the port, which follows the traffic).
+  std::array<uint32_t, kPortCount> m_credit_return{};
   // Per node, the dimension order of the unicast packets it sends (routing.h x_first).
   std::vector<uint8_t> m_x_first;
   // Per node and core ([node * cores_per_node + core]), the sink its packets are delivered to

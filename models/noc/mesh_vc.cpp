@@ -10,10 +10,6 @@ namespace nmsim::noc {
 
 namespace {
 
-constexpr Cycle kNever{UINT64_MAX};
-
-uint32_t popcount8(uint8_t v) { return static_cast<uint32_t>(__builtin_popcount(v)); }
-
 // Round robin over `size` positions starting at `pointer`: true if `a` comes before `b`.
 bool before(unsigned a, unsigned b, unsigned pointer, unsigned size) {
   return (a + size - pointer) % size < (b + size - pointer) % size;
@@ -355,7 +351,7 @@ void Mesh::allocate_switch(uint32_t node, Cycle now) {
     const unsigned i = requesting[k];
     const auto at = std::find(winners.begin(), winners.begin() + won, i);
     const uint8_t lost = at == winners.begin() + won ? bids[k] : bids[k] & ~won_outputs[at - winners.begin()];
-    if (lost != 0) r.arbitration_conflicts.add(v.inputs[i].buffer.front().phase, popcount8(lost));
+    if (lost != 0) r.arbitration_conflicts.add(v.inputs[i].buffer.front().phase, mask_count(lost));
   }
   for (unsigned k = 0; k < won; ++k) send_vc(node, winners[k], won_outputs[k], now);
 }
@@ -377,7 +373,7 @@ void Mesh::send_vc(uint32_t node, unsigned input_vc, uint8_t outputs, Cycle now)
     --r.flits;
     --m_flits_in_network;
   }
-  moves_of(node, flit.phase)[kFlitsForwarded] += popcount8(outputs);
+  moves_of(node, flit.phase)[kFlitsForwarded] += mask_count(outputs);
   if (m_tracing) {
     if (leaves) {
       std::size_t flits = 0;

@@ -11,6 +11,14 @@ namespace nmsim::noc {
 enum Port : uint8_t { kNorth = 0, kEast = 1, kSouth = 2, kWest = 3, kLocal = 4 };
 constexpr unsigned kPortCount = 5;
 constexpr uint8_t port_bit(unsigned port) { return static_cast<uint8_t>(1u << port); }
+// The ports (or cores) in a mask, counted without a call: __builtin_popcount is a call into
+// libgcc where the target has no popcnt instruction.
+constexpr unsigned mask_count(uint8_t mask) {
+  unsigned x = mask;
+  x -= (x >> 1) & 0x55u;
+  x = (x & 0x33u) + ((x >> 2) & 0x33u);
+  return (x + (x >> 4)) & 0x0Fu;
+}
 // The input port of the neighbour that an output port leads to.
 constexpr unsigned opposite(unsigned port) {
   return port == kLocal ? unsigned{kLocal} : (port + 2) % 4;
