@@ -463,10 +463,11 @@ void Mesh::push_flit(uint32_t node, NiState& ni, Cycle now) {
       }
     }
   } else {
+    Flit& into = credit_slot(node, kLocal, ni.send_slot);
     if (m_tracing) {
-      write_flit<true>(node, kLocal, flit, now);
+      write_flit<true>(node, kLocal, into, flit, now);
     } else {
-      write_flit<false>(node, kLocal, flit, now);
+      write_flit<false>(node, kLocal, into, flit, now);
     }
     ni.send_slot = static_cast<uint16_t>(wrap_slot(ni.send_slot + 1u));
   }
@@ -497,18 +498,19 @@ inline uint8_t Mesh::route(uint32_t node, const Flit& head) const {
 }
 
 template <bool kTraced>
-inline void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now) {
+inline void Mesh::write_flit(uint32_t node, unsigned port, Flit& into, const Flit& flit, Cycle now) {
   RouterState& r = m_router_state[node];
   if (flit.head) r.route[port] = route(node, flit);
   uint32_t& size = r.input_size[port];
   NMSIM_ASSERT(size < m_buffer_depth, "input buffer overflow");  // credits prevent it
-  Flit& written = input_slots(node, port)[wrap_slot(r.input_head[port] + size)];
-  written = flit;
+  // `into` is at the sender's send_slot, which is the ring's tail: both move on with each
+  // flit written.
+  into = flit;
   ++size;
   // The arrival cycle is set here, not in a copy made by the sender: the NI writes into the
   // local input after I cycles, a router into a neighbour's after L.
-  written.arrive = now + (port == kLocal ? m_injection_latency : m_link_latency);
-  written.remaining = r.route[port];
+  into.arrive = now + (port == kLocal ? m_injection_latency : m_link_latency);
+  into.remaining = r.route[port];
   r.occupied |= port_bit(port);
   ++r.flits;
   ++m_flits_in_network;
@@ -518,11 +520,10 @@ inline void Mesh::write_flit(uint32_t node, unsigned port, const Flit& flit, Cyc
 
 // Frees the slot of the front flit of an input once every output has taken it; the credit
 // goes back upstream.
-inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
+inline void Mesh::pop_flit(uint32_t node, unsigned port, Flit& front, Cycle now) {
   RouterState& r = m_router_state[node];
   uint32_t& size = r.input_size[port];
   NMSIM_ASSERT(size > 0, "input buffer underflow");
-  Flit& slot = input_front(node, r, port);  // left on all its outputs: remaining == 0
   r.input_head[port] = static_cast<uint16_t>(wrap_slot(r.input_head[port] + 1u));
   --size;
   r.occupied &= static_cast<uint8_t>(~(unsigned{size == 0} << port));
@@ -533,14 +534,8 @@ inline void Mesh::pop_flit(uint32_t node, unsigned port, Cycle now) {
   // nothing upstream is written, unless a router there waits for the credit (never the NI,
   // whose wake this node's own step computes).
   const Cycle back = now + m_credit_return[port];
-  slot.arrive = back;
+  front.arrive = back;  // (it left on all its outputs: remaining == 0)
   if (r.stalled_upstream & port_bit(port)) wake(neighbour(node, port), back);
-}
-
-inline bool Mesh::has_credit(uint32_t node, const RouterState& r, unsigned o, Cycle now) const {
-  // Read without a branch on the port (the local output's "slot" is the node's own local
-  // input, read and ignored): which output a flit wants follows the traffic.
-  return (unsigned{o == kLocal} | unsigned{credit_back_at(credit_slot(node, o, r.send_slot[o])) <= now}) != 0;
 }
 
 template <bool kTraced>
@@ -583,7 +578,12 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
       NMSIM_ASSERT(!stalled, "a stalled output lost its requester");
       continue;
     }
-    if (!has_credit(node, r, o, now)) {
+    // The output has a credit when the downstream slot its next flit takes is free and its
+    // credit is back (router.h); the local output always has one. Read without a branch on
+    // the port (the local output's "slot" is the node's own local input, read and ignored):
+    // which output a flit wants follows the traffic.
+    Flit& into = credit_slot(node, o, r.send_slot[o]);
+    if ((unsigned{o == kLocal} | unsigned{credit_back_at(into) <= now}) == 0) {
       if (!stalled) {
         RouterState::OutputPort& out = r.outputs[o];
         r.stalled |= port_bit(o);
@@ -606,12 +606,13 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
          losers &= losers - 1) {
       r.arbitration_conflicts.add(fronts[__builtin_ctz(losers)]->phase);
     }
-    send<kTraced>(node, o, winner, now);
+    Flit& flit = *fronts[winner];
+    send<kTraced>(node, o, winner, flit, into, now);
     // Popped at once (a unicast flit always is: the branch is predicted), not in a loop
     // over the senders after the sends, whose trip count follows the traffic. A popped
     // flit is wanted by no later output of this step, and no later send reads its input.
-    if (fronts[winner]->remaining == 0) {
-      pop_flit(node, winner, now);
+    if (flit.remaining == 0) {
+      pop_flit(node, winner, flit, now);
       popped |= port_bit(winner);
     }
   }
@@ -626,9 +627,8 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
 }
 
 template <bool kTraced>
-inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
+inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Flit& flit, Flit& into, Cycle now) {
   RouterState& r = m_router_state[node];
-  Flit& flit = input_front(node, r, i);
   flit.remaining &= static_cast<uint8_t>(~port_bit(o));
   // A head takes the lock, a tail frees it (a one-flit packet does both); as selects.
   const int8_t locked = flit.head ? static_cast<int8_t>(i) : r.locked_input[o];
@@ -649,7 +649,7 @@ inline void Mesh::send(uint32_t node, unsigned o, unsigned i, Cycle now) {
   r.send_slot[o] = static_cast<uint16_t>(wrap_slot(r.send_slot[o] + 1u));
   ++moves[kHops];
   const uint32_t next = neighbour(node, o);
-  write_flit<kTraced>(next, opposite(o), flit, now);
+  write_flit<kTraced>(next, opposite(o), into, flit, now);
   wake(next, now + m_link_latency + m_pipeline_stages);
 }
 

@@ -211,15 +211,16 @@ class Mesh : public sc_core::sc_module {
   void push_flit(uint32_t node, NiState& ni, Cycle now);
   template <bool kTraced>
   [[gnu::always_inline]] void step_router(uint32_t node, Cycle now);
-  // Whether output o has a credit at `now`: the local output always has; another one when
-  // the downstream slot its next flit takes is free and its credit is back (router.h).
-  [[gnu::always_inline]] bool has_credit(uint32_t node, const RouterState& r, unsigned o, Cycle now) const;
+  // The step looks each slot up once and hands it on: `flit` is the input's front flit, `into`
+  // the downstream slot the output's credit is read from (credit_slot), which the flit takes.
   template <bool kTraced>
-  [[gnu::always_inline]] void send(uint32_t node, unsigned out, unsigned in, Cycle now);
+  [[gnu::always_inline]] void send(uint32_t node, unsigned out, unsigned in, Flit& flit, Flit& into, Cycle now);
   void deliver_flit(uint32_t node, const Flit& flit, Cycle at);
+  // Writes `flit` into `into`, the slot of node's input `port` at the ring's tail.
   template <bool kTraced>
-  [[gnu::always_inline]] void write_flit(uint32_t node, unsigned port, const Flit& flit, Cycle now);
-  [[gnu::always_inline]] void pop_flit(uint32_t node, unsigned port, Cycle now);
+  [[gnu::always_inline]] void write_flit(uint32_t node, unsigned port, Flit& into, const Flit& flit, Cycle now);
+  // Frees `front`, the front slot of node's input `port`.
+  [[gnu::always_inline]] void pop_flit(uint32_t node, unsigned port, Flit& front, Cycle now);
   [[gnu::always_inline]] uint8_t route(uint32_t node, const Flit& head) const;
   // The B slots of a router's input buffer (a ring: RouterState::input_head, input_size).
   Flit* input_slots(uint32_t node, unsigned port) {
@@ -232,6 +233,9 @@ class Mesh : public sc_core::sc_module {
   // output's (RouterState::send_slot), or across the local port the NI's (NiState::send_slot).
   // It holds the sender's credit (router.h).
   const Flit& credit_slot(uint32_t node, unsigned port, uint16_t send_slot) const {
+    return input_slots(neighbour(node, port), opposite(port))[send_slot];
+  }
+  Flit& credit_slot(uint32_t node, unsigned port, uint16_t send_slot) {
     return input_slots(neighbour(node, port), opposite(port))[send_slot];
   }
   Flit& input_front(uint32_t node, const RouterState& r, unsigned port) {
