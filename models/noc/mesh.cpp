@@ -15,6 +15,25 @@ namespace {
 Cycle credit_back_at(const Flit& slot) { return slot.remaining == 0 ? slot.arrive : kNever; }
 constexpr std::size_t kInitialPacketSlots = 1024;
 
+// The round robin's winner among the requesting inputs `requests` (a mask, not empty) after
+// `last` won: the first requester after it, wrapping around. A table, [last][requests]: the
+// computation cost a dozen instructions a flit.
+struct RoundRobin {
+  std::array<std::array<uint8_t, 1u << kPortCount>, kPortCount> winner{};
+};
+constexpr RoundRobin make_round_robin() {
+  RoundRobin table;
+  for (unsigned last = 0; last < kPortCount; ++last) {
+    for (unsigned requests = 1; requests < (1u << kPortCount); ++requests) {
+      unsigned winner = (last + 1) % kPortCount;
+      while (((requests >> winner) & 1u) == 0) winner = (winner + 1) % kPortCount;
+      table.winner[last][requests] = static_cast<uint8_t>(winner);
+    }
+  }
+  return table;
+}
+constexpr RoundRobin kRoundRobin = make_round_robin();
+
 }  // namespace
 
 Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx, InjectionSocket sockets)
@@ -65,6 +84,9 @@ Mesh::Mesh(sc_core::sc_module_name name, const ChipConfig& chip, SimContext& ctx
   m_router_last_step.assign(n, kNever);
   m_router_last_move.assign(n, kNever);
   m_move_counts.assign(kPhaseCount * kMoveKinds * n, 0);
+  for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+    m_phase_moves[phase] = m_move_counts.data() + phase * n * kMoveKinds;
+  }
   m_routers.reserve(n);
   m_nis.reserve(n);
   m_port_step = {0u - m_shape.width, 1u, m_shape.width, 0u - 1u, 0u};  // N, E, S, W, local
@@ -235,7 +257,7 @@ void Mesh::engine() {
   for (;;) {
     Cycle next = kNever;
     if (m_source != nullptr) next = m_source->next_injection();
-    if (m_active_count > 0) next = min(next, next_wake());
+    if (any_active()) next = min(next, next_wake());
     if (m_flits_in_network > 0) next = min(next, m_last_progress + m_watchdog_cycles);
     if (next == kNever) {
       sc_core::wait(m_wake_event);
@@ -293,7 +315,7 @@ bool Mesh::run_cycle_with_source(Cycle now) {
     m_source->inject(now);
     m_in_source = false;
   }
-  Cycle due = m_active_count > 0 ? next_wake() : kNever;
+  Cycle due = any_active() ? next_wake() : kNever;
   if (m_flits_in_network > 0) due = min(due, m_last_progress + m_watchdog_cycles);
   if (due <= now) step_cycle(now);
   return !failed() && !m_source->finished(now);
@@ -328,7 +350,6 @@ void Mesh::step_due_nodes(const uint32_t* due, uint32_t due_count, Cycle now) {
     if (r.flits == 0 && test_bit(m_active_bits, node) &&
         (!test_bit(m_ni_busy, node) || m_ni_state[node].queue.empty())) {
       clear_bit(m_active_bits, node);
-      --m_active_count;
       m_idle.push_back(node);
     } else {
       m_next_wake = min(m_next_wake, m_wake[node]);
@@ -544,7 +565,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
   // Requests from the state at the start of the cycle: each eligible front flit asks for the
   // outputs it still wants; it may have one if it is a head and the output is unlocked, or
   // the output is locked to its input. The front flits are looked up once, here.
-  std::array<uint8_t, kPortCount> requests{};  // per output: the requesting inputs
+  uint64_t requests = 0;                       // per output o, the requesting inputs: byte o
   std::array<Flit*, kPortCount> fronts;        // per requesting input: its front flit
   uint8_t wanted = 0;                          // outputs some eligible front flit asks for
   // Computed without branches for a unicast flit (one output): whether a front flit is
@@ -561,18 +582,18 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
     fronts[i] = &front;
     wanted |= static_cast<uint8_t>(outs & -eligible);
     const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
-    requests[o] |= static_cast<uint8_t>((eligible & may_request(o, i, front.head)) << i);
+    requests |= uint64_t{eligible & may_request(o, i, front.head)} << (o * 8 + i);
     // A multicast flit's other outputs.
     for (uint8_t more = outs & (outs - 1); more != 0; more &= more - 1) {
       const unsigned m = static_cast<unsigned>(__builtin_ctz(more));
-      requests[m] |= static_cast<uint8_t>((eligible & may_request(m, i, front.head)) << i);
+      requests |= uint64_t{eligible & may_request(m, i, front.head)} << (m * 8 + i);
     }
   }
   if (wanted == 0) return;
   uint8_t popped = 0;  // inputs whose front flit left on all its outputs
   for (uint8_t outs = wanted; outs != 0; outs &= outs - 1) {
     const unsigned o = static_cast<unsigned>(__builtin_ctz(outs));
-    const uint8_t req = requests[o];
+    const uint8_t req = static_cast<uint8_t>(requests >> (o * 8));
     const bool stalled = r.stalled & port_bit(o);
     if (req == 0) {
       NMSIM_ASSERT(!stalled, "a stalled output lost its requester");
@@ -599,9 +620,7 @@ inline void Mesh::step_router(uint32_t node, Cycle now) {
       r.stalled &= static_cast<uint8_t>(~port_bit(o));
       m_router_state[neighbour(node, o)].stalled_upstream &= static_cast<uint8_t>(~port_bit(opposite(o)));
     }
-    // Round robin: the first requester after the last winner, wrapping around.
-    const uint8_t after = req & static_cast<uint8_t>(~((2u << r.last_winner[o]) - 1));
-    const unsigned winner = static_cast<unsigned>(__builtin_ctz(after != 0 ? after : req));
+    const unsigned winner = kRoundRobin.winner[r.last_winner[o]][req];  // after the last winner
     for (uint8_t losers = req & static_cast<uint8_t>(~port_bit(winner)); losers != 0;
          losers &= losers - 1) {
       r.arbitration_conflicts.add(fronts[__builtin_ctz(losers)]->phase);

@@ -252,7 +252,6 @@ class Mesh : public sc_core::sc_module {
   void wake(uint32_t node, Cycle at) {
     m_wake[node] = min(m_wake[node], at);
     m_next_wake = min(m_next_wake, at);
-    m_active_count += !test_bit(m_active_bits, node);  // no branch: it is either, at random
     set_bit(m_active_bits, node);
   }
   uint32_t allocate_slot(const Packet& packet);
@@ -337,9 +336,10 @@ class Mesh : public sc_core::sc_module {
   // kMoveKinds + kind].
   enum MoveKind : unsigned { kFlitsForwarded, kHops, kBufferWrites, kMoveKinds };
   std::vector<uint64_t> m_move_counts;
+  std::array<uint64_t*, kPhaseCount> m_phase_moves{};  // each phase's first count
   // A node's counts in one phase (kMoveKinds of them).
   uint64_t* moves_of(uint32_t node, Phase phase) {
-    return m_move_counts.data() + (std::size_t{static_cast<uint8_t>(phase)} * m_node_count + node) * kMoveKinds;
+    return m_phase_moves[static_cast<uint8_t>(phase)] + std::size_t{node} * kMoveKinds;
   }
   RouterMoveCounts move_counts(uint32_t node) const {
     const std::size_t stride = std::size_t{m_node_count} * kMoveKinds;
@@ -362,7 +362,13 @@ class Mesh : public sc_core::sc_module {
   // Nodes with work: a bit per node (iterated in node order) and each one's next cycle
   // with something to do; m_next_wake is the earliest over them.
   std::vector<uint64_t> m_active_bits;
-  uint32_t m_active_count = 0;
+  // Whether any node has work (not counted at every wake: a scan of the bitmap's words).
+  bool any_active() const {
+    for (uint64_t word : m_active_bits) {
+      if (word != 0) return true;
+    }
+    return false;
+  }
   std::vector<Cycle> m_wake;
   Cycle m_next_wake{UINT64_MAX};
   // NIs with packets queued: a step skips the others without reading their state.
