@@ -53,3 +53,12 @@ TEST_CASE("a route reaches its destination in the Manhattan distance", "[noc][ro
     }
   }
 }
+
+TEST_CASE("mask_count counts the set bits of every 8-bit mask", "[noc][routing]") {
+  for (unsigned mask = 0; mask < 256; ++mask) {
+    unsigned bits = 0;
+    for (unsigned b = 0; b < 8; ++b) bits += (mask >> b) & 1u;
+    INFO("mask " << mask);
+    CHECK(mask_count(static_cast<uint8_t>(mask)) == bits);
+  }
+}
